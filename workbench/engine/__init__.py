@@ -1,0 +1,1 @@
+"""The conversation engine: pure asyncio, no Qt."""

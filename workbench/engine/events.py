@@ -1,0 +1,325 @@
+"""The events a conversation emits: the only way the engine talks outward.
+
+Every event is a frozen, keyword-only dataclass with a wall-clock timestamp `at`. `event.kind` is the class name.
+The session is what you get by applying these events in order (see `session.Session.apply`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Event:
+    """Base of every engine event."""
+
+    at: float = field(default_factory=time.time, compare=False)
+
+    @property
+    def kind(self) -> str:
+        """The event's type name, e.g. `BotMessage`."""
+        return type(self).__name__
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly dict of the event, with its kind."""
+        return {"kind": self.kind, **asdict(self)}
+
+
+# --- turns and input -------------------------------------------------------------------------------------------
+
+InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TurnStarted(Event):
+    """A new turn begins: something from outside (the user, a page, an agent, a tester) reached the engine."""
+
+    input: InputKind
+    text: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TurnFinished(Event):
+    """The engine is done with the turn and waits."""
+
+    duration: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UserMessage(Event):
+    """What the user said, as the chat shows it: typed, a button pressed, or sent by an iframe page."""
+
+    text: str
+    via: Literal["text", "button", "iframe"] = "text"
+    payload: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WaitingForInput(Event):
+    """The conversation waits for the user at `state`; `expect` is what an `ask` state validates against."""
+
+    state: str
+    expect: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InputRejected(Event):
+    """An `ask` state refused the user's answer (`attempt` counts from 1)."""
+
+    state: str
+    text: str
+    expect: str
+    attempt: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IntentMatched(Event):
+    """NLU recognised an intent (and possibly entities) in the user's text."""
+
+    intent: str
+    score: float
+    text: str
+    entities: dict[str, Any] = field(default_factory=dict)
+
+
+# --- states and messages ----------------------------------------------------------------------------------------
+
+TransitionReason = Literal[
+    "start", "next", "route", "button", "intent", "fallback", "code", "api", "iframe", "error",
+    "give_up", "hand_back", "offload", "skip", "edit",
+]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StateEntered(Event):
+    """The conversation entered a dialog state. `route` is the index of the `next` route taken, if any."""
+
+    state: str
+    previous: str | None = None
+    reason: TransitionReason = "next"
+    route: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChoiceOut:
+    """A rendered button or quick reply as the chat shows it."""
+
+    title: str
+    goto: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    url: str | None = None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """Chatlayer's postback payload."""
+        return {
+            "nextDialogstateId": self.goto,
+            "params": [{"key": k, "value": v} for k, v in self.params.items()],
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CardOut:
+    """A rendered carousel card."""
+
+    title: str
+    subtitle: str = ""
+    image: str | None = None
+    buttons: tuple[ChoiceOut, ...] = ()
+
+
+MessageKind = Literal["text", "buttons", "quick_replies", "media", "carousel", "html", "iframe"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BotMessage(Event):
+    """A message the bot shows in the chat, rendered (templates filled in)."""
+
+    state: str
+    type: MessageKind = "text"
+    text: str = ""
+    buttons: tuple[ChoiceOut, ...] = ()
+    quick_replies: tuple[ChoiceOut, ...] = ()
+    media: dict[str, str] | None = None
+    cards: tuple[CardOut, ...] = ()
+    html: str | None = None
+    with_balloon: bool = True
+
+    @property
+    def choices(self) -> tuple[ChoiceOut, ...]:
+        """Every pressable choice of the message: buttons, quick replies and card buttons."""
+        return self.buttons + self.quick_replies + tuple(b for c in self.cards for b in c.buttons)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TemplateWarning(Event):
+    """A template referred to a variable that has no value; it rendered as an empty string."""
+
+    template: str
+    variable: str
+    state: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EngineWarning(Event):
+    """Something worth knowing that did not stop the turn (e.g. a code action that never called send())."""
+
+    message: str
+    state: str | None = None
+    where: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EngineError(Event):
+    """An error in the flow or an action. `where` is `file:line:column` when known; `states` names a loop."""
+
+    error: str
+    message: str
+    state: str | None = None
+    where: str | None = None
+    states: tuple[str, ...] = ()
+
+
+# --- session ------------------------------------------------------------------------------------------------------
+
+VariableOrigin = Literal[
+    "ask", "button", "entity", "code", "api", "iframe", "edit", "set", "default", "offload"
+]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VariableChanged(Event):
+    """A session variable (a dotted path) was set, or removed when `removed` is true."""
+
+    name: str
+    value: Any = None
+    previous: Any = None
+    removed: bool = False
+    origin: VariableOrigin = "set"
+    state: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SessionCleared(Event):
+    """Clear Session removed `removed` and restored the flow's defaults in `restored`."""
+
+    state: str | None
+    removed: tuple[str, ...]
+    restored: dict[str, Any] = field(default_factory=dict)
+
+
+# --- actions ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActionStarted(Event):
+    """An action of a state begins."""
+
+    state: str
+    action: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActionFinished(Event):
+    """An action ended; `ok` false means it failed with `error`."""
+
+    state: str
+    action: str
+    duration: float
+    ok: bool = True
+    result: Any = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HttpExchange(Event):
+    """One HTTP request and what came back (or `error` when nothing usable did)."""
+
+    state: str | None
+    source: Literal["api", "fetch", "webhook"]
+    method: str
+    url: str
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: str | None = None
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str | None = None
+    duration: float = 0.0
+    error: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CodeLog(Event):
+    """console.log/warn/error output of a code action."""
+
+    state: str
+    level: Literal["log", "info", "warn", "error", "debug"]
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IframeOpened(Event):
+    """An iframe action opened `url` (absolute: http(s) or file)."""
+
+    state: str
+    url: str
+    height: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IframeMessageAccepted(Event):
+    """A postMessage from an iframe page was accepted and acted on."""
+
+    origin: str
+    type: str
+    payload: Any = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IframeMessageRejected(Event):
+    """A postMessage from an iframe page was refused; nothing changed."""
+
+    origin: str
+    reason: str
+    data: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class JsonMessage(Event):
+    """A JSON Builder message for the website (not shown as a chat bubble)."""
+
+    state: str
+    payload: Any
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Offloaded(Event):
+    """The conversation was handed to a human agent; `transcript` is the conversation so far."""
+
+    state: str
+    provider: str
+    transcript: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UserToAgent(Event):
+    """While offloaded, the user's message goes to the agent."""
+
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgentMessage(Event):
+    """The human agent said something."""
+
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HandedBack(Event):
+    """The agent handed the conversation back to the bot."""
+
+    state: str | None = None

@@ -1,0 +1,251 @@
+"""Session variables, event-sourced: a session is what you get by applying its events in order.
+
+Paths are dotted with array indexes: `user.lastName`, `items[0].name`. `internal.*` is read-only to flows and
+is kept apart from the user's variables.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.engine import events as ev
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_MISSING = object()
+
+
+class PathError(ValueError):
+    """A variable path that cannot be parsed."""
+
+
+def parse_path(path: str) -> tuple[str | int, ...]:
+    """Split `a.b[0].c` into `('a', 'b', 0, 'c')`."""
+    parts: list[str | int] = []
+    pos = 0
+    text = path.strip()
+    while pos < len(text):
+        if text[pos] == "." and parts:
+            pos += 1
+        m = _PATH_PART.match(text, pos)
+        if not m:
+            raise PathError(f"bad variable path {path!r}")
+        parts.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+        pos = m.end()
+    if not parts or not isinstance(parts[0], str):
+        raise PathError(f"bad variable path {path!r}")
+    return tuple(parts)
+
+
+def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) -> Any:
+    """The value at `path` inside nested dicts and lists, or `default`."""
+    parts = parse_path(path) if isinstance(path, str) else path
+    cur = data
+    for part in parts:
+        if isinstance(part, int):
+            if isinstance(cur, list) and -len(cur) <= part < len(cur):
+                cur = cur[part]
+                continue
+            return default
+        if isinstance(cur, Mapping) and part in cur:
+            cur = cur[part]
+        else:
+            return default
+    return cur
+
+
+def has_path(data: Any, path: str) -> bool:
+    """Whether `path` exists inside `data`."""
+    return get_path(data, path, _MISSING) is not _MISSING
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set `path` inside `data`, creating objects (or lists, for an index) on the way."""
+    parts = parse_path(path)
+    cur: Any = data
+    for part, nxt in zip(parts, parts[1:], strict=False):
+        child = cur[part] if _has_child(cur, part) else None
+        if not isinstance(child, dict | list):
+            child = [] if isinstance(nxt, int) else {}
+            _assign(cur, part, child)
+        cur = child
+    _assign(cur, parts[-1], value)
+
+
+def delete_path(data: dict[str, Any], path: str) -> bool:
+    """Remove `path` from `data`; false when it was not there."""
+    parts = parse_path(path)
+    parent = get_path(data, parts[:-1], _MISSING) if len(parts) > 1 else data
+    last = parts[-1]
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+        return True
+    if isinstance(parent, list) and isinstance(last, int) and -len(parent) <= last < len(parent):
+        del parent[last]
+        return True
+    return False
+
+
+def _has_child(cur: Any, part: str | int) -> bool:
+    if isinstance(part, int):
+        return isinstance(cur, list) and -len(cur) <= part < len(cur)
+    return isinstance(cur, dict) and part in cur
+
+
+def _assign(cur: Any, part: str | int, value: Any) -> None:
+    if isinstance(part, int):
+        if not isinstance(cur, list):
+            raise PathError(f"cannot index a {type(cur).__name__} with [{part}]")
+        while len(cur) <= part:
+            cur.append(None)
+        cur[part] = value
+    else:
+        if not isinstance(cur, dict):
+            raise PathError(f"cannot set .{part} on a {type(cur).__name__}")
+        cur[part] = value
+
+
+def deep_merge(base: Any, extra: Any) -> Any:
+    """`extra` merged into a copy of `base`: nested objects merge, everything else is replaced."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(extra)
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Top-level names whose value differs, as `{name: (before, after)}` (missing is `None`)."""
+    names = set(before) | set(after)
+    return {n: (before.get(n), after.get(n)) for n in sorted(names) if before.get(n, _MISSING) != after.get(n, _MISSING)}
+
+
+@dataclass
+class Session:
+    """The state of one conversation, rebuilt from its events.
+
+    `variables` holds the user's session variables; `internal` the read-only `internal.*` ones; the rest is
+    where the conversation stands (the state it waits in, the choices that can be pressed, ask failures).
+    """
+
+    defaults: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
+    internal: dict[str, Any] = field(default_factory=dict)
+    waiting: str | None = None
+    expect: str = ""
+    choices: tuple[ev.ChoiceOut, ...] = ()
+    ask_failures: int = 0
+    offloaded: bool = False
+    _fresh_turn: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.variables:
+            self.variables = copy.deepcopy(self.defaults)
+        self.variables.setdefault("locale", "en")
+        self.internal.setdefault("channel", "workbench")
+        self.internal.setdefault("offloaded", False)
+
+    @classmethod
+    def from_events(cls, events: Iterable[ev.Event], defaults: Mapping[str, Any] | None = None) -> Session:
+        """The session that `events` produce, starting from the flow's `defaults`."""
+        session = cls(defaults=copy.deepcopy(dict(defaults or {})))
+        for event in events:
+            session.apply(event)
+        return session
+
+    # --- reading ---------------------------------------------------------------------------------------------
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """The value at a dotted path; `internal.*` paths read the internal variables."""
+        parts = parse_path(path)
+        if parts[0] == "internal":
+            return get_path(self.internal, parts[1:], default) if len(parts) > 1 else self.internal
+        return get_path(self.variables, parts, default)
+
+    def has(self, path: str) -> bool:
+        """Whether the path has a value (a value of `None` counts as none)."""
+        return self.get(path) is not None
+
+    def snapshot(self) -> dict[str, Any]:
+        """A deep copy of every variable, with `internal` as a nested object."""
+        snap = copy.deepcopy(self.variables)
+        snap["internal"] = copy.deepcopy(self.internal)
+        return snap
+
+    @property
+    def current_state(self) -> str | None:
+        """The dialog state the conversation is in."""
+        return get_path(self.internal, ("currentDialogstate", "name"))
+
+    # --- applying events ---------------------------------------------------------------------------------------
+
+    def apply(self, event: ev.Event) -> None:
+        """Change the session as `event` says. Events that do not concern the session are ignored."""
+        handler = _APPLY.get(type(event))
+        if handler is not None:
+            handler(self, event)
+
+    def _on_variable(self, e: ev.VariableChanged) -> None:
+        if e.removed:
+            delete_path(self.variables, e.name)
+        else:
+            set_path(self.variables, e.name, copy.deepcopy(e.value))
+
+    def _on_cleared(self, e: ev.SessionCleared) -> None:
+        for name in e.removed:
+            delete_path(self.variables, name)
+        for name, value in e.restored.items():
+            self.variables[name] = copy.deepcopy(value)
+
+    def _on_state(self, e: ev.StateEntered) -> None:
+        current = self.internal.get("currentDialogstate")
+        if current is not None:
+            self.internal["previousDialogstate"] = current
+        self.internal["currentDialogstate"] = {"name": e.state}
+        self.waiting = None
+        self.expect = ""
+        self.ask_failures = 0
+
+    def _on_turn(self, e: ev.TurnStarted) -> None:
+        self._fresh_turn = True
+
+    def _on_message(self, e: ev.BotMessage) -> None:
+        if e.choices:
+            self.choices = e.choices if self._fresh_turn else self.choices + e.choices
+            self._fresh_turn = False
+
+    def _on_waiting(self, e: ev.WaitingForInput) -> None:
+        self.waiting = e.state
+        self.expect = e.expect
+
+    def _on_rejected(self, e: ev.InputRejected) -> None:
+        self.ask_failures = e.attempt
+
+    def _on_intent(self, e: ev.IntentMatched) -> None:
+        self.internal["nlp"] = {"intent": {"name": e.intent, "score": e.score}}
+
+    def _on_offloaded(self, e: ev.Offloaded) -> None:
+        self.offloaded = True
+        self.internal["offloaded"] = True
+
+    def _on_handed_back(self, e: ev.HandedBack) -> None:
+        self.offloaded = False
+        self.internal["offloaded"] = False
+
+
+_APPLY: dict[type, Any] = {
+    ev.VariableChanged: Session._on_variable,
+    ev.SessionCleared: Session._on_cleared,
+    ev.StateEntered: Session._on_state,
+    ev.TurnStarted: Session._on_turn,
+    ev.BotMessage: Session._on_message,
+    ev.WaitingForInput: Session._on_waiting,
+    ev.InputRejected: Session._on_rejected,
+    ev.IntentMatched: Session._on_intent,
+    ev.Offloaded: Session._on_offloaded,
+    ev.HandedBack: Session._on_handed_back,
+}

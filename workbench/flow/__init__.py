@@ -1,0 +1,1 @@
+"""The flow file: model, loader with line numbers, validation and JSON Schema."""

@@ -1,0 +1,217 @@
+"""The flow file as frozen dataclasses: what the loader produces and the engine runs.
+
+Values that come from YAML (button parameters, API bodies, JSON Builder payloads) stay plain Python values
+(dict, list, str, number, bool, None); strings in them may hold `{var}` templates that the engine renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+StateKind = Literal["say", "ask", "code", "api", "iframe", "json", "offload", "clear_session", "router"]
+KIND_KEYS: tuple[str, ...] = ("say", "ask", "code", "api", "iframe", "json", "offload", "clear_session")
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """A position in a source file; line and column count from 1."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+NO_LOC = Loc("<unknown>", 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button or quick reply: a postback to `goto` with parameters `set`, or a link to `url`."""
+
+    title: str
+    goto: str | None = None
+    set: dict[str, Any] = field(default_factory=dict)
+    url: str | None = None
+    loc: Loc = NO_LOC
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """An image, video, audio or file message."""
+
+    type: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One card of a carousel."""
+
+    title: str
+    subtitle: str = ""
+    image: str | None = None
+    buttons: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SayItem:
+    """One bot message as declared: text with buttons or quick replies, media, a carousel or HTML."""
+
+    text: str = ""
+    buttons: tuple[Choice, ...] = ()
+    quick_replies: tuple[Choice, ...] = ()
+    media: Media | None = None
+    cards: tuple[Card, ...] = ()
+    html: str | None = None
+    loc: Loc = NO_LOC
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One step of `next`: go to `goto` when `condition` (a JavaScript expression) holds, or always."""
+
+    goto: str
+    condition: str | None = None
+    loc: Loc = NO_LOC
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Input validation: ask, check the answer against `expect`, store it in `save`."""
+
+    prompt: tuple[SayItem, ...]
+    save: str
+    expect: str = "any"
+    retry: tuple[SayItem, ...] = ()
+    give_up: tuple[SayItem, ...] = ()
+    give_up_goto: str | None = None
+    nlp: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CodeAction:
+    """A JavaScript code action; `line` is the flow-file line of the code's first line."""
+
+    source: str
+    args: dict[str, Any] | None = None
+    timeout: float = 5.0
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ApiAction:
+    """An HTTP call whose answer is applied in Chatlayer's format (or picked apart with `save`)."""
+
+    method: str
+    url: str
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+    auth: dict[str, Any] | None = None
+    timeout: float = 10.0
+    save: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IframeAction:
+    """Show a web page in the conversation and wait for its postMessage events."""
+
+    url: str
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OffloadAction:
+    """Hand the conversation to a human agent through a provider (`console` or `webhook`)."""
+
+    provider: str = "console"
+    message: str = ""
+    url: str | None = None
+    verify_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClearSession:
+    """Which variables to clear: `all`, the listed names, or all but `keep`."""
+
+    mode: Literal["all", "names", "keep"]
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """A dialog state: at most one action kind, then where to go next."""
+
+    name: str
+    kind: StateKind
+    loc: Loc = NO_LOC
+    end_line: int = 0
+    say: tuple[SayItem, ...] = ()
+    ask: Ask | None = None
+    code: CodeAction | None = None
+    api: ApiAction | None = None
+    iframe: IframeAction | None = None
+    json: Any = None
+    offload: OffloadAction | None = None
+    clear_session: ClearSession | None = None
+    next: tuple[Route, ...] = ()
+    on_error: str | None = None
+    intent: str | None = None
+
+    @property
+    def waits(self) -> bool:
+        """Whether the conversation waits for the user after this state's action."""
+        if self.kind in ("ask", "iframe", "offload"):
+            return True
+        return self.kind == "say" and not self.next
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """An intent with its example expressions."""
+
+    name: str
+    examples: tuple[str, ...]
+    loc: Loc = NO_LOC
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A match entity: canonical values and their synonyms."""
+
+    name: str
+    values: tuple[str, ...]
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    loc: Loc = NO_LOC
+
+
+@dataclass(frozen=True, slots=True)
+class Nlu:
+    """Intents, entities, the match threshold and the state for input that matches nothing."""
+
+    intents: dict[str, Intent] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    threshold: float = 0.8
+    fallback: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A whole flow file."""
+
+    name: str
+    start: str
+    states: dict[str, State]
+    variables: dict[str, Any] = field(default_factory=dict)
+    nlu: Nlu = field(default_factory=Nlu)
+    path: Path | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The folder relative URLs (iframe pages) are resolved against."""
+        return self.path.parent if self.path else Path.cwd()

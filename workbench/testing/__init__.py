@@ -1,0 +1,1 @@
+"""Conversation tests: format, replay runner, assertions, coverage, reports, pytest plugin."""
