@@ -1,0 +1,166 @@
+"""Validation of the answer to an `ask` state against its `expect`.
+
+`expect` is one of `EXPECT_KINDS`, the name of one of the flow's entities, or a regular expression written
+`/pattern/` (or `/pattern/i` to ignore case). `validate` says whether the answer fits and what to store:
+
+- `any`, `text`: any non-empty answer, stripped.
+- `number`: the answer as a number (`42`, `-2`, `3.5`, `3,5`, `1 000`, `two`), or else the first number in it
+  (`3 tickets please`); int when integral.
+- `email`, `phone_number`, `url`: the answer, or the first such thing in it; a phone number has 6 to 15 digits
+  and is stored without its spaces, a web address as typed.
+- `date`: natural language relative to `today` (`tomorrow`, `in 3 days`, `next Monday`, `25/12/2026`,
+  `December 25`), future dates preferred, day before month; stored as `DD-MM-YYYY`. Bare digits are refused.
+- `yes_no`: `"yes"` or `"no"`, from the first yes-like or no-like word of the answer.
+- an entity name: the entity's canonical value when the answer (or a word in it) is a value or synonym.
+- `/pattern/`: the stripped answer when `re.search` finds the pattern in it (the whole answer, not a group).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from workbench.engine import nlu
+from workbench.engine.nlu import NluMatcher
+
+EXPECT_KINDS: tuple[str, ...] = ("any", "text", "number", "email", "phone_number", "url", "date", "yes_no")
+
+YES_WORDS: frozenset[str] = frozenset(
+    {
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "yup",
+        "yea",
+        "sure",
+        "ok",
+        "okay",
+        "correct",
+        "true",
+        "absolutely",
+        "definitely",
+    }
+)
+NO_WORDS: frozenset[str] = frozenset({"no", "n", "nope", "nah", "false", "not", "never"})
+
+_REGEX_EXPECT = re.compile(r"/(?P<pattern>.+)/(?P<flags>i?)", re.DOTALL)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NEXT_WEEKDAY = re.compile(r"next\s+(" + "|".join(_WEEKDAYS) + r")", re.IGNORECASE)
+_FILLER = re.compile(r"[\s.!?]*\bplease\b[\s.!?]*|[.!?]+$", re.IGNORECASE)
+_BARE_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """Whether an answer fits what was expected, and the value to store in the session when it does."""
+
+    ok: bool
+    value: Any = None
+
+
+_REJECTED = Validation(False)
+
+
+def is_known_expect(expect: str, entity_names: Collection[str]) -> bool:
+    """Whether `expect` is a built-in kind, one of `entity_names`, or a regular expression that compiles."""
+    if expect in EXPECT_KINDS or expect in entity_names:
+        return True
+    try:
+        return _regex(expect) is not None
+    except re.error:
+        return False
+
+
+def validate(
+    expect: str, text: str, matcher: NluMatcher | None = None, today: dt.date | None = None
+) -> Validation:
+    """Check the answer `text` against `expect`.
+
+    Raises ValueError for an `expect` that is none of the kinds, not an entity of `matcher`, or a regular
+    expression that does not compile.
+    """
+    answer = text.strip()
+    check = _CHECKS.get(expect)
+    if check is not None:
+        value = check(answer)
+    elif expect == "date":
+        value = parse_date(answer, today or dt.date.today())
+    elif matcher is not None and expect in matcher.entity_names:
+        value = matcher.entity_value(expect, answer)
+    else:
+        return _validate_regex(expect, answer)
+    return Validation(True, value) if value is not None else _REJECTED
+
+
+def _validate_regex(expect: str, answer: str) -> Validation:
+    try:
+        pattern = _regex(expect)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression in expect {expect!r}: {exc}") from exc
+    if pattern is None:
+        raise ValueError(f"unknown expect {expect!r}")
+    return Validation(True, answer) if pattern.search(answer) else _REJECTED
+
+
+@lru_cache(maxsize=256)
+def _regex(expect: str) -> re.Pattern[str] | None:
+    """The compiled `/pattern/` or `/pattern/i`; None when `expect` is not written that way."""
+    m = _REGEX_EXPECT.fullmatch(expect)
+    if m is None:
+        return None
+    return re.compile(m["pattern"], re.IGNORECASE if m["flags"] else 0)
+
+
+def _text(answer: str) -> str | None:
+    return answer or None
+
+
+def _number(answer: str) -> int | float | None:
+    value = nlu.parse_number(answer)
+    return value if value is not None else nlu.find_number(answer)
+
+
+def parse_yes_no(answer: str) -> str | None:
+    """`"yes"` or `"no"` from the first yes-like or no-like word of `answer`, or None."""
+    for word in nlu.normalise(answer).split():
+        if word in YES_WORDS:
+            return "yes"
+        if word in NO_WORDS:
+            return "no"
+    return None
+
+
+def parse_date(answer: str, today: dt.date) -> str | None:
+    """The date `answer` means, relative to `today` and preferring the future, as `DD-MM-YYYY`; or None."""
+    answer = _FILLER.sub(" ", answer).strip()
+    if not answer or _BARE_DIGITS.fullmatch(answer):
+        return None
+    weekday = _NEXT_WEEKDAY.fullmatch(answer)
+    if weekday:
+        ahead = (_WEEKDAYS.index(weekday[1].lower()) - today.weekday() - 1) % 7 + 1
+        return (today + dt.timedelta(days=ahead)).strftime("%d-%m-%Y")
+    import dateparser  # slow to import and to load its languages: only when a date is asked for
+
+    settings = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": dt.datetime.combine(today, dt.time()),
+        "DATE_ORDER": "DMY",
+    }
+    parsed = dateparser.parse(answer, languages=["en"], settings=settings)
+    return parsed.strftime("%d-%m-%Y") if parsed else None
+
+
+_CHECKS: dict[str, Callable[[str], Any]] = {
+    "any": _text,
+    "text": _text,
+    "number": _number,
+    "email": nlu.find_email,
+    "phone_number": nlu.find_phone_number,
+    "url": nlu.find_url,
+    "yes_no": parse_yes_no,
+}

@@ -1,0 +1,353 @@
+"""Intent and entity matching: fuzzy, typo-tolerant and fast enough to run on every user turn.
+
+Text is normalised (lower case, accents folded, anything but letters and digits turned into spaces) and an
+example's score against the user's text, from 0 to 100, is the best of:
+
+- the token sort ratio (rapidfuzz `fuzz.ratio` of the words sorted): tolerates word order and typos;
+- only when the example is shorter than the text, its coverage: the share of the example's letters whose words
+  occur in the text (a word of 5 letters or more that the text has with a typo counts for 0.85), scaled by
+  `0.8 + 0.2 * len(example) / len(text)`. An example fully inside a longer sentence scores at least 80.
+
+A text shorter than an example is scored by the token sort ratio alone, so "train" does not match
+"book a train" by being a subset of it. An intent scores as its best example, divided by 100; `match` takes
+the best intent when it reaches the flow's threshold (0.8 unless the flow says otherwise).
+
+Entities are found on whole words: values and synonyms, case-insensitive, and values of 5 letters or more also
+with a typo (one edit, a swap of two letters counting as one; two edits from 9 letters; never in the first
+letter). System entities (`sys.number`, `sys.email`, `sys.phone_number`, `sys.url`) are found with regular
+expressions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA
+
+from workbench.flow.model import Nlu
+
+NUMBER_WORDS: dict[str, int] = {
+    word: n
+    for n, word in enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ),
+    )
+}
+
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|\b(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,24}(?::\d+)?(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+PHONE_RE = re.compile(r"\+?\(?\d[\d\s().-]*\d")
+_NUMBER_RE = re.compile(
+    r"(?<![\w.,])(?>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?)(?![.,]\d)"  # not a piece of 25.12.2026
+    r"|\b(?:" + "|".join(NUMBER_WORDS) + r")\b"
+)
+_PLAIN_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
+_GROUPED_NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:([ ,'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d+)?")
+_DATE_LIKE_RE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+_MIN_TYPO_WORD = 5
+_TYPO_CREDIT = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class IntentMatch:
+    """The intent recognised in a text, its score (0..1) and the entities found in the text."""
+
+    intent: str
+    score: float
+    entities: dict[str, Any] = field(default_factory=dict)
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents folded, anything but letters and digits turned into single spaces."""
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(utils.default_process(text).split())
+
+
+def parse_number(text: str) -> int | float | None:
+    """The number that the whole of `text` is, or None.
+
+    Accepts `42`, `-2`, `3.5`, `3,5` (a decimal comma), groups of three digits separated by spaces, commas or
+    apostrophes (`1 000`, `1,000,000`) and the words zero to twelve. Integral values come back as int.
+    """
+    text = text.strip()
+    word = NUMBER_WORDS.get(text.lower())
+    if word is not None:
+        return word
+    if _GROUPED_NUMBER_RE.fullmatch(text):
+        text = re.sub(r"[ ,'\u00a0\u202f]", "", text)
+    elif not _PLAIN_NUMBER_RE.fullmatch(text):
+        return None
+    value = float(text.replace(",", "."))
+    return int(value) if value.is_integer() else value
+
+
+def find_number(text: str) -> int | float | None:
+    """The first number written in `text` (digits or a word from zero to twelve), or None."""
+    m = _NUMBER_RE.search(text.lower())
+    return parse_number(m.group()) if m else None
+
+
+def _strip_trailing(value: str) -> str:
+    return value.rstrip(_TRAILING_PUNCTUATION)
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+def find_email(text: str) -> str | None:
+    """The first e-mail address in `text`, or None."""
+    m = EMAIL_RE.search(text) if "@" in text else None
+    return _strip_trailing(m.group()) if m else None
+
+
+def find_url(text: str) -> str | None:
+    """The first web address in `text` (`http(s)://…`, `www.…`, `domain.tld/…`), e-mail addresses excluded."""
+    if "." not in text and "://" not in text:
+        return None
+    m = URL_RE.search(_mask(text, EMAIL_RE) if "@" in text else text)
+    return _strip_trailing(m.group()) if m else None
+
+
+def phone_number(candidate: str) -> str | None:
+    """`candidate` without its spaces when it is a phone number (6 to 15 digits, not a date), else None."""
+    digits = sum(c.isdigit() for c in candidate)
+    if not 6 <= digits <= 15 or _DATE_LIKE_RE.fullmatch(candidate):
+        return None
+    return re.sub(r"\s", "", candidate)
+
+
+def find_phone_number(text: str) -> str | None:
+    """The first phone number in `text` outside e-mail and web addresses, with its spaces removed, or None."""
+    m = _phone_match(_without_addresses(text))
+    return phone_number(m.group()) if m else None
+
+
+def _phone_match(text: str) -> re.Match[str] | None:
+    for m in PHONE_RE.finditer(text):
+        if phone_number(m.group()) is not None:
+            return m
+    return None
+
+
+def _without_addresses(text: str) -> str:
+    """`text` with its e-mail and web addresses blanked out (positions unchanged)."""
+    if "@" in text:
+        text = _mask(text, EMAIL_RE)
+    return _mask(text, URL_RE) if "." in text or "://" in text else text
+
+
+def system_entities(text: str) -> dict[str, Any]:
+    """The system entities found in `text`, keyed `sys.number`, `sys.email`, `sys.phone_number`, `sys.url`.
+
+    Digits inside an e-mail address, a web address or a phone number written as one (with `+`, a leading 0 or
+    separators) do not count as `sys.number`; `1000000` is both a number and a phone number.
+    """
+    rest = _without_addresses(text)
+    phone = _phone_match(rest)
+    if phone and (not phone.group().isdigit() or phone.group().startswith("0")):
+        rest = rest[: phone.start()] + " " * len(phone.group()) + rest[phone.end() :]
+    found = {
+        "sys.number": find_number(rest),
+        "sys.email": find_email(text),
+        "sys.phone_number": phone_number(phone.group()) if phone else None,
+        "sys.url": find_url(text),
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class _Example:
+    intent: int
+    length: int
+    sorted_words: str
+    words: frozenset[str]
+    letters: int
+
+
+class NluMatcher:
+    """Matches user text against a flow's intents and entities; build it once per flow."""
+
+    def __init__(self, nlu: Nlu) -> None:
+        self.threshold: float = nlu.threshold
+        self.entity_names: frozenset[str] = frozenset(nlu.entities)
+        self._intents: tuple[str, ...] = tuple(nlu.intents)
+        examples: list[_Example] = []
+        for i, intent in enumerate(nlu.intents.values()):
+            for norm in dict.fromkeys(normalise(e) for e in intent.examples):
+                words = frozenset(norm.split())
+                if words:
+                    sorted_words = " ".join(sorted(norm.split()))
+                    examples.append(_Example(i, len(norm), sorted_words, words, sum(map(len, words))))
+        examples.sort(key=lambda e: e.length)
+        self._examples = examples
+        self._lengths = [e.length for e in examples]
+        self._sorted_words = [e.sorted_words for e in examples]
+        self._index: dict[str, list[int]] = {}
+        for i, example in enumerate(examples):
+            for word in example.words:
+                self._index.setdefault(word, []).append(i)
+        self._vocabulary = _by_first_letter(w for w in self._index if len(w) >= _MIN_TYPO_WORD)
+
+        self._phrases: dict[str, list[tuple[str, str]]] = {}
+        for entity in nlu.entities.values():
+            for value, phrase in _entity_forms(entity.values, entity.synonyms):
+                hits = self._phrases.setdefault(phrase, [])
+                if all(name != entity.name for name, _ in hits):
+                    hits.append((entity.name, value))
+        self._word_counts = sorted({p.count(" ") + 1 for p in self._phrases}, reverse=True)
+        self._fuzzy_phrases = _by_first_letter(p for p in self._phrases if len(p) >= _MIN_TYPO_WORD)
+
+    # --- intents -------------------------------------------------------------------------------------------
+
+    def scores(self, text: str) -> list[tuple[str, float]]:
+        """Every intent with its score (0..1) for `text`, best first; ties keep the flow's order."""
+        best = self._intent_scores(normalise(text))
+        ranked = sorted(range(len(best)), key=lambda i: -best[i])
+        return [(self._intents[i], best[i]) for i in ranked]
+
+    def match(self, text: str) -> IntentMatch | None:
+        """The best intent scoring at least the flow's threshold, with the entities in `text`; else None."""
+        best = self._intent_scores(normalise(text))
+        if not best:
+            return None
+        top = max(range(len(best)), key=best.__getitem__)
+        if best[top] < self.threshold or best[top] == 0.0:
+            return None
+        return IntentMatch(self._intents[top], best[top], self.extract_entities(text))
+
+    def _intent_scores(self, norm: str) -> list[float]:
+        best = [0.0] * len(self._intents)
+        if not norm or not self._examples:
+            return best
+        words = norm.split()
+        examples = self._examples
+        for _, score, i in process.extract(
+            " ".join(sorted(words)), self._sorted_words, scorer=fuzz.ratio, limit=None
+        ):
+            if score > best[examples[i].intent]:
+                best[examples[i].intent] = score
+        n = len(norm)
+        shorter = bisect.bisect_left(self._lengths, n)
+        covered = [0.0] * shorter
+        for word, credit in self._known_words(words).items():
+            for i in self._index.get(word, ()):
+                if i < shorter:
+                    covered[i] += credit * len(word)
+        for i, letters in enumerate(covered):
+            if letters:
+                example = examples[i]
+                score = 100.0 * letters / example.letters * (0.8 + 0.2 * self._lengths[i] / n)
+                if score > best[example.intent]:
+                    best[example.intent] = score
+        return [min(score / 100.0, 1.0) for score in best]
+
+    def _known_words(self, words: list[str]) -> dict[str, float]:
+        """The example words in `words`: credit 1 for an exact word, less for one that differs by a typo."""
+        known: dict[str, float] = {}
+        for word in words:
+            if word in self._index:
+                known[word] = 1.0
+            elif len(word) >= _MIN_TYPO_WORD - 1:
+                for typo in _typo_matches(word, self._vocabulary.get(word[0], ()))[:1]:
+                    known.setdefault(typo, _TYPO_CREDIT)
+        return known
+
+    # --- entities ------------------------------------------------------------------------------------------
+
+    def extract_entities(self, text: str) -> dict[str, Any]:
+        """`{entity_name: canonical_value}` for the flow's entities in `text`, then the system entities."""
+        found: dict[str, Any] = {}
+        for name, value in self._find(normalise(text).split()):
+            found.setdefault(name, value)
+        found.update(system_entities(text))
+        return found
+
+    def entity_value(self, entity: str, text: str) -> str | None:
+        """The canonical value of `entity` when `text` (or a word in it) is one of its values or synonyms."""
+        if entity not in self.entity_names:
+            return None
+        hits = self._find(normalise(text).split(), only=entity)
+        return hits[0][1] if hits else None
+
+    def _find(self, words: list[str], only: str | None = None) -> list[tuple[str, str]]:
+        """Entity hits `(name, value)` in `words` in text order, longest phrases first; `only`: one entity."""
+        used = [False] * len(words)
+        hits: list[tuple[int, str, str]] = []
+        for count in self._word_counts:
+            for start in range(len(words) - count + 1):
+                if any(used[start : start + count]):
+                    continue
+                window = " ".join(words[start : start + count])
+                found = _restrict(self._phrases.get(window, []), only)
+                if not found and len(window) >= _MIN_TYPO_WORD - 1:
+                    for phrase in _typo_matches(window, self._fuzzy_phrases.get(window[0], ())):
+                        found = _restrict(self._phrases[phrase], only)
+                        if found:
+                            break
+                if found:
+                    used[start : start + count] = [True] * count
+                    hits.extend((start, name, value) for name, value in found)
+        hits.sort(key=lambda hit: hit[0])
+        return [(name, value) for _, name, value in hits]
+
+
+def _restrict(hits: list[tuple[str, str]], only: str | None) -> list[tuple[str, str]]:
+    return hits if only is None else [hit for hit in hits if hit[0] == only]
+
+
+def _by_first_letter(words: Iterable[str]) -> dict[str, list[str]]:
+    """Words grouped by their first letter: a typo is tolerated anywhere but there."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word)
+    return groups
+
+
+def _typo_matches(word: str, candidates: Sequence[str]) -> list[str]:
+    """The candidates `word` is a typo of, closest first: one edit (a swap of two letters counts as one), two
+    from 9 letters. Candidates are at least 5 letters long and start with the same letter as `word`."""
+    if not candidates:
+        return []
+    return [
+        candidate
+        for candidate, distance, _ in process.extract(
+            word, candidates, scorer=OSA.distance, score_cutoff=2, limit=None
+        )
+        if distance <= (2 if len(candidate) >= 9 else 1)
+    ]
+
+
+def _entity_forms(values: Iterable[str], synonyms: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(canonical value, normalised phrase) for every value and synonym of an entity."""
+    forms: list[tuple[str, str]] = []
+    for value in [*values, *(v for v in synonyms if v not in values)]:
+        for phrase in (value, *synonyms.get(value, ())):
+            words = normalise(str(phrase))
+            if words:
+                forms.append((value, words))
+    return forms
