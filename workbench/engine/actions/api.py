@@ -1,0 +1,294 @@
+"""The API action: one HTTP call, its answer applied in Chatlayer's format.
+
+Request: `method`, `url` (a template), `query`, `headers` and `body` (values are literals, templates,
+`{var: path}` or `{state: name}`), `auth` (`{type: basic, username, password}` or `{type: bearer, token}`,
+values are templates) and `timeout` in seconds. A mapping or list body is sent as JSON, a string as text.
+
+Response, applied in Chatlayer's order when the call succeeds:
+1. `session: {namespace, data}`: `data` becomes the variable named `namespace` (replacing it). A `session`
+   object without `namespace`/`data` keys sets each of its top-level keys as a variable.
+2. `save: {variable: path.in[0].json}` from the flow: parts of any JSON response (a path that is not there
+   sets nothing and gives an `EngineWarning`).
+3. `messages: [{type, config}]`: bot messages (see `chatlayer_messages`).
+4. `action: {nextDialogstate}`: where to jump; without it the state's `next` is followed.
+
+Connection refused, a timeout, a non-2xx status, a body that is not JSON or larger than 5 MB fail the action:
+no variable changes and no messages, an `EngineError`, then `ActionFinished(ok=False)` (the conversation goes
+to `on_error` or `error_occurred`). An empty body (e.g. 204) is a success with nothing to apply.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from typing import Any
+
+from workbench.engine import chatlayer_messages, http_port, template
+from workbench.engine import events as ev
+from workbench.engine.actions.base import ActionContext
+from workbench.engine.actions.message import from_dict
+from workbench.engine.session import PathError, get_path, parse_path
+from workbench.flow.model import ApiAction
+
+METHODS: frozenset[str] = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+_MISSING = object()
+
+
+class RequestError(ValueError):
+    """The action's request cannot be built (unknown method or auth type)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Request:
+    """The action's request with every template rendered."""
+
+    method: str
+    url: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    content: str | None = None
+    json_body: Any = None
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, list):
+        return [template.to_text(v) for v in value]
+    return template.to_text(value)
+
+
+def _auth_header(ctx: ActionContext, auth: dict[str, Any]) -> str:
+    kind = str(auth.get("type", "")).lower()
+    if kind == "basic":
+        username = template.to_text(ctx.render_value(auth.get("username", "")))
+        password = template.to_text(ctx.render_value(auth.get("password", "")))
+        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        return f"Basic {token}"
+    if kind == "bearer":
+        return f"Bearer {template.to_text(ctx.render_value(auth.get('token', '')))}"
+    raise RequestError(f"unknown auth type {auth.get('type')!r} (use basic or bearer)")
+
+
+def build_request(ctx: ActionContext, api: ApiAction) -> Request:
+    """Render the action's request; template warnings collect in `ctx.warnings`."""
+    method = api.method.upper()
+    if method not in METHODS:
+        raise RequestError(f"unknown method {api.method!r} (use {', '.join(sorted(METHODS))})")
+    url = ctx.render(api.url)
+    params = {str(k): _param(ctx.render_value(v)) for k, v in api.query.items()}
+    headers = {str(k): template.to_text(ctx.render_value(v)) for k, v in api.headers.items()}
+    if api.auth:
+        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        headers["Authorization"] = _auth_header(ctx, api.auth)
+    if api.body is None:
+        return Request(method, url, params, headers)
+    if isinstance(api.body, str):
+        return Request(method, url, params, headers, content=ctx.render(api.body))
+    return Request(method, url, params, headers, json_body=ctx.render_value(api.body))
+
+
+class _Writes:
+    """The variables this action sets, so that each `VariableChanged.previous` sees the ones before it."""
+
+    def __init__(self, ctx: ActionContext, detail: str) -> None:
+        self.ctx = ctx
+        self.detail = detail
+        self.done: dict[tuple[str | int, ...], Any] = {}
+        self.events: list[ev.Event] = []
+
+    def previous(self, parts: tuple[str | int, ...], name: str) -> Any:
+        for length in range(len(parts), 0, -1):
+            if parts[:length] in self.done:
+                return get_path({"_": self.done[parts[:length]]}, ("_", *parts[length:]))
+        return self.ctx.session.get(name)
+
+    def set(self, name: str, value: Any, what: str) -> None:
+        state = self.ctx.state.name
+        try:
+            parts = parse_path(name)
+        except PathError:
+            self.events.append(ev.EngineWarning(message=f"{what}: bad variable name {name!r}", state=state))
+            return
+        if parts[0] == "internal":
+            self.events.append(
+                ev.EngineWarning(message=f"{what}: {name!r} is read-only (internal.*), not set", state=state)
+            )
+            return
+        self.events.append(
+            ev.VariableChanged(
+                name=name,
+                value=value,
+                previous=self.previous(parts, name),
+                origin="api",
+                state=state,
+                detail=self.detail,
+            )
+        )
+        self.done = {k: v for k, v in self.done.items() if k[: len(parts)] != parts}
+        self.done[parts] = value
+
+
+def _apply_session(writes: _Writes, session: Any) -> None:
+    if not isinstance(session, dict):
+        writes.events.append(
+            ev.EngineWarning(
+                message="response 'session' is not an object; ignored", state=writes.ctx.state.name
+            )
+        )
+        return
+    if "namespace" in session or "data" in session:
+        namespace = session.get("namespace")
+        data = session.get("data")
+        if namespace:
+            writes.set(str(namespace), data, "response session")
+            return
+        if isinstance(data, dict):
+            session = data
+        else:
+            writes.events.append(
+                ev.EngineWarning(
+                    message="response 'session' has no namespace and its data is not an object; ignored",
+                    state=writes.ctx.state.name,
+                )
+            )
+            return
+    for name, value in session.items():
+        writes.set(str(name), value, "response session")
+
+
+def _lookup(data: Any, path: str) -> Any:
+    """`path` inside the JSON response; a path starting with `[0]` indexes a top-level list."""
+    if path.startswith("["):
+        return get_path({"_": data}, "_" + path, _MISSING)
+    return get_path(data, path, _MISSING)
+
+
+def _apply_save(writes: _Writes, save: dict[str, str], data: Any) -> None:
+    state = writes.ctx.state.name
+    for name, path in save.items():
+        try:
+            value = _lookup(data, str(path))
+        except PathError:
+            writes.events.append(ev.EngineWarning(message=f"save: bad response path {path!r}", state=state))
+            continue
+        if value is _MISSING:
+            writes.events.append(
+                ev.EngineWarning(
+                    message=f"save: {path!r} is not in the response; {name} not set", state=state
+                )
+            )
+            continue
+        writes.set(name, value, "save")
+
+
+def _messages(ctx: ActionContext, messages: Any) -> list[ev.Event]:
+    normalised, problems = chatlayer_messages.normalise_all(messages)
+    state = ctx.state.name
+    out: list[ev.Event] = [ev.EngineWarning(message=f"response {p}", state=state) for p in problems]
+    out.extend(from_dict(state, m) for m in normalised)
+    return out
+
+
+def _jump(ctx: ActionContext, action: Any) -> tuple[str | None, list[ev.Event]]:
+    if action is None:
+        return None, []
+    target = action.get("nextDialogstate") if isinstance(action, dict) else None
+    if target is None:
+        if isinstance(action, dict) and not action:
+            return None, []
+        warning = ev.EngineWarning(
+            message="response 'action' has no nextDialogstate; ignored", state=ctx.state.name
+        )
+        return None, [warning]
+    if isinstance(target, dict):
+        target = target.get("name") or target.get("id")
+    return (str(target) if target else None), []
+
+
+def apply_response(
+    ctx: ActionContext, api: ApiAction, data: Any, detail: str
+) -> tuple[list[ev.Event], str | None]:
+    """The events a successful response produces, in Chatlayer's order, and the state to jump to, if any."""
+    writes = _Writes(ctx, detail)
+    chatlayer = data if isinstance(data, dict) else {}
+    if "session" in chatlayer and chatlayer["session"] is not None:
+        _apply_session(writes, chatlayer["session"])
+    _apply_save(writes, api.save, data)
+    events = writes.events
+    if chatlayer.get("messages") is not None:
+        events += _messages(ctx, chatlayer["messages"])
+    jump, problems = _jump(ctx, chatlayer.get("action"))
+    return events + problems, jump
+
+
+def _fail(ctx: ActionContext, events: list[ev.Event], problem: str, where: str) -> list[ev.Event]:
+    message = f"API call of state '{ctx.state.name}' failed: {problem} ({where})"
+    events.append(ev.EngineError(error="api", message=message, state=ctx.state.name))
+    events.append(ctx.finished("api", ok=False, error=message))
+    return events
+
+
+def _status_problem(result: http_port.HttpResult) -> str:
+    problem = f"HTTP {result.status}"
+    body = result.text().strip()
+    if body:
+        problem += f": {body[:200]}"
+    return problem
+
+
+async def run(ctx: ActionContext) -> list[ev.Event]:
+    """The `api` kind: call the backend and apply its answer (see the module docstring)."""
+    api = ctx.state.api
+    events: list[ev.Event] = [ev.ActionStarted(state=ctx.state.name, action="api")]
+    if api is None:
+        return _fail(ctx, events, "the state has no api action", "no request")
+    try:
+        request = build_request(ctx, api)
+    except RequestError as exc:
+        events += ctx.warnings
+        ctx.warnings.clear()
+        return _fail(ctx, events, str(exc), api.url)
+    events += ctx.warnings
+    ctx.warnings.clear()
+    where = f"{request.method} {request.url}"
+    if ctx.ports is None or ctx.ports.http is None:
+        return _fail(ctx, events, "no HTTP client is available", where)
+
+    result = await http_port.perform(
+        ctx.ports.http,
+        method=request.method,
+        url=request.url,
+        headers=request.headers,
+        params=request.params or None,
+        content=request.content,
+        json_body=request.json_body,
+        timeout=api.timeout,
+        state=ctx.state.name,
+        source="api",
+    )
+    exchange = result.exchange
+    where = f"{request.method} {exchange.url}"
+    if result.error is not None:
+        events.append(exchange)
+        return _fail(ctx, events, result.error, where)
+    if not result.ok:
+        problem = _status_problem(result)
+        events.append(dataclasses.replace(exchange, error=problem))
+        return _fail(ctx, events, problem, where)
+    data: Any = None
+    if result.body and result.body.strip():
+        try:
+            data = result.json()
+        except ValueError as exc:
+            problem = f"the response is not JSON ({exc})"
+            events.append(dataclasses.replace(exchange, error=problem))
+            return _fail(ctx, events, problem, where)
+    events.append(exchange)
+    applied, jump = apply_response(ctx, api, data, f"{request.method} {request.url}")
+    events += applied
+    events += ctx.warnings
+    ctx.warnings.clear()
+    events.append(ctx.finished("api", ok=True, jump=jump, result={"status": result.status}))
+    return events
+
+
+__all__ = ["METHODS", "Request", "RequestError", "apply_response", "build_request", "run"]
