@@ -27,7 +27,7 @@ class Event:
         return {"kind": self.kind, **asdict(self)}
 
 
-# --- turns and input -------------------------------------------------------------------------------------------
+# --- turns and input ---
 
 InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart"]
 
@@ -84,11 +84,22 @@ class IntentMatched(Event):
     entities: dict[str, Any] = field(default_factory=dict)
 
 
-# --- states and messages ----------------------------------------------------------------------------------------
+# --- states and messages ---
 
 TransitionReason = Literal[
-    "start", "next", "route", "button", "intent", "fallback", "code", "api", "iframe", "error",
-    "give_up", "hand_back", "offload", "skip", "edit",
+    "start",
+    "next",
+    "route",
+    "button",
+    "intent",
+    "fallback",
+    "code",
+    "api",
+    "iframe",
+    "error",
+    "give_up",
+    "hand_back",
+    "offload",
 ]
 
 
@@ -182,11 +193,9 @@ class EngineError(Event):
     states: tuple[str, ...] = ()
 
 
-# --- session ------------------------------------------------------------------------------------------------------
+# --- session ---
 
-VariableOrigin = Literal[
-    "ask", "button", "entity", "code", "api", "iframe", "edit", "set", "default", "offload"
-]
+VariableOrigin = Literal["ask", "button", "entity", "code", "api", "iframe", "edit", "set", "default", "offload"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -211,7 +220,7 @@ class SessionCleared(Event):
     restored: dict[str, Any] = field(default_factory=dict)
 
 
-# --- actions ------------------------------------------------------------------------------------------------------
+# --- actions ---
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -224,7 +233,7 @@ class ActionStarted(Event):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ActionFinished(Event):
-    """An action ended; `ok` false means it failed with `error`."""
+    """An action ended; `ok` false means it failed with `error`; `jump` is a state the action asked to go to."""
 
     state: str
     action: str
@@ -232,6 +241,7 @@ class ActionFinished(Event):
     ok: bool = True
     result: Any = None
     error: str | None = None
+    jump: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -7,6 +7,7 @@ is kept apart from the user's variables.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -66,7 +67,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     """Set `path` inside `data`, creating objects (or lists, for an index) on the way."""
     parts = parse_path(path)
     cur: Any = data
-    for part, nxt in zip(parts, parts[1:], strict=False):
+    for part, nxt in itertools.pairwise(parts):
         child = cur[part] if _has_child(cur, part) else None
         if not isinstance(child, dict | list):
             child = [] if isinstance(nxt, int) else {}
@@ -121,7 +122,9 @@ def deep_merge(base: Any, extra: Any) -> Any:
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Top-level names whose value differs, as `{name: (before, after)}` (missing is `None`)."""
     names = set(before) | set(after)
-    return {n: (before.get(n), after.get(n)) for n in sorted(names) if before.get(n, _MISSING) != after.get(n, _MISSING)}
+    return {
+        n: (before.get(n), after.get(n)) for n in sorted(names) if before.get(n, _MISSING) != after.get(n, _MISSING)
+    }
 
 
 @dataclass
@@ -157,7 +160,7 @@ class Session:
             session.apply(event)
         return session
 
-    # --- reading ---------------------------------------------------------------------------------------------
+    # --- reading ---
 
     def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path; `internal.*` paths read the internal variables."""
@@ -167,8 +170,8 @@ class Session:
         return get_path(self.variables, parts, default)
 
     def has(self, path: str) -> bool:
-        """Whether the path has a value (a value of `None` counts as none)."""
-        return self.get(path) is not None
+        """Whether the path has a value (`None` and the empty string count as none)."""
+        return self.get(path) not in (None, "")
 
     def snapshot(self) -> dict[str, Any]:
         """A deep copy of every variable, with `internal` as a nested object."""
@@ -181,7 +184,7 @@ class Session:
         """The dialog state the conversation is in."""
         return get_path(self.internal, ("currentDialogstate", "name"))
 
-    # --- applying events ---------------------------------------------------------------------------------------
+    # --- applying events ---
 
     def apply(self, event: ev.Event) -> None:
         """Change the session as `event` says. Events that do not concern the session are ignored."""

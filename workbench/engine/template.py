@@ -52,8 +52,8 @@ def parse(text: str) -> tuple[Placeholder, ...]:
         inner = _INNER.match(text, m.end())
         end = inner.end() if inner else m.end()
         if end >= len(text) or text[end] != "}":
-            raise TemplateError(f"unclosed template {text[m.start():end]!r}", m.start() + 1)
-        body = text[m.end():end]
+            raise TemplateError(f"unclosed template {text[m.start() : end]!r}", m.start() + 1)
+        body = text[m.end() : end]
         path, *mods = (p.strip() for p in body.split("|"))
         try:
             parse_path(path)
@@ -124,7 +124,7 @@ def render(text: str, lookup: Lookup, on_missing: OnMissing | None = None) -> st
     out: list[str] = []
     pos = 0
     for p in placeholders:
-        out.append(text[pos:p.start])
+        out.append(text[pos : p.start])
         out.append(to_text(_resolve(p, lookup, on_missing)))
         pos = p.end
     out.append(text[pos:])

@@ -1,0 +1,26 @@
+"""Test configuration shared by every test: Qt runs offscreen, QtWebEngine without its sandbox (we run as root)."""
+
+import os
+import textwrap
+from collections.abc import Callable
+
+import pytest
+
+from workbench.flow.loader import load_flow_text
+from workbench.flow.model import Flow
+
+# Before any QApplication exists (the engine imported above never imports Qt).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+
+@pytest.fixture
+def flow_from() -> Callable[[str], Flow]:
+    """Build a flow from YAML text (dedented); fails the test when the flow has errors."""
+
+    def build(text: str, filename: str = "test_flow.yaml") -> Flow:
+        result = load_flow_text(textwrap.dedent(text), filename)
+        assert result.flow is not None, "\n".join(str(p) for p in result.errors)
+        return result.flow
+
+    return build

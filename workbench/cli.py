@@ -1,0 +1,87 @@
+"""The `workbench` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench.flow.loader import load_flow
+
+SAMPLE_FLOW = Path(__file__).resolve().parents[1] / "flows" / "train_ticket" / "train_ticket.yaml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Test Chatlayer-style chatbot flows.")
+    sub = parser.add_subparsers(dest="command")
+
+    validate = sub.add_parser("validate", help="check flow files; exit 1 when any has errors")
+    validate.add_argument("flows", nargs="+", type=Path)
+    validate.add_argument("-q", "--quiet", action="store_true", help="errors only, no warnings")
+
+    chat = sub.add_parser("chat", help="talk to a flow in the terminal")
+    chat.add_argument("flow", nargs="?", type=Path, default=SAMPLE_FLOW)
+    chat.add_argument("--var", action="append", default=[], metavar="NAME=JSON", help="a starting variable")
+    chat.add_argument("-v", "--verbose", action="store_true", help="show states, warnings and console output")
+
+    sub.add_parser("schema", help="print the JSON Schema of flow files")
+    return parser
+
+
+def _validate(paths: Sequence[Path], quiet: bool) -> int:
+    failed = False
+    for path in paths:
+        result = load_flow(path)
+        for problem in result.problems:
+            if problem.severity == "error" or not quiet:
+                print(problem)
+        failed = failed or not result.ok
+    return 1 if failed else 0
+
+
+def _parse_vars(pairs: Sequence[str]) -> dict[str, object]:
+    variables: dict[str, object] = {}
+    for pair in pairs:
+        name, _, raw = pair.partition("=")
+        try:
+            variables[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            variables[name] = raw
+    return variables
+
+
+def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
+    from workbench.chat import chat
+
+    result = load_flow(path)
+    for problem in result.problems:
+        if problem.severity == "error":
+            print(problem, file=sys.stderr)
+    if result.flow is None:
+        return 1
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(chat(result.flow, variables=_parse_vars(pairs), verbose=verbose))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `workbench` console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.flows, args.quiet)
+    if args.command == "schema":
+        from workbench.flow.schema import schema_text
+
+        print(schema_text())
+        return 0
+    if args.command == "chat":
+        return _chat(args.flow, args.var, args.verbose)
+    return _chat(SAMPLE_FLOW, [], False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The `code` kind: JavaScript in the sandbox, with Chatlayer's `args`, `ChatlayerResponseBuilder`, `fetch`,
+`console` and `_` (lodash).
+
+Results apply only when the code called `send()`, in Chatlayer's order: session variables, then messages, then
+the jump. A failed action changes no variable.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+from workbench.engine import events as ev
+from workbench.engine.actions.base import ActionContext
+from workbench.engine.actions.message import from_dict
+from workbench.engine.http_port import perform
+from workbench.engine.sandbox_types import CodeError, FetchError, FetchHandler
+
+
+def code_args(ctx: ActionContext) -> Any:
+    """The action's configured `args`, rendered; without `args`, a copy of every session variable."""
+    code = ctx.state.code
+    assert code is not None
+    if code.args is None:
+        return ctx.session.snapshot()
+    return ctx.render_value(code.args)
+
+
+def fetch_handler(ctx: ActionContext, exchanges: list[ev.Event], deadline: float) -> FetchHandler:
+    """`fetch()` for the code: carried out by the engine's HTTP client, each exchange kept as an event."""
+
+    async def fetch(url: str, options: dict[str, Any]) -> dict[str, Any]:
+        headers = {str(k): str(v) for k, v in (options.get("headers") or {}).items()}
+        body = options.get("body")
+        result = await perform(
+            ctx.ports.http,
+            method=str(options.get("method") or "GET").upper(),
+            url=url,
+            headers=headers,
+            content=body if isinstance(body, str | bytes) else None,
+            timeout=max(0.001, deadline - time.monotonic()),
+            state=ctx.state.name,
+            source="fetch",
+        )
+        exchanges.append(result.exchange)
+        if result.status is None:
+            raise FetchError(result.error or f"request to {url} failed")
+        return {
+            "status": result.status,
+            "statusText": result.exchange.error or "",
+            "headers": result.headers,
+            "body": result.text(),
+        }
+
+    return fetch
+
+
+def _where(ctx: ActionContext, error: CodeError) -> str | None:
+    code = ctx.state.code
+    assert code is not None
+    if error.line is None or not code.line:
+        return None
+    file = str(ctx.flow.path) if ctx.flow.path else "<flow>"
+    return f"{file}:{code.line + error.line - 1}:{error.column or 1}"
+
+
+async def run(ctx: ActionContext) -> list[ev.Event]:
+    """Run the state's code action and turn what it sent into events."""
+    code = ctx.state.code
+    assert code is not None
+    name = ctx.state.name
+    started = ev.ActionStarted(state=name, action="code")
+    args = copy.deepcopy(code_args(ctx))
+    exchanges: list[ev.Event] = []
+    fetch = fetch_handler(ctx, exchanges, time.monotonic() + code.timeout)
+    result = await ctx.ports.sandbox.run_code(code.source, args, timeout=code.timeout, fetch=fetch)
+    out: list[ev.Event] = [started, *ctx.warnings, *exchanges]
+    out.extend(ev.CodeLog(state=name, level=level, message=text) for level, text in result.logs)  # type: ignore[arg-type]
+    if result.error is not None:
+        message = f"{result.error.kind} error in the code of state '{name}': {result.error.message}"
+        if result.error.line is not None:
+            message += f" (line {result.error.line} of the code)"
+        out.append(ev.EngineError(error="code", message=message, state=name, where=_where(ctx, result.error)))
+        return [*out, ctx.finished("code", ok=False, error=message)]
+    if not result.sent:
+        out.append(
+            ev.EngineWarning(message=f"the code of state '{name}' never called send(); nothing was applied", state=name)
+        )
+        return [*out, ctx.finished("code", result={"sent": False})]
+    for variable, value in result.variables.items():
+        out.append(
+            ev.VariableChanged(
+                name=variable,
+                value=value,
+                previous=ctx.session.get(variable),
+                origin="code",
+                state=name,
+                detail="addSessionVariable",
+            )
+        )
+    out.extend(from_dict(name, message) for message in result.messages)
+    summary = {"sent": True, "variables": sorted(result.variables), "messages": len(result.messages)}
+    return [*out, ctx.finished("code", result=summary, jump=result.next_state)]

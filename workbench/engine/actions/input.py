@@ -1,0 +1,60 @@
+"""The `ask` kind (Chatlayer's input validation): prompt, then check each answer against `expect`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from workbench.engine import events as ev
+from workbench.engine.actions.base import ActionContext
+from workbench.engine.actions.message import render_items
+from workbench.engine.inputs import validate
+from workbench.engine.nlu import NluMatcher
+from workbench.flow.model import SayItem
+
+MAX_FAILURES = 3
+DEFAULT_RETRY = (SayItem(text="Sorry, that is not a valid answer. Please try again."),)
+
+
+def is_answered(ctx: ActionContext) -> bool:
+    """An `ask` whose variable already has a value is skipped."""
+    assert ctx.state.ask is not None
+    return ctx.session.has(ctx.state.ask.save)
+
+
+async def run(ctx: ActionContext) -> list[ev.Event]:
+    """Ask the question and wait for the answer."""
+    ask = ctx.state.ask
+    assert ask is not None
+    return [*render_items(ctx, ask.prompt), ev.WaitingForInput(state=ctx.state.name, expect=ask.expect)]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What an answer led to: `accepted` (stored), `retry` (asked again) or `give_up` (three failures)."""
+
+    outcome: Literal["accepted", "retry", "give_up"]
+    events: list[ev.Event]
+
+
+def answer(ctx: ActionContext, text: str, matcher: NluMatcher) -> Answer:
+    """Validate `text` for the waiting `ask` state and say what follows."""
+    ask = ctx.state.ask
+    assert ask is not None
+    checked = validate(ask.expect, text, matcher)
+    if checked.ok:
+        changed = ev.VariableChanged(
+            name=ask.save,
+            value=checked.value,
+            previous=ctx.session.get(ask.save),
+            origin="ask",
+            state=ctx.state.name,
+        )
+        return Answer("accepted", [changed])
+    attempt = ctx.session.ask_failures + 1
+    rejected = ev.InputRejected(state=ctx.state.name, text=text, expect=ask.expect, attempt=attempt)
+    ctx.extra["input"] = text
+    if attempt >= MAX_FAILURES and (ask.give_up or ask.give_up_goto):
+        return Answer("give_up", [rejected, *render_items(ctx, ask.give_up)])
+    retry = render_items(ctx, ask.retry or DEFAULT_RETRY)
+    return Answer("retry", [rejected, *retry, ev.WaitingForInput(state=ctx.state.name, expect=ask.expect)])

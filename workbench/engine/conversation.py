@@ -1,0 +1,477 @@
+"""One conversation with a flow: takes inputs (text, button, iframe message, agent reply), emits events.
+
+The conversation owns the event log; its `session` is the projection of that log. Every input runs one turn
+under a lock, so inputs arriving together are handled one after the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from workbench.engine import events as ev
+from workbench.engine import iframe_messages, offload
+from workbench.engine.actions import ACTIONS
+from workbench.engine.actions import input as ask_action
+from workbench.engine.actions import message as say_action
+from workbench.engine.actions.base import ActionContext, Ports
+from workbench.engine.nlu import NluMatcher
+from workbench.engine.sandbox import ConditionError, Sandbox
+from workbench.engine.session import Session, deep_merge
+from workbench.flow.model import Flow, OffloadAction, SayItem, State
+
+Subscriber = Callable[[ev.Event], None]
+
+MAX_TRANSITIONS = 100
+CONDITION_TIMEOUT = 1.0
+NOT_UNDERSTOOD = "not_understood"
+OFFLOADING_CLOSED = "offloading_closed"
+ERROR_OCCURRED = "error_occurred"
+
+BUILTIN_STATES: dict[str, State] = {
+    NOT_UNDERSTOOD: State(name=NOT_UNDERSTOOD, kind="say", say=(SayItem(text="Sorry, I didn't understand that."),)),
+    ERROR_OCCURRED: State(name=ERROR_OCCURRED, kind="say", say=(SayItem(text="Sorry, something went wrong."),)),
+}
+
+
+_JUMP_REASONS: dict[str, ev.TransitionReason] = {"code": "code", "api": "api", "offload": "offload"}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Where the conversation goes next and why."""
+
+    target: str
+    reason: ev.TransitionReason
+    route: int | None = None
+
+
+class Conversation:
+    """A running conversation. Observe it with `subscribe`; drive it with `start`, `send_text`, `press`…"""
+
+    def __init__(
+        self,
+        flow: Flow,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        http: httpx.AsyncClient | None = None,
+        sandbox: Sandbox | None = None,
+        max_transitions: int = MAX_TRANSITIONS,
+    ) -> None:
+        self.flow = flow
+        self.max_transitions = max_transitions
+        self._persona = copy.deepcopy(dict(variables or {}))
+        self._own_http = http is None
+        self._own_sandbox = sandbox is None
+        self._http = http
+        self._sandbox = sandbox
+        self._subscribers: list[Subscriber] = []
+        self._lock = asyncio.Lock()
+        self.id = uuid.uuid4().hex
+        self.matcher = NluMatcher(flow.nlu)
+        self._intent_states = {s.intent: s.name for s in flow.states.values() if s.intent}
+        self.events: list[ev.Event] = []
+        self.session = Session(defaults=copy.deepcopy(flow.variables))
+        self._begin_log()
+
+    # --- observing ---
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call `callback` with every event from now on; returns a function that unsubscribes."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def emit(self, event: ev.Event) -> None:
+        """Append `event` to the log, apply it to the session and tell every subscriber."""
+        self.events.append(event)
+        self.session.apply(event)
+        for callback in tuple(self._subscribers):
+            callback(event)
+
+    # --- ports ---
+
+    @property
+    def ports(self) -> Ports:
+        """The HTTP client and the JavaScript sandbox, created on first use inside the running loop."""
+        if self._http is None:
+            self._http = httpx.AsyncClient()
+        if self._sandbox is None:
+            self._sandbox = Sandbox()
+        return Ports(http=self._http, sandbox=self._sandbox)
+
+    async def aclose(self) -> None:
+        """Release what the conversation created (HTTP client, JavaScript contexts)."""
+        if self._own_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        if self._own_sandbox and self._sandbox is not None:
+            await self._sandbox.aclose()
+            self._sandbox = None
+
+    async def __aenter__(self) -> Conversation:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- inputs ---
+
+    async def start(self, state: str | None = None) -> None:
+        """Enter the flow's start state (or `state`) and run until the bot waits."""
+        await self._turn(ev.TurnStarted(input="start"), self._enter(Step(state or self.flow.start, "start")))
+
+    async def restart(self) -> None:
+        """Throw the conversation away and start again with a fresh session."""
+        async with self._lock:
+            self.events = []
+            self.session = Session(defaults=copy.deepcopy(self.flow.variables))
+            self.emit(ev.TurnStarted(input="restart"))
+            self._begin_log(emit=True)
+        await self.start()
+
+    async def send_text(self, text: str) -> None:
+        """The user typed `text`."""
+        await self._turn(
+            ev.TurnStarted(input="text", text=text),
+            self._on_text(text, echo=ev.UserMessage(text=text, via="text")),
+        )
+
+    async def press(self, choice: int | str | ev.ChoiceOut) -> None:
+        """The user pressed a button or quick reply: by number (from 1), by title, or the choice itself."""
+        found = self.find_choice(choice)
+        title = found.title if found else str(choice)
+        await self._turn(ev.TurnStarted(input="button", text=title), self._on_press(found, choice))
+
+    async def post_message(self, data: Any, origin: str = "") -> None:
+        """A page in the iframe posted `data` (a JSON string or an object) from `origin`. Every check happens
+        here: a refused message changes nothing and emits `IframeMessageRejected` with the reason."""
+        command = iframe_messages.parse(data, self._known_states())
+        if isinstance(command, iframe_messages.Rejection):
+            async with self._lock:
+                self.emit(ev.IframeMessageRejected(origin=origin, reason=command.reason, data=command.data))
+            return
+        await self._turn(ev.TurnStarted(input="iframe", text=command.type), self._on_iframe(command, origin))
+
+    async def agent_reply(self, text: str) -> None:
+        """The human agent answers while the conversation is offloaded."""
+        await self._turn(ev.TurnStarted(input="agent", text=text), self._on_agent(text))
+
+    async def hand_back(self, state: str | None = None) -> None:
+        """The agent hands the conversation back to the bot: to `state`, else the flow's `offloading_closed`."""
+        await self._turn(ev.TurnStarted(input="hand_back", text=state or ""), self._on_hand_back(state))
+
+    async def set_variable(self, path: str, value: Any) -> None:
+        """A tester sets a session variable by hand (the inspector); `internal.*` is refused."""
+        async with self._lock:
+            if path == "internal" or path.startswith("internal."):
+                self.emit(ev.EngineError(error="input", message=f"{path} is read-only"))
+                return
+            previous = self.session.get(path)
+            self.emit(ev.VariableChanged(name=path, value=value, previous=previous, origin="edit"))
+
+    def find_choice(self, choice: int | str | ev.ChoiceOut) -> ev.ChoiceOut | None:
+        """The pressable choice meant by a number (from 1), a title (any case) or the choice itself."""
+        choices = self.session.choices
+        if isinstance(choice, ev.ChoiceOut):
+            return choice if choice in choices else None
+        if isinstance(choice, int) or (isinstance(choice, str) and choice.strip().isdigit()):
+            index = int(choice) - 1
+            return choices[index] if 0 <= index < len(choices) else None
+        wanted = choice.strip().casefold()
+        return next((c for c in reversed(choices) if c.title.strip().casefold() == wanted), None)
+
+    # --- turns ---
+
+    def _begin_log(self, *, emit: bool = False) -> None:
+        for name, value in self._persona.items():
+            event = ev.VariableChanged(name=name, value=copy.deepcopy(value), origin="default")
+            if emit:
+                self.emit(event)
+            else:
+                self.events.append(event)
+                self.session.apply(event)
+
+    async def _turn(self, started: ev.TurnStarted, body: Awaitable[None]) -> None:
+        async with self._lock:
+            began = time.perf_counter()
+            self.emit(started)
+            try:
+                await body
+            except Exception as exc:  # an engine bug must not take the session down with it
+                self.emit(ev.EngineError(error="internal", message=f"{type(exc).__name__}: {exc}"))
+            self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
+
+    def _known_states(self) -> set[str]:
+        return set(self.flow.states) | set(BUILTIN_STATES)
+
+    async def _on_iframe(self, command: iframe_messages.IframeCommand, origin: str) -> None:
+        self.emit(ev.IframeMessageAccepted(origin=origin, type=command.type, payload=command.payload))
+        if command.type == "SEND_MESSAGE":
+            await self._on_text(command.payload, echo=ev.UserMessage(text=command.payload, via="iframe"))
+        elif command.type == "UPDATE_SESSION":
+            for name, value in command.payload.items():
+                previous = self.session.get(name)
+                merged = deep_merge(previous, value) if isinstance(previous, dict) else value
+                self.emit(
+                    ev.VariableChanged(
+                        name=name,
+                        value=merged,
+                        previous=previous,
+                        origin="iframe",
+                        state=self.session.current_state,
+                        detail=origin,
+                    )
+                )
+        else:
+            await self._enter(Step(command.payload, "iframe"))
+
+    def _offload_spec(self) -> tuple[str, OffloadAction] | None:
+        for event in reversed(self.events):
+            if isinstance(event, ev.Offloaded):
+                spec = self.flow.states[event.state].offload if event.state in self.flow.states else None
+                return (event.state, spec) if spec else None
+        return None
+
+    async def _on_agent(self, text: str) -> None:
+        if not self.session.offloaded:
+            self.emit(ev.EngineError(error="input", message="the conversation is not offloaded to an agent"))
+            return
+        self.emit(ev.AgentMessage(text=text))
+
+    async def _on_hand_back(self, state: str | None) -> None:
+        if not self.session.offloaded:
+            self.emit(ev.EngineError(error="input", message="the conversation is not offloaded to an agent"))
+            return
+        self.emit(ev.HandedBack(state=state))
+        target = state or (OFFLOADING_CLOSED if OFFLOADING_CLOSED in self.flow.states else None)
+        if target:
+            await self._enter(Step(target, "hand_back"))
+        elif self.session.current_state:
+            self.emit(ev.WaitingForInput(state=self.session.current_state))
+
+    async def _to_agent(self, text: str) -> None:
+        self.emit(ev.UserToAgent(text=text))
+        found = self._offload_spec()
+        if found is None:
+            return
+        state, spec = found
+        result = await offload.forward(self.ports.http, spec, self.id, text, state)
+        self._emit_all(result.events)
+        if result.error:
+            self.emit(ev.EngineError(error="offload", message=result.error, state=state))
+
+    async def _on_text(self, text: str, echo: ev.UserMessage | None) -> None:
+        if echo is not None:
+            self.emit(echo)
+        if self.session.offloaded:
+            await self._to_agent(text)
+            return
+        waiting = self.session.waiting
+        state = self._state(waiting) if waiting else None
+        nlp = not (state and state.ask and not state.ask.nlp)
+        match = self.matcher.match(text) if nlp else None
+        if match is not None and match.intent in self._intent_states:
+            self._apply_intent(match, text)
+            await self._enter(Step(self._intent_states[match.intent], "intent"))
+            return
+        if state is not None and state.ask is not None and self.session.expect:
+            await self._on_answer(state, text)
+            return
+        choice = self.find_choice(text)
+        if choice is not None and choice.goto:
+            await self._follow_choice(choice)
+            return
+        if match is not None:
+            self._apply_intent(match, text)
+        await self._enter(Step(self.flow.nlu.fallback or NOT_UNDERSTOOD, "fallback"))
+
+    def _apply_intent(self, match: Any, text: str) -> None:
+        self.emit(ev.IntentMatched(intent=match.intent, score=match.score, text=text, entities=match.entities))
+        for name, value in match.entities.items():
+            self.emit(
+                ev.VariableChanged(
+                    name=name,
+                    value=value,
+                    previous=self.session.get(name),
+                    origin="entity",
+                    state=self.session.current_state,
+                )
+            )
+
+    async def _on_answer(self, state: State, text: str) -> None:
+        ctx = self._context(state)
+        result = ask_action.answer(ctx, text, self.matcher)
+        self._emit_all(result.events)
+        if result.outcome == "accepted":
+            await self._enter(await self._after(state))
+        elif result.outcome == "give_up":
+            assert state.ask is not None
+            if state.ask.give_up_goto:
+                await self._enter(Step(state.ask.give_up_goto, "give_up"))
+            else:
+                self._wait(state)
+
+    async def _on_press(self, choice: ev.ChoiceOut | None, wanted: Any) -> None:
+        if choice is None:
+            self.emit(ev.EngineError(error="input", message=f"there is no button {wanted!r} to press"))
+            return
+        self.emit(ev.UserMessage(text=choice.title, via="button", payload=choice.payload))
+        if choice.url and not choice.goto:
+            return
+        if not choice.goto:
+            await self._on_text(choice.title, echo=None)
+            return
+        await self._follow_choice(choice)
+
+    async def _follow_choice(self, choice: ev.ChoiceOut) -> None:
+        for name, value in choice.params.items():
+            self.emit(
+                ev.VariableChanged(
+                    name=name,
+                    value=value,
+                    previous=self.session.get(name),
+                    origin="button",
+                    state=self.session.current_state,
+                    detail=choice.title,
+                )
+            )
+        assert choice.goto is not None
+        await self._enter(Step(choice.goto, "button"))
+
+    # --- running states ---
+
+    def _state(self, name: str) -> State | None:
+        return self.flow.states.get(name) or BUILTIN_STATES.get(name)
+
+    def _context(self, state: State) -> ActionContext:
+        return ActionContext(
+            flow=self.flow,
+            state=state,
+            session=self.session,
+            ports=self.ports,
+            history=self.events,
+            conversation_id=self.id,
+        )
+
+    async def _enter(self, step: Step | None) -> None:
+        """Enter states one after the other until one waits; stop a runaway loop."""
+        path: list[str] = []
+        while step is not None:
+            if len(path) >= self.max_transitions:
+                self._report_loop(path)
+                return
+            state = self._state(step.target)
+            if state is None:
+                self.emit(
+                    ev.EngineError(
+                        error="flow",
+                        message=f"there is no dialog state {step.target!r}",
+                        state=self.session.current_state,
+                    )
+                )
+                return
+            path.append(state.name)
+            self.emit(
+                ev.StateEntered(
+                    state=state.name,
+                    previous=self.session.current_state,
+                    reason=step.reason,
+                    route=step.route,
+                )
+            )
+            step = await self._execute(state)
+
+    def _report_loop(self, path: list[str]) -> None:
+        last = path[-1]
+        begin = path[:-1].index(last) if last in path[:-1] else 0
+        cycle = path[begin:] if last in path[:-1] else path
+        shown = " → ".join(cycle)
+        self.emit(
+            ev.EngineError(
+                error="loop",
+                message=f"more than {self.max_transitions} transitions without user input: {shown}",
+                state=last,
+                states=tuple(cycle),
+            )
+        )
+        self.emit(ev.WaitingForInput(state=last))
+
+    async def _execute(self, state: State) -> Step | None:
+        """Run one state's action and say where to go next (None: it waits for the user)."""
+        ctx = self._context(state)
+        if state.kind == "ask":
+            if ask_action.is_answered(ctx):
+                return await self._after(state)
+            self._emit_all(await ask_action.run(ctx))
+            return None
+        if state.kind == "say":
+            self._emit_all(await say_action.run(ctx))
+            return await self._after(state)
+        if state.kind == "router":
+            return await self._after(state)
+        finished: ev.ActionFinished | None = None
+        for event in await ACTIONS[state.kind](ctx):
+            self.emit(event)
+            if isinstance(event, ev.ActionFinished):
+                finished = event
+        if finished is not None and not finished.ok:
+            return Step(state.on_error or ERROR_OCCURRED, "error")
+        if finished is not None and finished.jump:
+            return Step(finished.jump, _JUMP_REASONS.get(state.kind, "next"))
+        if state.waits:
+            return self._wait(state)
+        return await self._after(state)
+
+    def _emit_all(self, events: list[ev.Event]) -> None:
+        for event in events:
+            self.emit(event)
+
+    async def _after(self, state: State) -> Step | None:
+        """Follow the state's `next`, or wait there when no route applies."""
+        step = await self._next_step(state)
+        return step if step is not None else self._wait(state)
+
+    def _wait(self, state: State) -> None:
+        ask = state.ask
+        expect = ask.expect if ask is not None and not self.session.has(ask.save) else ""
+        self.emit(ev.WaitingForInput(state=state.name, expect=expect))
+
+    async def _next_step(self, state: State) -> Step | None:
+        """The first route of `next` whose condition holds."""
+        routes = state.next
+        if not routes:
+            return None
+        if len(routes) == 1 and routes[0].condition is None:
+            return Step(routes[0].goto, "next")
+        variables = {**self.session.variables, "internal": self.session.internal}
+        try:
+            index = await self.ports.sandbox.first_true(
+                [r.condition for r in routes], variables, timeout=CONDITION_TIMEOUT
+            )
+        except ConditionError as exc:
+            route = routes[exc.index]
+            self.emit(
+                ev.EngineError(
+                    error="condition",
+                    message=f"condition {route.condition!r} failed: {exc.message}",
+                    state=state.name,
+                    where=str(route.loc),
+                )
+            )
+            return Step(state.on_error or ERROR_OCCURRED, "error")
+        if index is None:
+            self.emit(ev.EngineWarning(message="no route of next applies; waiting", state=state.name))
+            return None
+        return Step(routes[index].goto, "route", index)
