@@ -14,7 +14,8 @@ ENGINE_MODULES = [
 
 def test_engine_modules_load_without_qt_in_a_fresh_interpreter():
     imports = "; ".join(f"import {m.removesuffix('.__init__')}" for m in ENGINE_MODULES)
-    probe = f"{imports}; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'qasync', 'shiboken6')))"
+    qt = ("PySide6", "qasync", "shiboken6")
+    probe = f"{imports}; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] in {qt!r}))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
 

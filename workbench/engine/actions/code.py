@@ -61,8 +61,7 @@ def _where(ctx: ActionContext, error: CodeError) -> str | None:
     assert code is not None
     if error.line is None or not code.line:
         return None
-    file = str(ctx.flow.path) if ctx.flow.path else "<flow>"
-    return f"{file}:{code.line + error.line - 1}:{error.column or 1}"
+    return f"{ctx.state.loc.file}:{code.line + error.line - 1}:{error.column or 1}"
 
 
 async def run(ctx: ActionContext) -> list[ev.Event]:
