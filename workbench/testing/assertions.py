@@ -1,0 +1,240 @@
+"""What a convo turn expects, and how it is checked against what the engine did.
+
+Text matching (`TextMatch`): exact with white space folded (runs of spaces, tabs and new lines count as one
+space; leading and trailing ones are ignored), a `/regular expression/` searched in the folded text, or
+`contains`. Value matching (`subset_mismatches`): a subset match in which mappings need only the expected keys,
+`null` for a key means "absent (or null)", lists match item by item and must have the same length, and a
+string written as `/regex/` matches any value whose text the expression finds.
+
+Every check returns a list of mismatches (plain sentences); an empty list means the turn passed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from workbench.engine import events as ev
+
+MatchMode = Literal["exact", "regex", "contains"]
+
+
+def fold(text: str) -> str:
+    """`text` with every run of white space turned into one space, trimmed."""
+    return " ".join(text.split())
+
+
+def is_regex(text: str) -> bool:
+    """Whether a convo string is written as a `/regular expression/`."""
+    return len(text) >= 2 and text.startswith("/") and text.endswith("/")
+
+
+def show(value: Any) -> str:
+    """A value as a convo file would write it: strings quoted, everything else as compact JSON."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """One expectation about a text: `exact` (white space folded), `regex` (searched) or `contains`."""
+
+    mode: MatchMode
+    pattern: str
+    regex: re.Pattern[str] | None = None
+
+    @classmethod
+    def parse(cls, text: str, mode: MatchMode | None = None) -> TextMatch:
+        """`/…/` is a regular expression, anything else `mode` (exact by default); raises `re.error` for a bad
+        expression."""
+        if is_regex(text):
+            return cls("regex", text, re.compile(text[1:-1]))
+        return cls(mode or "exact", fold(text))
+
+    def test(self, text: str) -> bool:
+        """Whether `text` satisfies this expectation."""
+        folded = fold(text)
+        if self.regex is not None:
+            return self.regex.search(folded) is not None
+        if self.mode == "contains":
+            return self.pattern in folded
+        return folded == self.pattern
+
+    def describe(self) -> str:
+        """The expectation for a failure report."""
+        if self.mode == "regex":
+            return f"text matching {self.pattern}"
+        if self.mode == "contains":
+            return f"text containing {show(self.pattern)}"
+        return show(self.pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class BotExpectation:
+    """What one bot message must look like; every given part must hold, and no part of `negated` may."""
+
+    texts: tuple[TextMatch, ...] = ()
+    type: str | None = None
+    buttons: tuple[str, ...] | None = None
+    quick_replies: tuple[str, ...] | None = None
+    cards: tuple[Any, ...] = ()
+    media: Any = None
+    html: TextMatch | None = None
+    negated: tuple[BotExpectation, ...] = ()
+
+    def mismatches(self, message: ev.BotMessage) -> list[str]:
+        """Why `message` does not meet the expectation (empty when it does)."""
+        problems: list[str] = []
+        for match in self.texts:
+            if not match.test(message.text):
+                problems.append(f"text is {show(message.text)}, expected {match.describe()}")
+        if self.type is not None and message.type != self.type:
+            problems.append(f"message type is {message.type}, expected {self.type}")
+        for name, wanted, got in (
+            ("buttons", self.buttons, message.buttons),
+            ("quick replies", self.quick_replies, message.quick_replies),
+        ):
+            titles = tuple(fold(c.title) for c in got)
+            if wanted is not None and titles != tuple(fold(t) for t in wanted):
+                problems.append(f"{name} are {show(list(titles))}, expected {show(list(wanted))}")
+        cards = [card_dict(c) for c in message.cards]
+        for card in self.cards:
+            if not any(not subset_mismatches(card, actual) for actual in cards):
+                problems.append(f"no card matches {show(card)}; the cards are {show(cards)}")
+        if self.media is not None:
+            problems += [f"media: {p}" for p in subset_mismatches(self.media, message.media)]
+        if self.html is not None and not self.html.test(message.html or ""):
+            problems.append(f"html is {show(message.html)}, expected {self.html.describe()}")
+        for negation in self.negated:
+            if not negation.mismatches(message):
+                problems.append(f"the message matches {negation.describe()}, which it must not")
+        return problems
+
+    def describe(self) -> str:
+        """The expectation for a failure report."""
+        parts = [m.describe() for m in self.texts]
+        if self.type is not None:
+            parts.append(f"a {self.type} message")
+        if self.buttons is not None:
+            parts.append(f"buttons {show(list(self.buttons))}")
+        if self.quick_replies is not None:
+            parts.append(f"quick replies {show(list(self.quick_replies))}")
+        parts += [f"a card like {show(c)}" for c in self.cards]
+        if self.media is not None:
+            parts.append(f"media like {show(self.media)}")
+        if self.html is not None:
+            parts.append(f"html {self.html.describe()}")
+        parts += [f"not ({n.describe()})" for n in self.negated]
+        return ", ".join(parts) or "any message"
+
+    @property
+    def exact_text(self) -> str | None:
+        """The exact text expected, when there is one (the report diffs it against the actual text)."""
+        return next((m.pattern for m in self.texts if m.mode == "exact"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorExpectation:
+    """An engine or action error: by kind (`api`, `code`, `flow`, `loop`…) and/or by its message."""
+
+    kind: str | None = None
+    message: TextMatch | None = None
+    either: bool = False
+
+    def matches(self, kind: str, message: str) -> bool:
+        """Whether an error of `kind` with `message` is the one expected.
+
+        With `either` (a bare string in the convo file) it is enough that the kind is the string or the
+        message contains it (or matches it, for a `/regex/`).
+        """
+        kind_ok = self.kind is None or kind == self.kind
+        message_ok = self.message is None or self.message.test(message)
+        return (kind_ok or message_ok) if self.either else (kind_ok and message_ok)
+
+    def describe(self) -> str:
+        """The expectation for a failure report."""
+        parts = []
+        if self.kind is not None:
+            parts.append(f"kind {self.kind}")
+        if self.message is not None:
+            parts.append(f"message {self.message.describe()}")
+        return (" or " if self.either else " and ").join(parts) or "any error"
+
+
+def card_dict(card: ev.CardOut) -> dict[str, Any]:
+    """A rendered card as the convo format writes one: title, subtitle, image and button titles."""
+    data: dict[str, Any] = {"title": card.title}
+    if card.subtitle:
+        data["subtitle"] = card.subtitle
+    if card.image:
+        data["image"] = card.image
+    if card.buttons:
+        data["buttons"] = [b.title for b in card.buttons]
+    return data
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    return bool(expected == actual)
+
+
+def subset_mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Where `actual` differs from the subset `expected` (see the module docstring), as `path: why` lines."""
+    where = f"{path}: " if path else ""
+    if isinstance(expected, Mapping):
+        if not isinstance(actual, Mapping):
+            return [f"{where}expected a mapping, got {show(actual)}"]
+        problems: list[str] = []
+        for key, value in expected.items():
+            child = f"{path}.{key}" if path else str(key)
+            if value is None:
+                if actual.get(key) is not None:
+                    problems.append(f"{child}: expected no value, got {show(actual[key])}")
+            elif key not in actual:
+                problems.append(f"{child}: expected {show(value)}, but it is not set")
+            else:
+                problems += subset_mismatches(value, actual[key], child)
+        return problems
+    if isinstance(expected, list | tuple):
+        if not isinstance(actual, list | tuple):
+            return [f"{where}expected a list, got {show(actual)}"]
+        if len(expected) != len(actual):
+            return [f"{where}expected {len(expected)} items, got {len(actual)}: {show(actual)}"]
+        return [
+            p
+            for index, (want, got) in enumerate(zip(expected, actual, strict=True))
+            for p in subset_mismatches(want, got, f"{path}[{index}]")
+        ]
+    if isinstance(expected, str) and is_regex(expected):
+        text = actual if isinstance(actual, str) else show(actual)
+        if actual is None or re.search(expected[1:-1], text) is None:
+            return [f"{where}expected a value matching {expected}, got {show(actual)}"]
+        return []
+    if _same(expected, actual):
+        return []
+    detail = "" if _kind(expected) == _kind(actual) else f" ({_kind(actual)}, not {_kind(expected)})"
+    return [f"{where}expected {show(expected)}, got {show(actual)}{detail}"]

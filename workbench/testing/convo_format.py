@@ -1,0 +1,723 @@
+"""The `*.convo.yaml` format: conversation tests read into frozen dataclasses, every problem with its position.
+
+A file holds one conversation (a mapping with `turns`), several (a YAML list of such mappings, or `---`
+documents), or a group: a mapping with `conversations:` whose other keys (`flow`, `tags`, `variables`,
+`start`, `http`, `timeout`, `strict`) are defaults for each conversation in it. A conversation's `variables`
+are merged over the group's, its `tags` added to them, its `http` entries tried before the group's; the other
+keys replace the group's.
+
+`load_convo_file` never raises: problems (bad YAML, unknown keys, wrong types, bad regular expressions, missing
+flow files, include cycles…) come back in `ConvoFile.problems` as `file:line:column: error: message`, and a file
+with errors has no tests. The YAML reader is the flow loader's (`yaml_source`), so `yes`/`no`/`on`/`off` stay
+strings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from workbench.engine.session import PathError, parse_path
+from workbench.flow.model import Loc
+from workbench.flow.problems import Problem, Reporter, did_you_mean
+from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
+from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, is_regex
+
+SUFFIX = ".convo.yaml"
+DEFAULT_TIMEOUT = 30.0
+
+TurnKind = Literal[
+    "user",
+    "click",
+    "bot",
+    "state",
+    "vars",
+    "json",
+    "iframe",
+    "iframe_opened",
+    "agent",
+    "hand_back",
+    "offloaded",
+    "error",
+]
+TURN_KINDS: tuple[str, ...] = get_args(TurnKind)
+INPUT_KINDS = frozenset({"user", "click", "iframe", "agent", "hand_back"})
+"""Turns that send something to the conversation; the others check what it did."""
+
+SETTING_KEYS = ("flow", "tags", "variables", "start", "http", "timeout", "strict")
+CONVERSATION_KEYS = ("name", "description", *SETTING_KEYS, "turns")
+GROUP_KEYS = ("description", *SETTING_KEYS, "conversations")
+BOT_KEYS = ("text", "contains", "type", "buttons", "quick_replies", "card", "media", "image", "html", "not")
+MESSAGE_TYPES = ("text", "buttons", "quick_replies", "media", "carousel", "html", "iframe")
+ERROR_KEYS = ("kind", "message")
+HTTP_ENTRY_KEYS = ("request", "status", "json", "body", "headers")
+REQUEST_KEYS = ("method", "url", "body")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+PASSTHROUGH = "passthrough"
+IFRAME_TARGET = "CL_API"
+_DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One step of a conversation: `kind` says what it does, `value` is its checked content, `text` how it
+    was written (for reports)."""
+
+    kind: TurnKind
+    value: Any
+    loc: Loc
+    text: str
+
+    @property
+    def is_input(self) -> bool:
+        """Whether the turn sends something to the conversation (rather than checking it)."""
+        return self.kind in INPUT_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class HttpStub:
+    """A canned HTTP answer: for `method` and `url` (a template, expanded when the request is made), and,
+    when `body` is given, a request body that contains it (subset match)."""
+
+    method: str
+    url: str
+    loc: Loc
+    body: Any = None
+    status: int = 200
+    content: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        """`METHOD URL` as written, for reports."""
+        return f"{self.method} {self.url}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConvoTest:
+    """One conversation test, with the file-level defaults already applied."""
+
+    name: str
+    file: str
+    loc: Loc
+    flow: Path
+    turns: tuple[Turn, ...]
+    tags: tuple[str, ...] = ()
+    variables: dict[str, Any] = field(default_factory=dict)
+    start: str | None = None
+    start_loc: Loc | None = None
+    http: tuple[HttpStub, ...] = ()
+    passthrough: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    strict: bool = False
+
+    @property
+    def id(self) -> str:
+        """`file::name`, unique within a run."""
+        return f"{self.file}::{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConvoFile:
+    """What loading a convo file gave: its tests (none when there are errors) and every problem."""
+
+    path: str
+    tests: tuple[ConvoTest, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop the file from running."""
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file loaded without errors."""
+        return not self.errors
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """Conversation settings as they cascade from a group to its conversations."""
+
+    flow: Path | None = None
+    tags: tuple[str, ...] = ()
+    variables: dict[str, Any] = field(default_factory=dict)
+    start: str | None = None
+    start_loc: Loc | None = None
+    http: tuple[HttpStub, ...] = ()
+    passthrough: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    strict: bool = False
+
+
+def load_convo_file(path: str | Path) -> ConvoFile:
+    """Load and check the convo file at `path`; problems name the file as `path` was given."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return ConvoFile(file, (), (Problem(Loc(file, 1, 1), f"cannot read the convo file: {reason}"),))
+    return load_convo_text(text, file, Path(path).parent)
+
+
+def load_convo_text(text: str, filename: str = "<convo>", folder: Path | None = None) -> ConvoFile:
+    """Load convo tests from YAML text; `folder` is where relative `flow` and `include` paths start."""
+    reader = _Reader(folder or Path.cwd())
+    tests = reader.file(text, filename)
+    problems = tuple(sorted(reader.problems, key=lambda p: (p.loc.file != filename, p.loc.line, p.loc.column)))
+    if any(p.is_error for p in problems):
+        tests = []
+    return ConvoFile(filename, tuple(tests), problems)
+
+
+def find_convo_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The convo files named, and the `*.convo.yaml` files under the folders named, each once, sorted."""
+    found: dict[Path, None] = {}
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.update(dict.fromkeys(sorted(path.rglob(f"*{SUFFIX}"))))
+        else:
+            found[path] = None
+    return list(found)
+
+
+def split_documents(text: str) -> list[str]:
+    """The YAML documents of `text`, each padded with blank lines so that line and column numbers stay right."""
+    lines = text.splitlines()
+    documents: list[str] = []
+    start = 0
+    for index, line in enumerate([*lines, "---"]):
+        if _DOCUMENT_MARK.match(line):
+            body = lines[start:index]
+            if index < len(lines):
+                lines[index] = " " * 3 + line[3:]
+            documents.append("\n" * start + "\n".join(body))
+            start = index
+    return documents
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def _written(kind: str, value: Any) -> str:
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return f"{kind}: {shown}"
+
+
+class _Reader:
+    """Reads one convo file (and the files it includes), collecting every problem."""
+
+    def __init__(self, folder: Path) -> None:
+        self.root_folder = folder
+        self.problems: list[Problem] = []
+        self._including: list[Path] = []
+
+    # --- reporting ------------------------------------------------------------------------------------------
+
+    def error(self, file: str, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(Loc(file, pos.line, pos.column), message))
+
+    def type_error(self, file: str, pos: Pos, what: str, expected: str, value: Any) -> None:
+        self.error(file, pos, f"{what} must be {expected}, not {_kind(value)}")
+
+    def check_keys(self, file: str, m: YMap, allowed: Sequence[str], where: str) -> None:
+        for key in m:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f" (expected one of: {', '.join(allowed)})"
+                self.error(file, m.key_pos[key], f"unknown key '{key}' in {where}{hint}")
+
+    # --- documents ------------------------------------------------------------------------------------------
+
+    def documents(self, text: str, file: str) -> list[tuple[Any, Pos]]:
+        """The non-empty YAML documents of a file with their positions; bad YAML is reported."""
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        reporter = Reporter(file)
+        loaded: list[tuple[Any, Pos]] = []
+        for chunk in split_documents(text):
+            try:
+                document = load_yaml(chunk)
+            except YamlSyntaxError as exc:
+                reporter.error(exc.line, exc.column, f"invalid YAML: {exc}")
+                continue
+            for dup in document.duplicates:
+                reporter.error(
+                    dup.pos.line, dup.pos.column, f"duplicate key '{dup.key}' (first given on line {dup.first_line})"
+                )
+            if document.pos is not None:
+                loaded.append((document.data, document.pos))
+        self.problems += reporter.problems
+        return loaded
+
+    def file(self, text: str, file: str) -> list[ConvoTest]:
+        documents = self.documents(text, file)
+        if not documents and not self.problems:
+            self.error(file, Pos(1, 1, 1, 1), "the convo file is empty")
+        tests: list[ConvoTest] = []
+        for data, pos in documents:
+            if isinstance(data, YList):
+                for item, item_pos in zip(data, data.item_pos, strict=True):
+                    tests += self.conversation_or_group(item, item_pos, file, _Settings())
+            else:
+                tests += self.conversation_or_group(data, pos, file, _Settings())
+        self.check_names(tests)
+        return tests
+
+    def check_names(self, tests: list[ConvoTest]) -> None:
+        first: dict[str, ConvoTest] = {}
+        for test in tests:
+            if test.name in first:
+                self.problems.append(
+                    Problem(
+                        test.loc,
+                        f"two conversations are named '{test.name}' (the first on line {first[test.name].loc.line}); "
+                        "names must be unique in a file",
+                    )
+                )
+            else:
+                first[test.name] = test
+
+    def conversation_or_group(self, data: Any, pos: Pos, file: str, base: _Settings) -> list[ConvoTest]:
+        if not isinstance(data, YMap):
+            self.type_error(file, pos, "a conversation", "a mapping with 'turns'", data)
+            return []
+        if "conversations" in data:
+            self.check_keys(file, data, GROUP_KEYS, "a group of conversations")
+            settings = self.settings(data, file, base)
+            items = data["conversations"]
+            if not isinstance(items, YList):
+                self.type_error(file, data.value_pos["conversations"], "'conversations'", "a list", items)
+                return []
+            tests: list[ConvoTest] = []
+            for item, item_pos in zip(items, items.item_pos, strict=True):
+                if isinstance(item, YMap) and "conversations" in item:
+                    self.error(file, item.key_pos["conversations"], "groups of conversations do not nest")
+                    continue
+                tests += self.conversation_or_group(item, item_pos, file, settings)
+            return tests
+        test = self.conversation(data, pos, file, base)
+        return [test] if test is not None else []
+
+    def conversation(self, m: YMap, pos: Pos, file: str, base: _Settings) -> ConvoTest | None:
+        self.check_keys(file, m, CONVERSATION_KEYS, "a conversation")
+        settings = self.settings(m, file, base)
+        name = m.get("name")
+        if name is not None and not isinstance(name, str):
+            self.type_error(file, m.value_pos["name"], "'name'", "a string", name)
+        if not isinstance(name, str) or not name.strip():
+            name = f"{Path(file).name.removesuffix(SUFFIX)} (line {pos.line})"
+        if "turns" not in m:
+            self.error(file, pos, "missing required key 'turns' in a conversation")
+            return None
+        if settings.flow is None:
+            self.error(file, pos, "missing required key 'flow' (the flow file this conversation tests)")
+            return None
+        turns = self.turns(m["turns"], m.value_pos["turns"], file, self.root_folder)
+        return ConvoTest(
+            name=name.strip(),
+            file=file,
+            loc=Loc(file, pos.line, pos.column),
+            flow=settings.flow,
+            turns=tuple(turns),
+            tags=settings.tags,
+            variables=settings.variables,
+            start=settings.start,
+            start_loc=settings.start_loc,
+            http=settings.http,
+            passthrough=settings.passthrough,
+            timeout=settings.timeout,
+            strict=settings.strict,
+        )
+
+    # --- settings -------------------------------------------------------------------------------------------
+
+    def settings(self, m: YMap, file: str, base: _Settings) -> _Settings:
+        flow = base.flow
+        if "flow" in m:
+            flow = self.flow_path(m["flow"], m.value_pos["flow"], file)
+        tags = base.tags
+        if "tags" in m:
+            tags = tuple(dict.fromkeys(base.tags + self.tags(m["tags"], m.value_pos["tags"], file)))
+        variables = base.variables
+        if "variables" in m:
+            value = m["variables"]
+            if isinstance(value, YMap) and all(isinstance(k, str) for k in value):
+                variables = {**base.variables, **value}
+            else:
+                self.type_error(file, m.value_pos["variables"], "'variables'", "a mapping of names to values", value)
+        start, start_loc = base.start, base.start_loc
+        if "start" in m:
+            start = self.plain(m, "start", file, str, "a state name")
+            start_loc = Loc(file, m.value_pos["start"].line, m.value_pos["start"].column)
+        http, passthrough = base.http, base.passthrough
+        if "http" in m:
+            stubs, passthrough = self.http(m["http"], m.value_pos["http"], file)
+            passthrough = passthrough or base.passthrough
+            http = stubs + base.http
+        timeout = base.timeout
+        if "timeout" in m:
+            value = m["timeout"]
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                timeout = float(value)
+            else:
+                self.type_error(file, m.value_pos["timeout"], "'timeout'", "a positive number of seconds", value)
+        strict = base.strict
+        if "strict" in m:
+            strict = bool(self.plain(m, "strict", file, bool, "true or false"))
+        return _Settings(flow, tags, variables, start, start_loc, http, passthrough, timeout, strict)
+
+    def plain(self, m: YMap, key: str, file: str, kind: type, expected: str) -> Any:
+        value = m[key]
+        if isinstance(value, kind):
+            return value
+        self.type_error(file, m.value_pos[key], f"'{key}'", expected, value)
+        return None
+
+    def flow_path(self, value: Any, pos: Pos, file: str) -> Path | None:
+        if not isinstance(value, str) or not value.strip():
+            self.type_error(file, pos, "'flow'", "the path of a flow file", value)
+            return None
+        path = (self.root_folder / value).resolve()
+        if not path.is_file():
+            self.error(file, pos, f"flow file not found: {value} (looked for {path})")
+            return None
+        return path
+
+    def tags(self, value: Any, pos: Pos, file: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, YList) and all(isinstance(t, str) for t in value):
+            return tuple(value)
+        self.type_error(file, pos, "'tags'", "a list of strings", value)
+        return ()
+
+    def http(self, value: Any, pos: Pos, file: str) -> tuple[tuple[HttpStub, ...], bool]:
+        if value == PASSTHROUGH:
+            return (), True
+        if not isinstance(value, YList):
+            self.type_error(file, pos, "'http'", f"a list of canned answers or '{PASSTHROUGH}'", value)
+            return (), False
+        stubs = [self.http_entry(item, item_pos, file) for item, item_pos in zip(value, value.item_pos, strict=True)]
+        return tuple(s for s in stubs if s is not None), False
+
+    def http_entry(self, value: Any, pos: Pos, file: str) -> HttpStub | None:
+        where = "an 'http' entry"
+        if not isinstance(value, YMap):
+            self.type_error(file, pos, "each item of 'http'", "a mapping with 'request'", value)
+            return None
+        self.check_keys(file, value, HTTP_ENTRY_KEYS, where)
+        if "request" not in value:
+            self.error(file, pos, f"missing required key 'request' in {where} (e.g. 'POST {{api_base}}/tickets')")
+            return None
+        request = self.request(value["request"], value.value_pos["request"], file)
+        if request is None:
+            return None
+        method, url, body = request
+        status = value.get("status", 200)
+        if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+            self.type_error(file, value.value_pos.get("status", pos), "'status'", "an HTTP status (100-599)", status)
+            status = 200
+        if "json" in value and "body" in value:
+            self.error(file, value.key_pos["body"], f"{where} answers with 'json' or 'body', not both")
+        content = b""
+        headers: dict[str, str] = {}
+        if "json" in value:
+            content = json.dumps(value["json"], ensure_ascii=False).encode()
+            headers["content-type"] = "application/json"
+        elif "body" in value:
+            body_value = value["body"]
+            if not isinstance(body_value, str):
+                self.type_error(file, value.value_pos["body"], "'body'", "a string (use 'json' for data)", body_value)
+            else:
+                content = body_value.encode()
+        if "headers" in value:
+            raw = value["headers"]
+            if isinstance(raw, YMap) and all(isinstance(v, str | int | float) for v in raw.values()):
+                headers.update({str(k).lower(): str(v) for k, v in raw.items()})
+            else:
+                self.type_error(file, value.value_pos["headers"], "'headers'", "a mapping of names to strings", raw)
+        return HttpStub(
+            method=method,
+            url=url,
+            loc=Loc(file, pos.line, pos.column),
+            body=body,
+            status=status,
+            content=content,
+            headers=tuple(headers.items()),
+        )
+
+    def request(self, value: Any, pos: Pos, file: str) -> tuple[str, str, Any] | None:
+        if isinstance(value, str):
+            method, _, url = value.strip().partition(" ")
+            if not url:
+                method, url = "GET", method
+            body = None
+        elif isinstance(value, YMap):
+            self.check_keys(file, value, REQUEST_KEYS, "'request'")
+            method = value.get("method", "GET")
+            url = value.get("url")
+            body = value.get("body")
+            if not isinstance(url, str) or not isinstance(method, str):
+                self.error(file, pos, "'request' needs a 'url' (a string) and optionally a 'method'")
+                return None
+        else:
+            self.type_error(file, pos, "'request'", "'METHOD URL' or a mapping", value)
+            return None
+        method = method.upper()
+        if method not in HTTP_METHODS:
+            self.error(file, pos, f"unknown HTTP method '{method}' (use one of {', '.join(HTTP_METHODS)})")
+            return None
+        return method, url.strip(), body
+
+    # --- turns ----------------------------------------------------------------------------------------------
+
+    def turns(self, value: Any, pos: Pos, file: str, folder: Path) -> list[Turn]:
+        if not isinstance(value, YList):
+            self.type_error(file, pos, "'turns'", "a list", value)
+            return []
+        turns: list[Turn] = []
+        for item, item_pos in zip(value, value.item_pos, strict=True):
+            if isinstance(item, YMap) and len(item) == 1 and "include" in item:
+                turns += self.include(item["include"], item.value_pos["include"], file, folder)
+                continue
+            turn = self.turn(item, item_pos, file)
+            if turn is not None:
+                turns.append(turn)
+        return turns
+
+    def include(self, value: Any, pos: Pos, file: str, folder: Path) -> list[Turn]:
+        if not isinstance(value, str):
+            self.type_error(file, pos, "'include'", "the path of a file of turns", value)
+            return []
+        path = (folder / value).resolve()
+        if path in self._including:
+            chain = " → ".join(p.name for p in [*self._including, path])
+            self.error(file, pos, f"include cycle: {chain}")
+            return []
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.error(file, pos, f"cannot include {value}: {reason}")
+            return []
+        shown = str(Path(file).parent / value)
+        documents = self.documents(text, shown)
+        if len(documents) != 1:
+            self.error(file, pos, f"{value} must hold one YAML document: a list of turns")
+            return []
+        data, data_pos = documents[0]
+        if isinstance(data, YMap) and set(data) == {"turns"}:
+            data, data_pos = data["turns"], data.value_pos["turns"]
+        self._including.append(path)
+        try:
+            return self.turns(data, data_pos, shown, path.parent)
+        finally:
+            self._including.pop()
+
+    def turn(self, item: Any, pos: Pos, file: str) -> Turn | None:
+        if not isinstance(item, YMap) or len(item) != 1:
+            self.type_error(file, pos, "each turn", "a mapping with one key, like 'user: hello'", item)
+            return None
+        ((kind, raw),) = item.items()
+        key_pos, value_pos = item.key_pos[kind], item.value_pos[kind]
+        if kind not in TURN_KINDS:
+            hint = did_you_mean(kind, (*TURN_KINDS, "include")) or f" (expected one of: {', '.join(TURN_KINDS)})"
+            self.error(file, key_pos, f"unknown turn '{kind}'{hint}")
+            return None
+        reader: Callable[[Any, Pos, str], Any] = getattr(self, f"turn_{kind}")
+        value = reader(raw, value_pos, file)
+        if value is None:
+            return None
+        return Turn(kind, value, Loc(file, pos.line, pos.column), _written(kind, raw))
+
+    def turn_user(self, raw: Any, pos: Pos, file: str) -> str | None:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return str(raw)
+        if isinstance(raw, str) and raw.strip():
+            return raw
+        self.type_error(file, pos, "'user'", "the text the user types", raw)
+        return None
+
+    def turn_agent(self, raw: Any, pos: Pos, file: str) -> str | None:
+        if isinstance(raw, str) and raw.strip():
+            return raw
+        self.type_error(file, pos, "'agent'", "the text the agent says", raw)
+        return None
+
+    def turn_click(self, raw: Any, pos: Pos, file: str) -> str | int | None:
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1:
+            return raw
+        if isinstance(raw, str) and raw.strip():
+            return raw
+        self.type_error(file, pos, "'click'", "a button title or number (from 1)", raw)
+        return None
+
+    def turn_state(self, raw: Any, pos: Pos, file: str) -> str | None:
+        if isinstance(raw, str) and raw:
+            return raw
+        self.type_error(file, pos, "'state'", "a state name", raw)
+        return None
+
+    def turn_hand_back(self, raw: Any, pos: Pos, file: str) -> tuple[str | None] | None:
+        if raw is None or (isinstance(raw, str) and raw):
+            return (raw,)
+        self.type_error(file, pos, "'hand_back'", "a state name or null", raw)
+        return None
+
+    def turn_offloaded(self, raw: Any, pos: Pos, file: str) -> tuple[bool] | None:
+        if isinstance(raw, bool):
+            return (raw,)
+        self.type_error(file, pos, "'offloaded'", "true or false", raw)
+        return None
+
+    def turn_vars(self, raw: Any, pos: Pos, file: str) -> dict[str, Any] | None:
+        if not isinstance(raw, YMap) or not raw:
+            self.type_error(file, pos, "'vars'", "a mapping of variables to expected values", raw)
+            return None
+        for key in raw:
+            try:
+                parse_path(str(key))
+            except PathError:
+                self.error(file, raw.key_pos[key], f"'{key}' is not a variable name")
+                return None
+        self.regexes(raw, pos, file)
+        return {str(k): v for k, v in raw.items()}
+
+    def turn_json(self, raw: Any, pos: Pos, file: str) -> Any:
+        if raw is None:
+            self.error(file, pos, "'json' needs the (part of the) JSON Builder message expected")
+            return None
+        self.regexes(raw, pos, file)
+        return raw
+
+    def turn_iframe(self, raw: Any, pos: Pos, file: str) -> dict[str, Any] | None:
+        if not isinstance(raw, YMap) or "type" not in raw:
+            self.type_error(file, pos, "'iframe'", "a message like {type: UPDATE_SESSION, payload: {…}}", raw)
+            return None
+        return {"target": IFRAME_TARGET, **raw}
+
+    def turn_iframe_opened(self, raw: Any, pos: Pos, file: str) -> str | None:
+        if isinstance(raw, str) and raw.strip():
+            return raw.strip() if self.text_match(raw, pos, file) else None
+        self.type_error(file, pos, "'iframe_opened'", "the page's URL (a template) or a /regex/", raw)
+        return None
+
+    def turn_error(self, raw: Any, pos: Pos, file: str) -> ErrorExpectation | None:
+        if isinstance(raw, str) and raw.strip():
+            match = self.text_match(raw, pos, file, "contains")
+            return ErrorExpectation(kind=raw, message=match, either=True) if match else None
+        if not isinstance(raw, YMap) or not raw:
+            self.type_error(file, pos, "'error'", "an error kind, a text, or {kind, message}", raw)
+            return None
+        self.check_keys(file, raw, ERROR_KEYS, "'error'")
+        kind = raw.get("kind")
+        message = raw.get("message")
+        if kind is not None and not isinstance(kind, str):
+            self.type_error(file, raw.value_pos["kind"], "'kind'", "a string", kind)
+            return None
+        match = None
+        if message is not None:
+            if not isinstance(message, str):
+                self.type_error(file, raw.value_pos["message"], "'message'", "a string or a /regex/", message)
+                return None
+            match = self.text_match(message, raw.value_pos["message"], file, "contains")
+            if match is None:
+                return None
+        return ErrorExpectation(kind=kind, message=match)
+
+    def turn_bot(self, raw: Any, pos: Pos, file: str) -> BotExpectation | None:
+        if isinstance(raw, str):
+            match = self.text_match(raw, pos, file)
+            return BotExpectation(texts=(match,)) if match else None
+        if not isinstance(raw, YMap) or not raw:
+            self.type_error(file, pos, "'bot'", "the expected text, a /regex/ or a mapping", raw)
+            return None
+        self.check_keys(file, raw, BOT_KEYS, "'bot'")
+        before = len(self.problems)
+        texts = [
+            self.text_match(raw[key], raw.value_pos[key], file, "contains" if key == "contains" else None)
+            for key in ("text", "contains")
+            if key in raw
+        ]
+        kind = raw.get("type")
+        if kind is not None and kind not in MESSAGE_TYPES:
+            self.error(file, raw.value_pos["type"], f"'type' must be one of {', '.join(MESSAGE_TYPES)}")
+        buttons = self.titles(raw, "buttons", file)
+        replies = self.titles(raw, "quick_replies", file)
+        cards: tuple[Any, ...] = ()
+        if "card" in raw:
+            card = raw["card"]
+            cards = tuple(card) if isinstance(card, YList) else (card,)
+            if not all(isinstance(c, YMap) for c in cards):
+                self.type_error(file, raw.value_pos["card"], "'card'", "a mapping (or a list of them)", card)
+        media = raw.get("media")
+        if "image" in raw:
+            media = {"type": "image", "url": raw["image"]}
+        html = self.text_match(raw["html"], raw.value_pos["html"], file) if "html" in raw else None
+        negated: tuple[BotExpectation, ...] = ()
+        if "not" in raw:
+            inner = self.turn_bot(raw["not"], raw.value_pos["not"], file)
+            negated = (inner,) if inner else ()
+        if len(self.problems) > before:
+            return None
+        return BotExpectation(
+            texts=tuple(t for t in texts if t is not None),
+            type=kind,
+            buttons=buttons,
+            quick_replies=replies,
+            cards=cards,
+            media=media,
+            html=html,
+            negated=negated,
+        )
+
+    def titles(self, m: YMap, key: str, file: str) -> tuple[str, ...] | None:
+        if key not in m:
+            return None
+        value = m[key]
+        if isinstance(value, YList) and all(isinstance(t, str | int) and not isinstance(t, bool) for t in value):
+            return tuple(str(t) for t in value)
+        self.type_error(file, m.value_pos[key], f"'{key}'", "a list of titles", value)
+        return None
+
+    def text_match(self, raw: Any, pos: Pos, file: str, mode: Literal["contains"] | None = None) -> TextMatch | None:
+        if not isinstance(raw, str):
+            self.type_error(file, pos, "the expected text", "a string", raw)
+            return None
+        try:
+            return TextMatch.parse(raw, mode)
+        except re.error as exc:
+            self.error(file, pos, f"invalid regular expression {raw}: {exc}")
+            return None
+
+    def regexes(self, value: Any, pos: Pos, file: str) -> None:
+        """Report bad `/regex/` strings inside an expected value."""
+        if isinstance(value, str) and is_regex(value):
+            try:
+                re.compile(value[1:-1])
+            except re.error as exc:
+                self.error(file, pos, f"invalid regular expression {value}: {exc}")
+        elif isinstance(value, YMap):
+            for key, child in value.items():
+                self.regexes(child, value.value_pos[key], file)
+        elif isinstance(value, YList):
+            for child, child_pos in zip(value, value.item_pos, strict=True):
+                self.regexes(child, child_pos, file)

@@ -1,0 +1,480 @@
+"""The replay runner: drives a `Conversation` through a convo test's turns and checks each turn against the events.
+
+One runner serves `workbench test`, the pytest plugin and the GUI. It loads each flow once, shares one JavaScript
+sandbox between the conversations it replays, and gives every conversation an HTTP client that answers from the
+test's `http:` entries (see `http_mock`).
+
+How turns are checked:
+- Input turns (`user`, `click`, `iframe`, `agent`, `hand_back`) send something to the conversation. An input the
+  engine refuses (no such button, an iframe message it rejects, an agent reply while not offloaded) fails the
+  turn, and so does an HTTP request that no `http:` entry answers.
+- `bot` turns take the bot's messages in order, from those said since the last input turn; `json`,
+  `iframe_opened` and `error` turns likewise take the next JSON Builder message, opened iframe and error.
+  Messages left unasserted before the next input turn are fine, unless the test is `strict`.
+- `state`, `vars` and `offloaded` look at where the conversation is now.
+
+The first failing turn ends the test; its `Failure` has the turn's position, what was expected, what happened
+and the conversation up to that point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+import yaml
+
+from workbench.engine import events as ev
+from workbench.engine import template
+from workbench.engine.actions.base import ActionContext
+from workbench.engine.actions.iframe import resolve_url
+from workbench.engine.conversation import BUILTIN_STATES, Conversation
+from workbench.engine.sandbox import Sandbox
+from workbench.flow.loader import LoadResult, load_flow
+from workbench.flow.model import Flow, Loc
+from workbench.flow.problems import Problem, did_you_mean
+from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, show, subset_mismatches
+from workbench.testing.convo_format import ConvoFile, ConvoTest, Turn
+from workbench.testing.http_mock import CannedTransport, describe_stubs
+from workbench.testing.transcript import line, transcript
+
+Status = Literal["passed", "failed", "error"]
+Observer = Callable[[ev.Event], None]
+TurnDone = Callable[[int, Turn, "Failure | None"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a test failed (or could not run): where, what was expected and what happened."""
+
+    loc: Loc
+    message: str
+    turn: str = ""
+    expected: str = ""
+    actual: str = ""
+    diff: tuple[str, ...] = ()
+    transcript: tuple[str, ...] = ()
+
+    def report(self) -> str:
+        """The failure as people read it: position and turn, expected, actual, a diff, the conversation so far."""
+        lines = [f"{self.loc}: {self.turn}" if self.turn else f"{self.loc}: error"]
+        lines += [f"  {text}" for text in self.message.splitlines()]
+        for label, text in (("expected", self.expected), ("actual", self.actual)):
+            if text:
+                first, *rest = text.splitlines() or [""]
+                lines.append(f"  {label + ':':<9} {first}")
+                lines += [f"            {more}" for more in rest]
+        if self.diff:
+            lines.append("  diff (- expected, + actual):")
+            lines += [f"    {d}" for d in self.diff]
+        if self.transcript:
+            lines.append("  conversation up to this turn:")
+            lines += [f"    {t}" for t in self.transcript]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ConvoResult:
+    """The outcome of one conversation test; `events` is the conversation's log (empty when it did not run)."""
+
+    id: str
+    name: str
+    file: str
+    line: int
+    flow: str
+    status: Status
+    duration: float = 0.0
+    tags: tuple[str, ...] = ()
+    failure: Failure | None = None
+    events: tuple[ev.Event, ...] = field(default=(), compare=False)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every turn passed."""
+        return self.status == "passed"
+
+    def without_events(self) -> ConvoResult:
+        """The same result without the event log (cheap to send between processes)."""
+        return replace(self, events=())
+
+
+def file_error(convo: ConvoFile) -> ConvoResult:
+    """The result that stands for a convo file that cannot run because of its problems."""
+    errors = convo.errors
+    loc = errors[0].loc if errors else Loc(convo.path, 1, 1)
+    message = "\n".join(str(p) for p in errors)
+    return ConvoResult(
+        id=convo.path,
+        name=Path(convo.path).name,
+        file=convo.path,
+        line=loc.line,
+        flow="",
+        status="error",
+        failure=Failure(loc, message),
+    )
+
+
+def check_test(test: ConvoTest, flow: Flow) -> list[Problem]:
+    """Problems of a test that only its flow reveals: states that the flow does not have."""
+    known = set(flow.states) | set(BUILTIN_STATES)
+    problems: list[Problem] = []
+
+    def check(name: str | None, loc: Loc | None, what: str) -> None:
+        if name is not None and loc is not None and name not in known:
+            hint = did_you_mean(name, known)
+            problems.append(Problem(loc, f"{what} '{name}' is not a state of flow {flow.name!r}{hint}"))
+
+    check(test.start, test.start_loc, "start state")
+    for turn in test.turns:
+        if turn.kind == "state":
+            check(turn.value, turn.loc, "state")
+        elif turn.kind == "hand_back":
+            check(turn.value[0], turn.loc, "hand_back state")
+    return problems
+
+
+class FlowCache:
+    """Each flow file loaded once (per runner, so per worker process)."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path, LoadResult] = {}
+
+    def get(self, path: Path) -> LoadResult:
+        """The flow at `path`, loaded on first use."""
+        if path not in self._loaded:
+            self._loaded[path] = load_flow(path)
+        return self._loaded[path]
+
+
+class Runner:
+    """Replays convo tests. `variables` override every test's starting variables (e.g. `api_base`).
+
+    Use one runner per process and per event loop: `await runner.run(test)`, then `await runner.aclose()`.
+    """
+
+    def __init__(self, *, variables: Mapping[str, Any] | None = None, sandbox: Sandbox | None = None) -> None:
+        self.variables = dict(variables or {})
+        self.flows = FlowCache()
+        self._own_sandbox = sandbox is None
+        self.sandbox = sandbox or Sandbox()
+
+    async def aclose(self) -> None:
+        """Release the JavaScript sandbox (when the runner made it)."""
+        if self._own_sandbox:
+            await self.sandbox.close()
+
+    async def run_file(
+        self, convo: ConvoFile, *, select: Callable[[ConvoTest], bool] | None = None
+    ) -> list[ConvoResult]:
+        """Every (selected) test of a loaded convo file, in order; a file with errors gives one `error` result."""
+        if not convo.ok:
+            return [file_error(convo)]
+        return [await self.run(test) for test in convo.tests if select is None or select(test)]
+
+    async def run(
+        self, test: ConvoTest, *, observer: Observer | None = None, on_turn: TurnDone | None = None
+    ) -> ConvoResult:
+        """Replay one test. `observer` sees every event as it happens; `on_turn` hears of each turn's outcome."""
+        began = time.perf_counter()
+        base = {"id": test.id, "name": test.name, "file": test.file, "line": test.loc.line, "tags": test.tags}
+        loaded = self.flows.get(test.flow)
+        problems = list(loaded.errors) or (check_test(test, loaded.flow) if loaded.flow else [])
+        if loaded.flow is None or problems:
+            failure = Failure(problems[0].loc, "\n".join(str(p) for p in problems))
+            return ConvoResult(**base, flow=str(test.flow), status="error", failure=failure)
+        flow = loaded.flow
+        passthrough = httpx.AsyncHTTPTransport() if test.passthrough else None
+        transport = CannedTransport(test.http, passthrough=passthrough)
+        client = httpx.AsyncClient(transport=transport, trust_env=False)
+        conversation = Conversation(
+            flow, variables={**test.variables, **self.variables}, http=client, sandbox=self.sandbox
+        )
+        transport.lookup = lambda path: conversation.session.get(path)
+        unsubscribe = conversation.subscribe(observer) if observer else None
+        try:
+            failure = await _Replay(test, conversation, transport, on_turn).run()
+        finally:
+            if unsubscribe:
+                unsubscribe()
+            await conversation.aclose()
+            await client.aclose()
+            if passthrough is not None:
+                await passthrough.aclose()
+        return ConvoResult(
+            **base,
+            flow=str(test.flow),
+            status="failed" if failure else "passed",
+            duration=time.perf_counter() - began,
+            failure=failure,
+            events=tuple(conversation.events),
+        )
+
+
+def _yaml(value: Any) -> str:
+    return yaml.safe_dump(value, sort_keys=True, allow_unicode=True, default_flow_style=False, width=100).strip()
+
+
+def _diff(expected: str, actual: str) -> tuple[str, ...]:
+    return tuple(d.rstrip() for d in difflib.ndiff(expected.splitlines(), actual.splitlines()))
+
+
+class _Replay:
+    """One test against one conversation: turn by turn, with a cursor per kind of observed event."""
+
+    def __init__(
+        self, test: ConvoTest, conversation: Conversation, transport: CannedTransport, on_turn: TurnDone | None
+    ) -> None:
+        self.test = test
+        self.conversation = conversation
+        self.transport = transport
+        self.on_turn = on_turn
+        self.mark = 0
+        self.cursors: dict[type, int] = {}
+        self.unanswered = 0
+
+    @property
+    def events(self) -> list[ev.Event]:
+        return self.conversation.events
+
+    async def run(self) -> Failure | None:
+        turn: Turn | None = None
+        try:
+            async with asyncio.timeout(self.test.timeout):
+                await self.conversation.start(self.test.start)
+                failure = self.after_input(None)
+                if failure:
+                    return failure
+                for index, turn in enumerate(self.test.turns):
+                    failure = await self.step(turn)
+                    if self.on_turn is not None:
+                        self.on_turn(index, turn, failure)
+                    if failure:
+                        return failure
+                return self.strict_check(None)
+        except TimeoutError:
+            return self.fail(turn, f"timed out after {self.test.timeout:g} s")
+
+    # --- helpers -----------------------------------------------------------------------------------------------
+
+    def fail(
+        self, turn: Turn | None, message: str, expected: str = "", actual: str = "", diff: Sequence[str] = ()
+    ) -> Failure:
+        loc = turn.loc if turn else self.test.loc
+        return Failure(
+            loc=loc,
+            message=message,
+            turn=turn.text if turn else f"conversation {self.test.name!r}",
+            expected=expected,
+            actual=actual,
+            diff=tuple(diff),
+            transcript=tuple(transcript(self.events)),
+        )
+
+    def since_input(self, kind: type) -> list[ev.Event]:
+        return [e for e in self.events[self.mark :] if isinstance(e, kind)]
+
+    def take(self, kind: type) -> ev.Event | None:
+        """The next event of `kind` after its cursor, moving the cursor past it."""
+        start = max(self.cursors.get(kind, 0), self.mark)
+        for index in range(start, len(self.events)):
+            if isinstance(self.events[index], kind):
+                self.cursors[kind] = index + 1
+                return self.events[index]
+        self.cursors[kind] = len(self.events)
+        return None
+
+    def strict_check(self, turn: Turn | None) -> Failure | None:
+        """In a strict test, a bot message that no `bot` turn took fails the test."""
+        if not self.test.strict:
+            return None
+        left = self.take(ev.BotMessage)
+        if left is None:
+            return None
+        assert isinstance(left, ev.BotMessage)
+        where = "before this turn" if turn else "after the last turn"
+        return self.fail(
+            turn,
+            f"the bot said something {where} that no bot turn asserts (strict)",
+            actual=line(left) or "",
+        )
+
+    def after_input(self, turn: Turn | None) -> Failure | None:
+        """Fail when the input was refused or made a request that no `http:` entry answers."""
+        if len(self.transport.unmatched) > self.unanswered:
+            request = self.transport.unmatched[self.unanswered]
+            self.unanswered = len(self.transport.unmatched)
+            return self.fail(
+                turn,
+                "no http: entry answers this request (add one, or say `http: passthrough`)",
+                expected=describe_stubs(self.test.http).strip(),
+                actual=request.describe(),
+            )
+        for event in self.events[self.mark :]:
+            if isinstance(event, ev.EngineError) and event.error == "input":
+                return self.fail(turn, f"the conversation refused the input: {event.message}")
+            if isinstance(event, ev.IframeMessageRejected):
+                return self.fail(turn, f"the conversation refused the iframe message: {event.reason}")
+        return None
+
+    # --- turns -------------------------------------------------------------------------------------------------
+
+    async def step(self, turn: Turn) -> Failure | None:
+        if not turn.is_input:
+            check: Callable[[Turn], Failure | None] = getattr(self, f"check_{turn.kind}")
+            return check(turn)
+        failure = self.strict_check(turn)
+        if failure:
+            return failure
+        self.mark = len(self.events)
+        failure = await getattr(self, f"send_{turn.kind}")(turn)
+        return failure or self.after_input(turn)
+
+    async def send_user(self, turn: Turn) -> Failure | None:
+        await self.conversation.send_text(turn.value)
+        return None
+
+    async def send_click(self, turn: Turn) -> Failure | None:
+        if self.conversation.find_choice(turn.value) is None:
+            titles = [c.title for c in self.conversation.session.choices]
+            return self.fail(
+                turn,
+                f"there is no button or quick reply {turn.value!r} to click",
+                expected=show(turn.value),
+                actual=f"the choices are {show(titles)}" if titles else "there are no buttons to click",
+            )
+        await self.conversation.press(turn.value)
+        return None
+
+    async def send_iframe(self, turn: Turn) -> Failure | None:
+        opened = [e for e in self.events if isinstance(e, ev.IframeOpened)]
+        url = urlsplit(opened[-1].url) if opened else None
+        origin = f"{url.scheme}://{url.netloc}" if url and url.netloc else "null"
+        await self.conversation.post_message(turn.value, origin)
+        return None
+
+    async def send_agent(self, turn: Turn) -> Failure | None:
+        await self.conversation.agent_reply(turn.value)
+        return None
+
+    async def send_hand_back(self, turn: Turn) -> Failure | None:
+        await self.conversation.hand_back(turn.value[0])
+        return None
+
+    def check_bot(self, turn: Turn) -> Failure | None:
+        expectation: BotExpectation = turn.value
+        message = self.take(ev.BotMessage)
+        if message is None:
+            said = [line(e) or "" for e in self.since_input(ev.BotMessage)]
+            return self.fail(
+                turn,
+                "expected a bot message, but the bot said nothing more",
+                expected=expectation.describe(),
+                actual="\n".join(said) if said else "(no message since the last input)",
+            )
+        assert isinstance(message, ev.BotMessage)
+        problems = expectation.mismatches(message)
+        if not problems:
+            return None
+        exact = expectation.exact_text
+        diff = _diff(exact, message.text) if exact is not None and exact != message.text else ()
+        return self.fail(
+            turn,
+            "the bot said something else: " + "; ".join(problems),
+            expected=expectation.describe(),
+            actual=(line(message) or "").removeprefix("bot:").strip(),
+            diff=diff,
+        )
+
+    def check_json(self, turn: Turn) -> Failure | None:
+        message = self.take(ev.JsonMessage)
+        if message is None:
+            return self.fail(turn, "expected a JSON Builder message, but there is none", expected=_yaml(turn.value))
+        assert isinstance(message, ev.JsonMessage)
+        problems = subset_mismatches(turn.value, message.payload)
+        if not problems:
+            return None
+        expected, actual = _yaml(turn.value), _yaml(message.payload)
+        return self.fail(
+            turn, "the JSON Builder message differs: " + "; ".join(problems), expected, actual, _diff(expected, actual)
+        )
+
+    def check_iframe_opened(self, turn: Turn) -> Failure | None:
+        opened = self.take(ev.IframeOpened)
+        if opened is None:
+            return self.fail(turn, "expected an iframe to open, but none did", expected=turn.value)
+        assert isinstance(opened, ev.IframeOpened)
+        match = TextMatch.parse(turn.value)
+        if match.mode == "regex":
+            ok, expected = match.test(opened.url), turn.value
+        else:
+            expected = self.resolve_url(template.render(turn.value, self.conversation.session.get), opened.state)
+            ok = expected == opened.url
+        if ok:
+            return None
+        return self.fail(turn, "the iframe opened another page", expected=expected, actual=opened.url)
+
+    def resolve_url(self, url: str, state: str) -> str:
+        """`url` resolved as the iframe action of `state` resolves its URL (relative to the flow file)."""
+        flow = self.conversation.flow
+        ctx = ActionContext(flow=flow, state=flow.states[state], session=self.conversation.session)
+        return resolve_url(url, ctx)
+
+    def check_error(self, turn: Turn) -> Failure | None:
+        expectation: ErrorExpectation = turn.value
+        start = max(self.cursors.get(ev.EngineError, 0), self.mark)
+        seen: list[str] = []
+        for index in range(start, len(self.events)):
+            event = self.events[index]
+            if isinstance(event, ev.EngineError):
+                kind, message = event.error, event.message
+            elif isinstance(event, ev.ActionFinished) and not event.ok:
+                kind, message = event.action, event.error or ""
+            else:
+                continue
+            if expectation.matches(kind, message):
+                self.cursors[ev.EngineError] = index + 1
+                return None
+            seen.append(f"[{kind}] {message}")
+        return self.fail(
+            turn,
+            "expected an error, but no error like it happened since the last input",
+            expected=expectation.describe(),
+            actual="\n".join(seen) if seen else "(no error)",
+        )
+
+    def check_state(self, turn: Turn) -> Failure | None:
+        current = self.conversation.session.current_state
+        if current == turn.value:
+            return None
+        path = [e.state for e in self.since_input(ev.StateEntered)]
+        went = f" (since the last input it went {' → '.join(path)})" if path else ""
+        return self.fail(turn, f"the conversation is in another state{went}", expected=turn.value, actual=str(current))
+
+    def check_vars(self, turn: Turn) -> Failure | None:
+        session = self.conversation.session
+        actual = {name: session.get(name) for name in turn.value}
+        problems = [p for name, want in turn.value.items() for p in subset_mismatches(want, actual[name], name)]
+        if not problems:
+            return None
+        expected_text, actual_text = _yaml(turn.value), _yaml(actual)
+        return self.fail(
+            turn,
+            "session variables differ: " + "; ".join(problems),
+            expected_text,
+            actual_text,
+            _diff(expected_text, actual_text),
+        )
+
+    def check_offloaded(self, turn: Turn) -> Failure | None:
+        want = turn.value[0]
+        if self.conversation.session.offloaded == want:
+            return None
+        state = "offloaded to an agent" if not want else "with the bot"
+        return self.fail(turn, f"the conversation is {state}", expected=str(want).lower(), actual=str(not want).lower())
