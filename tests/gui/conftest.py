@@ -1,0 +1,54 @@
+"""GUI test fixtures: a qasync event loop inside pytest-qt's QApplication, and a bridge on a real conversation."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+
+from workbench.engine.conversation import Conversation
+from workbench.flow.loader import load_flow_or_raise
+from workbench.flow.model import Flow
+from workbench.gui.engine_bridge import EngineBridge
+
+SAMPLE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "train_ticket.yaml"
+
+
+@pytest.fixture
+def qt_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop driven by Qt's event processing (qtbot.wait/waitUntil run it)."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def sample_flow() -> Flow:
+    """The bundled train-ticket flow."""
+    return load_flow_or_raise(SAMPLE)
+
+
+@pytest.fixture
+def make_bridge(qt_loop, qtbot) -> Iterator[Callable[..., EngineBridge]]:
+    """Build a bridge attached to a real conversation on `flow` (started unless `start=False`)."""
+    made: list[tuple[EngineBridge, Conversation]] = []
+
+    def build(flow: Flow, *, start: bool = True, variables: dict | None = None) -> EngineBridge:
+        bridge = EngineBridge()
+        conversation = Conversation(flow, variables=variables)
+        bridge.attach(conversation)
+        made.append((bridge, conversation))
+        if start:
+            bridge.start()
+            qtbot.waitUntil(lambda: not bridge.busy, timeout=10_000)
+        return bridge
+
+    yield build
+    for bridge, conversation in made:
+        bridge.detach()
+        task = qt_loop.create_task(conversation.aclose())
+        qtbot.waitUntil(task.done, timeout=5_000)
