@@ -1,0 +1,265 @@
+"""Checks on a built flow: JavaScript syntax, templates, reachability and variables nobody sets.
+
+The loader builds the model and notes, in `Facts`, where the things these checks need came from in the file.
+
+Variables: a `{var}` in a template (or `{var: name}` in a value) draws the warning "never set" unless the
+first part of its path is set somewhere in the flow: a `variables:` default, an ask's `save`, a button's
+`set`, an API action's `save`, an entity name, a literal `addSessionVariable('name', …)` in a code action,
+or one of the built-ins `sys`, `internal`, `locale` and `input` (the user's last message). Some actions set
+variables the loader cannot see: an API action without `save` (its JSON answer becomes session variables,
+Chatlayer style), an iframe (its page sends UPDATE_SESSION with any names) and a code action that names
+variables at run time (`addSessionVariable(name, …)` with a non-literal name, or `addSessionVariables`).
+A flow with any of those gets no "never set" warnings at all: a warning that is often wrong would teach
+people to ignore warnings.
+
+Reachability: from `start`, through `next` routes, buttons, quick replies and carousel buttons, `on_error`
+and `give_up_goto`. The NLU fallback, states with an `intent`, the system states (`not_understood`,
+`error_occurred`, `offloading_*`), and states named in a code action's string literal or in a
+`{state: name}` value count as reachable from anywhere. An iframe can also jump to any state; those jumps
+cannot be seen here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import esprima
+
+from workbench.engine.session import PathError, parse_path
+from workbench.engine.template import TemplateError, parse
+from workbench.flow.model import Choice, CodeAction, Flow, SayItem, State
+from workbench.flow.problems import Reporter, did_you_mean
+from workbench.flow.yaml_source import Pos
+
+SYSTEM_STATES = frozenset(
+    {"not_understood", "error_occurred", "offloading_opened", "offloading_closed", "offloading_disabled"}
+)
+BUILTIN_VARIABLES = frozenset({"sys", "internal", "locale", "input"})
+
+_SET_BY_CODE = re.compile(r"addSessionVariable\(\s*['\"]([\w.]+)")
+_DYNAMIC_CODE = re.compile(r"addSessionVariable\(\s*[^'\"\s]|addSessionVariables\s*\(")
+_CALLS_SEND = re.compile(r"\bsend\s*\(")
+_STRING_LITERAL = re.compile(r"""['"`]([^'"`\n]+)['"`]""")
+_ESPRIMA_LINE = re.compile(r"^Line \d+: ")
+_CODE_PREFIX = "(async () => {\n"
+_CODE_SUFFIX = "\n})()"
+_END_OF_CODE = "unexpected end of code; is a '{', '(' or '[' left open?"
+
+
+@dataclass
+class Facts:
+    """What the loader noted for these checks, each with its position in the file."""
+
+    templates: list[tuple[str, Pos]] = field(default_factory=list)
+    var_refs: list[tuple[str, Pos]] = field(default_factory=list)
+    conditions: list[tuple[str, Pos]] = field(default_factory=list)
+    codes: list[tuple[CodeAction, Pos]] = field(default_factory=list)
+    jumps: set[str] = field(default_factory=set)
+
+
+@lru_cache(maxsize=8192)
+def js_syntax_error(source: str) -> tuple[str, int, int] | None:
+    """Esprima's complaint about a JavaScript script as (message, line, column), or None when it parses."""
+    try:
+        esprima.parseScript(source)
+    except esprima.Error as exc:
+        return _ESPRIMA_LINE.sub("", str(exc.message)), int(exc.lineNumber), int(exc.column)
+    return None
+
+
+@lru_cache(maxsize=8192)
+def condition_error(condition: str) -> tuple[str, int, int] | None:
+    """What is wrong with a route condition, which must be one JavaScript expression, or None."""
+    try:
+        program = esprima.parseScript(condition)
+    except esprima.Error as exc:
+        return _ESPRIMA_LINE.sub("", str(exc.message)), int(exc.lineNumber), int(exc.column)
+    if len(program.body) != 1 or program.body[0].type != "ExpressionStatement":
+        return "a condition must be one expression", 1, 1
+    return None
+
+
+def column_in_file(pos: Pos, value: str, index: int, lines: list[str]) -> int:
+    """The file column of character `index` of a scalar written as one plain or quoted line.
+
+    For any other scalar (block scalars, escapes, folded lines) the scalar's own column.
+    """
+    if pos.style not in ("", None, "'", '"') or not 1 <= pos.line <= len(lines):
+        return pos.column
+    start = pos.column - 1 + (1 if pos.style else 0)
+    if lines[pos.line - 1][start : start + len(value)] != value:
+        return pos.column
+    return start + 1 + max(0, min(index, len(value)))
+
+
+def check_flow(flow: Flow, facts: Facts, lines: list[str], reporter: Reporter) -> None:
+    """Report JavaScript errors, malformed templates, unreachable states and variables that nothing sets."""
+    _check_conditions(facts, lines, reporter)
+    code_sets, dynamic = _check_code(facts, lines, reporter)
+    used = _check_templates(facts, lines, reporter)
+    _check_reachable(flow, facts, reporter)
+    if not dynamic and not _has_dynamic_action(flow):
+        _check_variables(flow, used, code_sets, reporter)
+
+
+def _check_conditions(facts: Facts, lines: list[str], reporter: Reporter) -> None:
+    for condition, pos in facts.conditions:
+        found = condition_error(condition)
+        if found is None:
+            continue
+        message, line, column = found
+        col = column_in_file(pos, condition, column - 1, lines) if line == 1 else pos.column
+        reporter.error(pos.line, col, f"invalid JavaScript in condition: {message}")
+
+
+def _check_code(facts: Facts, lines: list[str], reporter: Reporter) -> tuple[set[str], bool]:
+    """Check each code action; return the variables they set by literal name and whether any sets others."""
+    names: set[str] = set()
+    dynamic = False
+    for action, pos in facts.codes:
+        source = action.source
+        names.update(_SET_BY_CODE.findall(source))
+        dynamic = dynamic or bool(_DYNAMIC_CODE.search(source))
+        facts.jumps.update(_STRING_LITERAL.findall(source))
+        found = js_syntax_error(f"{_CODE_PREFIX}{source}{_CODE_SUFFIX}")
+        if found is not None:
+            message, line, column = found
+            if line - 1 > len(source.splitlines()):
+                message, line, column = _END_OF_CODE, line - 1, 0
+            at_line, at_column = _code_position(action, pos, line - 1, column, lines)
+            reporter.error(at_line, at_column, f"invalid JavaScript in code action: {message}")
+        elif not _CALLS_SEND.search(source):
+            reporter.warning(pos.line, pos.column, "code action never calls send(); its results will be ignored")
+    return names, dynamic
+
+
+def _code_position(action: CodeAction, pos: Pos, code_line: int, column: int, lines: list[str]) -> tuple[int, int]:
+    """Where line `code_line`, column `column` (0: after its end) of a code action is in the flow file."""
+    source_lines = action.source.splitlines() or [""]
+    code_line = max(1, min(code_line, len(source_lines)))
+    if column <= 0:
+        column = len(source_lines[code_line - 1]) + 1
+    if pos.style == "|":
+        content = [text for text in lines[action.line - 1 : pos.end_line] if text.strip()]
+        indent = len(content[0]) - len(content[0].lstrip(" ")) if content else 0
+        return action.line + code_line - 1, indent + column
+    if len(source_lines) == 1:
+        return pos.line, column_in_file(pos, action.source, column - 1, lines)
+    return pos.line, pos.column
+
+
+def _check_templates(facts: Facts, lines: list[str], reporter: Reporter) -> list[tuple[str, int, int]]:
+    """Report malformed templates; return every variable a template uses, with its line and column."""
+    used: list[tuple[str, int, int]] = []
+    for text, pos in facts.templates:
+        if "{" not in text:
+            continue
+        try:
+            placeholders = parse(text)
+        except TemplateError as exc:
+            reporter.error(pos.line, column_in_file(pos, text, exc.column - 1, lines), str(exc))
+            continue
+        for p in placeholders:
+            used.append((p.path, pos.line, column_in_file(pos, text, p.start, lines)))
+    for path, pos in facts.var_refs:
+        try:
+            parse_path(path)
+        except PathError:
+            reporter.error(pos.line, pos.column, f"'var' must be a variable name, not '{path}'")
+            continue
+        used.append((path, pos.line, pos.column))
+    return used
+
+
+def _items(state: State) -> Iterator[SayItem]:
+    yield from state.say
+    if state.ask is not None:
+        yield from state.ask.prompt
+        yield from state.ask.retry
+        yield from state.ask.give_up
+
+
+def _choices(state: State) -> Iterator[Choice]:
+    for item in _items(state):
+        yield from item.buttons
+        yield from item.quick_replies
+        for card in item.cards:
+            yield from card.buttons
+
+
+def _targets(state: State) -> Iterator[str]:
+    """The states this state can lead to."""
+    for route in state.next:
+        yield route.goto
+    if state.on_error:
+        yield state.on_error
+    if state.ask is not None and state.ask.give_up_goto:
+        yield state.ask.give_up_goto
+    for choice in _choices(state):
+        if choice.goto:
+            yield choice.goto
+
+
+def _check_reachable(flow: Flow, facts: Facts, reporter: Reporter) -> None:
+    if flow.start not in flow.states:
+        return  # already an error; every state would be reported unreachable
+    roots = {flow.start, *SYSTEM_STATES, *facts.jumps}
+    if flow.nlu.fallback:
+        roots.add(flow.nlu.fallback)
+    roots.update(name for name, state in flow.states.items() if state.intent)
+    seen: set[str] = set()
+    todo = [name for name in roots if name in flow.states]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(t for t in _targets(flow.states[name]) if t in flow.states and t not in seen)
+    for name, state in flow.states.items():
+        if name not in seen:
+            reporter.warning(
+                state.loc.line,
+                state.loc.column,
+                f"state '{name}' is unreachable from the start state '{flow.start}'",
+            )
+        elif state.kind == "router" and not state.next:
+            reporter.warning(state.loc.line, state.loc.column, f"state '{name}' does nothing: no action and no 'next'")
+
+
+def _has_dynamic_action(flow: Flow) -> bool:
+    return any(
+        state.iframe is not None or (state.api is not None and not state.api.save) for state in flow.states.values()
+    )
+
+
+def _set_variables(flow: Flow, code_sets: set[str]) -> set[str]:
+    names = set(BUILTIN_VARIABLES) | set(flow.variables) | set(flow.nlu.entities) | code_sets
+    for state in flow.states.values():
+        if state.ask is not None:
+            names.add(state.ask.save)
+        if state.api is not None:
+            names.update(state.api.save)
+        for choice in _choices(state):
+            names.update(choice.set)
+    return {_root(name) for name in names if name}
+
+
+def _root(path: str) -> str:
+    try:
+        return str(parse_path(path)[0])
+    except PathError:
+        return path
+
+
+def _check_variables(flow: Flow, used: list[tuple[str, int, int]], code_sets: set[str], reporter: Reporter) -> None:
+    known = _set_variables(flow, code_sets)
+    for path, line, column in used:
+        root = _root(path)
+        if root in known:
+            continue
+        close = [name for name in known if name not in BUILTIN_VARIABLES]
+        hint = did_you_mean(root, close)
+        reporter.warning(line, column, f"variable '{path}' is never set in this flow{hint}")

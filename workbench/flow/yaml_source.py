@@ -1,0 +1,179 @@
+"""YAML loading that keeps the position of every mapping key and value, and every list item.
+
+Mappings load as `YMap` (a dict) and lists as `YList` (a list); they carry the positions of their children in
+side tables, so scalars stay plain Python values. Lines and columns count from 1.
+
+The YAML 1.1 quirks that hurt chatbot flows are switched off: `yes`, `no`, `on`, `off` (any case) are
+strings (only `true`/`false` are booleans), so states and answers named `yes` and `no` keep their names;
+and dates such as `2024-05-01` stay strings, so every loaded value is JSON-compatible.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Hashable, Iterator
+from typing import Any, ClassVar, NamedTuple
+
+import yaml
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as YAML counts them (so that line N of a position is item N-1)."""
+    return _LINE_BREAK.split(text)
+
+
+class Pos(NamedTuple):
+    """Where a YAML node is: start and end line and column (from 1), and a scalar's style ('' when plain)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    style: str | None = None
+
+
+class YMap(dict[Any, Any]):
+    """A YAML mapping that knows where each of its keys and values is."""
+
+    __slots__ = ("key_pos", "value_pos")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_pos: dict[Any, Pos] = {}
+        self.value_pos: dict[Any, Pos] = {}
+
+
+class YList(list[Any]):
+    """A YAML sequence that knows where each of its items is."""
+
+    __slots__ = ("item_pos",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_pos: list[Pos] = []
+
+
+class YamlSyntaxError(Exception):
+    """YAML that cannot be read, with the position of the trouble (from 1)."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class Duplicate(NamedTuple):
+    """A mapping key given twice: where the second one is, and the line of the first."""
+
+    key: Any
+    pos: Pos
+    first_line: int
+
+
+def _pos(node: yaml.Node) -> Pos:
+    start, end = node.start_mark, node.end_mark
+    style = node.style if isinstance(node, yaml.ScalarNode) else None
+    return Pos(start.line + 1, start.column + 1, end.line + 1, end.column + 1, style)
+
+
+class _PositionLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The fast (C, when available) safe loader, building `YMap`/`YList` and noting duplicate keys."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[Duplicate] = []
+
+    def construct_ymap(self, node: yaml.MappingNode) -> Iterator[YMap]:
+        """Build a mapping, recording the position of every key and value."""
+        data = YMap()
+        yield data
+        own = len(node.value)
+        if any(key.tag == _MERGE_TAG for key, _ in node.value):
+            own -= sum(1 for key, _ in node.value if key.tag == _MERGE_TAG)
+            self.flatten_mapping(node)
+        merged = len(node.value) - own
+        seen: dict[Any, int] = {}
+        for index, (key_node, value_node) in enumerate(node.value):
+            key = self.construct_object(key_node, deep=False)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "found a list or mapping used as a key", key_node.start_mark
+                )
+            key_pos = _pos(key_node)
+            if index >= merged:
+                if key in seen:
+                    self.duplicates.append(Duplicate(key, key_pos, seen[key]))
+                else:
+                    seen[key] = key_pos.line
+            data[key] = self.construct_object(value_node, deep=False)
+            data.key_pos[key] = key_pos
+            data.value_pos[key] = _pos(value_node)
+
+    def construct_ylist(self, node: yaml.SequenceNode) -> Iterator[YList]:
+        """Build a list, recording the position of every item."""
+        data = YList()
+        yield data
+        for child in node.value:
+            data.append(self.construct_object(child, deep=False))
+            data.item_pos.append(_pos(child))
+
+
+_PositionLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_PositionLoader.add_constructor("tag:yaml.org,2002:map", _PositionLoader.construct_ymap)
+_PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader.construct_ylist)
+
+
+class Document(NamedTuple):
+    """A loaded YAML document: its value, the root's position (None for an empty file) and duplicate keys."""
+
+    data: Any
+    pos: Pos | None
+    duplicates: list[Duplicate]
+
+
+def load_yaml(text: str) -> Document:
+    """Load one YAML document with positions; raises `YamlSyntaxError` for text that is not valid YAML."""
+    loader = _PositionLoader(text)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Document(None, None, [])
+        data = loader.construct_document(node)
+        return Document(data, _pos(node), loader.duplicates)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlSyntaxError(_describe(exc), line, column) from None
+    except yaml.reader.ReaderError as exc:
+        before = split_lines(text[: exc.position])
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"character U+{code:04X} is not allowed in YAML"
+        raise YamlSyntaxError(message, len(before), len(before[-1]) + 1) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(str(exc).strip() or type(exc).__name__, 1, 1) from None
+    finally:
+        loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    if problem and context:
+        return f"{problem} ({context})"
+    return problem or context or "unreadable YAML"
