@@ -16,6 +16,7 @@ from typing import Any
 
 from workbench.engine.session import PathError, parse_path
 from workbench.flow.model import (
+    BUILTIN_STATE_NAMES,
     KIND_KEYS,
     ApiAction,
     Ask,
@@ -312,7 +313,7 @@ class _Builder:
         if not isinstance(value, str):
             self.type_error(pos, f"'{key}' in {where}", "a state name", value)
             return None
-        if value not in self.state_names:
+        if value not in self.state_names and value not in BUILTIN_STATE_NAMES:
             self.error(pos, f"'{key}' refers to unknown state '{value}'{did_you_mean(value, self.state_names)}")
         return value
 

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 StateKind = Literal["say", "ask", "code", "api", "iframe", "json", "offload", "clear_session", "router"]
 KIND_KEYS: tuple[str, ...] = ("say", "ask", "code", "api", "iframe", "json", "offload", "clear_session")
+BUILTIN_STATE_NAMES: frozenset[str] = frozenset({"not_understood", "error_occurred"})
+"""System states the engine provides when a flow does not define them; a flow may always go to them."""
 
 
 @dataclass(frozen=True, slots=True)
