@@ -15,6 +15,7 @@ strings.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -395,7 +396,7 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             self.type_error(file, pos, "'flow'", "the path of a flow file", value)
             return None
-        path = (self.root_folder / value).resolve()
+        path = Path(os.path.normpath(self.root_folder / value))
         if not path.is_file():
             self.error(file, pos, f"flow file not found: {value} (looked for {path})")
             return None

@@ -1,0 +1,132 @@
+"""`workbench test PATH…`: replay convo files, report failures, write JUnit XML, JSON and coverage.
+
+Exit status: 0 when every conversation passed, 1 when some failed, 2 when some input was bad (a convo or flow file
+with errors, a path that does not exist, an unreadable `-k`/`--tags` expression).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from workbench.testing import suite
+from workbench.testing.convo_format import find_convo_files
+from workbench.testing.coverage_html import write_coverage_html
+from workbench.testing.json_report import write_json
+from workbench.testing.junit import write_junit
+from workbench.testing.runner import ConvoResult
+from workbench.testing.selection import ExpressionError, Selection, check
+
+
+def add_test_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the `test` command to the `workbench` command's subparsers."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "test",
+        help="replay conversation tests (*.convo.yaml); exit 1 on failures, 2 on bad input",
+        description="Replay conversation tests: files, or folders searched for *.convo.yaml.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument("-k", dest="keyword", default="", metavar="EXPR", help="only tests whose name matches EXPR")
+    parser.add_argument("--tags", default="", metavar="EXPR", help="only tests whose tags match EXPR, e.g. 'smoke'")
+    parser.add_argument("-j", "--workers", type=int, default=1, metavar="N", help="worker processes (0: one per CPU)")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
+    parser.add_argument("--coverage", action="store_true", help="print what the tests cover of each flow")
+    parser.add_argument("--coverage-report", type=Path, metavar="FILE", help="write the coverage as HTML")
+    parser.add_argument("--coverage-json", type=Path, metavar="FILE", help="write the coverage data as JSON")
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE", help="override a starting variable in every test"
+    )
+    return parser
+
+
+def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
+    """`NAME=VALUE` pairs; a VALUE that is JSON (a number, true, an object…) is read as JSON, else as text."""
+    variables: dict[str, Any] = {}
+    for pair in pairs:
+        name, _, raw = pair.partition("=")
+        try:
+            variables[name.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            variables[name.strip()] = raw
+    return variables
+
+
+class Progress:
+    """A progress line on a terminal, rewritten after each conversation; silent elsewhere."""
+
+    def __init__(self, total: int, out: TextIO) -> None:
+        self.total = total
+        self.out = out
+        self.done = 0
+        self.failed = 0
+        self.live = out.isatty()
+
+    def __call__(self, result: ConvoResult) -> None:
+        self.done += 1
+        self.failed += result.status != "passed"
+        if self.live:
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            text = f"\r[{bar}] {self.done}/{self.total}  {self.failed} failed  {result.name[:40]:<40}"
+            self.out.write(text)
+            self.out.flush()
+
+    def clear(self) -> None:
+        """Remove the progress line."""
+        if self.live and self.done:
+            self.out.write("\r" + " " * 110 + "\r")
+            self.out.flush()
+
+
+def _summary(result: suite.SuiteResult) -> str:
+    parts = [f"{result.count('passed')} passed", f"{result.count('failed')} failed"]
+    if result.count("error"):
+        parts.append(f"{result.count('error')} with errors")
+    ran = result.count("passed") + result.count("failed")
+    rate = f", {ran / result.duration:.0f} conversations/s" if result.duration > 0 and ran else ""
+    return ", ".join(parts) + f" in {result.duration:.2f} s{rate}"
+
+
+def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run `workbench test` with parsed arguments; returns the exit status."""
+    out = out or sys.stdout
+    for expression in filter(None, (args.keyword, args.tags)):
+        try:
+            check(expression)
+        except ExpressionError as exc:
+            print(f"error: cannot read {expression!r}: {exc}", file=sys.stderr)
+            return 2
+    missing = [p for p in args.paths if not p.exists()]
+    for path in missing:
+        print(f"error: {path}: no such file or folder", file=sys.stderr)
+    files = find_convo_files(p for p in args.paths if p.exists())
+    if not files:
+        print("error: no conversation tests (*.convo.yaml) found", file=sys.stderr)
+        return 2
+    todo = suite.plan(files, Selection(args.keyword, args.tags))
+    workers = args.workers if args.workers > 0 else os.cpu_count() or 1
+    progress = Progress(todo.count, sys.stderr)
+    result = suite.run(todo, workers=workers, variables=parse_vars(args.var), progress=progress)
+    progress.clear()
+    for item in result.results:
+        if item.failure is not None:
+            print(f"{item.status.upper()} {item.id}\n{item.failure.report()}\n", file=out)
+    if args.junit:
+        write_junit(result.results, args.junit)
+    if args.json:
+        write_json(result.results, result.duration, args.json)
+    if args.coverage_json:
+        args.coverage_json.write_text(json.dumps(result.coverage.to_json(), indent=2) + "\n", encoding="utf-8")
+    if args.coverage_report:
+        write_coverage_html(result.coverage, args.coverage_report)
+    if args.coverage or args.coverage_report:
+        print(result.coverage.summary(), file=out)
+    print(_summary(result), file=out)
+    return 2 if missing else result.exit_code

@@ -1,0 +1,182 @@
+"""Running many convo files: in this process, or spread over worker processes (`workers > 1`).
+
+Each worker process keeps one event loop and one `Runner` (so one JavaScript sandbox and each flow loaded once)
+for its whole life and replays whole files; results come back without their event logs, with the coverage
+of the file already counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.testing.convo_format import ConvoTest, load_convo_file
+from workbench.testing.coverage import Coverage
+from workbench.testing.runner import ConvoResult, Runner, file_error
+
+Select = Callable[[ConvoTest], bool]
+Progress = Callable[[ConvoResult], None]
+
+
+@dataclass
+class SuiteResult:
+    """Every test's result, in file order, and what the suite covered."""
+
+    results: list[ConvoResult] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
+    duration: float = 0.0
+
+    def count(self, status: str) -> int:
+        """How many results have `status` (passed, failed, error)."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything passed, 2 when some input was bad, else 1."""
+        if self.count("error"):
+            return 2
+        return 1 if self.count("failed") else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The files in order, the selected tests of each (by index), and a result for each file that cannot run."""
+
+    files: tuple[Path, ...]
+    tests: dict[Path, list[int]]
+    errors: dict[Path, ConvoResult]
+
+    @property
+    def count(self) -> int:
+        """How many conversations will run."""
+        return sum(map(len, self.tests.values()))
+
+
+def plan(files: Sequence[Path], select: Select | None = None) -> Plan:
+    """Load every file and pick the tests to run."""
+    tests: dict[Path, list[int]] = {}
+    errors: dict[Path, ConvoResult] = {}
+    for path in files:
+        convo = load_convo_file(path)
+        if not convo.ok:
+            errors[path] = file_error(convo)
+        else:
+            tests[path] = [i for i, t in enumerate(convo.tests) if select is None or select(t)]
+    return Plan(tuple(files), tests, errors)
+
+
+class _Files:
+    """Convo files loaded once per process."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path, tuple[ConvoTest, ...]] = {}
+
+    def tests(self, path: Path, indexes: Sequence[int]) -> list[ConvoTest]:
+        if path not in self._loaded:
+            self._loaded[path] = load_convo_file(path).tests
+        return [self._loaded[path][i] for i in indexes]
+
+
+async def run_tests(
+    runner: Runner, tests: Sequence[ConvoTest], coverage: Coverage | None = None, progress: Progress | None = None
+) -> list[ConvoResult]:
+    """Replay `tests` one after the other, counting the coverage of each; results come without event logs."""
+    results: list[ConvoResult] = []
+    for test in tests:
+        result = await runner.run(test)
+        flow = runner.flows.get(test.flow).flow
+        if coverage is not None and flow is not None and result.events:
+            coverage.record(flow, result.events)
+        results.append(result.without_events())
+        if progress is not None:
+            progress(results[-1])
+    return results
+
+
+async def run_suite(
+    todo: Plan, *, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
+) -> SuiteResult:
+    """Replay a plan in this process, on the running event loop."""
+    began = time.perf_counter()
+    suite = SuiteResult()
+    runner = Runner(variables=variables)
+    files = _Files()
+    try:
+        for path in todo.files:
+            if path in todo.errors:
+                suite.results.append(todo.errors[path])
+                continue
+            tests = files.tests(path, todo.tests[path])
+            suite.results += await run_tests(runner, tests, suite.coverage, progress)
+    finally:
+        await runner.aclose()
+    suite.duration = time.perf_counter() - began
+    return suite
+
+
+# --- worker processes -------------------------------------------------------------------------------------------
+
+_worker: tuple[asyncio.AbstractEventLoop, Runner, _Files] | None = None
+
+
+def _start_worker(variables: Mapping[str, Any] | None) -> None:
+    global _worker
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    _worker = (loop, Runner(variables=variables), _Files())
+
+
+def _work(path: Path, indexes: list[int]) -> tuple[list[ConvoResult], dict[str, Any]]:
+    assert _worker is not None, "the worker was not started"
+    loop, runner, files = _worker
+    coverage = Coverage()
+    results = loop.run_until_complete(run_tests(runner, files.tests(path, indexes), coverage))
+    return results, coverage.to_json()
+
+
+def _chunks(todo: Plan, workers: int) -> list[tuple[Path, list[int]]]:
+    """Pieces of files small enough to keep every worker busy until the end."""
+    size = max(1, min(50, todo.count // (workers * 4)))
+    return [(path, indexes[i : i + size]) for path, indexes in todo.tests.items() for i in range(0, len(indexes), size)]
+
+
+def run_suite_parallel(
+    todo: Plan, *, workers: int, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
+) -> SuiteResult:
+    """Replay a plan on `workers` processes (spawned, so it works the same on every platform)."""
+    began = time.perf_counter()
+    suite = SuiteResult()
+    done: dict[tuple[Path, int], list[ConvoResult]] = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(variables,)) as pool:
+        futures = {pool.submit(_work, path, indexes): (path, indexes[0]) for path, indexes in _chunks(todo, workers)}
+        for future in as_completed(futures):
+            results, coverage = future.result()
+            done[futures[future]] = results
+            suite.coverage.merge(Coverage.from_json(coverage))
+            if progress is not None:
+                for result in results:
+                    progress(result)
+    for path in todo.files:
+        if path in todo.errors:
+            suite.results.append(todo.errors[path])
+            continue
+        for key in sorted(k for k in done if k[0] == path):
+            suite.results += done[key]
+    suite.duration = time.perf_counter() - began
+    return suite
+
+
+def run(
+    todo: Plan, *, workers: int = 1, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
+) -> SuiteResult:
+    """Replay a plan (blocking): in this process for one worker, else in worker processes."""
+    if workers > 1 and todo.count > 1:
+        return run_suite_parallel(todo, workers=workers, variables=variables, progress=progress)
+    return asyncio.run(run_suite(todo, variables=variables, progress=progress))
