@@ -179,9 +179,15 @@ class Runner:
         return [await self.run(test) for test in convo.tests if select is None or select(test)]
 
     async def run(
-        self, test: ConvoTest, *, observer: Observer | None = None, on_turn: TurnDone | None = None
+        self,
+        test: ConvoTest,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        observer: Observer | None = None,
+        on_turn: TurnDone | None = None,
     ) -> ConvoResult:
-        """Replay one test. `observer` sees every event as it happens; `on_turn` hears of each turn's outcome."""
+        """Replay one test. `variables` override the test's (and the runner's) starting variables; `observer`
+        sees every event as it happens; `on_turn` hears of each turn's outcome."""
         began = time.perf_counter()
         base = {"id": test.id, "name": test.name, "file": test.file, "line": test.loc.line, "tags": test.tags}
         loaded = self.flows.get(test.flow)
@@ -194,7 +200,10 @@ class Runner:
         transport = CannedTransport(test.http, passthrough=passthrough)
         client = httpx.AsyncClient(transport=transport, trust_env=False)
         conversation = Conversation(
-            flow, variables={**test.variables, **self.variables}, http=client, sandbox=self.sandbox
+            flow,
+            variables={**test.variables, **self.variables, **(variables or {})},
+            http=client,
+            sandbox=self.sandbox,
         )
         transport.lookup = lambda path: conversation.session.get(path)
         unsubscribe = conversation.subscribe(observer) if observer else None

@@ -1,0 +1,188 @@
+"""pytest plugin: `pytest flows/` collects `*.convo.yaml` files, one test item per conversation.
+
+Items are named after their conversation (`flows/train_ticket/booking.convo.yaml::Books a ticket`), carry their
+`tags` as markers (`-m smoke`), and fail with the runner's report. `-k`, `-x`, `-n` (pytest-xdist) and
+`--junitxml` work as for any test. Options:
+
+- `--convo-var NAME=VALUE`: override a starting variable in every conversation (e.g. `api_base`).
+- `--convo-coverage FILE`: write the coverage data as JSON; `--convo-coverage-html FILE`: the HTML report. Under
+  pytest-xdist each worker sends its coverage to the controller, which writes the merged report.
+
+A `conftest.py` can give variables per test with the `pytest_convo_variables(test, config)` hook (return a
+dict, or None): the train-ticket sample uses it to point its live-backend conversations at a backend it starts.
+
+Each process keeps one event loop and one `Runner` for the session, so the JavaScript sandbox and the flows are
+set up once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench.testing.cli_test import parse_vars
+from workbench.testing.convo_format import SUFFIX, ConvoTest, load_convo_file
+from workbench.testing.coverage import Coverage
+from workbench.testing.coverage_html import write_coverage_html
+from workbench.testing.runner import ConvoResult, Runner
+
+_MARKER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REPLAYER = pytest.StashKey["_Replayer"]()
+_MERGED = pytest.StashKey[Coverage]()
+_COVERAGE_KEY = "convo_coverage"
+
+
+class ConvoHooks:
+    """Hooks a `conftest.py` may implement for conversation tests."""
+
+    @pytest.hookspec
+    def pytest_convo_variables(self, test: ConvoTest, config: pytest.Config) -> dict[str, Any] | None:
+        """Starting variables for `test` that override its own (called before each conversation)."""
+
+
+class ConvoTestFailed(Exception):
+    """A conversation test that failed or could not run; its result carries the report."""
+
+    def __init__(self, result: ConvoResult) -> None:
+        super().__init__(result.failure.report() if result.failure else result.status)
+        self.result = result
+
+
+class _Replayer:
+    """The per-process event loop, runner and coverage."""
+
+    def __init__(self, variables: dict[str, Any], coverage: bool) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.runner = Runner(variables=variables)
+        self.coverage = Coverage() if coverage else None
+
+    def run(self, test: ConvoTest, variables: dict[str, Any]) -> ConvoResult:
+        result = self.loop.run_until_complete(self.runner.run(test, variables=variables))
+        flow = self.runner.flows.get(test.flow).flow
+        if self.coverage is not None and flow is not None:
+            self.coverage.record(flow, result.events)
+        return result
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.runner.aclose())
+        self.loop.close()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Register `pytest_convo_variables`."""
+    pluginmanager.add_hookspecs(ConvoHooks)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The plugin's command line options."""
+    group = parser.getgroup("workbench", "conversation tests (*.convo.yaml)")
+    group.addoption(
+        "--convo-var", action="append", default=[], metavar="NAME=VALUE", help="override a starting variable"
+    )
+    group.addoption("--convo-coverage", metavar="FILE", help="write conversation coverage as JSON")
+    group.addoption("--convo-coverage-html", metavar="FILE", help="write conversation coverage as HTML")
+
+
+def _wants_coverage(config: pytest.Config) -> bool:
+    return bool(config.getoption("convo_coverage") or config.getoption("convo_coverage_html"))
+
+
+def _replayer(config: pytest.Config) -> _Replayer:
+    if _REPLAYER not in config.stash:
+        variables = parse_vars(config.getoption("convo_var"))
+        config.stash[_REPLAYER] = _Replayer(variables, _wants_coverage(config))
+    return config.stash[_REPLAYER]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A `*.convo.yaml` file becomes a collector of conversations."""
+    if file_path.name.endswith(SUFFIX):
+        return ConvoFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ConvoFile(pytest.File):
+    """A convo file; a file with errors fails collection with every problem listed."""
+
+    def collect(self) -> Iterator[ConvoItem]:
+        """One item per conversation."""
+        convo = load_convo_file(os.path.relpath(self.path))
+        if not convo.ok:
+            raise self.CollectError("\n".join(str(p) for p in convo.errors))
+        for test in convo.tests:
+            item = ConvoItem.from_parent(self, name=test.name, test=test)
+            for tag in test.tags:
+                if _MARKER.match(tag):
+                    self.config.addinivalue_line("markers", f"{tag}: conversation tag")
+                    item.add_marker(tag)
+            yield item
+
+
+class ConvoItem(pytest.Item):
+    """One conversation of a convo file."""
+
+    def __init__(self, *, test: ConvoTest, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.test = test
+
+    def runtest(self) -> None:
+        """Replay the conversation; raise `ConvoTestFailed` unless every turn passed."""
+        variables: dict[str, Any] = {}
+        for found in self.ihook.pytest_convo_variables(test=self.test, config=self.config):
+            variables.update(found or {})
+        result = _replayer(self.config).run(self.test, variables)
+        if not result.passed:
+            raise ConvoTestFailed(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The runner's report for a failed conversation; pytest's usual report for anything else."""
+        if isinstance(excinfo.value, ConvoTestFailed):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style=style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Where the conversation is: its file and line."""
+        return self.path, self.test.loc.line - 1, f"conversation: {self.test.name}"
+
+
+def _write_coverage(config: pytest.Config, coverage: Coverage) -> None:
+    if path := config.getoption("convo_coverage"):
+        Path(path).write_text(json.dumps(coverage.to_json(), indent=2) + "\n", encoding="utf-8")
+    if path := config.getoption("convo_coverage_html"):
+        write_coverage_html(coverage, path)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Close the runner; write coverage (a pytest-xdist worker hands it to the controller instead)."""
+    config = session.config
+    replayer = config.stash.get(_REPLAYER, None)
+    coverage = Coverage()
+    if replayer is not None:
+        replayer.close()
+        if replayer.coverage is not None:
+            coverage.merge(replayer.coverage)
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[_COVERAGE_KEY] = json.dumps(coverage.to_json())
+    elif _wants_coverage(config):
+        coverage.merge(config.stash.get(_MERGED, Coverage()))
+        _write_coverage(config, coverage)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: merge a finished worker's coverage on the controller."""
+    data = getattr(node, "workeroutput", {}).get(_COVERAGE_KEY)
+    if data is None:
+        return
+    config: pytest.Config = node.config
+    if _MERGED not in config.stash:
+        config.stash[_MERGED] = Coverage()
+    config.stash[_MERGED].merge(Coverage.from_json(json.loads(data)))

@@ -1,0 +1,181 @@
+"""Recording: a live conversation's event log turned into a convo file that replays it.
+
+The `bot` turns are what the bot actually said, the inputs are what the user (or the iframe page, or the agent)
+sent, and after each input that moved the conversation a `state` turn pins where it went. HTTP exchanges become
+canned `http:` entries (URLs written with the flow's URL variables, such as `{api_base}`), so the recording
+replays offline. Formatting is stable: the same log always gives the same text, one turn per line.
+
+Not recorded: variables set by hand in the inspector, and restarts (record from the last restart).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.engine import events as ev
+from workbench.flow.model import Flow
+from workbench.testing.assertions import card_dict, fold, is_regex
+
+_FLOW_INDICATORS = re.compile(r"[,:?#\[\]{}]")
+
+
+def _scalar_is_plain(text: str, nested: bool) -> bool:
+    if not text or text != text.strip() or "\n" in text or (nested and _FLOW_INDICATORS.search(text)):
+        return False
+    try:
+        return yaml.safe_load(text) == text and not text.startswith(("{", "[", "'", '"', "&", "*", "!", "|", ">"))
+    except yaml.YAMLError:
+        return False
+
+
+def flow_yaml(value: Any, nested: bool = False) -> str:
+    """`value` as YAML on one line: plain strings where YAML reads them back the same, else flow style."""
+    if isinstance(value, str):
+        return value if _scalar_is_plain(value, nested) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{flow_yaml(str(k), True)}: {flow_yaml(v, True)}" for k, v in value.items())
+        return "{" + items + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow_yaml(v, True) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _text(text: str) -> str:
+    folded = fold(text)
+    return f"/^{re.escape(folded)}$/" if is_regex(folded) else folded
+
+
+def bot_turn(message: ev.BotMessage) -> Any:
+    """What a `bot` turn expects of `message`: its text, or a mapping when it has more than text."""
+    spec: dict[str, Any] = {}
+    if message.text or message.type == "text":
+        spec["text"] = _text(message.text)
+    if message.buttons:
+        spec["buttons"] = [b.title for b in message.buttons]
+    if message.quick_replies:
+        spec["quick_replies"] = [q.title for q in message.quick_replies]
+    if message.cards:
+        spec["card"] = [card_dict(c) for c in message.cards]
+    if message.media:
+        spec["media"] = dict(message.media)
+    if message.html is not None:
+        spec["html"] = _text(message.html)
+    return spec["text"] if list(spec) == ["text"] else spec
+
+
+def _iframe_payload(event: ev.IframeMessageAccepted) -> dict[str, Any]:
+    if event.type == "SEND_MESSAGE":
+        return {"text": event.payload}
+    if event.type == "GO_TO_DIALOGSTATE":
+        return {"dialogstate": event.payload}
+    return dict(event.payload)
+
+
+def _url_template(url: str, variables: Mapping[str, Any]) -> str:
+    for name, value in variables.items():
+        if isinstance(value, str) and value.startswith(("http://", "https://")) and url.startswith(value):
+            return "{" + name + "}" + url[len(value) :]
+    return url
+
+
+def _http_entry(exchange: ev.HttpExchange, variables: Mapping[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"request": f"{exchange.method} {_url_template(exchange.url, variables)}"}
+    if exchange.status != 200:
+        entry["status"] = exchange.status
+    try:
+        entry["json"] = json.loads(exchange.response_body or "")
+    except ValueError:
+        if exchange.response_body:
+            entry["body"] = exchange.response_body
+    return entry
+
+
+def _iframe_url(url: str, folder: Path) -> str:
+    prefix = folder.resolve().as_uri() + "/"
+    return url[len(prefix) :] if url.startswith(prefix) else url
+
+
+def _turns(events: Iterable[ev.Event], flow: Flow) -> tuple[list[tuple[str, Any]], list[ev.HttpExchange]]:
+    turns: list[tuple[str, Any]] = []
+    exchanges: list[ev.HttpExchange] = []
+    entered: str | None = None
+    for event in events:
+        match event:
+            case ev.TurnStarted(input="hand_back"):
+                turns.append(("hand_back", event.text or None))
+            case ev.TurnFinished() if entered is not None:
+                turns.append(("state", entered))
+                entered = None
+            case ev.StateEntered():
+                entered = event.state
+            case ev.UserMessage(via="text"):
+                turns.append(("user", event.text))
+            case ev.UserMessage(via="button"):
+                turns.append(("click", event.text))
+            case ev.IframeMessageAccepted():
+                turns.append(("iframe", {"type": event.type, "payload": _iframe_payload(event)}))
+            case ev.AgentMessage():
+                turns.append(("agent", event.text))
+            case ev.BotMessage():
+                turns.append(("bot", bot_turn(event)))
+            case ev.JsonMessage():
+                turns.append(("json", event.payload))
+            case ev.IframeOpened():
+                turns.append(("iframe_opened", _iframe_url(event.url, flow.folder)))
+            case ev.EngineError() if event.error != "input":
+                turns.append(("error", event.error))
+            case ev.Offloaded():
+                turns.append(("offloaded", True))
+            case ev.HttpExchange() if event.source in ("api", "fetch") and event.status is not None:
+                exchanges.append(event)
+    return turns, exchanges
+
+
+def record(
+    events: Iterable[ev.Event],
+    flow: Flow,
+    *,
+    name: str,
+    flow_ref: str,
+    variables: Mapping[str, Any] | None = None,
+) -> str:
+    """A convo file (YAML text) that replays the conversation whose log is `events`.
+
+    `flow_ref` is the flow's path as the convo file should name it (relative to where it will be saved);
+    `variables` the persona to start with (by default the variables the conversation started with).
+    """
+    log = list(events)
+    persona = dict(variables) if variables is not None else {}
+    if variables is None:
+        for event in log:
+            if isinstance(event, ev.TurnStarted):
+                break
+            if isinstance(event, ev.VariableChanged) and event.origin == "default":
+                persona[event.name] = event.value
+    start = next((e.state for e in log if isinstance(e, ev.StateEntered) and e.reason == "start"), None)
+    turns, exchanges = _turns(log, flow)
+    url_variables = {**flow.variables, **persona}
+    entries: dict[str, dict[str, Any]] = {}
+    for exchange in exchanges:
+        entry = _http_entry(exchange, url_variables)
+        entries.setdefault(entry["request"], entry)
+    lines = [f"flow: {flow_yaml(flow_ref)}", f"name: {flow_yaml(name)}"]
+    if persona:
+        lines.append(f"variables: {flow_yaml(persona)}")
+    if start and start != flow.start:
+        lines.append(f"start: {flow_yaml(start)}")
+    if entries:
+        lines.append("http:")
+        for entry in entries.values():
+            first, *rest = entry.items()
+            lines.append(f"  - {first[0]}: {flow_yaml(first[1])}")
+            lines += [f"    {key}: {flow_yaml(value)}" for key, value in rest]
+    lines.append("turns:")
+    lines += [f"  - {kind}: {flow_yaml(value) if value is not None else 'null'}" for kind, value in turns]
+    return "\n".join(lines) + "\n"
