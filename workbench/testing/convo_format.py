@@ -145,6 +145,7 @@ class _Settings:
     """Conversation settings as they cascade from a group to its conversations."""
 
     flow: Path | None = None
+    flow_given: bool = False
     tags: tuple[str, ...] = ()
     variables: dict[str, Any] = field(default_factory=dict)
     start: str | None = None
@@ -237,7 +238,8 @@ class _Reader:
         self.problems.append(Problem(Loc(file, pos.line, pos.column), message))
 
     def type_error(self, file: str, pos: Pos, what: str, expected: str, value: Any) -> None:
-        self.error(file, pos, f"{what} must be {expected}, not {_kind(value)}")
+        got = value if isinstance(value, int | float) and not isinstance(value, bool) else _kind(value)
+        self.error(file, pos, f"{what} must be {expected}, not {got}")
 
     def check_keys(self, file: str, m: YMap, allowed: Sequence[str], where: str) -> None:
         for key in m:
@@ -329,7 +331,8 @@ class _Reader:
             self.error(file, pos, "missing required key 'turns' in a conversation")
             return None
         if settings.flow is None:
-            self.error(file, pos, "missing required key 'flow' (the flow file this conversation tests)")
+            if not settings.flow_given:
+                self.error(file, pos, "missing required key 'flow' (the flow file this conversation tests)")
             return None
         turns = self.turns(m["turns"], m.value_pos["turns"], file, self.root_folder)
         return ConvoTest(
@@ -351,7 +354,7 @@ class _Reader:
     # --- settings -------------------------------------------------------------------------------------------
 
     def settings(self, m: YMap, file: str, base: _Settings) -> _Settings:
-        flow = base.flow
+        flow, flow_given = base.flow, base.flow_given or "flow" in m
         if "flow" in m:
             flow = self.flow_path(m["flow"], m.value_pos["flow"], file)
         tags = base.tags
@@ -383,7 +386,7 @@ class _Reader:
         strict = base.strict
         if "strict" in m:
             strict = bool(self.plain(m, "strict", file, bool, "true or false"))
-        return _Settings(flow, tags, variables, start, start_loc, http, passthrough, timeout, strict)
+        return _Settings(flow, flow_given, tags, variables, start, start_loc, http, passthrough, timeout, strict)
 
     def plain(self, m: YMap, key: str, file: str, kind: type, expected: str) -> Any:
         value = m[key]
@@ -534,7 +537,11 @@ class _Reader:
             self._including.pop()
 
     def turn(self, item: Any, pos: Pos, file: str) -> Turn | None:
-        if not isinstance(item, YMap) or len(item) != 1:
+        if isinstance(item, YMap) and len(item) > 1:
+            keys = ", ".join(map(str, item))
+            self.error(file, pos, f"a turn has one key, like 'user: hello'; this one has {len(item)}: {keys}")
+            return None
+        if not isinstance(item, YMap) or not item:
             self.type_error(file, pos, "each turn", "a mapping with one key, like 'user: hello'", item)
             return None
         ((kind, raw),) = item.items()
@@ -610,8 +617,11 @@ class _Reader:
         return raw
 
     def turn_iframe(self, raw: Any, pos: Pos, file: str) -> dict[str, Any] | None:
-        if not isinstance(raw, YMap) or "type" not in raw:
+        if not isinstance(raw, YMap):
             self.type_error(file, pos, "'iframe'", "a message like {type: UPDATE_SESSION, payload: {…}}", raw)
+            return None
+        if "type" not in raw:
+            self.error(file, pos, "'iframe' needs a 'type': SEND_MESSAGE, UPDATE_SESSION or GO_TO_DIALOGSTATE")
             return None
         return {"target": IFRAME_TARGET, **raw}
 

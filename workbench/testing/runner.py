@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -227,7 +228,8 @@ class Runner:
 
 
 def _yaml(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=True, allow_unicode=True, default_flow_style=False, width=100).strip()
+    plain = json.loads(json.dumps(value, default=str))  # YAML mappings are dict subclasses PyYAML cannot dump
+    return yaml.safe_dump(plain, sort_keys=True, allow_unicode=True, default_flow_style=False, width=100).strip()
 
 
 def _diff(expected: str, actual: str) -> tuple[str, ...]:
@@ -468,8 +470,8 @@ class _Replay:
 
     def check_vars(self, turn: Turn) -> Failure | None:
         session = self.conversation.session
-        actual = {name: session.get(name) for name in turn.value}
-        problems = [p for name, want in turn.value.items() for p in subset_mismatches(want, actual[name], name)]
+        actual = {name: session.get(name) for name in turn.value if session.get(name) is not None}
+        problems = subset_mismatches(turn.value, actual)
         if not problems:
             return None
         expected_text, actual_text = _yaml(turn.value), _yaml(actual)
