@@ -107,8 +107,8 @@ def _turns(events: Iterable[ev.Event], flow: Flow) -> tuple[list[tuple[str, Any]
     entered: str | None = None
     for event in events:
         match event:
-            case ev.TurnStarted(input="hand_back"):
-                turns.append(("hand_back", event.text or None))
+            case ev.HandedBack():
+                turns.append(("hand_back", event.state))
             case ev.TurnFinished() if entered is not None:
                 turns.append(("state", entered))
                 entered = None
