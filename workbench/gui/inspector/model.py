@@ -1,0 +1,227 @@
+"""The tree model of a session snapshot: one row per variable, object key or array item; `internal` last and
+read-only. The model holds a projection (`TurnView`) and never changes the session itself: an edit is announced
+with `edit_requested(path, value)` for the panel to send to the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+
+from workbench.engine.session import PathError, parse_path
+from workbench.gui.inspector.history import EMPTY, MISSING, TurnView
+from workbench.gui.inspector.values import (
+    Path,
+    addressable,
+    display_text,
+    edit_text,
+    format_path,
+    json_type,
+    parse_edit,
+)
+
+INTERNAL = "internal"
+_HIGHLIGHT_SHARE = 0.35
+AnyIndex = QModelIndex | QPersistentModelIndex
+NO_INDEX = QModelIndex()
+
+
+@dataclass(eq=False)
+class Node:
+    """One row: a value at `path` in the snapshot, and whether the turn on show changed it."""
+
+    key: str | int | None
+    value: Any
+    path: Path
+    parent: Node | None
+    row: int
+    read_only: bool
+    changed: bool = False
+    previous: Any = MISSING
+    children: list[Node] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the tree: its title, the text of a row, and whether that text is the value a tester edits."""
+
+    title: str
+    text: Callable[[Node], str]
+    editable: bool = False
+
+
+def _name(node: Node) -> str:
+    return f"[{node.key}]" if isinstance(node.key, int) else str(node.key)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Name", _name),
+    Column("Value", lambda node: display_text(node.value), editable=True),
+    Column("Type", lambda node: json_type(node.value)),
+)
+"""The inspector's columns; a provenance column (which state or action set a value) slots in here."""
+VALUE_COLUMN = 1
+
+
+class VariableModel(QAbstractItemModel):
+    """A session snapshot as a tree, with the rows the shown turn changed highlighted."""
+
+    edit_requested = Signal(str, object)
+    """A tester edited the value at a dotted path (`user.address.city`, `items[0]`) into this value."""
+
+    def __init__(self, columns: Sequence[Column] = COLUMNS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._root = self._build(EMPTY)
+        self._editable = False
+
+    # --- contents ---
+
+    def set_view(self, view: TurnView, *, editable: bool) -> None:
+        """Show `view`; `editable` says whether values may be edited (only the live session may)."""
+        self.beginResetModel()
+        self._root = self._build(view)
+        self._editable = editable
+        self.endResetModel()
+
+    @property
+    def editable(self) -> bool:
+        """Whether values may be edited."""
+        return self._editable
+
+    def node(self, index: AnyIndex) -> Node:
+        """The row behind `index` (the invisible root for an invalid index)."""
+        return index.internalPointer() if index.isValid() else self._root
+
+    def index_for(self, path: str | Path, column: int = 0) -> QModelIndex:
+        """The index of the row at `path` (dotted or a tuple), or an invalid index."""
+        try:
+            parts = parse_path(path) if isinstance(path, str) else path
+        except PathError:
+            return QModelIndex()
+        node: Node | None = self._root
+        for part in parts:
+            node = next((child for child in node.children if child.key == part), None) if node else None
+        if node is None or node is self._root:
+            return QModelIndex()
+        return self.createIndex(node.row, column, node)
+
+    def _build(self, view: TurnView) -> Node:
+        root = Node(key=None, value=view.snapshot, path=(), parent=None, row=0, read_only=True)
+        names = [name for name in view.snapshot if name != INTERNAL]
+        if INTERNAL in view.snapshot:
+            names.append(INTERNAL)
+        for name in names:
+            self._add(root, name, view.snapshot[name], view, read_only=name == INTERNAL)
+        return root
+
+    def _add(self, parent: Node, key: str | int, value: Any, view: TurnView, *, read_only: bool) -> None:
+        path = (*parent.path, key)
+        node = Node(key, value, path, parent, len(parent.children), read_only or not addressable(path))
+        node.changed = view.changed(path, value)
+        node.previous = view.previous(path) if node.changed else MISSING
+        parent.children.append(node)
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for child_key, child_value in items:
+            self._add(node, child_key, child_value, view, read_only=read_only)
+
+    # --- QAbstractItemModel ---
+
+    def index(self, row: int, column: int, parent: AnyIndex = NO_INDEX) -> QModelIndex:
+        """The index of a child row of `parent`."""
+        children = self.node(parent).children
+        if 0 <= row < len(children) and 0 <= column < len(self.columns):
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
+
+    def parent(self, index: AnyIndex = NO_INDEX) -> QModelIndex:
+        """The index of the row that holds `index`."""
+        if not index.isValid():
+            return QModelIndex()
+        up = self.node(index).parent
+        if up is None or up is self._root:
+            return QModelIndex()
+        return self.createIndex(up.row, 0, up)
+
+    def rowCount(self, parent: AnyIndex = NO_INDEX) -> int:
+        """How many rows `parent` holds (only the first column has children)."""
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.node(parent).children)
+
+    def columnCount(self, parent: AnyIndex = NO_INDEX) -> int:
+        """How many columns the tree has."""
+        return len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Rows are selectable; the value of a user variable is editable while the live session shows."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self._editable and self.columns[index.column()].editable and not self.node(index).read_only:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text, editor text, highlight, dimmed read-only rows and tool tips."""
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        column = self.columns[index.column()]
+        match role:
+            case Qt.ItemDataRole.DisplayRole:
+                return column.text(node)
+            case Qt.ItemDataRole.EditRole:
+                return edit_text(node.value) if column.editable else column.text(node)
+            case Qt.ItemDataRole.BackgroundRole if node.changed:
+                return _highlight()
+            case Qt.ItemDataRole.ForegroundRole if node.read_only:
+                return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+            case Qt.ItemDataRole.ToolTipRole:
+                return _tooltip(node)
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Announce the edited value (JSON when the text parses, else the text) unless it is unchanged."""
+        if role != Qt.ItemDataRole.EditRole or not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return False
+        node = self.node(index)
+        parsed = parse_edit(value) if isinstance(value, str) else value
+        if parsed == node.value and type(parsed) is type(node.value):
+            return False
+        self.edit_requested.emit(format_path(node.path), parsed)
+        return True
+
+
+def _highlight() -> QBrush:
+    """The palette's highlight, mixed into the base colour so that the text stays readable."""
+    palette = QGuiApplication.palette()
+    base = palette.color(QPalette.ColorRole.Base)
+    mark = palette.color(QPalette.ColorRole.Highlight)
+    share = _HIGHLIGHT_SHARE
+    return QBrush(
+        QColor.fromRgbF(
+            base.redF() + (mark.redF() - base.redF()) * share,
+            base.greenF() + (mark.greenF() - base.greenF()) * share,
+            base.blueF() + (mark.blueF() - base.blueF()) * share,
+        )
+    )
+
+
+def _tooltip(node: Node) -> str:
+    lines = [format_path(node.path)]
+    if node.changed:
+        was = "new" if node.previous is MISSING else f"was {display_text(node.previous)}"
+        lines.append(f"Changed by this turn ({was})")
+    if node.read_only:
+        lines.append("Read-only")
+    return "\n".join(lines)

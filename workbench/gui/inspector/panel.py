@@ -1,0 +1,139 @@
+"""The session-variable inspector panel: a turn selector above the tree of the session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTreeView, QVBoxLayout, QWidget
+
+from workbench.engine import events as ev
+from workbench.engine.conversation import Conversation
+from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.inspector.history import EMPTY, SessionHistory, Turn, TurnView
+from workbench.gui.inspector.model import NO_INDEX, VALUE_COLUMN, VariableModel
+from workbench.gui.inspector.values import Path
+
+NOW = "Now"
+
+
+class VariableInspector(QWidget):
+    """The session of the bridge's conversation as a tree, now (editable) or after an earlier turn (read-only).
+
+    Rows the shown turn changed are highlighted; double-clicking a value edits it (JSON accepted), which sets
+    the variable through the engine. The tree is rebuilt from the engine's session after each burst of events.
+    """
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self._history: SessionHistory | None = None
+        self._turns: list[Turn] = []
+
+        self.turn_box = QComboBox()
+        self.turn_box.setObjectName("inspector_turns")
+        self.turn_box.setToolTip("Show the session variables as they were after an earlier turn")
+        self.model = VariableModel(parent=self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("inspector_tree")
+        self.tree.setModel(self.model)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.turn_box)
+        layout.addWidget(self.tree)
+
+        # Events come in bursts: one refresh after the burst instead of one per event.
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.tree.itemDelegate().closeEditor.connect(lambda *_: self._refresh_timer.start())
+        self.turn_box.currentIndexChanged.connect(self._show)
+        self.model.edit_requested.connect(self.bridge.set_variable)
+        bridge.event.connect(self._on_event)
+        bridge.conversation_changed.connect(self._on_conversation)
+        self._on_conversation(bridge.conversation)
+
+    # --- public ---
+
+    def selected_turn(self) -> Turn | None:
+        """The turn on show, or None for the live session."""
+        row = self.turn_box.currentIndex()
+        return self._turns[row] if 0 <= row < len(self._turns) else None
+
+    def select_turn(self, number: int | None) -> None:
+        """Show the session after turn `number` (from 1), or the live session for None."""
+        row = next((i for i, turn in enumerate(self._turns) if turn.number == number), len(self._turns))
+        self.turn_box.setCurrentIndex(row)
+
+    def refresh(self) -> None:
+        """Bring the turn list up to date, and the tree too when it shows the live session. While a value is
+        being edited this waits for the editor to close (rebuilding the tree would throw the edit away)."""
+        self._refresh_timer.stop()
+        if self.tree.state() == QAbstractItemView.State.EditingState:
+            return
+        before = self.selected_turn()
+        self._sync_turns()
+        after = self.selected_turn()
+        if after is None or after != before:
+            self._show()
+
+    # --- reacting ---
+
+    def _on_conversation(self, conversation: Conversation | None) -> None:
+        self._history = SessionHistory(conversation) if conversation is not None else None
+        self._turns = []
+        self.turn_box.blockSignals(True)
+        self.turn_box.clear()
+        self.turn_box.addItem(NOW)
+        self.turn_box.blockSignals(False)
+        self.turn_box.setEnabled(conversation is not None)
+        self.refresh()
+
+    def _on_event(self, event: ev.Event) -> None:
+        self._refresh_timer.start()
+
+    def _sync_turns(self) -> None:
+        """Add the new turns before `Now`; after a restart (a new log) the list starts over at `Now`."""
+        turns = self._history.turns() if self._history else []
+        known = len(self._turns)
+        self.turn_box.blockSignals(True)
+        if any(new.started is not old.started for new, old in zip(turns, self._turns, strict=False)):
+            while self.turn_box.count() > 1:
+                self.turn_box.removeItem(0)
+            self.turn_box.setCurrentIndex(0)
+            known = 0
+        for offset, turn in enumerate(turns[known:]):
+            self.turn_box.insertItem(known + offset, turn.label)
+        self._turns = turns
+        self.turn_box.blockSignals(False)
+
+    def _show(self) -> None:
+        turn = self.selected_turn()
+        view = self._view(turn)
+        expanded = self._expanded_paths()
+        current = self.model.node(self.tree.currentIndex()).path
+        self.model.set_view(view, editable=self._history is not None and turn is None)
+        for path in expanded:
+            self.tree.setExpanded(self.model.index_for(path), True)
+        if current:
+            self.tree.setCurrentIndex(self.model.index_for(current))
+
+    def _view(self, turn: Turn | None) -> TurnView:
+        if self._history is None:
+            return EMPTY
+        return self._history.now() if turn is None else self._history.at(turn)
+
+    def _expanded_paths(self, parent: QModelIndex = NO_INDEX) -> list[Path]:
+        paths: list[Path] = []
+        for row in range(self.model.rowCount(parent)):
+            index = self.model.index(row, 0, parent)
+            if self.tree.isExpanded(index):
+                paths.append(self.model.node(index).path)
+                paths.extend(self._expanded_paths(index))
+        return paths
