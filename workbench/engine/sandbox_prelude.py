@@ -1,0 +1,358 @@
+"""The JavaScript installed once per sandbox context: the runner, the builder, fetch, console, timers, conditions.
+
+Everything lives on one frozen, non-configurable global `__wb`. Python talks to it only through
+`eval_cancelable` (so every call can be stopped), and it talks back only through a one-way `ping`
+that carries no data (reading a value from V8 while V8 runs user code would block the asyncio loop).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from pathlib import Path
+
+PRELUDE_URL = "wb-prelude.js"
+CODE_URL = "code.js"
+
+PRELUDE_JS = r"""
+(function () {
+'use strict';
+const G = globalThis;
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const getNames = Object.getOwnPropertyNames;
+const hasOwn = Object.hasOwn;
+const is = Object.is;
+const MAX_LOGS = 1000;
+const FROZEN = ['JSON', 'Math', 'Reflect', 'Atomics', 'Intl', 'console', 'WebAssembly', '_'];
+
+let ping = () => {};
+let current = null;
+let baseline = null;
+let lodash = undefined;
+let timerSeq = 0;
+let condIndex = -1;  // the condition being evaluated: still readable after a timeout stopped it
+const codeFns = new Map();
+const condFns = new Map();
+const fetchErrors = new WeakSet();
+
+function describe(e) {
+  try {
+    if (e !== null && typeof e === 'object' && 'message' in e) {
+      return {name: String(e.name || 'Error'), message: String(e.message), stack: String(e.stack || ''),
+        fetch: fetchErrors.has(e)};
+    }
+  } catch (ignored) { /* a hostile getter: fall through */ }
+  return {name: '', message: fmt(e), stack: ''};
+}
+
+function fmt(x) {
+  try {
+    if (typeof x === 'string') return x;
+    if (x === undefined) return 'undefined';
+    if (typeof x === 'function') return '[Function: ' + (x.name || '(anonymous)') + ']';
+    if (typeof x !== 'object' || x === null) return String(x);
+    if (x instanceof Error) return x.name + ': ' + x.message;
+    const s = stringify(x);
+    return s === undefined ? String(x) : s;
+  } catch (e) {
+    try { return String(x); } catch (e2) { return '[object]'; }
+  }
+}
+
+// Baseline globals are locked at init, so only globals a run added need to go.
+function cleanupGlobals() {
+  const names = getNames(G);
+  if (names.length === baseline.size) return;
+  for (const name of names) {
+    if (!baseline.has(name)) {
+      try { if (!delete G[name]) G[name] = undefined; } catch (e) { /* non-writable: leave it */ }
+    }
+  }
+}
+
+class Run {
+  constructor(id, args) {
+    this.id = id;
+    this.args = args;
+    this.active = true;
+    this.settled = false;
+    this.sent = false;
+    this.payload = null;
+    this.error = null;
+    this.logs = [];
+    this.reqSeq = 0;
+    this.reqs = new Map();
+    this.newReqs = [];
+    this.timers = new Set();
+  }
+  fail(e) { if (!this.error) this.error = describe(e); }
+  settle() { this.settled = true; }
+  log(level, items) {
+    if (this.logs.length < MAX_LOGS) this.logs.push([level, items.map(fmt).join(' ')]);
+    else if (this.logs.length === MAX_LOGS) this.logs.push(['warn', 'too many console messages; dropped the rest']);
+  }
+  send(payload) {
+    if (!this.active) return;
+    if (this.sent) { this.log('warn', ['send() was called more than once; only the first call counts']); return; }
+    this.sent = true;
+    this.payload = payload;
+  }
+  idle() { return this.reqs.size === 0 && this.timers.size === 0; }
+  done() {
+    if (this.error) return true;
+    if (this.settled) return this.sent || this.idle();
+    if (this.idle()) {
+      if (!this.sent) this.error = {name: 'Error', stack: '',
+        message: 'the code is awaiting a promise that can never settle'};
+      return true;
+    }
+    return false;
+  }
+  drain() { const r = this.newReqs; this.newReqs = []; return r; }
+}
+
+const str = (x) => (x == null ? '' : String(x));
+
+const builderProto = {
+  addSessionVariable(namespace, data) { this.__s.vars.push([String(namespace), data]); return this; },
+  addMessage(text) { this.__s.msgs.push(['text', str(text)]); return this; },
+  setNextDialogState(id) { this.__s.next = id == null ? null : String(id); return this; },
+  addQuickReplies(options) { this.__s.msgs.push(['quick_replies', options]); return this; },
+  addButtonGroup(options) { this.__s.msgs.push(['buttons', options]); return this; },
+  addCarousel(cards) { this.__s.msgs.push(['carousel', cards]); return this; },
+  addHtml(html, options) { this.__s.msgs.push(['html', str(html), options || {}]); return this; },
+  addIframe(url, options) { this.__s.msgs.push(['iframe', str(url), options || {}]); return this; },
+  addMediaMessage(media) { this.__s.msgs.push(['media', media]); return this; },
+  send() {
+    const s = this.__s;
+    s.run.send(stringify({vars: s.vars, msgs: s.msgs, next: s.next}));
+    return this;
+  },
+};
+Object.freeze(builderProto);
+
+function makeBuilderFactory(run) {
+  return function ChatlayerResponseBuilder() {
+    const b = Object.create(builderProto);
+    Object.defineProperty(b, '__s', {value: {run, vars: [], msgs: [], next: null}});
+    return b;
+  };
+}
+
+function makeConsole(run) {
+  const c = {};
+  for (const level of ['log', 'info', 'warn', 'error', 'debug']) c[level] = (...items) => run.log(level, items);
+  c.trace = (...items) => run.log('debug', items);
+  return Object.freeze(c);
+}
+
+function makeHeaders(raw) {
+  const h = {};
+  if (raw && typeof raw === 'object') for (const k of Object.keys(raw)) h[k.toLowerCase()] = String(raw[k]);
+  const methods = {
+    get(name) { const k = String(name).toLowerCase(); return hasOwn(h, k) ? h[k] : null; },
+    has(name) { return hasOwn(h, String(name).toLowerCase()); },
+    forEach(fn) { for (const k of Object.keys(h)) fn(h[k], k, h); },
+    keys() { return Object.keys(h)[Symbol.iterator](); },
+    values() { return Object.values(h)[Symbol.iterator](); },
+    entries() { return Object.entries(h)[Symbol.iterator](); },
+    raw() { const r = {}; for (const k of Object.keys(h)) r[k] = [h[k]]; return r; },
+  };
+  for (const k of Object.keys(methods)) Object.defineProperty(h, k, {value: methods[k]});
+  Object.defineProperty(h, Symbol.iterator, {value: methods.entries});
+  return h;
+}
+
+function makeResponse(url, d) {
+  const status = Number.isInteger(d.status) ? d.status : 200;
+  const body = d.body == null ? '' : String(d.body);
+  let used = false;
+  const consume = () => {
+    if (used) return Promise.reject(new TypeError('body used already for: ' + url));
+    used = true;
+    return Promise.resolve(body);
+  };
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: d.statusText == null ? '' : String(d.statusText),
+    headers: makeHeaders(d.headers),
+    url,
+    redirected: false,
+    get bodyUsed() { return used; },
+    text: consume,
+    json() {
+      return consume().then((text) => {
+        try { return parse(text); } catch (e) {
+          const err = new Error('invalid json response body at ' + url + ' reason: ' + e.message);
+          err.name = 'FetchError';
+          throw err;
+        }
+      });
+    },
+  };
+}
+
+function normaliseOptions(o) {
+  o = o || {};
+  const headers = {};
+  const h = o.headers;
+  if (Array.isArray(h)) { for (const pair of h) headers[String(pair[0])] = String(pair[1]); }
+  else if (h && typeof h.forEach === 'function' && typeof h.get === 'function') {
+    h.forEach((v, k) => { headers[k] = String(v); });
+  }
+  else if (h && typeof h === 'object') for (const k of Object.keys(h)) headers[k] = String(h[k]);
+  return {method: String(o.method || 'GET').toUpperCase(), headers, body: o.body == null ? null : String(o.body)};
+}
+
+function makeFetch(run) {
+  return function fetch(url, options) {
+    return new Promise((resolve, reject) => {
+      if (!run.active) { reject(new TypeError('fetch after the code action ended')); return; }
+      const req = {id: ++run.reqSeq, url: String(url), options: normaliseOptions(options)};
+      // The rejection is created later by the prelude: keep the caller's frames for its line number.
+      const site = new Error().stack.split('\n').slice(1).join('\n');
+      run.reqs.set(req.id, {resolve, reject, url: req.url, site});
+      run.newReqs.push(req);
+    });
+  };
+}
+
+function sleep(ms) {
+  return Atomics.waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(1, Number(ms) || 0)).value;
+}
+
+function addTimer(fn, delay, rest, repeat) {
+  const id = ++timerSeq;
+  const run = current;
+  if (!run) return id;
+  run.timers.add(id);
+  const tick = () => sleep(delay).then(() => {
+    if (!run.active || !run.timers.has(id)) return;
+    if (!repeat) run.timers.delete(id);
+    try { if (typeof fn === 'function') fn(...rest); } catch (e) { run.fail(e); }
+    ping();
+    if (repeat) tick();
+  });
+  tick();
+  return id;
+}
+
+function clearTimer(id) { if (current) current.timers.delete(id); }
+
+function finish(run) {
+  run.active = false;
+  current = null;
+  cleanupGlobals();
+  return '{"st":"done","sent":' + run.sent + ',"payload":' + (run.payload || 'null') +
+    ',"logs":' + stringify(run.logs) + ',"error":' + (run.error ? stringify(run.error) : 'null') + '}';
+}
+
+function pending(run) { return '{"st":"pending","reqs":' + stringify(run.drain()) + '}'; }
+
+const internalDefault = Object.freeze({});
+const scopeHandler = {
+  has(target, key) { return typeof key === 'string'; },
+  get(target, key) {
+    if (typeof key !== 'string') return undefined;
+    if (hasOwn(target, key)) return target[key];
+    if (key === 'internal') return internalDefault;
+    return baseline.get(key);
+  },
+  set(target, key, value) { target[key] = value; return true; },
+};
+
+function errorText(d) { return d.name ? d.name + ': ' + d.message : d.message; }
+
+const W = {
+  init(pingFn) {
+    ping = pingFn;
+    lodash = G._;
+    G.setTimeout = (fn, delay, ...rest) => addTimer(fn, delay, rest, false);
+    G.setInterval = (fn, delay, ...rest) => addTimer(fn, delay, rest, true);
+    G.clearTimeout = clearTimer;
+    G.clearInterval = clearTimer;
+    baseline = new Map(getNames(G).map((n) => [n, G[n]]));
+    // Lock the global bindings and freeze namespaces and constructors; prototypes stay unfrozen
+    // (freezing them breaks ordinary assignments such as `obj.toString = ...`).
+    for (const [name, value] of baseline) {
+      const desc = Object.getOwnPropertyDescriptor(G, name);
+      if (desc.configurable) Object.defineProperty(G, name, {value, writable: false, configurable: false});
+      if ((typeof value === 'function' && /^[A-Z]/.test(name)) || FROZEN.includes(name)) Object.freeze(value);
+    }
+    return true;
+  },
+  reset() { codeFns.clear(); condFns.clear(); },
+  condIndex() { return condIndex; },
+  run(runId, fnId, argsJson, fn) {
+    if (fn) codeFns.set(fnId, fn); else fn = codeFns.get(fnId);
+    const run = new Run(runId, parse(argsJson));
+    current = run;
+    try {
+      fn(run.args, makeBuilderFactory(run), makeFetch(run), makeConsole(run), lodash, run);
+    } catch (e) { run.fail(e); run.settle(); }
+    if (run.settled && (run.sent || run.error)) return finish(run);
+    return pending(run);
+  },
+  take(runId) {
+    const run = current;
+    if (!run || run.id !== runId) return '{"st":"gone"}';
+    return run.done() ? finish(run) : pending(run);
+  },
+  abort(runId) {
+    const run = current;
+    return run && run.id === runId ? finish(run) : '{"st":"gone"}';
+  },
+  resume(runId, reqId, ok, data) {
+    const run = current;
+    if (!run || run.id !== runId) return 0;
+    const req = run.reqs.get(reqId);
+    if (!req) return 0;
+    run.reqs.delete(reqId);
+    if (ok) req.resolve(makeResponse(req.url, parse(data)));
+    else {
+      const err = new TypeError(data);
+      err.stack = 'TypeError: ' + data + '\n' + req.site;
+      fetchErrors.add(err);
+      req.reject(err);
+    }
+    return 1;
+  },
+  first(ids, defs, varsJson) {
+    for (const k of Object.keys(defs)) {
+      let f;
+      try { f = new Function('__wbScope', 'with (__wbScope) { return (' + defs[k] + '\n); }'); }
+      catch (e) { f = describe(e); }
+      condFns.set(Number(k), f);
+    }
+    const scope = new Proxy(parse(varsJson), scopeHandler);
+    for (let i = 0; i < ids.length; i++) {
+      condIndex = i;
+      if (ids[i] < 0) return i;
+      const f = condFns.get(ids[i]);
+      if (f === undefined) return stringify([i, 'the condition was not compiled']);
+      if (typeof f !== 'function') return stringify([i, errorText(f)]);
+      let value;
+      try { value = f.call(scope, scope); } catch (e) { return stringify([i, errorText(describe(e))]); }
+      if (value) return i;
+    }
+    return -1;
+  },
+};
+Object.defineProperty(G, '__wb', {value: Object.freeze(W), writable: false, enumerable: false, configurable: false});
+})();
+"""
+
+
+@functools.cache
+def lodash_source() -> str:
+    """The text of lodash.min.js shipped by the `js.lodash` package (read once per process).
+
+    The package is located, not imported: importing it pulls in fanstatic and WebOb.
+    """
+    spec = importlib.util.find_spec("js.lodash")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the js.lodash package is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return (folder / "resources" / "js" / "lodash.min.js").read_text(encoding="utf-8")

@@ -1,0 +1,212 @@
+"""Drive one code action through a JsContext: one eval when the code finishes synchronously, more for fetch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import esprima
+from py_mini_racer import JSEvalException, JSOOMException, JSParseException
+
+from workbench.engine.sandbox_context import JsContext
+from workbench.engine.sandbox_messages import normalise_messages
+from workbench.engine.sandbox_prelude import CODE_URL
+from workbench.engine.sandbox_types import CodeError, CodeResult, FetchError, FetchHandler, WrappedSource
+
+_STACK_POSITION = re.compile(re.escape(CODE_URL) + r":(\d+):(\d+)")
+_PARSE_HEAD = re.compile(r"^.*?:(\d+): (.*)$")
+
+
+async def execute(
+    ctx: JsContext,
+    source: str,
+    args: Any,
+    *,
+    wrap: Callable[[str], WrappedSource],
+    run_id: int,
+    timeout: float,
+    fetch: FetchHandler | None,
+    started: float,
+) -> CodeResult:
+    """Run `source` once in `ctx`; marks `ctx` broken when it hit a limit and must be thrown away."""
+    args_literal = json.dumps(json.dumps(args, default=str, allow_nan=False))
+    cached = ctx.code_ids.get(source)
+    if cached is None:
+        prefix = ctx.reset_prefix()
+        fn_id, wrapped = next(ctx.ids), wrap(source)
+        code = f"{prefix}__wb.run({run_id},{fn_id},{args_literal},{wrapped.text})\n//# sourceURL={CODE_URL}"
+    else:
+        fn_id, wrapped = cached
+        code = f"__wb.run({run_id},{fn_id},{args_literal})"
+
+    def fail(kind: Any, message: str, line: int | None = None, column: int | None = None) -> CodeResult:
+        err = CodeError(kind, message, line, column)
+        return CodeResult(sent=False, error=err, duration=time.perf_counter() - started)
+
+    bridge = _FetchBridge(ctx, run_id, fetch)
+    try:
+        async with asyncio.timeout(timeout):
+            state = json.loads(await ctx.eval(code))
+            if cached is None:
+                ctx.code_ids[source] = (fn_id, wrapped)
+            state = await bridge.follow(state)
+    except JSParseException as exc:
+        return fail("syntax", *_syntax_error(str(exc), wrapped))
+    except TimeoutError:
+        if ctx.memory_exhausted():
+            ctx.close()
+            return fail("memory", "the code action ran out of memory")
+        timed_out = CodeError("timeout", f"the code action did not finish within {timeout:g} s")
+        state = await _salvage(ctx, run_id)
+        ctx.close()
+        if state is None:
+            return CodeResult(sent=False, error=timed_out, duration=time.perf_counter() - started)
+        return replace(_result(state, wrapped, started), error=timed_out)
+    except JSOOMException:
+        ctx.close()
+        return fail("memory", "the code action ran out of memory")
+    except JSEvalException as exc:
+        ctx.close()
+        return fail("runtime", str(exc))
+    except BaseException:
+        ctx.close()
+        raise
+    finally:
+        bridge.stop()
+    if state.get("st") != "done":
+        ctx.close()
+        return fail("runtime", "the sandbox lost track of the code action")
+    return _result(state, wrapped, started)
+
+
+class _FetchBridge:
+    """Carries fetch requests from V8 to the handler and responses back, until the run is done."""
+
+    def __init__(self, ctx: JsContext, run_id: int, handler: FetchHandler | None) -> None:
+        self._ctx = ctx
+        self._run_id = run_id
+        self._handler = handler
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._failures: list[BaseException] = []
+        self._wake = asyncio.Event()
+
+    async def follow(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Serve requests and re-read the run's state after every change until it reports done."""
+        if state["st"] != "pending":
+            return state
+        self._ctx.wake = self._wake
+        # Microtasks queued by the first eval run after it returns: look once more straight away.
+        self._wake.set()
+        while state["st"] == "pending":
+            for request in state["reqs"]:
+                task = asyncio.create_task(self._serve(request))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            await self._wake.wait()
+            self._wake.clear()
+            if self._failures:
+                raise self._failures[0]
+            state = json.loads(await self._ctx.eval(f"__wb.take({self._run_id})"))
+        return state
+
+    async def _serve(self, request: dict[str, Any]) -> None:
+        try:
+            ok, data = await self._call_handler(request["url"], request["options"])
+            await self._ctx.eval(f"__wb.resume({self._run_id},{request['id']},{json.dumps(ok)},{data})")
+        except Exception as exc:
+            self._failures.append(exc)
+        self._wake.set()
+
+    async def _call_handler(self, url: str, options: dict[str, Any]) -> tuple[bool, str]:
+        if self._handler is None:
+            return False, json.dumps("fetch is not available: no fetch handler was given")
+        try:
+            response = await self._handler(url, options)
+        except FetchError as exc:
+            return False, json.dumps(str(exc))
+        except Exception as exc:
+            return False, json.dumps(f"{type(exc).__name__}: {exc}")
+        body = response.get("body", "")
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", errors="replace")
+        payload = {
+            "status": int(response.get("status", 200)),
+            "statusText": str(response.get("statusText", "")),
+            "headers": {str(k): str(v) for k, v in dict(response.get("headers") or {}).items()},
+            "body": "" if body is None else str(body),
+        }
+        return True, json.dumps(json.dumps(payload))
+
+    def stop(self) -> None:
+        """Forget outstanding requests (their promises stay pending in a finished run)."""
+        if self._ctx.wake is self._wake:
+            self._ctx.wake = None
+        for task in list(self._tasks):
+            task.cancel()
+
+
+async def _salvage(ctx: JsContext, run_id: int) -> dict[str, Any] | None:
+    """After a timeout, what the run sent and logged so far: V8 answers once the runaway eval was stopped."""
+    try:
+        async with asyncio.timeout(0.25):
+            state = json.loads(await ctx.eval(f"__wb.abort({run_id})"))
+    except (TimeoutError, JSEvalException, ValueError):
+        return None
+    return state if state.get("st") == "done" else None
+
+
+def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> CodeResult:
+    payload = state["payload"] if state["sent"] else None
+    variables: dict[str, Any] = {}
+    messages: list[dict[str, Any]] = []
+    next_state = None
+    if isinstance(payload, dict):
+        for namespace, data in payload.get("vars", []):
+            variables[namespace] = data
+        messages = normalise_messages(payload.get("msgs", []))
+        next_state = payload.get("next")
+    return CodeResult(
+        sent=bool(state["sent"]),
+        variables=variables,
+        messages=messages,
+        next_state=next_state,
+        logs=[(str(level), str(text)) for level, text in state["logs"]],
+        error=_runtime_error(state["error"], wrapped) if state["error"] else None,
+        duration=time.perf_counter() - started,
+    )
+
+
+def _runtime_error(error: dict[str, Any], wrapped: WrappedSource) -> CodeError:
+    name, message = error.get("name") or "", str(error.get("message", ""))
+    line = column = None
+    match = _STACK_POSITION.search(error.get("stack") or "")
+    if match:
+        line, column = wrapped.user_position(int(match[1]), int(match[2]))
+    kind = "fetch" if error.get("fetch") else "runtime"
+    return CodeError(kind, f"{name}: {message}" if name else message, line, column)
+
+
+def _syntax_error(text: str, wrapped: WrappedSource) -> tuple[str, int | None, int | None]:
+    """Message and user position of a V8 parse error ("<anonymous>:3: SyntaxError: …" plus a caret line)."""
+    lines = text.split("\n")
+    head = _PARSE_HEAD.match(lines[0])
+    if head is None:
+        return _esprima_error(wrapped) or (text.strip(), None, None)
+    caret = lines[2].find("^") if len(lines) > 2 else -1
+    line, column = wrapped.user_position(int(head[1]), caret + 1 if caret >= 0 else None)
+    return head[2], line, column
+
+
+def _esprima_error(wrapped: WrappedSource) -> tuple[str, int | None, int | None] | None:
+    try:
+        esprima.parseScript("(" + wrapped.text + ")")
+    except esprima.Error as exc:
+        line, column = wrapped.user_position(exc.lineNumber, exc.column)
+        message = re.sub(r"^Line \d+: ", "", str(exc.message))
+        return f"SyntaxError: {message}", line, column
+    return None
