@@ -1,0 +1,1 @@
+"""The dialog-state graph panel: layout (pure Python), items, view and panel."""

@@ -1,0 +1,122 @@
+"""The side view of the graph panel: a state's definition as it stands in the flow file, with its line numbers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QFontDatabase, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from workbench.flow.model import Flow
+
+
+class CodeView(QPlainTextEdit):
+    """Read-only text with a gutter of line numbers that start at `first_line`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.first_line = 1
+        self.setReadOnly(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._gutter = _Gutter(self)
+        self.blockCountChanged.connect(self._fit_gutter)
+        self.updateRequest.connect(self._scroll_gutter)
+        self._fit_gutter()
+
+    def show_lines(self, text: str, first_line: int) -> None:
+        """Show `text`, numbering its first line `first_line`."""
+        self.first_line = first_line
+        self.setPlainText(text)
+        self._fit_gutter()
+
+    def gutter_width(self) -> int:
+        """The width the line numbers need."""
+        digits = len(str(self.first_line + max(1, self.blockCount()) - 1))
+        return 10 + self.fontMetrics().horizontalAdvance("9") * digits
+
+    def _fit_gutter(self) -> None:
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        self._gutter.update()
+
+    def _scroll_gutter(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._gutter.scroll(0, dy)
+        else:
+            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the gutter along the left edge."""
+        super().resizeEvent(event)
+        area = self.contentsRect()
+        self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
+
+    def paint_gutter(self, event: QPaintEvent) -> None:
+        """Draw the line numbers of the visible lines."""
+        painter = QPainter(self._gutter)
+        palette = self.palette()
+        painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.AlternateBase))
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        block = self.firstVisibleBlock()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        height = self.fontMetrics().height()
+        while block.isValid() and top <= event.rect().bottom():
+            if block.isVisible():
+                number = str(self.first_line + block.blockNumber())
+                box = QRect(0, top, self._gutter.width() - 5, height)
+                painter.drawText(box, Qt.AlignmentFlag.AlignRight, number)
+            top += round(self.blockBoundingRect(block).height())
+            block = block.next()
+
+
+class _Gutter(QWidget):
+    def __init__(self, editor: CodeView) -> None:
+        super().__init__(editor)
+        self._editor = editor
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._editor.gutter_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._editor.paint_gutter(event)
+
+
+class DefinitionView(QWidget):
+    """A title (the state, its kind and where it is defined) over the state's lines of the flow file."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Click a state to see its definition.")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code = CodeView()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.code)
+        self._lines: list[str] | None = None
+        self._flow: Flow | None = None
+
+    def show_state(self, flow: Flow, name: str) -> None:
+        """Show the definition of state `name` of `flow`."""
+        state = flow.states.get(name)
+        if state is None:
+            self.title.setText(f"<b>{name}</b>: a built-in state of the engine, not defined in the flow.")
+            self.code.show_lines("", 1)
+            return
+        self.title.setText(f"<b>{name}</b> ({state.kind}) — {state.loc}")
+        lines = self._file_lines(flow)
+        if lines is None:
+            self.code.show_lines("No flow file to show: this flow was loaded from text, or its file is gone.", 1)
+            return
+        first, last = state.loc.line, max(state.end_line, state.loc.line)
+        self.code.show_lines("\n".join(lines[first - 1 : last]), first)
+
+    def _file_lines(self, flow: Flow) -> list[str] | None:
+        # Read once per flow, not once per click.
+        if flow is not self._flow:
+            self._flow = flow
+            try:
+                self._lines = flow.path.read_text(encoding="utf-8").splitlines() if flow.path else None
+            except OSError:
+                self._lines = None
+        return self._lines

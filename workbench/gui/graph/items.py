@@ -1,0 +1,432 @@
+"""The graphics items of the dialog-state graph: nodes, edges and the stubs of "from anywhere" edges.
+
+Items paint themselves from the scene's `Theme`, their live state (current, visited, traversed) and an optional
+style overlay (`set_style`), so a later feature can colour any node or edge without knowing how it is drawn.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
+
+from workbench.flow.graph import Transition
+from workbench.gui.graph.flow_graph import GraphNode
+from workbench.gui.graph.layout import Point
+from workbench.gui.graph.theme import KIND_GLYPHS, KIND_HUES, EdgeStyle, NodeStyle, Theme, mix
+
+NODE_HEIGHT = 34.0
+NODE_MIN_WIDTH = 84.0
+NODE_MAX_WIDTH = 230.0
+GLYPH_WIDTH = 28.0
+PADDING = 8.0
+ARROW = 8.0
+LABEL_CHARS = 24
+TEXT_LOD = 0.35
+"""Below this zoom, names and labels are not drawn (they would be unreadable anyway)."""
+
+
+class GraphScene(QGraphicsScene):
+    """The scene of one graph; its items paint with `theme`."""
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+
+
+def node_width(name: str, metrics: QFontMetricsF) -> float:
+    """The width of the box that shows state `name`."""
+    return min(NODE_MAX_WIDTH, max(NODE_MIN_WIDTH, metrics.horizontalAdvance(name) + GLYPH_WIDTH + 3 * PADDING))
+
+
+def _theme(item: QGraphicsItem) -> Theme:
+    scene = item.scene()
+    assert isinstance(scene, GraphScene)
+    return scene.theme
+
+
+def _lod(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
+    return option.levelOfDetailFromTransform(painter.worldTransform())
+
+
+class NodeItem(QGraphicsItem):
+    """A dialog state: a box (a hexagon for routers) with the kind's glyph and the state's name."""
+
+    def __init__(self, node: GraphNode, width: float, font: QFont, glyph_font: QFont) -> None:
+        super().__init__()
+        self.node = node
+        self.rect = QRectF(-width / 2, -NODE_HEIGHT / 2, width, NODE_HEIGHT)
+        self._font = font
+        self._glyph_font = glyph_font
+        text_width = width - GLYPH_WIDTH - 3 * PADDING
+        self._label = QFontMetricsF(font).elidedText(node.name, Qt.TextElideMode.ElideMiddle, text_width)
+        self._outline = self._make_outline()
+        self._current = False
+        self._visited = False
+        self._style: NodeStyle | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(2)
+        where = f"\n{node.state.loc}" if node.state else "\nbuilt into the engine"
+        self.setToolTip(f"{node.name} — {node.kind}{' (system)' if node.system else ''}{where}")
+
+    @property
+    def name(self) -> str:
+        """The state's name."""
+        return self.node.name
+
+    @property
+    def is_current(self) -> bool:
+        """Whether the conversation is in this state."""
+        return self._current
+
+    @property
+    def visited(self) -> bool:
+        """Whether the conversation has been in this state."""
+        return self._visited
+
+    @property
+    def style(self) -> NodeStyle | None:
+        """The overlay on the default look, if any."""
+        return self._style
+
+    def set_current(self, current: bool) -> None:
+        """Mark (or unmark) the state the conversation is in."""
+        self._current = current
+        self.setZValue(3 if current else 2)
+        self.update()
+
+    def set_visited(self, visited: bool) -> None:
+        """Mark (or unmark) a state on the conversation's path."""
+        self._visited = visited
+        self.update()
+
+    def set_style(self, style: NodeStyle | None) -> None:
+        """Lay `style` over the default look (None: back to the default)."""
+        self._style = style
+        self.update()
+
+    def _make_outline(self) -> QPainterPath:
+        path = QPainterPath()
+        r = self.rect
+        if self.node.kind == "router":
+            dent = r.height() / 2
+            path.moveTo(r.left(), r.center().y())
+            path.lineTo(r.left() + dent, r.top())
+            path.lineTo(r.right() - dent, r.top())
+            path.lineTo(r.right(), r.center().y())
+            path.lineTo(r.right() - dent, r.bottom())
+            path.lineTo(r.left() + dent, r.bottom())
+            path.closeSubpath()
+        else:
+            path.addRoundedRect(r, 8, 8)
+        return path
+
+    def fill_color(self) -> QColor:
+        """The colour the box is filled with now."""
+        theme = _theme(self)
+        if self._style and self._style.fill is not None:
+            return self._style.fill
+        base = theme.system_fill if self.node.system else theme.kind_fills[self.node.kind]
+        if self._current:
+            return mix(base, theme.highlight, 0.45)
+        if self._visited:
+            return mix(base, theme.highlight, 0.15)
+        return base
+
+    def border_pen(self) -> QPen:
+        """The pen of the box's outline now."""
+        theme = _theme(self)
+        if self._current:
+            pen = QPen(theme.highlight, 3.5)
+        elif self._visited:
+            pen = QPen(theme.highlight, 2.0)
+        elif self._style and self._style.border is not None:
+            pen = QPen(self._style.border, 1.5)
+        else:
+            pen = QPen(theme.border, 1.2)
+        if self.node.system:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        return pen
+
+    def boundingRect(self) -> QRectF:
+        """The box and room for the thickest outline and the selection frame."""
+        return self.rect.adjusted(-6, -6, 6, 6)
+
+    def shape(self) -> QPainterPath:
+        """The outline, for hits and selection."""
+        return self._outline
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """Draw the box, the kind's glyph and the name."""
+        theme = _theme(self)
+        painter.setPen(self.border_pen())
+        painter.setBrush(self.fill_color())
+        painter.drawPath(self._outline)
+        if self.isSelected():
+            painter.setPen(QPen(theme.selection, 2.0, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.rect.adjusted(-4, -4, 4, 4), 10, 10)
+        if _lod(painter, option) < TEXT_LOD:
+            return
+        text = self._style.text if self._style and self._style.text is not None else theme.text
+        glyph = QRectF(self.rect.left() + PADDING, -9, GLYPH_WIDTH, 18)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(mix(theme.background, KIND_HUES[self.node.kind], 0.55))
+        painter.drawRoundedRect(glyph, 4, 4)
+        painter.setPen(text)
+        painter.setFont(self._glyph_font)
+        painter.drawText(glyph, Qt.AlignmentFlag.AlignCenter, KIND_GLYPHS[self.node.kind])
+        painter.setFont(self._font)
+        label = self.rect.adjusted(GLYPH_WIDTH + 2 * PADDING, 0, -PADDING, 0)
+        painter.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self._label)
+
+
+class EdgeItem(QGraphicsItem):
+    """A transition between two states, drawn through its route's points, with an arrowhead and a label."""
+
+    def __init__(self, transition: Transition, route: tuple[Point, ...], font: QFont, *, loop: bool = False) -> None:
+        super().__init__()
+        self.transition = transition
+        self._path = _loop_path(route) if loop else _curve(route)
+        self._arrow = _arrowhead(self._path)
+        self._font = font
+        self._label, self._label_rect = self._make_label(route, font, loop)
+        self._traversed = False
+        self._style: EdgeStyle | None = None
+        self._shape: QPainterPath | None = None
+        self._bounds = self._path.controlPointRect().united(self._arrow.boundingRect()).united(self._label_rect)
+        self._bounds.adjust(-4, -4, 4, 4)
+        self.setZValue(0)
+        self.setToolTip(_describe(transition))
+
+    @property
+    def traversed(self) -> bool:
+        """Whether the conversation took this transition."""
+        return self._traversed
+
+    @property
+    def style(self) -> EdgeStyle | None:
+        """The overlay on the default look, if any."""
+        return self._style
+
+    def set_traversed(self, traversed: bool) -> None:
+        """Mark (or unmark) a transition on the conversation's path."""
+        self._traversed = traversed
+        self.setZValue(1 if traversed else 0)
+        self.update()
+
+    def set_style(self, style: EdgeStyle | None) -> None:
+        """Lay `style` over the default look (None: back to the default)."""
+        self._style = style
+        self.update()
+
+    def pen(self) -> QPen:
+        """The pen the edge is drawn with now."""
+        theme = _theme(self)
+        why = self.transition.why
+        color = theme.error_edge if why == "on_error" else theme.edge
+        width = 1.3
+        if self._style:
+            color = self._style.color if self._style.color is not None else color
+            width = self._style.width if self._style.width is not None else width
+        if self._traversed:
+            color, width = theme.highlight, max(width, 3.0)
+        pen = QPen(color, width)
+        pen.setStyle(_DASHES.get(why, Qt.PenStyle.SolidLine))
+        return pen
+
+    def _make_label(self, route: tuple[Point, ...], font: QFont, loop: bool) -> tuple[str, QRectF]:
+        text = _label_text(self.transition)
+        if not text:
+            return "", QRectF()
+        metrics = QFontMetricsF(font)
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * LABEL_CHARS)
+        width = metrics.horizontalAdvance(text) + 6
+        if loop:
+            x, y = route[1][0] + 4, (route[1][1] + route[2][1]) / 2
+        else:
+            # On the curve, halfway along its first segment (where an S-curve passes its middle).
+            (x0, y0), (x1, y1) = route[0], route[1]
+            x, y = (x0 + x1) / 2 - width / 2, (y0 + y1) / 2
+        return text, QRectF(x, y - metrics.height() / 2, width, metrics.height())
+
+    @property
+    def label_rect(self) -> QRectF:
+        """Where the label is drawn (empty when the edge has none)."""
+        return QRectF(self._label_rect)
+
+    def shift_label(self, dx: float) -> None:
+        """Move the label sideways (to keep it clear of its siblings' labels)."""
+        self.prepareGeometryChange()
+        self._label_rect.translate(dx, 0)
+        self._bounds = self._bounds.united(self._label_rect.adjusted(-4, -4, 4, 4))
+        self._shape = None
+
+    def boundingRect(self) -> QRectF:
+        """The curve, its arrowhead and its label."""
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        """A band along the curve, for tooltips and hits."""
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(8)
+            self._shape = stroker.createStroke(self._path)
+            self._shape.addRect(self._label_rect)
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """Draw the curve, the arrowhead and (when zoomed in enough) the label."""
+        pen = self.pen()
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pen.color())
+        painter.drawPath(self._arrow)
+        if self._label and _lod(painter, option) >= TEXT_LOD:
+            theme = _theme(self)
+            painter.setBrush(QBrush(theme.background))
+            painter.drawRoundedRect(self._label_rect, 3, 3)
+            painter.setPen(pen.color() if self._traversed else theme.text)
+            painter.setFont(self._font)
+            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
+
+
+class StubItem(QGraphicsItem):
+    """An edge from anywhere (an intent, the fallback): a short arrow into its target's top-left corner."""
+
+    RADIUS = 8.0
+
+    def __init__(self, transition: Transition, slot: int, font: QFont, parent: NodeItem) -> None:
+        super().__init__(parent)
+        self.transition = transition
+        self._font = font
+        self._letter = "I" if transition.why == "intent" else "F"
+        self._traversed = False
+        self._style: EdgeStyle | None = None
+        corner = parent.rect.topLeft()
+        self._tip = QPointF(corner.x() + 10 + 18 * slot, corner.y())
+        self._badge = QPointF(self._tip.x() - 12, self._tip.y() - 22)
+        self.setToolTip(_describe(transition))
+        self.setZValue(-1)
+
+    @property
+    def traversed(self) -> bool:
+        """Whether the conversation came in this way."""
+        return self._traversed
+
+    @property
+    def style(self) -> EdgeStyle | None:
+        """The overlay on the default look, if any."""
+        return self._style
+
+    def set_traversed(self, traversed: bool) -> None:
+        """Mark (or unmark) a transition on the conversation's path."""
+        self._traversed = traversed
+        self.update()
+
+    def set_style(self, style: EdgeStyle | None) -> None:
+        """Lay `style` over the default look (None: back to the default)."""
+        self._style = style
+        self.update()
+
+    def color(self) -> QColor:
+        """The colour the stub is drawn in now."""
+        theme = _theme(self)
+        if self._traversed:
+            return theme.highlight
+        if self._style and self._style.color is not None:
+            return self._style.color
+        return theme.edge
+
+    def boundingRect(self) -> QRectF:
+        """The badge and the arrow."""
+        r = self.RADIUS
+        return QRectF(self._badge.x() - r - 2, self._badge.y() - r - 2, 2 * r + 16, 2 * r + 28)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """Draw the badge with its letter and the arrow into the node."""
+        color = self.color()
+        painter.setPen(QPen(color, 3.0 if self._traversed else 1.3))
+        painter.drawLine(self._badge, self._tip)
+        painter.setBrush(_theme(self).background)
+        painter.drawEllipse(self._badge, self.RADIUS, self.RADIUS)
+        if _lod(painter, option) >= TEXT_LOD:
+            painter.setFont(self._font)
+            box = QRectF(self._badge.x() - self.RADIUS, self._badge.y() - self.RADIUS, 2 * self.RADIUS, 2 * self.RADIUS)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._letter)
+
+
+_DASHES = {
+    "on_error": Qt.PenStyle.DashLine,
+    "give_up": Qt.PenStyle.DashLine,
+    "code": Qt.PenStyle.DashDotLine,
+    "api": Qt.PenStyle.DashDotLine,
+    "iframe": Qt.PenStyle.DashDotLine,
+    "offload": Qt.PenStyle.DotLine,
+    "hand_back": Qt.PenStyle.DotLine,
+}
+
+
+def _label_text(transition: Transition) -> str:
+    if transition.why in ("route", "button"):
+        return transition.label
+    if transition.why in ("on_error", "give_up", "code", "api", "iframe"):
+        return transition.why.replace("_", " ")
+    return ""
+
+
+def _describe(transition: Transition) -> str:
+    if transition.source == "*":
+        if transition.why == "intent":
+            return f"intent {transition.label}: from anywhere to {transition.target}"
+        return f"fallback: input that matches nothing goes to {transition.target}"
+    what = transition.why.replace("_", " ")
+    if transition.why == "route":
+        what = f"route {transition.route}: {transition.label}"
+    elif transition.label:
+        what = f"{what}: {transition.label}"
+    return f"{transition.source} → {transition.target}\n{what}"
+
+
+def _curve(route: tuple[Point, ...]) -> QPainterPath:
+    # Vertical tangents at every point: segments through a layer stay straight, the gaps get S-curves.
+    path = QPainterPath(QPointF(*route[0]))
+    for (x0, y0), (x1, y1) in itertools.pairwise(route):
+        if x0 == x1:
+            path.lineTo(x1, y1)
+        else:
+            half = (y1 - y0) / 2
+            path.cubicTo(x0, y0 + half, x1, y1 - half, x1, y1)
+    return path
+
+
+def _loop_path(route: tuple[Point, ...]) -> QPainterPath:
+    path = QPainterPath(QPointF(*route[0]))
+    path.cubicTo(QPointF(*route[1]), QPointF(*route[2]), QPointF(*route[3]))
+    return path
+
+
+def _arrowhead(path: QPainterPath) -> QPainterPath:
+    tip = path.pointAtPercent(1.0)
+    angle = math.radians(path.angleAtPercent(1.0))
+    # angleAtPercent counts counter-clockwise with y up; scene y points down.
+    dx, dy = math.cos(angle), -math.sin(angle)
+    back = QPointF(tip.x() - dx * ARROW, tip.y() - dy * ARROW)
+    side = QPointF(-dy * ARROW * 0.45, dx * ARROW * 0.45)
+    head = QPainterPath(tip)
+    head.lineTo(back + side)
+    head.lineTo(back - side)
+    head.closeSubpath()
+    return head
+
+
+def loop_route(rect: QRectF) -> tuple[Point, ...]:
+    """The control points of a self-loop on the right side of a node box (`rect` in scene coordinates)."""
+    right, middle = rect.right(), rect.center().y()
+    return ((right, middle - 8), (right + 34, middle - 22), (right + 34, middle + 22), (right, middle + 8))

@@ -1,0 +1,114 @@
+"""The graph panel: the conversation's flow as a dialog-state graph, its path traced live, with search and a side view.
+
+It listens to the bridge only: `conversation_changed` rebuilds the graph when the flow object changed (a reload)
+and restarts the trace; every `StateEntered` moves the current state and marks the transition taken; a restart
+(`TurnStarted(input="restart")`) clears the path.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QCompleter, QLineEdit, QSplitter, QToolBar, QVBoxLayout, QWidget
+
+from workbench.engine import events as ev
+from workbench.engine.conversation import Conversation
+from workbench.flow.graph import Transition
+from workbench.flow.model import Flow
+from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.graph.definition import DefinitionView
+from workbench.gui.graph.view import READABLE_SCALE, GraphView
+
+OVERVIEW_SCALE = 0.4
+"""A new graph is shown whole when that is at least this readable, else from its start state."""
+
+
+class GraphPanel(QWidget):
+    """Toolbar (search, fit, zoom, follow), the graph view and the definition of the selected state."""
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self._flow: Flow | None = None
+        self.view = GraphView()
+        self.definition = DefinitionView()
+        self.search = QLineEdit(placeholderText="Find a state…", clearButtonEnabled=True)
+        self._names = QStringListModel(self)
+        completer = QCompleter(self._names, self.search)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.search.setCompleter(completer)
+        self.search.returnPressed.connect(lambda: self.find(self.search.text()))
+        completer.activated.connect(self.find)
+        self._build_layout()
+        self.view.state_selected.connect(self.show_definition)
+        bridge.event.connect(self._on_event)
+        bridge.conversation_changed.connect(self._on_conversation)
+        if bridge.conversation is not None:
+            self._on_conversation(bridge.conversation)
+
+    def _build_layout(self) -> None:
+        toolbar = QToolBar()
+        toolbar.addWidget(self.search)
+        fit = toolbar.addAction("Fit", self.view.fit)
+        fit.setToolTip("Show the whole graph (0)")
+        toolbar.addAction("+", self.view.zoom_in).setToolTip("Zoom in (+, or the wheel)")
+        toolbar.addAction("−", self.view.zoom_out).setToolTip("Zoom out (-, or the wheel)")
+        self.follow = toolbar.addAction("Follow")
+        self.follow.setCheckable(True)
+        self.follow.setChecked(True)
+        self.follow.setToolTip("Scroll to the current state as the conversation moves")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.definition)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(toolbar)
+        layout.addWidget(splitter)
+
+    # --- actions ---
+
+    def find(self, text: str) -> bool:
+        """Centre on and select the state named `text` (else the first whose name contains it); False if none."""
+        text = text.strip()
+        if not text or self._flow is None:
+            return False
+        names = self._names.stringList()
+        if text not in names:
+            text = next((n for n in names if text.casefold() in n.casefold()), text)
+        return self.view.center_on_state(text)
+
+    def show_definition(self, name: str) -> None:
+        """Show the YAML of state `name` in the side view."""
+        if self._flow is not None:
+            self.definition.show_state(self._flow, name)
+
+    # --- the bridge ---
+
+    def _on_conversation(self, conversation: Conversation | None) -> None:
+        self.view.clear_trace()
+        if conversation is None:
+            return
+        if conversation.flow is not self._flow:
+            self._show(conversation.flow)
+        for event in conversation.events:
+            self._on_event(event)
+
+    def _show(self, flow: Flow) -> None:
+        self._flow = flow
+        self.view.show_flow(flow)
+        self._names.setStringList([node.name for node in self.view.node_items()])
+        self.view.fit()
+        if self.view.transform().m11() < OVERVIEW_SCALE:
+            self.view.zoom_by(READABLE_SCALE / self.view.transform().m11())
+            self.view.centerOn(self.view.node_item(flow.start))
+
+    def _on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.StateEntered):
+            self.view.trace(Transition.from_event(event))
+            if self.follow.isChecked():
+                self.view.reveal_current()
+        elif isinstance(event, ev.TurnStarted) and event.input == "restart":
+            self.view.clear_trace()
