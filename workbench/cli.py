@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import json
 import sys
 from collections.abc import Sequence
@@ -29,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("-v", "--verbose", action="store_true", help="show states, warnings and console output")
 
     sub.add_parser("schema", help="print the JSON Schema of flow files")
+
+    open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
+    open_.add_argument("flow", nargs="?", type=Path)
+    open_.add_argument("--var", action="append", default=[], metavar="NAME=JSON", help="a starting variable")
     return parser
 
 
@@ -54,6 +59,20 @@ def _parse_vars(pairs: Sequence[str]) -> dict[str, object]:
     return variables
 
 
+def _sample_variables(path: Path | None) -> dict[str, object]:
+    """For the bundled sample, start its little backend on a free port and point the flow at it."""
+    if path is not None and path.resolve() != SAMPLE_FLOW:
+        return {}
+    backend_file = SAMPLE_FLOW.with_name("backend.py")
+    spec = importlib.util.spec_from_file_location("workbench_sample_backend", backend_file)
+    if spec is None or spec.loader is None:
+        return {}
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    _server, base_url = module.start_backend(port=0)
+    return {"api_base": base_url}
+
+
 def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
     from workbench.chat import chat
 
@@ -63,9 +82,17 @@ def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
             print(problem, file=sys.stderr)
     if result.flow is None:
         return 1
+    variables = {**_sample_variables(path), **_parse_vars(pairs)}
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(chat(result.flow, variables=_parse_vars(pairs), verbose=verbose))
+        asyncio.run(chat(result.flow, variables=variables, verbose=verbose))
     return 0
+
+
+def _open(path: Path | None, pairs: Sequence[str]) -> int:
+    from workbench.gui.app import run_app
+
+    flow = path if path is not None else SAMPLE_FLOW
+    return run_app(flow, {**_sample_variables(flow), **_parse_vars(pairs)})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "chat":
         return _chat(args.flow, args.var, args.verbose)
-    return _chat(SAMPLE_FLOW, [], False)
+    if args.command == "open":
+        return _open(args.flow, args.var)
+    return _open(None, [])
 
 
 if __name__ == "__main__":

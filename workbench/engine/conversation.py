@@ -68,10 +68,7 @@ class Conversation:
         self.flow = flow
         self.max_transitions = max_transitions
         self._persona = copy.deepcopy(dict(variables or {}))
-        self._own_http = http is None
-        self._own_sandbox = sandbox is None
-        self._http = http
-        self._sandbox = sandbox
+        self.ports = Ports(http=http, sandbox=sandbox)
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
         self.id = uuid.uuid4().hex
@@ -102,23 +99,9 @@ class Conversation:
 
     # --- ports ---
 
-    @property
-    def ports(self) -> Ports:
-        """The HTTP client and the JavaScript sandbox, created on first use inside the running loop."""
-        if self._http is None:
-            self._http = httpx.AsyncClient()
-        if self._sandbox is None:
-            self._sandbox = Sandbox()
-        return Ports(http=self._http, sandbox=self._sandbox)
-
     async def aclose(self) -> None:
         """Release what the conversation created (HTTP client, JavaScript contexts)."""
-        if self._own_http and self._http is not None:
-            await self._http.aclose()
-            self._http = None
-        if self._own_sandbox and self._sandbox is not None:
-            await self._sandbox.aclose()
-            self._sandbox = None
+        await self.ports.aclose()
 
     async def __aenter__(self) -> Conversation:
         return self

@@ -6,27 +6,62 @@ session, and its last event is an `ActionFinished` that says whether it worked a
 
 from __future__ import annotations
 
+import functools
+import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import httpx
 
 from workbench.engine import events as ev
 from workbench.engine import template
+from workbench.engine.sandbox import Sandbox
 from workbench.flow.model import Flow, State
 
-if TYPE_CHECKING:
-    import httpx
 
-    from workbench.engine.sandbox import Sandbox
-
-
-@dataclass
 class Ports:
-    """The outside world as the actions see it; a test or a replay swaps what is behind it."""
+    """The outside world as the actions see it; a test or a replay swaps what is behind it.
 
-    http: httpx.AsyncClient
-    sandbox: Sandbox
+    What is not given is created on first use (most turns need neither HTTP nor JavaScript) and closed by
+    `aclose`; what is given belongs to the caller.
+    """
+
+    def __init__(self, http: httpx.AsyncClient | None = None, sandbox: Sandbox | None = None) -> None:
+        self._http = http
+        self._sandbox = sandbox
+        self._own_http = http is None
+        self._own_sandbox = sandbox is None
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The HTTP client of the API action, `fetch` and the offload webhook."""
+        if self._http is None:
+            self._http = httpx.AsyncClient(verify=_ssl_context())
+        return self._http
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """The JavaScript sandbox of code actions and route conditions."""
+        if self._sandbox is None:
+            self._sandbox = Sandbox()
+        return self._sandbox
+
+    async def aclose(self) -> None:
+        """Close what these ports created."""
+        if self._own_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        if self._own_sandbox and self._sandbox is not None:
+            await self._sandbox.aclose()
+            self._sandbox = None
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the system's certificates takes ~40 ms: do it once per process, not once per conversation.
+    return ssl.create_default_context()
 
 
 @dataclass
