@@ -1,0 +1,120 @@
+"""`IframePanel`: the iframe action's page in a real browser engine, connected to the conversation.
+
+The panel opens the page of every `IframeOpened` event (and whatever the chat's iframe card asks for), hands every
+message the page posts to the engine through the bridge, and shows the engine's verdict on the last one. It never
+judges a message itself: `Conversation.post_message` does.
+
+Messages are queued and handed over one at a time, each after the engine is done with the previous one: the order
+is kept, and a page that posts thousands of messages at once costs one small step of the event loop per message,
+so the window stays responsive. Past `MAX_PENDING` waiting messages, further ones are dropped and counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from workbench.engine import events as ev
+from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.iframe.host import PageHost
+
+MAX_PENDING = 10_000
+
+
+class IframePanel(QWidget):
+    """Shows the conversation's iframe page in a `PageHost` and forwards what it posts to the engine."""
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._queue: deque[tuple[str, str]] = deque()
+        self._in_flight = 0
+        self._drain: asyncio.Task[None] | None = None
+        self._accepted = self._rejected = self._dropped = 0
+        self._verdict = ""
+
+        self.address = QLabel("No iframe opened yet.")
+        self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.host = PageHost(self)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.address)
+        layout.addWidget(self.host, 1)
+        layout.addWidget(self.status)
+
+        self.host.message_posted.connect(self._enqueue)
+        bridge.event.connect(self._on_event)
+        bridge.conversation_changed.connect(self._on_conversation_changed)
+
+    @property
+    def pending(self) -> int:
+        """Messages the page posted that the engine has not finished with yet."""
+        return len(self._queue) + self._in_flight
+
+    @Slot(str, object)
+    def open(self, url: str, height: int | None = None) -> None:
+        """Show `url` (absolute; a `file:` page is served from the flow's folder) `height` pixels high."""
+        flow = self._bridge.flow
+        try:
+            self.host.load(url, height, flow.folder if flow is not None else None)
+        except ValueError as exc:
+            self.address.setText(str(exc))
+            return
+        self.address.setText(url)
+        self._accepted = self._rejected = self._dropped = 0
+        self._verdict = ""
+        self._show_status()
+
+    def _on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.IframeOpened):
+            self.open(event.url, event.height)
+        elif isinstance(event, ev.IframeMessageAccepted):
+            self._accepted += 1
+            self._verdict = f"accepted: {event.type}"
+            self._show_status()
+        elif isinstance(event, ev.IframeMessageRejected):
+            self._rejected += 1
+            self._verdict = f"rejected: {event.reason}"
+            self._show_status()
+
+    def _on_conversation_changed(self, _conversation: Any) -> None:
+        # The page belonged to the previous conversation: what it posted must not reach the new one.
+        self._queue.clear()
+        self.host.clear()
+        self.address.setText("No iframe opened yet.")
+        self.status.clear()
+
+    def _show_status(self) -> None:
+        if not self._verdict and not self._dropped:
+            self.status.setText("No messages yet.")
+            return
+        counts = f"{self._accepted} accepted, {self._rejected} rejected"
+        if self._dropped:
+            counts += f", {self._dropped} dropped (posted faster than the engine could take them)"
+        self.status.setText(f"Last message {self._verdict or 'dropped'} ({counts})")
+
+    def _enqueue(self, origin: str, data: str) -> None:
+        if len(self._queue) >= MAX_PENDING:
+            self._dropped += 1
+            self._show_status()
+            return
+        self._queue.append((origin, data))
+        if self._drain is None or self._drain.done():
+            self._drain = asyncio.ensure_future(self._hand_over())
+
+    async def _hand_over(self) -> None:
+        while self._queue:
+            origin, data = self._queue.popleft()
+            self._in_flight = 1
+            try:
+                task = self._bridge.post_message(data, origin)
+                if task is not None:
+                    await asyncio.wait([task])
+            finally:
+                self._in_flight = 0
