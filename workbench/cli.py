@@ -6,12 +6,12 @@ import argparse
 import asyncio
 import contextlib
 import importlib.util
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.flow.loader import load_flow
+from workbench.testing.cli_test import add_test_parser, parse_vars, run_test_command
 
 SAMPLE_FLOW = Path(__file__).resolve().parents[1] / "flows" / "train_ticket" / "train_ticket.yaml"
 
@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of flow files")
 
+    add_test_parser(sub)
+
     open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
     open_.add_argument("flow", nargs="?", type=Path)
     open_.add_argument("--var", action="append", default=[], metavar="NAME=JSON", help="a starting variable")
@@ -46,17 +48,6 @@ def _validate(paths: Sequence[Path], quiet: bool) -> int:
                 print(problem)
         failed = failed or not result.ok
     return 1 if failed else 0
-
-
-def _parse_vars(pairs: Sequence[str]) -> dict[str, object]:
-    variables: dict[str, object] = {}
-    for pair in pairs:
-        name, _, raw = pair.partition("=")
-        try:
-            variables[name] = json.loads(raw)
-        except json.JSONDecodeError:
-            variables[name] = raw
-    return variables
 
 
 def _sample_variables(path: Path | None) -> dict[str, object]:
@@ -82,7 +73,7 @@ def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
             print(problem, file=sys.stderr)
     if result.flow is None:
         return 1
-    variables = {**_sample_variables(path), **_parse_vars(pairs)}
+    variables = {**_sample_variables(path), **parse_vars(pairs)}
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(chat(result.flow, variables=variables, verbose=verbose))
     return 0
@@ -92,7 +83,7 @@ def _open(path: Path | None, pairs: Sequence[str]) -> int:
     from workbench.gui.app import run_app
 
     flow = path if path is not None else SAMPLE_FLOW
-    return run_app(flow, {**_sample_variables(flow), **_parse_vars(pairs)})
+    return run_app(flow, {**_sample_variables(flow), **parse_vars(pairs)})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "chat":
         return _chat(args.flow, args.var, args.verbose)
+    if args.command == "test":
+        return run_test_command(args)
     if args.command == "open":
         return _open(args.flow, args.var)
     return _open(None, [])

@@ -6,11 +6,15 @@ from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtCore import QCoreApplication, Qt
 
 from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
 from workbench.flow.model import Flow
 from workbench.gui.engine_bridge import EngineBridge
+
+# QtWebEngine (the iframe panel) needs this before the QApplication that pytest-qt creates.
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "train_ticket.yaml"
 
@@ -19,10 +23,14 @@ SAMPLE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "train
 def qt_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop driven by Qt's event processing (qtbot.wait/waitUntil run it)."""
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # run_in_executor's threads are QThreads: they must be finished before the process exits.
+    executor = qasync.QThreadExecutor(1)
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
     for task in asyncio.all_tasks(loop):
         task.cancel()
+    executor.shutdown(wait=True)
     asyncio.set_event_loop(None)
 
 
