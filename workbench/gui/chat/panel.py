@@ -1,0 +1,178 @@
+"""The chat pane: the conversation as it happens, the typing box, Restart, and the agent's bar while offloaded.
+
+Everything shown comes from the bridge's events; every input goes through the bridge. Input is never blocked
+while the engine works: the conversation handles inputs one after the other.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QToolButton, QVBoxLayout, QWidget
+
+from workbench.engine import events as ev
+from workbench.engine.conversation import Conversation
+from workbench.gui.chat.bubbles import TextBubble
+from workbench.gui.chat.factory import build_item
+from workbench.gui.chat.input_box import HistoryLineEdit
+from workbench.gui.chat.items import ChatContext, ChatItem
+from workbench.gui.chat.media import ImageLoader
+from workbench.gui.chat.offload_bar import OffloadBar
+from workbench.gui.chat.stream import ChatStream
+from workbench.gui.chat.style import Role, embolden, make_label
+from workbench.gui.engine_bridge import EngineBridge
+
+TYPING_DELAY_MS = 300
+"""Show "Bot is typing…" only for turns that take longer than this, so quick turns do not flicker."""
+PLACEHOLDER = "Type a message and press Enter (Up/Down: earlier messages)"
+PLACEHOLDER_OFFLOADED = "Message to the agent…"
+
+
+class ChatPanel(QWidget):
+    """The conversation of `bridge` as a chat. `iframe_requested(url, height)` asks the window to open the
+    iframe panel (height 0: the panel's default)."""
+
+    iframe_requested = Signal(str, int)
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatPanel")
+        self._bridge = bridge
+        self._context = ChatContext(
+            choose=self._choose, open_iframe=self.iframe_requested.emit, images=ImageLoader(self)
+        )
+        self._unanswered: list[ChatItem] = []
+        self._last_user: TextBubble | None = None
+
+        self.restart_button = QToolButton()
+        self.restart_button.setObjectName("restartButton")
+        self.restart_button.setText("Restart conversation")
+        self.restart_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.restart_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.restart_button.setAutoRaise(True)
+        self.restart_button.clicked.connect(bridge.restart)
+        self.stream = ChatStream()
+        self.offload_bar = OffloadBar()
+        self.offload_bar.agent_reply.connect(bridge.agent_reply)
+        self.offload_bar.hand_back.connect(bridge.hand_back)
+        self.typing = make_label("Bot is typing…", small=True)
+        self.typing.setForegroundRole(Role.PlaceholderText)
+        self.typing.hide()
+        self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
+        self._typing_timer.timeout.connect(self.typing.show)
+        self.input_box = HistoryLineEdit()
+        self.input_box.setObjectName("chatInput")
+        self.input_box.setPlaceholderText(PLACEHOLDER)
+        self.input_box.submitted.connect(self._send)
+        send = QPushButton("Send")
+        send.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        send.clicked.connect(self.input_box.submit)
+        self._lay_out(send)
+
+        bridge.event.connect(self._on_event)
+        bridge.conversation_changed.connect(self._on_conversation)
+        bridge.busy_changed.connect(self._on_busy)
+        self._on_conversation(bridge.conversation)
+
+    def _lay_out(self, send: QPushButton) -> None:
+        header = QHBoxLayout()
+        title = QLabel("Chat")
+        embolden(title)
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.restart_button)
+        typing_row = QHBoxLayout()
+        typing_row.addWidget(self.typing)
+        typing_row.addStretch(1)
+        input_row = QHBoxLayout()
+        input_row.addWidget(self.input_box, 1)
+        input_row.addWidget(send)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self.stream, 1)
+        layout.addLayout(typing_row)
+        layout.addWidget(self.offload_bar)
+        layout.addLayout(input_row)
+
+    # --- public ---
+
+    def bubbles(self) -> list[ChatItem]:
+        """Every item in the chat, oldest first; each one's `engine_event` is the engine event it shows."""
+        return self.stream.items()
+
+    def focus_input(self) -> None:
+        """Put the keyboard focus in the typing box."""
+        self.input_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.input_box.selectAll()
+
+    # --- from the engine ---
+
+    def _on_conversation(self, conversation: Conversation | None) -> None:
+        self._clear()
+        for widget in (self.input_box, self.restart_button):
+            widget.setEnabled(conversation is not None)
+        if conversation is not None:
+            for event in list(conversation.events):
+                self._on_event(event)
+
+    def _on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.TurnStarted) and event.input == "restart":
+            self._clear()
+            return
+        if isinstance(event, ev.UserToAgent):
+            if self._last_user is not None:
+                self._last_user.add_caption("to agent")
+            return
+        item = build_item(event, self._context)
+        if item is None:
+            return
+        if isinstance(event, ev.UserMessage):
+            self._user_answered(item)
+        else:
+            self._unanswered.append(item)
+        if isinstance(event, ev.Offloaded):
+            self._set_offloaded(event.provider)
+        elif isinstance(event, ev.HandedBack):
+            self._set_offloaded(None)
+        self.stream.add(item)
+
+    def _user_answered(self, bubble: ChatItem) -> None:
+        for item in self._unanswered:
+            item.user_answered()
+        self._unanswered.clear()
+        assert isinstance(bubble, TextBubble)
+        self._last_user = bubble
+        self.stream.follow()
+
+    def _set_offloaded(self, provider: str | None) -> None:
+        if provider is None:
+            self.offload_bar.hide()
+        else:
+            self.offload_bar.open(provider)
+        self.input_box.setPlaceholderText(PLACEHOLDER if provider is None else PLACEHOLDER_OFFLOADED)
+
+    def _clear(self) -> None:
+        self.stream.clear()
+        self._unanswered.clear()
+        self._last_user = None
+        self._set_offloaded(None)
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self._typing_timer.start()
+        else:
+            self._typing_timer.stop()
+            self.typing.hide()
+
+    # --- to the engine ---
+
+    def _send(self, text: str) -> None:
+        self._bridge.send_text(text)
+
+    def _choose(self, choice: ev.ChoiceOut) -> None:
+        if choice.url:
+            QDesktopServices.openUrl(QUrl(choice.url))
+        if choice.goto or not choice.url:
+            self._bridge.press(choice)
