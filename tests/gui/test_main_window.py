@@ -1,0 +1,110 @@
+"""The window as a whole: opening flows, problems instead of tracebacks, reload on save, settings, shortcuts."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from workbench.engine import events as ev
+from workbench.gui.main_window import MainWindow
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "flows" / "train_ticket"
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qt_loop, qtbot, settings):
+    made = MainWindow(settings, {"first_name": "Ann"})
+    qtbot.addWidget(made)
+    made.show()
+    yield made
+    made.bridge.cancel()
+    if made.bridge.conversation is not None:
+        task = qt_loop.create_task(made.bridge.conversation.aclose())
+        qtbot.waitUntil(task.done, timeout=5_000)
+
+
+@pytest.fixture
+def flow_copy(tmp_path) -> Path:
+    folder = tmp_path / "flow"
+    shutil.copytree(SAMPLE_DIR, folder, ignore=shutil.ignore_patterns("*.convo.yaml", "__pycache__"))
+    return folder / "train_ticket.yaml"
+
+
+def open_and_wait(window, qtbot, path: Path) -> None:
+    task = window.open_flow(path)
+    qtbot.waitUntil(task.done, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+
+
+def bot_texts(window):
+    return [e.text for e in window.bridge.conversation.events if isinstance(e, ev.BotMessage)]
+
+
+def test_opening_the_sample_starts_a_conversation_and_remembers_the_file(window, qtbot, flow_copy, settings):
+    open_and_wait(window, qtbot, flow_copy)
+    assert bot_texts(window)[:2] == ["Welcome to Belgian Rail tickets!", ""]
+    assert window.windowTitle() == "Train tickets — Flow Workbench"
+    assert settings.value("last_flow") == str(flow_copy.resolve())
+    assert [a.text() for a in window.recent_menu.actions()] == [str(flow_copy.resolve())]
+
+
+def test_a_flow_with_errors_opens_with_the_problem_list_not_a_traceback(window, qtbot, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("start: nowhere\nstates:\n  a: {sya: hi}\n")
+    open_and_wait(window, qtbot, broken)
+    lines = [window.problems.item(i).text() for i in range(window.problems.count())]
+    assert any(line.startswith(f"{broken}:3:7: error: unknown key 'sya'") for line in lines), lines
+    assert any("'start' refers to unknown state 'nowhere'" in line for line in lines)
+    assert window.docks["problems"].isVisible()
+    assert window.bridge.conversation is None
+
+
+def test_saving_the_flow_reloads_it_keeping_the_session_and_saying_what_changed(window, qtbot, flow_copy):
+    open_and_wait(window, qtbot, flow_copy)
+    window.bridge.send_text("book a train")
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    old = window.bridge.conversation
+    text = flow_copy.read_text().replace("Where would you like to go?", "Where to, {first_name}?")
+    flow_copy.write_text(text)
+    qtbot.waitUntil(lambda: window.bridge.conversation is not old, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    assert window.bridge.conversation.session.get("first_name") == "Ann"
+    assert bot_texts(window)[-1] == "Where to, Ann?"
+    assert "changed: ask_destination" in window.statusBar().currentMessage()
+
+
+def test_restart_and_focus_shortcuts_are_wired(window, qtbot, flow_copy):
+    open_and_wait(window, qtbot, flow_copy)
+    shortcuts = {a.shortcut().toString() for a in window.actions()}
+    assert {"Ctrl+O", "Ctrl+R", "Ctrl+L", "Ctrl+Shift+R", "F5"} <= shortcuts
+
+
+def test_the_layout_and_size_are_kept_between_sessions(qt_loop, qtbot, settings):
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.resize(640, 480)
+    first.docks["event_log"].hide()
+    first.close()
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (640, 480)
+    assert second.docks["event_log"].isHidden()
+
+
+def test_docks_can_be_closed_and_restored_from_the_view_menu(window):
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    toggles = {a.text(): a for a in view.actions()}
+    assert {"Dialog states", "Session variables", "Event log", "Problems", "iframe"} <= set(toggles)
+    dock = window.docks["graph"]
+    toggles["Dialog states"].trigger()
+    assert dock.isHidden()
+    toggles["Dialog states"].trigger()
+    assert dock.isVisible()
+    assert dock.features() & dock.DockWidgetFeature.DockWidgetMovable
+    assert window.docks["iframe"].allowedAreas() & Qt.DockWidgetArea.LeftDockWidgetArea

@@ -1,0 +1,242 @@
+"""The main window: the chat in the middle, the other panels in docks, menus, settings and the busy indicator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from workbench.engine import events as ev
+from workbench.gui.chat.panel import ChatPanel
+from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.event_log.panel import EventLogPanel
+from workbench.gui.flow_session import FlowSession, Opened
+from workbench.gui.graph.panel import GraphPanel
+from workbench.gui.inspector.panel import VariableInspector
+
+MAX_RECENT = 8
+BUSY_DELAY_MS = 250
+
+
+class MainWindow(QMainWindow):
+    """Flow Workbench's window: one conversation, watched by every panel through one bridge."""
+
+    def __init__(self, settings: QSettings, variables: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.bridge = EngineBridge(self)
+        self.flow_session = FlowSession(self.bridge, variables, self)
+        self.flow_session.opened.connect(self._on_opened)
+        self.setWindowTitle("Flow Workbench")
+        self.resize(1400, 900)
+
+        self.chat = ChatPanel(self.bridge)
+        self.setCentralWidget(self.chat)
+        self.graph = GraphPanel(self.bridge)
+        self.inspector = VariableInspector(self.bridge)
+        self.event_log = EventLogPanel(self.bridge)
+        self.problems = QListWidget()
+        self.problems.setObjectName("problems")
+        self.iframe_panel: QWidget | None = None
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("graph", "Dialog states", self.graph, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("inspector", "Session variables", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("event_log", "Event log", self.event_log, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("iframe", "iframe", QLabel("No iframe opened yet."), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.docks["iframe"].hide()
+        self.docks["problems"].hide()
+
+        self._build_status_bar()
+        self._build_menus()
+        self.bridge.event.connect(self._on_event)
+        self.bridge.busy_changed.connect(self._on_busy)
+        self.chat.iframe_requested.connect(self.open_iframe)
+        self._restore()
+
+    # --- building ---
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+
+    def _build_status_bar(self) -> None:
+        self.busy_bar = QProgressBar(maximumWidth=120, maximum=0)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        for widget in (self.busy_bar, self.cancel_button):
+            widget.hide()
+            self.statusBar().addPermanentWidget(widget)
+        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+
+    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&Open…", self.choose_flow, QKeySequence.StandardKey.Open))
+        self.reload_action = self._action("&Reload", self.reload, "Ctrl+R")
+        file_menu.addAction(self.reload_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        talk = bar.addMenu("&Conversation")
+        talk.addAction(self._action("&Restart conversation", self.bridge.restart, "Ctrl+Shift+R"))
+        talk.addAction(self._action("Focus chat &input", self.chat.focus_input, "Ctrl+L"))
+        self.continue_action = self._action("&Continue (debugger)", lambda: None, "F5")
+        self.continue_action.setEnabled(False)
+        talk.addAction(self.continue_action)
+
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        self._fill_recent()
+
+    # --- flows ---
+
+    def open_flow(self, path: Path) -> Any:
+        """Open a flow file (in the background) and start talking to it."""
+        self.statusBar().showMessage(f"Opening {path}…")
+        self._busy_timer.start()
+        return self.flow_session.open(path)
+
+    def choose_flow(self) -> None:
+        """File > Open."""
+        start = str(self.flow_session.path.parent) if self.flow_session.path else ""
+        name, _ = QFileDialog.getOpenFileName(self, "Open flow", start, "Flow files (*.yaml *.yml);;All files (*)")
+        if name:
+            self.open_flow(Path(name))
+
+    def reload(self) -> None:
+        """File > Reload."""
+        self.flow_session.reload()
+
+    def cancel(self) -> None:
+        """Stop whatever is running: a flow being loaded, a slow API call, a long code action."""
+        self.flow_session.cancel()
+        self.bridge.cancel()
+        self._on_busy(False)
+
+    def _on_opened(self, opened: Opened) -> None:
+        self._busy_timer.stop()
+        self._on_busy(self.bridge.busy)
+        self._show_problems(opened)
+        if opened.conversation is None:
+            self.statusBar().showMessage(f"{opened.path} has errors: see Problems")
+            return
+        self.setWindowTitle(f"{opened.conversation.flow.name} — Flow Workbench")
+        self._remember(opened.path)
+        message = f"Opened {opened.path}"
+        if opened.changes is not None:
+            message = f"Reloaded {opened.path.name}: {opened.changes}"
+        self.statusBar().showMessage(message, 10_000)
+
+    def _show_problems(self, opened: Opened) -> None:
+        self.problems.clear()
+        for problem in opened.problems:
+            item = QListWidgetItem(str(problem))
+            item.setData(Qt.ItemDataRole.UserRole, problem)
+            self.problems.addItem(item)
+        has_errors = opened.conversation is None
+        if has_errors or opened.problems:
+            self.docks["problems"].show()
+        if has_errors:
+            self.docks["problems"].raise_()
+
+    # --- the iframe panel, created on first use so QtWebEngine starts only when needed ---
+
+    def open_iframe(self, url: str, height: int | None = None) -> None:
+        """Show the iframe panel on `url`."""
+        panel = self._iframe()
+        panel.open(url, height)  # type: ignore[attr-defined]
+        self.docks["iframe"].show()
+        self.docks["iframe"].raise_()
+
+    def _iframe(self) -> QWidget:
+        if self.iframe_panel is None:
+            from workbench.gui.iframe.panel import IframePanel
+
+            self.iframe_panel = IframePanel(self.bridge)
+            self.docks["iframe"].setWidget(self.iframe_panel)
+        return self.iframe_panel
+
+    def _on_event(self, event: ev.Event) -> None:
+        if not isinstance(event, ev.IframeOpened):
+            return
+        if self.iframe_panel is None:
+            self.open_iframe(event.url, event.height)  # the panel opens later pages itself
+        else:
+            self.docks["iframe"].show()
+            self.docks["iframe"].raise_()
+
+    # --- busy indicator ---
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.busy_bar.hide()
+            self.cancel_button.hide()
+
+    def _show_busy(self) -> None:
+        self.busy_bar.show()
+        self.cancel_button.show()
+
+    # --- settings ---
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self.settings.setValue("last_flow", str(path))
+        self._fill_recent()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for name in self._recent():
+            action = self.recent_menu.addAction(name)
+            action.triggered.connect(lambda _=False, n=name: self.open_flow(Path(n)))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window_state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Keep the layout and size for next time."""
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self.bridge.cancel()
+        super().closeEvent(event)
