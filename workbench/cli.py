@@ -50,7 +50,7 @@ def _validate(paths: Sequence[Path], quiet: bool) -> int:
     return 1 if failed else 0
 
 
-def _sample_variables(path: Path | None) -> dict[str, object]:
+def sample_variables(path: Path | None) -> dict[str, object]:
     """For the bundled sample, start its little backend on a free port and point the flow at it."""
     if path is not None and path.resolve() != SAMPLE_FLOW:
         return {}
@@ -73,7 +73,7 @@ def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
             print(problem, file=sys.stderr)
     if result.flow is None:
         return 1
-    variables = {**_sample_variables(path), **parse_vars(pairs)}
+    variables = {**sample_variables(path), **parse_vars(pairs)}
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(chat(result.flow, variables=variables, verbose=verbose))
     return 0
@@ -83,7 +83,7 @@ def _open(path: Path | None, pairs: Sequence[str]) -> int:
     from workbench.gui.app import run_app
 
     flow = path if path is not None else SAMPLE_FLOW
-    return run_app(flow, {**_sample_variables(flow), **parse_vars(pairs)})
+    return run_app(flow, {**sample_variables(flow), **parse_vars(pairs)})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

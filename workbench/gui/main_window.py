@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self._dock("iframe", "iframe", QLabel("No iframe opened yet."), Qt.DockWidgetArea.LeftDockWidgetArea)
         self.docks["iframe"].hide()
         self.docks["problems"].hide()
+        self._default_layout()
 
         self._build_status_bar()
         self._build_menus()
@@ -75,6 +76,13 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
+
+    def _default_layout(self) -> None:
+        """Sizes for the first start; QSettings restores the user's own afterwards."""
+        right = [self.docks["graph"], self.docks["inspector"]]
+        self.resizeDocks(right, [620, 620], Qt.Orientation.Horizontal)
+        self.resizeDocks(right, [560, 340], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["event_log"]], [260], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         self.busy_bar = QProgressBar(maximumWidth=120, maximum=0)

@@ -62,7 +62,8 @@ class EventLogPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.kind_button)
         filters.addWidget(self.text_filter)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        # The log lives in a wide bottom dock: details go beside the table.
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
