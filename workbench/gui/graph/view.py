@@ -7,7 +7,7 @@ features (coverage colours, breakpoint markers) reach them. `state_clicked` fire
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
@@ -21,6 +21,7 @@ from workbench.gui.graph.theme import EdgeStyle, NodeStyle, Theme
 EdgeKey = tuple[str, str, str, int | None]
 ZOOM_STEP = 1.25
 MIN_SCALE = 0.02
+SCROLL_MARGIN = 2000.0
 MAX_SCALE = 4.0
 READABLE_SCALE = 0.8
 """Finding a state zooms in to at least this scale."""
@@ -45,6 +46,7 @@ class GraphView(QGraphicsView):
         self._edges: dict[EdgeKey, EdgeItem | StubItem] = {}
         self._runtime: list[EdgeItem] = []
         self._current: NodeItem | None = None
+        self._content = QRectF()
         self._graph: FlowGraph | None = None
         self._set_scene(GraphScene(self._theme))
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -100,7 +102,9 @@ class GraphView(QGraphicsView):
             slots[stub.target] = slot + 1
             self._edges[stub.key] = StubItem(stub, slot, self._small_font, self._nodes[stub.target])
         scene.setItemIndexMethod(GraphScene.ItemIndexMethod.BspTreeIndex)
-        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        self._content = scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        # Room around the graph so that any state, even one at the border, can be scrolled to the centre.
+        scene.setSceneRect(self._content.adjusted(-SCROLL_MARGIN, -SCROLL_MARGIN, SCROLL_MARGIN, SCROLL_MARGIN))
         self._graph = graph
         self._set_scene(scene)
 
@@ -231,7 +235,7 @@ class GraphView(QGraphicsView):
 
     def fit(self) -> None:
         """Show the whole graph (not enlarged beyond the natural size)."""
-        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(self._content, Qt.AspectRatioMode.KeepAspectRatio)
         if self.transform().m11() > 1.0:
             self._scale_to(1.0)
 
