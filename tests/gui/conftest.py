@@ -32,6 +32,9 @@ def qt_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
         task.cancel()
     executor.shutdown(wait=True)
     asyncio.set_event_loop(None)
+    # qasync's already_running mode marks the loop as running for the whole thread; undo that, or every later
+    # test that calls asyncio.run() would be told another loop is running.
+    asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
