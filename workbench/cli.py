@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.flow.loader import load_flow
 from workbench.testing.cli_test import add_test_parser, parse_vars, run_test_command
 
+CONVO_SCHEMA = Path(__file__).resolve().parents[1] / "resources" / "convo.schema.json"
 SAMPLE_FLOW = Path(__file__).resolve().parents[1] / "flows" / "train_ticket" / "train_ticket.yaml"
 
 
@@ -29,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--var", action="append", default=[], metavar="NAME=JSON", help="a starting variable")
     chat.add_argument("-v", "--verbose", action="store_true", help="show states, warnings and console output")
 
-    sub.add_parser("schema", help="print the JSON Schema of flow files")
+    schema = sub.add_parser("schema", help="print the JSON Schema of flow files (or of conversation tests)")
+    schema.add_argument("--convo", action="store_true", help="the schema of *.convo.yaml files instead")
 
     add_test_parser(sub)
 
@@ -94,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "schema":
         from workbench.flow.schema import schema_text
 
-        print(schema_text())
+        print(CONVO_SCHEMA.read_text(encoding="utf-8") if args.convo else schema_text())
         return 0
     if args.command == "chat":
         return _chat(args.flow, args.var, args.verbose)

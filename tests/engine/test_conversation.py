@@ -270,3 +270,19 @@ def test_restart_starts_again_with_a_fresh_session(flow_from):
 def test_blank_input_is_handled_like_any_other_text(flow_from, text):
     conversation = asyncio.run(talk(flow_from(TRAIN), text))
     assert conversation.session.current_state == "not_understood"
+
+
+def test_entities_in_any_text_are_stored_even_without_an_intent(flow_from):
+    conversation = asyncio.run(talk(flow_from(TRAIN), "is Bruxelles nice for 3 people? mail me at ann@example.com"))
+    assert conversation.session.get("city") == "Brussels"
+    assert conversation.session.get("sys.number") == 3
+    assert conversation.session.get("sys.email") == "ann@example.com"
+    origins = {e.name: e.origin for e in conversation.events if isinstance(e, ev.VariableChanged)}
+    assert origins["city"] == "entity"
+
+
+def test_the_engines_built_in_states_are_the_ones_flows_may_go_to():
+    from workbench.engine.conversation import BUILTIN_STATES
+    from workbench.flow.model import BUILTIN_STATE_NAMES
+
+    assert set(BUILTIN_STATES) == BUILTIN_STATE_NAMES

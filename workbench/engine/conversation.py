@@ -22,7 +22,7 @@ from workbench.engine.actions import ACTIONS
 from workbench.engine.actions import input as ask_action
 from workbench.engine.actions import message as say_action
 from workbench.engine.actions.base import ActionContext, Ports
-from workbench.engine.nlu import NluMatcher
+from workbench.engine.nlu import IntentMatch, NluMatcher
 from workbench.engine.sandbox import ConditionError, Sandbox
 from workbench.engine.session import Session, deep_merge
 from workbench.flow.model import Flow, OffloadAction, SayItem, State
@@ -265,8 +265,9 @@ class Conversation:
         state = self._state(waiting) if waiting else None
         nlp = not (state and state.ask and not state.ask.nlp)
         match = self.matcher.match(text) if nlp else None
+        if nlp:
+            self._apply_nlu(match, text)
         if match is not None and match.intent in self._intent_states:
-            self._apply_intent(match, text)
             await self._enter(Step(self._intent_states[match.intent], "intent"))
             return
         if state is not None and state.ask is not None and self.session.expect:
@@ -276,13 +277,14 @@ class Conversation:
         if choice is not None and choice.goto:
             await self._follow_choice(choice)
             return
-        if match is not None:
-            self._apply_intent(match, text)
         await self._enter(Step(self.flow.nlu.fallback or NOT_UNDERSTOOD, "fallback"))
 
-    def _apply_intent(self, match: Any, text: str) -> None:
-        self.emit(ev.IntentMatched(intent=match.intent, score=match.score, text=text, entities=match.entities))
-        for name, value in match.entities.items():
+    def _apply_nlu(self, match: IntentMatch | None, text: str) -> None:
+        """Record the intent (if any) and store every entity found in the text, as Chatlayer's NLP does."""
+        if match is not None:
+            self.emit(ev.IntentMatched(intent=match.intent, score=match.score, text=text, entities=match.entities))
+        entities = match.entities if match is not None else self.matcher.extract_entities(text)
+        for name, value in entities.items():
             self.emit(
                 ev.VariableChanged(
                     name=name,
