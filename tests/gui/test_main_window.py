@@ -108,3 +108,27 @@ def test_docks_can_be_closed_and_restored_from_the_view_menu(window):
     assert dock.isVisible()
     assert dock.features() & dock.DockWidgetFeature.DockWidgetMovable
     assert window.docks["iframe"].allowedAreas() & Qt.DockWidgetArea.LeftDockWidgetArea
+
+
+def test_a_slow_api_call_shows_the_busy_indicator_and_can_be_cancelled(window, qtbot, tmp_path, sample_backend):
+    base_url = sample_backend
+    flow = tmp_path / "slow.yaml"
+    flow.write_text(
+        "start: hello\n"
+        "nlu: {intents: {slow: [take your time]}}\n"
+        "states:\n"
+        "  hello: {say: Hello}\n"
+        f"  wait: {{intent: slow, api: {{url: '{base_url}/slow?seconds=30', timeout: 60}}, next: hello}}\n"
+    )
+    open_and_wait(window, qtbot, flow)
+    window.bridge.send_text("take your time")
+    qtbot.waitUntil(window.cancel_button.isVisible, timeout=5_000)
+    assert window.busy_bar.isVisible()
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=5_000)
+    assert not window.cancel_button.isVisible()
+    events = window.bridge.conversation.events
+    assert [e.error for e in events if isinstance(e, ev.EngineError)] == ["cancelled"]
+    window.bridge.send_text("hello there")  # the session goes on
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=5_000)
+    assert isinstance(window.bridge.conversation.events[-1], ev.TurnFinished)

@@ -192,6 +192,11 @@ class Conversation:
             self.emit(started)
             try:
                 await body
+            except asyncio.CancelledError:
+                # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
+                self.emit(ev.EngineError(error="cancelled", message="the turn was cancelled"))
+                self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
+                raise
             except Exception as exc:  # an engine bug must not take the session down with it
                 self.emit(ev.EngineError(error="internal", message=f"{type(exc).__name__}: {exc}"))
             self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
