@@ -2,12 +2,13 @@
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from workbench.flow.loader import load_flow_text
 from workbench.flow.model import Flow
+from workbench.sample import start_sample_backend, stop_sample_backend
 
 # Before any QApplication exists (the engine imported above never imports Qt).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,3 +25,11 @@ def flow_from() -> Callable[[str], Flow]:
         return result.flow
 
     return build
+
+
+@pytest.fixture(scope="session")
+def sample_backend() -> Iterator[str]:
+    """The sample flow's backend (flows/train_ticket/backend.py) on a free port of 127.0.0.1: its base URL."""
+    server, base_url = start_sample_backend()
+    yield base_url
+    stop_sample_backend(server)

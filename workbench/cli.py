@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.flow.loader import load_flow
+from workbench.sample import SAMPLE_FLOW, start_sample_backend
 from workbench.testing.cli_test import add_test_parser, parse_vars, run_test_command
 
 CONVO_SCHEMA = Path(__file__).resolve().parents[1] / "resources" / "convo.schema.json"
-SAMPLE_FLOW = Path(__file__).resolve().parents[1] / "flows" / "train_ticket" / "train_ticket.yaml"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,13 +55,7 @@ def sample_variables(path: Path | None) -> dict[str, object]:
     """For the bundled sample, start its little backend on a free port and point the flow at it."""
     if path is not None and path.resolve() != SAMPLE_FLOW:
         return {}
-    backend_file = SAMPLE_FLOW.with_name("backend.py")
-    spec = importlib.util.spec_from_file_location("workbench_sample_backend", backend_file)
-    if spec is None or spec.loader is None:
-        return {}
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    _server, base_url = module.start_backend(port=0)
+    _server, base_url = start_sample_backend()
     return {"api_base": base_url}
 
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import httpx
 
@@ -25,17 +23,7 @@ from workbench.engine.actions import api as api_action  # noqa: E402
 from workbench.engine.actions.base import ActionContext, Ports  # noqa: E402
 from workbench.engine.session import Session  # noqa: E402
 from workbench.flow.model import ApiAction, Flow, Route, State  # noqa: E402
-
-
-def load_backend() -> ModuleType:
-    """The sample flow's backend module."""
-    spec = importlib.util.spec_from_file_location(
-        "train_ticket_backend", ROOT / "flows/train_ticket/backend.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from workbench.sample import start_sample_backend, stop_sample_backend  # noqa: E402
 
 
 async def bench(base: str, n: int, concurrency: int) -> float:
@@ -74,12 +62,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=500, help="how many API actions to run")
     parser.add_argument("--concurrency", type=int, default=1, help="how many run at the same time")
     args = parser.parse_args(argv)
-    backend = load_backend()
-    server, base = backend.start_backend(port=0)
+    server, base = start_sample_backend()
     try:
         rate = asyncio.run(bench(base, args.n, max(1, args.concurrency)))
     finally:
-        backend.stop(server)
+        stop_sample_backend(server)
     print(f"API action: {args.n} runs, concurrency {args.concurrency}: {rate:.0f} requests/s")
 
 

@@ -1,7 +1,6 @@
 """The six actions inside a running conversation, against real servers on 127.0.0.1 and real V8."""
 
 import asyncio
-import importlib.util
 import json
 import socket
 from pathlib import Path
@@ -16,19 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED_PAGE = (ROOT / "flows" / "train_ticket" / "send_message.html").read_text()
 
 
-def _load_backend():
-    spec = importlib.util.spec_from_file_location("train_backend", ROOT / "flows" / "train_ticket" / "backend.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def backend():
-    module = _load_backend()
-    server, base_url = module.start_backend(port=0)
-    yield base_url
-    module.stop(server)
+def backend(sample_backend: str) -> str:
+    """The sample backend's URL."""
+    return sample_backend
 
 
 @pytest.fixture

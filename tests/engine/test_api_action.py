@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import importlib.util
 import socket
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -21,26 +18,11 @@ from workbench.engine.actions.base import ActionContext, Ports
 from workbench.engine.session import Session
 from workbench.flow.model import ApiAction, Flow, Route, State
 
-BACKEND_FILE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "backend.py"
-
-
-def load_backend() -> ModuleType:
-    """The sample flow's backend module (it lives beside the flow, not in a package)."""
-    spec = importlib.util.spec_from_file_location("train_ticket_backend_api", BACKEND_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-backend = load_backend()
-
 
 @pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    server, base_url = backend.start_backend(port=0)
-    yield base_url
-    backend.stop(server)
+def base(sample_backend: str) -> str:
+    """The sample backend's URL."""
+    return sample_backend
 
 
 def call(api: ApiAction, variables: dict[str, Any] | None = None) -> list[ev.Event]:
@@ -51,9 +33,7 @@ def call(api: ApiAction, variables: dict[str, Any] | None = None) -> list[ev.Eve
             state = State(name="book", kind="api", api=api, next=(Route("confirm"),), on_error="failed")
             flow = Flow(name="test", start="book", states={"book": state})
             session = Session(defaults=dict(variables or {}))
-            ctx = ActionContext(
-                flow=flow, state=state, session=session, ports=Ports(http=client, sandbox=None)
-            )
+            ctx = ActionContext(flow=flow, state=state, session=session, ports=Ports(http=client, sandbox=None))
             return await api_action.run(ctx)
 
     return asyncio.run(go())
@@ -145,9 +125,7 @@ def test_every_message_type_and_the_jump(base: str) -> None:
     api = ApiAction(method="POST", url=f"{base}/mirror", body=chatlayer_answer())
     events = call(api)
     kinds = [e.kind for e in events]
-    assert kinds == ["ActionStarted", "HttpExchange", "VariableChanged"] + ["BotMessage"] * 5 + [
-        "ActionFinished"
-    ]
+    assert kinds == ["ActionStarted", "HttpExchange", "VariableChanged"] + ["BotMessage"] * 5 + ["ActionFinished"]
     (change,) = of(events, ev.VariableChanged)
     assert (change.name, change.value) == ("trip", {"to": "Antwerp", "seats": ["12A"]})
     text, buttons, quick, carousel, media = of(events, ev.BotMessage)
@@ -173,9 +151,7 @@ def test_session_without_namespace_sets_each_key(base: str) -> None:
 
 
 def test_internal_variables_are_read_only(base: str) -> None:
-    api = ApiAction(
-        method="POST", url=f"{base}/mirror", body={"session": {"namespace": "internal", "data": {}}}
-    )
+    api = ApiAction(method="POST", url=f"{base}/mirror", body={"session": {"namespace": "internal", "data": {}}})
     events = call(api)
     assert not of(events, ev.VariableChanged)
     assert any("read-only" in w.message for w in of(events, ev.EngineWarning))
@@ -198,13 +174,9 @@ def test_save_picks_parts_of_any_json(base: str) -> None:
 
 
 def test_save_indexes_lists(base: str) -> None:
-    api = ApiAction(
-        method="POST", url=f"{base}/mirror", body=[{"id": 7}, {"id": 8}], save={"second": "[1].id"}
-    )
+    api = ApiAction(method="POST", url=f"{base}/mirror", body=[{"id": 7}, {"id": 8}], save={"second": "[1].id"})
     assert of(call(api), ev.VariableChanged)[0].value == 8
-    api = ApiAction(
-        method="POST", url=f"{base}/mirror", body={"items": [{"id": 7}]}, save={"first": "items[0].id"}
-    )
+    api = ApiAction(method="POST", url=f"{base}/mirror", body={"items": [{"id": 7}]}, save={"first": "items[0].id"})
     assert of(call(api), ev.VariableChanged)[0].value == 7
 
 
@@ -353,9 +325,7 @@ def test_slow_backend_times_out(base: str) -> None:
 
 
 def test_server_error_applies_nothing_even_in_chatlayer_format(base: str) -> None:
-    api = ApiAction(
-        method="POST", url=f"{base}/mirror?status=500", body=chatlayer_answer(), save={"x": "session"}
-    )
+    api = ApiAction(method="POST", url=f"{base}/mirror?status=500", body=chatlayer_answer(), save={"x": "session"})
     events = call(api)
     assert_failed(events, "HTTP 500", f"{base}/mirror?status=500")
     (exchange,) = of(events, ev.HttpExchange)
@@ -395,9 +365,7 @@ def test_unknown_method_and_auth(base: str) -> None:
 def test_no_http_port() -> None:
     async def go() -> list[ev.Event]:
         state = State(name="book", kind="api", api=ApiAction(method="GET", url="http://127.0.0.1/"))
-        ctx = ActionContext(
-            flow=Flow(name="t", start="book", states={"book": state}), state=state, session=Session()
-        )
+        ctx = ActionContext(flow=Flow(name="t", start="book", states={"book": state}), state=state, session=Session())
         return await api_action.run(ctx)
 
     assert_failed(asyncio.run(go()), "no HTTP client")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import socket
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 import httpx
@@ -16,28 +13,15 @@ import pytest
 
 from workbench.engine import http_port
 from workbench.engine.http_port import HttpResult, perform
+from workbench.sample import start_sample_backend, stop_sample_backend
 
 T = TypeVar("T")
-BACKEND_FILE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "backend.py"
-
-
-def load_backend() -> ModuleType:
-    """The sample flow's backend module (it lives beside the flow, not in a package)."""
-    spec = importlib.util.spec_from_file_location("train_ticket_backend", BACKEND_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-backend = load_backend()
 
 
 @pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    server, base_url = backend.start_backend(port=0)
-    yield base_url
-    backend.stop(server)
+def base(sample_backend: str) -> str:
+    """The sample backend's URL."""
+    return sample_backend
 
 
 @pytest.fixture
@@ -236,7 +220,7 @@ def test_backend_prices(base: str) -> None:
 
 
 def test_backend_offload_webhook() -> None:
-    server, base_url = backend.start_backend(port=0, verify_token="secret")
+    server, base_url = start_sample_backend(verify_token="secret")
     try:
         good = request(method="GET", url=f"{base_url}/offload?challenge=abc&verifyToken=secret")
         assert good.status == 200 and good.json()["status"] == "ok"
@@ -248,4 +232,4 @@ def test_backend_offload_webhook() -> None:
         request(method="DELETE", url=f"{base_url}/offload/events")
         assert request(method="GET", url=f"{base_url}/offload/events").json() == []
     finally:
-        backend.stop(server)
+        stop_sample_backend(server)

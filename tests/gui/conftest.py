@@ -1,7 +1,6 @@
 """GUI test fixtures: a qasync event loop inside pytest-qt's QApplication, and a bridge on a real conversation."""
 
 import asyncio
-import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -64,15 +63,3 @@ def make_bridge(qt_loop, qtbot) -> Iterator[Callable[..., EngineBridge]]:
         bridge.detach()
         task = qt_loop.create_task(conversation.aclose())
         qtbot.waitUntil(task.done, timeout=5_000)
-
-
-@pytest.fixture
-def sample_backend() -> Iterator[str]:
-    """The sample's backend (flows/train_ticket/backend.py) on a free port on 127.0.0.1: its base URL."""
-    spec = importlib.util.spec_from_file_location("sample_backend", SAMPLE.with_name("backend.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    server, base_url = module.start_backend(port=0)
-    yield base_url
-    module.stop(server)

@@ -1,11 +1,7 @@
 """The event log: every engine event with its time, filters by kind and text, and the details of an HTTP call."""
 
-import importlib.util
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,8 +11,6 @@ from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.event_log.describe import KINDS, details, summary
 from workbench.gui.event_log.model import EVENT_ROLE
 from workbench.gui.event_log.panel import EventLogPanel
-
-BACKEND_FILE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "backend.py"
 
 API_FLOW = """
 name: API call
@@ -34,21 +28,10 @@ states:
 """
 
 
-def load_backend() -> ModuleType:
-    """The sample flow's backend module (it lives beside the flow, not in a package)."""
-    spec = importlib.util.spec_from_file_location("train_ticket_backend_event_log", BACKEND_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def backend_url() -> Iterator[str]:
-    backend = load_backend()
-    server, base_url = backend.start_backend(port=0)
-    yield base_url
-    backend.stop(server)
+def backend_url(sample_backend: str) -> str:
+    """The sample backend's URL."""
+    return sample_backend
 
 
 def rows(panel: EventLogPanel) -> list[ev.Event]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,9 @@ SAMPLE = Path(__file__).parents[2] / "flows" / "train_ticket"
 
 
 @pytest.fixture(scope="module")
-def backend_url() -> Iterator[str]:
-    spec = importlib.util.spec_from_file_location("train_ticket_backend", SAMPLE / "backend.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    server, url = module.start_backend(port=0)
-    yield url
-    module.stop(server)
+def backend_url(sample_backend: str) -> str:
+    """The sample backend's URL."""
+    return sample_backend
 
 
 def test_the_canned_conversations_pass_and_cover_every_state_transition_and_intent() -> None:
