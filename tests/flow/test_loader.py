@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.flow import loader
+from workbench.flow import build
 from workbench.flow.loader import FlowError, LoadResult, load_flow, load_flow_or_raise, load_flow_text
 from workbench.flow.model import (
     ApiAction,
@@ -235,7 +235,7 @@ def test_an_internal_bug_becomes_a_problem(monkeypatch: pytest.MonkeyPatch) -> N
     def broken(*args: object) -> None:
         raise KeyError("oops")
 
-    monkeypatch.setattr(loader._Builder, "flow", broken)
+    monkeypatch.setattr(build.Builder, "flow", broken)
     result = load_flow_text(MINI)
     assert result.flow is None
     expected = "internal error in the flow loader, please report it: KeyError('oops')"

@@ -8,16 +8,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.flow.loader import (
+from workbench.flow.build import (
     API_KEYS,
     CHOICE_KEYS,
     MESSAGE_KEYS,
     NLU_KEYS,
     STATE_KEYS,
     TOP_KEYS,
-    LoadResult,
-    load_flow_text,
 )
+from workbench.flow.loader import LoadResult, load_flow_text
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -11,7 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from workbench.flow.loader import load_flow_text, plain
+from workbench.flow.build import plain
+from workbench.flow.loader import load_flow_text
 from workbench.flow.schema import SCHEMA_PATH, flow_schema, schema_text
 from workbench.flow.yaml_source import load_yaml
 
