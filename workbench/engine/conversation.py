@@ -1,13 +1,16 @@
 """One conversation with a flow: takes inputs (text, button, iframe message, agent reply), emits events.
 
 The conversation owns the event log; its `session` is the projection of that log. Every input runs one turn
-under a lock, so inputs arriving together are handled one after the other.
+under a lock, so inputs arriving together are handled one after the other. The log is the current branch of
+`timeline`: `rewind` goes back to a point of it on a new branch, `switch_branch` returns to another one.
+With a `debugger` the conversation awaits its gate before each state and runs code actions in debug mode.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,12 +22,15 @@ import httpx
 from workbench.engine import events as ev
 from workbench.engine import iframe_messages, offload
 from workbench.engine.actions import ACTIONS
+from workbench.engine.actions import code as code_action
 from workbench.engine.actions import input as ask_action
 from workbench.engine.actions import message as say_action
 from workbench.engine.actions.base import ActionContext, Ports
+from workbench.engine.debugger import Debugger, DebugStop
 from workbench.engine.nlu import IntentMatch, NluMatcher
 from workbench.engine.sandbox import ConditionError, Sandbox
 from workbench.engine.session import Session, deep_merge
+from workbench.engine.timeline import Point, Timeline
 from workbench.flow.model import Flow, OffloadAction, SayItem, State
 
 Subscriber = Callable[[ev.Event], None]
@@ -64,6 +70,7 @@ class Conversation:
         http: httpx.AsyncClient | None = None,
         sandbox: Sandbox | None = None,
         max_transitions: int = MAX_TRANSITIONS,
+        debugger: Debugger | None = None,
     ) -> None:
         self.flow = flow
         self.max_transitions = max_transitions
@@ -76,7 +83,21 @@ class Conversation:
         self._intent_states = {s.intent: s.name for s in flow.states.values() if s.intent}
         self.events: list[ev.Event] = []
         self.session = Session(defaults=copy.deepcopy(flow.variables))
+        self.timeline = Timeline(self.events)
+        self._debugger: Debugger | None = None
+        self.debugger = debugger
         self._begin_log()
+
+    @property
+    def debugger(self) -> Debugger | None:
+        """The step debugger attached to this conversation, if any."""
+        return self._debugger
+
+    @debugger.setter
+    def debugger(self, debugger: Debugger | None) -> None:
+        self._debugger = debugger
+        if debugger is not None:
+            debugger.attach(self)
 
     # --- observing ---
 
@@ -100,7 +121,8 @@ class Conversation:
     # --- ports ---
 
     async def aclose(self) -> None:
-        """Release what the conversation created (HTTP client, JavaScript contexts)."""
+        """Release what the conversation created (HTTP client, JavaScript contexts); a paused turn is stopped."""
+        await self._release_pause()
         await self.ports.aclose()
 
     async def __aenter__(self) -> Conversation:
@@ -116,9 +138,11 @@ class Conversation:
         await self._turn(ev.TurnStarted(input="start"), self._enter(Step(state or self.flow.start, "start")))
 
     async def restart(self) -> None:
-        """Throw the conversation away and start again with a fresh session."""
+        """Throw the conversation away (its branches too) and start again with a fresh session."""
+        await self._release_pause()
         async with self._lock:
             self.events = []
+            self.timeline = Timeline(self.events)
             self.session = Session(defaults=copy.deepcopy(self.flow.variables))
             self.emit(ev.TurnStarted(input="restart"))
             self._begin_log(emit=True)
@@ -164,6 +188,45 @@ class Conversation:
             previous = self.session.get(path)
             self.emit(ev.VariableChanged(name=path, value=value, previous=previous, origin="edit"))
 
+    # --- history ---
+
+    async def rewind(self, to: Point | int) -> None:
+        """Go back to a point of the current branch (or the first `to` events) on a new branch; the old branch
+        is kept. At a turn point the conversation waits for input as it did then; at a state point it enters
+        that state again and runs on (a paused debugger pauses again at once, there)."""
+        was_paused = await self._release_pause()
+        async with self._lock:
+            index = to.index if isinstance(to, Point) else to
+            log = self.events
+            entered = log[index] if index < len(log) and isinstance(log[index], ev.StateEntered) else None
+            parent = self.timeline.current.id
+            branch = self.timeline.fork(index)
+            self._load(branch.events)
+            self.emit(ev.Rewound(to=index, branch=branch.id, parent=parent))
+            if isinstance(entered, ev.StateEntered):
+                if was_paused and self.debugger is not None:
+                    self.debugger.pause()
+                await self._run_turn(None, self._enter(Step(entered.state, entered.reason, entered.route)))
+
+    async def switch_branch(self, branch_id: int) -> None:
+        """Go back to the end of another branch of the timeline (the current one is kept)."""
+        await self._release_pause()
+        async with self._lock:
+            previous = self.timeline.current.id
+            self._load(self.timeline.switch(branch_id).events)
+            self.emit(ev.BranchSwitched(branch=branch_id, previous=previous))
+
+    def _load(self, events: list[ev.Event]) -> None:
+        self.events = events
+        self.session = Session.from_events(events, defaults=self.flow.variables)
+
+    async def _release_pause(self) -> bool:
+        """Stop a turn held by the debugger and let it unwind (before closing, restarting or rewinding)."""
+        if self.debugger is None or not self.debugger.stop():
+            return False
+        async with self._lock:
+            return True
+
     def find_choice(self, choice: int | str | ev.ChoiceOut) -> ev.ChoiceOut | None:
         """The pressable choice meant by a number (from 1), a title (any case) or the choice itself."""
         choices = self.session.choices
@@ -188,18 +251,27 @@ class Conversation:
 
     async def _turn(self, started: ev.TurnStarted, body: Awaitable[None]) -> None:
         async with self._lock:
-            began = time.perf_counter()
+            await self._run_turn(started, body)
+
+    async def _run_turn(self, started: ev.TurnStarted | None, body: Awaitable[None]) -> None:
+        began = time.perf_counter()
+        if started is not None:
             self.emit(started)
-            try:
-                await body
-            except asyncio.CancelledError:
-                # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
-                self.emit(ev.EngineError(error="cancelled", message="the turn was cancelled"))
-                self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
-                raise
-            except Exception as exc:  # an engine bug must not take the session down with it
-                self.emit(ev.EngineError(error="internal", message=f"{type(exc).__name__}: {exc}"))
+        try:
+            await body
+        except asyncio.CancelledError:
+            # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
+            self.emit(ev.EngineError(error="cancelled", message="the turn was cancelled"))
             self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
+            raise
+        except DebugStop:
+            pass  # the debugger's Resumed(command="stop") said so; the interrupted action left no trace
+        except Exception as exc:  # an engine bug must not take the session down with it
+            self.emit(ev.EngineError(error="internal", message=f"{type(exc).__name__}: {exc}"))
+        finally:
+            if self.debugger is not None:
+                self.debugger.turn_finished()
+        self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
 
     def _known_states(self) -> set[str]:
         return set(self.flow.states) | set(BUILTIN_STATES)
@@ -372,6 +444,8 @@ class Conversation:
                     )
                 )
                 return
+            if self.debugger is not None:
+                await self.debugger.before_state(state.name)
             path.append(state.name)
             self.emit(
                 ev.StateEntered(
@@ -411,8 +485,11 @@ class Conversation:
             return await self._after(state)
         if state.kind == "router":
             return await self._after(state)
+        run = ACTIONS[state.kind]
+        if state.kind == "code" and self.debugger is not None and self.debugger.enabled:
+            run = functools.partial(code_action.run, debugger=self.debugger)
         finished: ev.ActionFinished | None = None
-        for event in await ACTIONS[state.kind](ctx):
+        for event in await run(ctx):
             self.emit(event)
             if isinstance(event, ev.ActionFinished):
                 finished = event

@@ -209,6 +209,8 @@ class VariableChanged(Event):
     origin: VariableOrigin = "set"
     state: str | None = None
     detail: str = ""
+    line: int | None = None
+    """For `code` in debug mode: the line of the code action whose statement set it."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -333,3 +335,63 @@ class HandedBack(Event):
     """The agent handed the conversation back to the bot."""
 
     state: str | None = None
+
+
+# --- debugging and history ---
+
+PauseWhere = Literal["state", "statement", "exception"]
+DebugCommand = Literal["step_over", "step_into", "step_out", "continue", "stop"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Paused(Event):
+    """The debugger holds the conversation until a command: before entering `state` (`where="state"`, `line`
+    None), before the statement at `line` of its code action, or where an uncaught `error` was thrown.
+
+    Every value is a JSON-safe snapshot (functions as "function name()", cycles as "[Circular]", deep
+    objects cut). `locals` are the variables in scope in `function` ("" for the action's body); `builder`
+    is what the ChatlayerResponseBuilder queued so far (`variables`, `messages`, `next_state`); `console` is
+    the output so far as `[level, text]`; `fetches` the requests made so far (`method`, `url`, `status`,
+    `request_body`, `response_body`, `error`); `variables` the session. `breakpoint` is true when a
+    breakpoint (rather than a step or a pause request) stopped it.
+    """
+
+    where: PauseWhere
+    state: str
+    line: int | None = None
+    function: str = ""
+    locals: dict[str, Any] = field(default_factory=dict)
+    args: Any = None
+    builder: dict[str, Any] = field(default_factory=dict)
+    console: tuple[tuple[str, str], ...] = ()
+    fetches: tuple[dict[str, Any], ...] = ()
+    variables: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    breakpoint: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Resumed(Event):
+    """The debugger let the conversation go on from a pause in `state`; `stop` ends the turn there (also when a
+    stop was asked for while running: at the next gate, without a pause before)."""
+
+    command: DebugCommand
+    state: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Rewound(Event):
+    """The log was cut back to its first `to` events on the new branch `branch` (forked from `parent`, which
+    is kept); the session is what those events make."""
+
+    to: int
+    branch: int
+    parent: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BranchSwitched(Event):
+    """The conversation went back to the branch `branch`'s log (from `previous`)."""
+
+    branch: int
+    previous: int

@@ -28,6 +28,7 @@ from typing import Any
 
 from py_mini_racer import JSEvalException
 
+from workbench.engine.instrument import instrument
 from workbench.engine.sandbox_context import JsContext
 from workbench.engine.sandbox_run import execute
 from workbench.engine.sandbox_types import (
@@ -36,6 +37,8 @@ from workbench.engine.sandbox_types import (
     ConditionError,
     FetchError,
     FetchHandler,
+    Halt,
+    StepHandler,
     WrappedSource,
     wrap_source,
 )
@@ -47,7 +50,9 @@ __all__ = [
     "ConditionError",
     "FetchError",
     "FetchHandler",
+    "Halt",
     "Sandbox",
+    "StepHandler",
     "WrappedSource",
     "wrap_source",
 ]
@@ -145,11 +150,14 @@ class Sandbox:
         timeout: float = 5.0,
         fetch: FetchHandler | None = None,
         heap_limit: int = DEFAULT_HEAP_LIMIT,
+        step: StepHandler | None = None,
     ) -> CodeResult:
         """Run a code action (the body of an async function) with `args`; never raises for the code's faults.
 
         `timeout` is wall-clock time including awaited fetches; `heap_limit` is V8's hard limit in bytes.
-        `args` must be JSON-serialisable (other values are passed as their `str`).
+        `args` must be JSON-serialisable (other values are passed as their `str`). With `step` the code runs
+        instrumented (debug mode) and stops where the step handler says; time held there does not count,
+        and whatever the step handler raises propagates after the context is thrown away.
         """
         started = time.perf_counter()
         async with self._run_lock():
@@ -158,11 +166,12 @@ class Sandbox:
                 ctx,
                 source,
                 args,
-                wrap=self._wrap,
+                wrap=instrument if step is not None else self._wrap,
                 run_id=next(self._run_ids),
                 timeout=timeout,
                 fetch=fetch,
                 started=started,
+                step=step,
             )
             if ctx.broken:
                 self._drop(ctx)

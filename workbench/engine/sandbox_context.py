@@ -24,7 +24,7 @@ class JsContext:
         self.heap_limit = heap_limit
         self.broken = False
         self.cond_ids: dict[str, int] = {}
-        self.code_ids: dict[str, tuple[int, Any]] = {}
+        self.code_ids: dict[tuple[Any, str], tuple[int, Any]] = {}  # (wrap, source) → (function id, wrapped)
         self.ids = itertools.count()
         self.wake: asyncio.Event | None = None
         self._ping_scope: contextlib.ExitStack = contextlib.ExitStack()

@@ -3,6 +3,11 @@
 Everything lives on one frozen, non-configurable global `__wb`. Python talks to it only through
 `eval_cancelable` (so every call can be stopped), and it talks back only through a one-way `ping`
 that carries no data (reading a value from V8 while V8 runs user code would block the asyncio loop).
+
+In debug mode (a run started with a plan) the instrumented code calls the run's step methods (`f`, `s`,
+`w`, `e`, `o`, `x`; see `instrument.py`). The run decides in V8 whether a statement stops (the plan:
+a frame depth up to which every statement stops, and breakpoint lines); a stop becomes a halt that Python
+reads with `take` and answers with `go`.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ const getNames = Object.getOwnPropertyNames;
 const hasOwn = Object.hasOwn;
 const is = Object.is;
 const MAX_LOGS = 1000;
+const SNAP_DEPTH = 6;
+const SNAP_ITEMS = 100;
 const FROZEN = ['JSON', 'Math', 'Reflect', 'Atomics', 'Intl', 'console', 'WebAssembly', '_'];
 
 let ping = () => {};
@@ -60,6 +67,58 @@ function fmt(x) {
   }
 }
 
+// A JSON-safe picture of a value for the debugger: depth-limited, cycles cut, functions named.
+function view(x, depth, seen) {
+  switch (typeof x) {
+    case 'undefined': return 'undefined';
+    case 'number': return Number.isFinite(x) ? x : String(x);
+    case 'bigint': return String(x) + 'n';
+    case 'symbol': return String(x);
+    case 'function': return 'function ' + (x.name || '') + '()';
+    case 'string': case 'boolean': return x;
+  }
+  if (x === null) return null;
+  if (seen.includes(x)) return '[Circular]';
+  try {
+    if (builderProto.isPrototypeOf(x)) return 'ChatlayerResponseBuilder';
+    if (x instanceof Error) return x.name + ': ' + x.message;
+    if (x instanceof Date) return isNaN(x) ? 'Invalid Date' : x.toISOString();
+    if (x instanceof RegExp) return String(x);
+    if (x instanceof Promise) return 'Promise';
+    const list = Array.isArray(x) ? x : (x instanceof Set ? [...x] : null);
+    if (depth >= SNAP_DEPTH) return list ? '[Array(' + list.length + ')]' : '[Object]';
+    seen.push(x);
+    try {
+      if (list) {
+        const out = list.slice(0, SNAP_ITEMS).map((v) => view(v, depth + 1, seen));
+        if (list.length > SNAP_ITEMS) out.push('… ' + (list.length - SNAP_ITEMS) + ' more');
+        return out;
+      }
+      const keys = x instanceof Map ? [...x.keys()] : Object.keys(x);
+      const out = {};
+      for (const k of keys.slice(0, SNAP_ITEMS)) {
+        try { out[fmt(k)] = view(x instanceof Map ? x.get(k) : x[k], depth + 1, seen); }
+        catch (e) { out[fmt(k)] = '[unreadable]'; }
+      }
+      if (keys.length > SNAP_ITEMS) out['…'] = (keys.length - SNAP_ITEMS) + ' more';
+      return out;
+    } finally { seen.pop(); }
+  } catch (e) { return '[unreadable]'; }
+}
+
+function viewLocals(get) {
+  const out = {};
+  let thunks = null;
+  try { thunks = get ? get() : null; } catch (e) { return out; }
+  if (!thunks) return out;
+  for (const name of Object.keys(thunks)) {
+    let value;
+    try { value = thunks[name](); } catch (e) { continue; }  // not initialised yet (temporal dead zone)
+    out[name] = view(value, 0, []);
+  }
+  return out;
+}
+
 // Baseline globals are locked at init, so only globals a run added need to go.
 function cleanupGlobals() {
   const names = getNames(G);
@@ -85,6 +144,14 @@ class Run {
     this.reqs = new Map();
     this.newReqs = [];
     this.timers = new Set();
+    this.debug = false;
+    this.max = -1;
+    this.bps = new Set();
+    this.onError = false;
+    this.frame = null;
+    this.halts = [];
+    this.builders = [];
+    this.thrown = null;
   }
   fail(e) { if (!this.error) this.error = describe(e); }
   settle() { this.settled = true; }
@@ -98,7 +165,7 @@ class Run {
     this.sent = true;
     this.payload = payload;
   }
-  idle() { return this.reqs.size === 0 && this.timers.size === 0; }
+  idle() { return this.reqs.size === 0 && this.timers.size === 0 && this.halts.length === 0; }
   done() {
     if (this.error) return true;
     if (this.settled) return this.sent || this.idle();
@@ -110,12 +177,50 @@ class Run {
     return false;
   }
   drain() { const r = this.newReqs; this.newReqs = []; return r; }
+  // --- debug mode ---
+  setPlan(plan) { this.max = plan.max; this.bps = new Set(plan.lines); this.onError = plan.errors; }
+  f(name) { return {name, depth: this.frame ? this.frame.depth + 1 : 1, parent: this.frame, line: 0, get: null}; }
+  s(frame, line, get) {
+    frame.line = line;
+    frame.get = get;
+    this.frame = frame;
+    return frame.depth <= this.max || this.bps.has(line);
+  }
+  w(frame) { return this.hold('statement', frame, null); }
+  e(frame, error) { if (!this.thrown || this.thrown.error !== error) this.thrown = {error, frame}; }
+  o(frame) { if (this.frame === frame) this.frame = frame.parent; }
+  x(frame, error) {
+    if (!this.onError) return undefined;
+    const thrown = this.thrown;
+    return this.hold('exception', thrown && thrown.error === error ? thrown.frame : frame, error);
+  }
+  hold(where, frame, error) {
+    const halt = stringify({where, line: frame.line, function: frame.name, depth: frame.depth,
+      locals: viewLocals(frame.get), builder: this.queued(), console: this.logs,
+      error: error === null ? null : describe(error)});
+    return new Promise((resolve) => { this.halts.push({json: halt, go: resolve}); ping(); });
+  }
+  queued() {
+    const variables = {};
+    const messages = [];
+    let next = null;
+    for (const s of this.builders) {
+      for (const [namespace, data] of s.vars) variables[namespace] = view(data, 1, []);
+      for (const message of s.msgs) messages.push(view(message, 1, []));
+      if (s.next !== null) next = s.next;
+    }
+    return {variables, messages, next_state: next};
+  }
 }
 
 const str = (x) => (x == null ? '' : String(x));
 
 const builderProto = {
-  addSessionVariable(namespace, data) { this.__s.vars.push([String(namespace), data]); return this; },
+  addSessionVariable(namespace, data) {
+    const frame = this.__s.run.frame;
+    this.__s.vars.push(frame ? [String(namespace), data, frame.line] : [String(namespace), data]);
+    return this;
+  },
   addMessage(text) { this.__s.msgs.push(['text', str(text)]); return this; },
   setNextDialogState(id) { this.__s.next = id == null ? null : String(id); return this; },
   addQuickReplies(options) { this.__s.msgs.push(['quick_replies', options]); return this; },
@@ -135,7 +240,9 @@ Object.freeze(builderProto);
 function makeBuilderFactory(run) {
   return function ChatlayerResponseBuilder() {
     const b = Object.create(builderProto);
-    Object.defineProperty(b, '__s', {value: {run, vars: [], msgs: [], next: null}});
+    const s = {run, vars: [], msgs: [], next: null};
+    Object.defineProperty(b, '__s', {value: s});
+    if (run.debug) run.builders.push(s);
     return b;
   };
 }
@@ -249,7 +356,10 @@ function finish(run) {
     ',"logs":' + stringify(run.logs) + ',"error":' + (run.error ? stringify(run.error) : 'null') + '}';
 }
 
-function pending(run) { return '{"st":"pending","reqs":' + stringify(run.drain()) + '}'; }
+function pending(run) {
+  const halt = run.halts.length ? run.halts[0].json : 'null';
+  return '{"st":"pending","reqs":' + stringify(run.drain()) + ',"halt":' + halt + '}';
+}
 
 const internalDefault = Object.freeze({});
 const scopeHandler = {
@@ -285,9 +395,10 @@ const W = {
   },
   reset() { codeFns.clear(); condFns.clear(); },
   condIndex() { return condIndex; },
-  run(runId, fnId, argsJson, fn) {
+  run(runId, fnId, argsJson, fn, plan) {
     if (fn) codeFns.set(fnId, fn); else fn = codeFns.get(fnId);
     const run = new Run(runId, parse(argsJson));
+    if (plan) { run.debug = true; run.setPlan(plan); }
     current = run;
     try {
       fn(run.args, makeBuilderFactory(run), makeFetch(run), makeConsole(run), lodash, run);
@@ -299,6 +410,19 @@ const W = {
     const run = current;
     if (!run || run.id !== runId) return '{"st":"gone"}';
     return run.done() ? finish(run) : pending(run);
+  },
+  go(runId, plan) {
+    const run = current;
+    if (!run || run.id !== runId) return 0;
+    run.setPlan(plan);
+    const halt = run.halts.shift();
+    if (halt) halt.go();
+    return 1;
+  },
+  plan(runId, plan) {
+    const run = current;
+    if (run && run.id === runId) run.setPlan(plan);
+    return 1;
   },
   abort(runId) {
     const run = current;

@@ -1,4 +1,5 @@
-"""Drive one code action through a JsContext: one eval when the code finishes synchronously, more for fetch."""
+"""Drive one code action through a JsContext: one eval when the code finishes synchronously, more for fetch
+and, in debug mode, for every stop the debugger holds."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from py_mini_racer import JSEvalException, JSOOMException, JSParseException
 from workbench.engine.sandbox_context import JsContext
 from workbench.engine.sandbox_messages import normalise_messages
 from workbench.engine.sandbox_prelude import CODE_URL
-from workbench.engine.sandbox_types import CodeError, CodeResult, FetchError, FetchHandler, WrappedSource
+from workbench.engine.sandbox_types import (
+    CodeError,
+    CodeResult,
+    FetchError,
+    FetchHandler,
+    Halt,
+    StepHandler,
+    WrappedSource,
+)
 
 _STACK_POSITION = re.compile(re.escape(CODE_URL) + r":(\d+):(\d+)")
 _PARSE_HEAD = re.compile(r"^.*?:(\d+): (.*)$")
@@ -32,29 +41,36 @@ async def execute(
     timeout: float,
     fetch: FetchHandler | None,
     started: float,
+    step: StepHandler | None = None,
 ) -> CodeResult:
-    """Run `source` once in `ctx`; marks `ctx` broken when it hit a limit and must be thrown away."""
+    """Run `source` once in `ctx`; marks `ctx` broken when it hit a limit and must be thrown away.
+
+    With `step` the run is in debug mode: `wrap` should instrument the source, and the run stops where
+    the step handler's plan says.
+    """
     args_literal = json.dumps(json.dumps(args, default=str, allow_nan=False))
-    cached = ctx.code_ids.get(source)
+    plan = json.dumps(step.plan()) if step is not None else "null"
+    key = (wrap, source)
+    cached = ctx.code_ids.get(key)
     if cached is None:
         prefix = ctx.reset_prefix()
         fn_id, wrapped = next(ctx.ids), wrap(source)
-        code = f"{prefix}__wb.run({run_id},{fn_id},{args_literal},{wrapped.text})\n//# sourceURL={CODE_URL}"
+        code = f"{prefix}__wb.run({run_id},{fn_id},{args_literal},{wrapped.text},{plan})\n//# sourceURL={CODE_URL}"
     else:
         fn_id, wrapped = cached
-        code = f"__wb.run({run_id},{fn_id},{args_literal})"
+        code = f"__wb.run({run_id},{fn_id},{args_literal},null,{plan})"
 
     def fail(kind: Any, message: str, line: int | None = None, column: int | None = None) -> CodeResult:
         err = CodeError(kind, message, line, column)
         return CodeResult(sent=False, error=err, duration=time.perf_counter() - started)
 
-    bridge = _FetchBridge(ctx, run_id, fetch)
+    bridge = _Bridge(ctx, run_id, fetch, step, wrapped)
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(timeout) as limit:
             state = json.loads(await ctx.eval(code))
             if cached is None:
-                ctx.code_ids[source] = (fn_id, wrapped)
-            state = await bridge.follow(state)
+                ctx.code_ids[key] = (fn_id, wrapped)
+            state = await bridge.follow(state, limit)
     except JSParseException as exc:
         return fail("syntax", *_syntax_error(str(exc), wrapped))
     except TimeoutError:
@@ -84,39 +100,90 @@ async def execute(
     return _result(state, wrapped, started)
 
 
-class _FetchBridge:
-    """Carries fetch requests from V8 to the handler and responses back, until the run is done."""
+class _Bridge:
+    """Carries fetch requests from V8 to the handler and responses back, and in debug mode the run's stops
+    to the step handler and its answers back, until the run is done.
 
-    def __init__(self, ctx: JsContext, run_id: int, handler: FetchHandler | None) -> None:
+    While the debugger holds the code, fetch responses wait too: nothing of the run moves during a pause.
+    """
+
+    def __init__(
+        self,
+        ctx: JsContext,
+        run_id: int,
+        handler: FetchHandler | None,
+        step: StepHandler | None,
+        wrapped: WrappedSource,
+    ) -> None:
         self._ctx = ctx
         self._run_id = run_id
         self._handler = handler
+        self._step = step
+        self._wrapped = wrapped
         self._tasks: set[asyncio.Task[None]] = set()
         self._failures: list[BaseException] = []
         self._wake = asyncio.Event()
+        self._running = asyncio.Event()
+        self._running.set()
+        self._replan = False
 
-    async def follow(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Serve requests and re-read the run's state after every change until it reports done."""
+    async def follow(self, state: dict[str, Any], limit: asyncio.Timeout) -> dict[str, Any]:
+        """Serve requests and stops, and re-read the run's state after every change until it reports done."""
         if state["st"] != "pending":
             return state
         self._ctx.wake = self._wake
+        unwatch = self._step.watch(self._plan_changed) if self._step is not None else None
         # Microtasks queued by the first eval run after it returns: look once more straight away.
         self._wake.set()
-        while state["st"] == "pending":
-            for request in state["reqs"]:
-                task = asyncio.create_task(self._serve(request))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-            await self._wake.wait()
-            self._wake.clear()
-            if self._failures:
-                raise self._failures[0]
-            state = json.loads(await self._ctx.eval(f"__wb.take({self._run_id})"))
+        try:
+            while state["st"] == "pending":
+                for request in state["reqs"]:
+                    task = asyncio.create_task(self._serve(request))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                if state.get("halt") is not None:
+                    await self._hold(state["halt"], limit)
+                else:
+                    await self._wake.wait()
+                    self._wake.clear()
+                    if self._replan:
+                        await self._send_plan("plan")
+                if self._failures:
+                    raise self._failures[0]
+                state = json.loads(await self._ctx.eval(f"__wb.take({self._run_id})"))
+        finally:
+            if unwatch is not None:
+                unwatch()
         return state
+
+    def _plan_changed(self) -> None:
+        self._replan = True
+        self._wake.set()
+
+    async def _send_plan(self, command: str) -> None:
+        assert self._step is not None
+        self._replan = False
+        await self._ctx.eval(f"__wb.{command}({self._run_id},{json.dumps(self._step.plan())})")
+
+    async def _hold(self, raw: dict[str, Any], limit: asyncio.Timeout) -> None:
+        """Let the step handler hold the code at a stop (the time limit waits meanwhile), then go on."""
+        assert self._step is not None
+        held = self._step.held
+        when = limit.when()
+        limit.reschedule(None)
+        self._running.clear()
+        try:
+            await self._step.halt(_halt(raw, self._wrapped))
+        finally:
+            self._running.set()
+            if when is not None:
+                limit.reschedule(when + self._step.held - held)
+        await self._send_plan("go")
 
     async def _serve(self, request: dict[str, Any]) -> None:
         try:
             ok, data = await self._call_handler(request["url"], request["options"])
+            await self._running.wait()
             await self._ctx.eval(f"__wb.resume({self._run_id},{request['id']},{json.dumps(ok)},{data})")
         except Exception as exc:
             self._failures.append(exc)
@@ -160,14 +227,33 @@ async def _salvage(ctx: JsContext, run_id: int) -> dict[str, Any] | None:
     return state if state.get("st") == "done" else None
 
 
+def _halt(raw: dict[str, Any], wrapped: WrappedSource) -> Halt:
+    """A stop as V8 reported it; an error's line comes from its stack (the innermost line of the code)."""
+    error = _runtime_error(raw["error"], wrapped) if raw["error"] else None
+    builder = raw["builder"]
+    return Halt(
+        where=raw["where"],
+        line=error.line if error is not None and error.line is not None else raw["line"],
+        function=raw["function"],
+        depth=raw["depth"],
+        locals=raw["locals"],
+        builder={**builder, "messages": normalise_messages(builder["messages"])},
+        console=[(str(level), str(text)) for level, text in raw["console"]],
+        error=error.message if error is not None else None,
+    )
+
+
 def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> CodeResult:
     payload = state["payload"] if state["sent"] else None
     variables: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     messages: list[dict[str, Any]] = []
     next_state = None
     if isinstance(payload, dict):
-        for namespace, data in payload.get("vars", []):
+        for namespace, data, *line in payload.get("vars", []):
             variables[namespace] = data
+            if line:
+                lines[namespace] = line[0]
         messages = normalise_messages(payload.get("msgs", []))
         next_state = payload.get("next")
     return CodeResult(
@@ -178,6 +264,7 @@ def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> Co
         logs=[(str(level), str(text)) for level, text in state["logs"]],
         error=_runtime_error(state["error"], wrapped) if state["error"] else None,
         duration=time.perf_counter() - started,
+        variable_lines=lines,
     )
 
 

@@ -1,10 +1,11 @@
-"""The values the JavaScript sandbox hands back, and the code-wrapping step a debugger can replace."""
+"""The values the JavaScript sandbox hands back, the code-wrapping step a debugger can replace, and the
+debugger's side of a code action run in debug mode (`StepHandler`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 FetchHandler = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 """`await handler(url, {method, headers, body})` → `{status, statusText, headers, body}`; raise FetchError to fail."""
@@ -53,6 +54,47 @@ class CodeResult:
     logs: list[tuple[str, str]] = field(default_factory=list)
     error: CodeError | None = None
     duration: float = 0.0
+    variable_lines: dict[str, int] = field(default_factory=dict)
+    """In debug mode, the line of the statement that called addSessionVariable, per variable."""
+
+
+@dataclass(frozen=True)
+class Halt:
+    """Where code in debug mode stopped and what it could see there; every value is a JSON-safe snapshot.
+
+    `where` is `statement` (before it runs) or `exception` (an uncaught error, at the line it was thrown);
+    `function` is the enclosing function ("" for the code action's body) and `depth` its nesting (body: 1).
+    `builder` holds what the ChatlayerResponseBuilder has queued: `variables`, `messages`, `next_state`.
+    """
+
+    where: Literal["statement", "exception"]
+    line: int | None
+    function: str
+    depth: int
+    locals: dict[str, Any]
+    builder: dict[str, Any]
+    console: list[tuple[str, str]]
+    error: str | None = None
+
+
+class StepHandler(Protocol):
+    """The debugger's side of one code action in debug mode."""
+
+    held: float
+    """Seconds the code spent held so far: they do not count against its timeout."""
+
+    def plan(self) -> dict[str, Any]:
+        """What V8 stops at: `{max: frame depth up to which every statement stops, lines: breakpoint lines,
+        errors: whether an uncaught error stops}`."""
+        ...
+
+    async def halt(self, halt: Halt) -> None:
+        """Hold the code where it stopped until the user goes on; raising aborts the run."""
+        ...
+
+    def watch(self, changed: Callable[[], None]) -> Callable[[], None]:
+        """Call `changed` whenever the plan changes while the code runs; returns a function that stops it."""
+        ...
 
 
 # The header shares its line with the runner call that precedes it, so it must not contain a newline.

@@ -2,18 +2,21 @@
 `console` and `_` (lodash).
 
 Results apply only when the code called `send()`, in Chatlayer's order: session variables, then messages, then
-the jump. A failed action changes no variable.
+the jump. A failed action changes no variable. With a debugger the code runs in debug mode (instrumented,
+stopping where the debugger says); time spent paused counts against neither the action's nor a fetch's timeout.
 """
 
 from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from typing import Any
 
 from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import from_dict
+from workbench.engine.debugger import Debugger
 from workbench.engine.http_port import perform
 from workbench.engine.sandbox_types import CodeError, FetchError, FetchHandler
 
@@ -27,8 +30,11 @@ def code_args(ctx: ActionContext) -> Any:
     return ctx.render_value(code.args)
 
 
-def fetch_handler(ctx: ActionContext, exchanges: list[ev.Event], deadline: float) -> FetchHandler:
-    """`fetch()` for the code: carried out by the engine's HTTP client, each exchange kept as an event."""
+def fetch_handler(ctx: ActionContext, exchanges: list[ev.Event], deadline: Callable[[], float]) -> FetchHandler:
+    """`fetch()` for the code: carried out by the engine's HTTP client, each exchange kept as an event.
+
+    `deadline()` is the `time.monotonic()` by which the action must be done.
+    """
 
     async def fetch(url: str, options: dict[str, Any]) -> dict[str, Any]:
         headers = {str(k): str(v) for k, v in (options.get("headers") or {}).items()}
@@ -39,7 +45,7 @@ def fetch_handler(ctx: ActionContext, exchanges: list[ev.Event], deadline: float
             url=url,
             headers=headers,
             content=body if isinstance(body, str | bytes) else None,
-            timeout=max(0.001, deadline - time.monotonic()),
+            timeout=max(0.001, deadline() - time.monotonic()),
             state=ctx.state.name,
             source="fetch",
         )
@@ -64,16 +70,18 @@ def _where(ctx: ActionContext, error: CodeError) -> str | None:
     return f"{ctx.state.loc.file}:{code.line + error.line - 1}:{error.column or 1}"
 
 
-async def run(ctx: ActionContext) -> list[ev.Event]:
-    """Run the state's code action and turn what it sent into events."""
+async def run(ctx: ActionContext, debugger: Debugger | None = None) -> list[ev.Event]:
+    """Run the state's code action (in debug mode under `debugger`) and turn what it sent into events."""
     code = ctx.state.code
     assert code is not None
     name = ctx.state.name
     started = ev.ActionStarted(state=name, action="code")
     args = copy.deepcopy(code_args(ctx))
     exchanges: list[ev.Event] = []
-    fetch = fetch_handler(ctx, exchanges, time.monotonic() + code.timeout)
-    result = await ctx.ports.sandbox.run_code(code.source, args, timeout=code.timeout, fetch=fetch)
+    step = debugger.probe(name, args, exchanges) if debugger is not None else None
+    ends = time.monotonic() + code.timeout
+    fetch = fetch_handler(ctx, exchanges, (lambda: ends + step.held) if step is not None else (lambda: ends))
+    result = await ctx.ports.sandbox.run_code(code.source, args, timeout=code.timeout, fetch=fetch, step=step)
     out: list[ev.Event] = [started, *ctx.warnings, *exchanges]
     out.extend(ev.CodeLog(state=name, level=level, message=text) for level, text in result.logs)  # type: ignore[arg-type]
     if result.error is not None:
@@ -96,6 +104,7 @@ async def run(ctx: ActionContext) -> list[ev.Event]:
                 origin="code",
                 state=name,
                 detail="addSessionVariable",
+                line=result.variable_lines.get(variable),
             )
         )
     out.extend(from_dict(name, message) for message in result.messages)
