@@ -112,10 +112,10 @@ class PageHost(QWidget):
         """The URL the iframe loads: `url`, or for a `file:` URL its address on a local page server."""
         return self._frame_url
 
-    def load(self, url: str, height: int | None = None, root: Path | None = None) -> None:
-        """Show `url` (http, https, file, data or about) in the iframe, `height` CSS pixels high. A `file:` page is
-        served from `root` when it lies below it (the flow's folder), else from its own folder. Raises ValueError
-        for any other kind of URL."""
+    def load(self, url: str, height: int | None = None, root: Path | None = None, *, width: int | None = None) -> None:
+        """Show `url` (http, https, file, data or about) in the iframe, `height` CSS pixels high and `width` wide
+        (None: as wide as the view allows). A `file:` page is served from `root` when it lies below it (the flow's
+        folder), else from its own folder. Raises ValueError for any other kind of URL."""
         qurl = QUrl(url)
         if qurl.scheme() not in SCHEMES:
             raise ValueError(f"cannot show {url!r} in an iframe: expected an http(s) or file URL")
@@ -128,6 +128,8 @@ class PageHost(QWidget):
         page = _host_template().substitute(
             url=html.escape(frame_url, quote=True),
             height=max(1, height or DEFAULT_HEIGHT),
+            # The widget around the iframe is sized, so that the chat frame hugs a narrow page as on a phone.
+            widget_width="auto" if width is None else f"calc({max(1, width)}px + 2 * var(--bubble-margin))",
             max_chars=MAX_BYTES + 1,
         )
         self._view.setHtml(page, HOST_BASE_URL)

@@ -1,0 +1,57 @@
+"""The previewed page's address: a URL template rendered with the designer's variables, as the engine renders an
+iframe action's `url`, then made absolute (a relative path is relative to `folder`: the flow's, or the working
+directory for `workbench preview`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from workbench.engine import template
+from workbench.engine.session import get_path, set_path
+
+URL_SCHEMES = ("http", "https", "file", "data", "about")
+PREVIEW_HEIGHT = 420
+"""The iframe's height in the preview when no flow state gives one."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedUrl:
+    """The absolute URL to load, and the template's variables that had no value (they render as "")."""
+
+    url: str
+    missing: tuple[str, ...]
+
+
+def render_url(url_template: str, variables: Mapping[str, Any], folder: Path) -> RenderedUrl:
+    """Fill in `url_template` from `variables` (dotted paths work, as in the engine), then make it absolute."""
+    missing: list[str] = []
+    url = template.render(url_template.strip(), lambda path: get_path(variables, path), missing.append)
+    return RenderedUrl(absolute_url(url, folder), tuple(dict.fromkeys(missing)))
+
+
+def absolute_url(url: str, folder: Path) -> str:
+    """`url` as it is when it has a scheme the iframe can show, else a file path (with a query) below `folder`."""
+    if urlsplit(url).scheme in URL_SCHEMES:
+        return url
+    path, sep, query = url.partition("?")
+    return (folder / path).resolve().as_uri() + sep + query
+
+
+def local_file(url: str) -> Path | None:
+    """The file a `file:` URL names, None for any other URL."""
+    parts = urlsplit(url)
+    return Path(url2pathname(parts.path)) if parts.scheme == "file" else None
+
+
+def nest(pairs: Mapping[str, Any]) -> dict[str, Any]:
+    """Variables from `name: value` pairs whose names may be dotted paths (`user.lastName`), as the session nests
+    them."""
+    variables: dict[str, Any] = {}
+    for name, value in pairs.items():
+        set_path(variables, name, value)
+    return variables
