@@ -95,7 +95,7 @@ def instrument(source: str) -> WrappedSource:
         return wrap_source(source)
     body = tree.body[0].expression.body
     writer = _Writer(len(_PARSE_PREFIX))
-    writer.statements(body.body, _hoisted_vars(body.body), _Frame(steppable=True))
+    writer.statements(body.body, _hoisted_vars(body.body), steppable=True)
     text, shifts = writer.apply(source)
     return InstrumentedSource(
         source=source,
@@ -112,13 +112,6 @@ def steppable_lines(source: str) -> frozenset[int]:
     return wrapped.lines if isinstance(wrapped, InstrumentedSource) else frozenset()
 
 
-@dataclass(frozen=True)
-class _Frame:
-    """The function whose statements are being walked; only async ones get hooks."""
-
-    steppable: bool
-
-
 class _Writer:
     """Walks the tree and collects insertions (offset in the user's source, text) in source order."""
 
@@ -126,69 +119,68 @@ class _Writer:
         self._offset = offset
         self.inserts: list[tuple[int, str]] = []
         self.lines: set[int] = set()
-        self._line_starts: list[int] = []
 
     # --- statements ---
 
-    def statements(self, body: Sequence[Any], names: tuple[str, ...], frame: _Frame) -> tuple[str, ...]:
+    def statements(self, body: Sequence[Any], names: tuple[str, ...], steppable: bool) -> tuple[str, ...]:
         """Hook and walk a statement list; returns the names in scope after it (for switch cases)."""
         names = names + tuple(s.id.name for s in body if s.type == "FunctionDeclaration" and s.id)
         for statement in body:
-            if frame.steppable and statement.type not in _NOT_STEPPED:
+            if steppable and statement.type not in _NOT_STEPPED:
                 self._insert(statement.range[0], self._hook(statement, names))
             own = _declared(statement)
-            self._statement(statement, names + own, frame)
+            self._statement(statement, names + own, steppable)
             names = names + own
         return names
 
-    def _statement(self, node: Any, names: tuple[str, ...], frame: _Frame) -> None:
+    def _statement(self, node: Any, names: tuple[str, ...], steppable: bool) -> None:
         kind = node.type
         if kind == "BlockStatement":
-            self.statements(node.body, names, frame)
+            self.statements(node.body, names, steppable)
         elif kind == "IfStatement":
             self.walk(node.test, names)
-            self._body(node.consequent, names, frame)
+            self._body(node.consequent, names, steppable)
             if node.alternate is not None:
-                self._body(node.alternate, names, frame)
+                self._body(node.alternate, names, steppable)
         elif kind in _LOOPS:
-            self._loop(node, names, frame)
+            self._loop(node, names, steppable)
         elif kind == "LabeledStatement":
             # The label must stay on the loop itself, so only the loop's own body gets wrapped.
-            self._statement(node.body, names, frame)
+            self._statement(node.body, names, steppable)
         elif kind == "TryStatement":
-            self.statements(node.block.body, names, frame)
+            self.statements(node.block.body, names, steppable)
             if node.handler is not None:
                 caught = _pattern_names(node.handler.param) if node.handler.param else ()
-                self.statements(node.handler.body.body, names + caught, frame)
+                self.statements(node.handler.body.body, names + caught, steppable)
             if node.finalizer is not None:
-                self.statements(node.finalizer.body, names, frame)
+                self.statements(node.finalizer.body, names, steppable)
         elif kind == "SwitchStatement":
             self.walk(node.discriminant, names)
             for case in node.cases:
                 if case.test is not None:
                     self.walk(case.test, names)
-                names = self.statements(case.consequent, names, frame)
+                names = self.statements(case.consequent, names, steppable)
         elif kind == "FunctionDeclaration":
             self.function(node, names, node.id.name if node.id else "")
         else:
             self.walk(node, names)
 
-    def _loop(self, node: Any, names: tuple[str, ...], frame: _Frame) -> None:
+    def _loop(self, node: Any, names: tuple[str, ...], steppable: bool) -> None:
         head = node.init if node.type == "ForStatement" else getattr(node, "left", None)
         inner = names + _declared(head) if head is not None else names
         for key in ("init", "left", "right", "test", "update", "object"):
             child = getattr(node, key, None)
             if child is not None:
                 self.walk(child, inner)
-        self._body(node.body, inner, frame)
+        self._body(node.body, inner, steppable)
 
-    def _body(self, node: Any, names: tuple[str, ...], frame: _Frame) -> None:
+    def _body(self, node: Any, names: tuple[str, ...], steppable: bool) -> None:
         """A single-statement body (of if, a loop…): wrapped in a block so a hook can go before it."""
-        if node.type == "BlockStatement" or not frame.steppable or node.type in _NOT_STEPPED:
-            self._statement(node, names, frame)
+        if node.type == "BlockStatement" or not steppable or node.type in _NOT_STEPPED:
+            self._statement(node, names, steppable)
             return
         self._insert(node.range[0], "{" + self._hook(node, names))
-        self._statement(node, names + _declared(node), frame)
+        self._statement(node, names + _declared(node), steppable)
         self._insert(node.range[1], "}")
 
     # --- functions and expressions ---
@@ -206,7 +198,7 @@ class _Writer:
         inner = names + own + params + _hoisted_vars(body.body)
         if node.isAsync:
             self._insert(body.range[0] + 1, f"const __wbF = __wbRun.f({_js_string(name)}); try {{")
-        self.statements(body.body, inner, _Frame(steppable=bool(node.isAsync)))
+        self.statements(body.body, inner, steppable=bool(node.isAsync))
         if node.isAsync:
             self._insert(body.range[1] - 1, _EPILOGUE)
 
@@ -216,7 +208,7 @@ class _Writer:
             self.function(node, names, node.id.name if node.id else "")
             return
         if node.type == "StaticBlock":
-            self.statements(node.body, names, _Frame(steppable=False))
+            self.statements(node.body, names, steppable=False)
             return
         hint = _name_hint(node)
         for child in _children(node):

@@ -14,6 +14,9 @@ Semantics worth knowing:
 - A condition that times out is attributed to the condition V8 was evaluating when it was stopped.
 - Conditions see the session variables as bare names (missing ones are undefined), `internal`
   (`variables["internal"]` or `{}`) and the standard globals, but not globals created by code actions.
+- Debug mode (`run_code(..., step=...)`) runs the code instrumented (`instrument.py`): V8 decides at every
+  statement whether to stop; a stop pings Python, which lets the step handler hold it (fetch responses
+  wait meanwhile, and the time limit does not run) and then tells V8 to go on.
 """
 
 from __future__ import annotations
