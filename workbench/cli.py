@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.flow.loader import load_flow
+from workbench.gui.preview.cli import add_preview_parser, run_preview_command
 from workbench.sample import SAMPLE_FLOW, start_sample_backend
 from workbench.testing.cli_test import add_test_parser, parse_vars, run_test_command
 
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--convo", action="store_true", help="the schema of *.convo.yaml files instead")
 
     add_test_parser(sub)
+    add_preview_parser(sub)
 
     open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
     open_.add_argument("flow", nargs="?", type=Path)
@@ -95,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _chat(args.flow, args.var, args.verbose)
     if args.command == "test":
         return run_test_command(args)
+    if args.command == "preview":
+        return run_preview_command(args)
     if args.command == "open":
         return _open(args.flow, args.var)
     return _open(None, [])

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from workbench.engine import events as ev
+from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.conversation import Conversation
-from workbench.gui.preview.page import absolute_url, local_file, nest, render_url
+from workbench.gui.preview.page import local_file, nest, render_url
 from workbench.gui.preview.verdict import ANY_STATE, flow_states, judge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +89,7 @@ def test_the_url_template_is_rendered_like_the_engines_and_made_absolute(tmp_pat
     assert missing.url == "https://example.com/p?to=&x=&y="
     assert missing.missing == ("destination", "x")
     assert local_file(missing.url) is None
-    assert absolute_url("pages/a b.html", tmp_path) == (tmp_path / "pages" / "a b.html").as_uri()
+    assert resolve_url("pages/a b.html", tmp_path) == (tmp_path / "pages" / "a b.html").as_uri()
 
 
 def test_the_preview_command_imports_no_qt_and_qtwebengine_waits_for_a_preview():

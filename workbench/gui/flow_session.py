@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from workbench.engine.conversation import Conversation
 from workbench.flow.loader import LoadResult, load_flow
 from workbench.flow.model import Flow
 from workbench.flow.problems import Problem
 from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.file_watcher import FileWatcher
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,8 @@ class FlowSession(QObject):
         self.bridge = bridge
         self.variables = dict(variables or {})
         self.path: Path | None = None
-        self._watcher = QFileSystemWatcher(self)
-        self._watcher.fileChanged.connect(self._file_changed)
-        self._debounce = QTimer(self, singleShot=True, interval=200)
-        self._debounce.timeout.connect(self.reload)
+        self._watcher = FileWatcher(self)
+        self._watcher.changed.connect(self.reload)
         self._loading: asyncio.Task[Any] | None = None
 
     def open(self, path: Path) -> asyncio.Task[Any]:
@@ -109,7 +108,7 @@ class FlowSession(QObject):
 
     async def _open(self, path: Path, *, keep: bool) -> None:
         result = await asyncio.get_running_loop().run_in_executor(None, load_flow, path)
-        self._watch(path)
+        self._watcher.watch(path)
         old = self.bridge.conversation
         if result.flow is None:
             self.opened.emit(Opened(path, result, problems=result.problems))
@@ -129,15 +128,3 @@ class FlowSession(QObject):
             await old.aclose()
         self.opened.emit(Opened(path, result, conversation, changes, result.problems))
         await self.bridge.start(resume_at)
-
-    def _watch(self, path: Path) -> None:
-        files = self._watcher.files()
-        if files:
-            self._watcher.removePaths(files)
-        self._watcher.addPath(str(path))
-
-    def _file_changed(self, name: str) -> None:
-        # Editors save by replacing the file, which drops it from the watcher: watch it again.
-        if name not in self._watcher.files() and Path(name).exists():
-            self._watcher.addPath(name)
-        self._debounce.start()

@@ -26,6 +26,7 @@ from workbench.gui.event_log.panel import EventLogPanel
 from workbench.gui.flow_session import FlowSession, Opened
 from workbench.gui.graph.panel import GraphPanel
 from workbench.gui.inspector.panel import VariableInspector
+from workbench.gui.preview.menu import install as install_preview
 
 MAX_RECENT = 8
 BUSY_DELAY_MS = 250
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menus()
+        install_preview(self)
         self.bridge.event.connect(self._on_event)
         self.bridge.busy_changed.connect(self._on_busy)
         self.chat.iframe_requested.connect(self.open_iframe)

@@ -34,7 +34,6 @@ import yaml
 
 from workbench.engine import events as ev
 from workbench.engine import template
-from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.conversation import BUILTIN_STATES, Conversation
 from workbench.engine.sandbox import Sandbox
@@ -425,17 +424,12 @@ class _Replay:
         if match.mode == "regex":
             ok, expected = match.test(opened.url), turn.value
         else:
-            expected = self.resolve_url(template.render(turn.value, self.conversation.session.get), opened.state)
+            rendered = template.render(turn.value, self.conversation.session.get)
+            expected = resolve_url(rendered, self.conversation.flow.folder)
             ok = expected == opened.url
         if ok:
             return None
         return self.fail(turn, "the iframe opened another page", expected=expected, actual=opened.url)
-
-    def resolve_url(self, url: str, state: str) -> str:
-        """`url` resolved as the iframe action of `state` resolves its URL (relative to the flow file)."""
-        flow = self.conversation.flow
-        ctx = ActionContext(flow=flow, state=flow.states[state], session=self.conversation.session)
-        return resolve_url(url, ctx)
 
     def check_error(self, turn: Turn) -> Failure | None:
         expectation: ErrorExpectation = turn.value

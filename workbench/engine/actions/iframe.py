@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
 
+URL_SCHEMES = ("http", "https", "file", "data", "about")
 
-def resolve_url(url: str, ctx: ActionContext) -> str:
-    """An http(s) or file URL as it is; anything else is a path relative to the flow file's folder."""
-    if urlsplit(url).scheme in ("http", "https", "file", "data", "about"):
+
+def resolve_url(url: str, folder: Path) -> str:
+    """A URL with a scheme an iframe can show, as it is; anything else is a path (with a query) below `folder`."""
+    if urlsplit(url).scheme in URL_SCHEMES:
         return url
     path, sep, query = url.partition("?")
-    return (ctx.flow.folder / path).resolve().as_uri() + sep + query
+    return (folder / path).resolve().as_uri() + sep + query
 
 
 async def run(ctx: ActionContext) -> list[ev.Event]:
     """Emit `IframeOpened` with the page's absolute URL; the state then waits."""
     spec = ctx.state.iframe
     assert spec is not None
-    url = resolve_url(ctx.render(spec.url), ctx)
+    url = resolve_url(ctx.render(spec.url), ctx.flow.folder)
     return [
         ev.ActionStarted(state=ctx.state.name, action="iframe"),
         *ctx.warnings,

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from workbench.engine import template
+from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.session import get_path, set_path
 
-URL_SCHEMES = ("http", "https", "file", "data", "about")
 PREVIEW_HEIGHT = 420
 """The iframe's height in the preview when no flow state gives one."""
 
@@ -31,15 +31,7 @@ def render_url(url_template: str, variables: Mapping[str, Any], folder: Path) ->
     """Fill in `url_template` from `variables` (dotted paths work, as in the engine), then make it absolute."""
     missing: list[str] = []
     url = template.render(url_template.strip(), lambda path: get_path(variables, path), missing.append)
-    return RenderedUrl(absolute_url(url, folder), tuple(dict.fromkeys(missing)))
-
-
-def absolute_url(url: str, folder: Path) -> str:
-    """`url` as it is when it has a scheme the iframe can show, else a file path (with a query) below `folder`."""
-    if urlsplit(url).scheme in URL_SCHEMES:
-        return url
-    path, sep, query = url.partition("?")
-    return (folder / path).resolve().as_uri() + sep + query
+    return RenderedUrl(resolve_url(url, folder), tuple(dict.fromkeys(missing)))
 
 
 def local_file(url: str) -> Path | None:

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.gui.file_watcher import FileWatcher
 from workbench.gui.iframe.host import PageHost
 from workbench.gui.preview.drive_form import DriveForm
 from workbench.gui.preview.log_model import COLUMNS, LogEntry, MessageLog
 from workbench.gui.preview.page import PREVIEW_HEIGHT, local_file
 from workbench.gui.preview.verdict import ANY_STATE, judge
-from workbench.gui.preview.watcher import FileWatcher
 
 WIDTHS: tuple[tuple[str, int], ...] = (("Chat widget (360 px)", 360), ("320 px", 320), ("375 px", 375), ("768 px", 768))
 """The iframe's width presets, in CSS pixels."""
