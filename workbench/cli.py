@@ -12,6 +12,7 @@ from pathlib import Path
 from workbench.flow.loader import load_flow
 from workbench.gui.preview.cli import add_preview_parser, run_preview_command
 from workbench.sample import SAMPLE_FLOW, start_sample_backend
+from workbench.testing.cli_diff import add_diff_parser, run_diff_command
 from workbench.testing.cli_test import add_test_parser, parse_vars, run_test_command
 
 CONVO_SCHEMA = Path(__file__).resolve().parents[1] / "resources" / "convo.schema.json"
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_test_parser(sub)
     add_preview_parser(sub)
+    add_diff_parser(sub)
 
     open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
     open_.add_argument("flow", nargs="?", type=Path)
@@ -97,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _chat(args.flow, args.var, args.verbose)
     if args.command == "test":
         return run_test_command(args)
+    if args.command == "diff":
+        return run_diff_command(args)
     if args.command == "preview":
         return run_preview_command(args)
     if args.command == "open":

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.engine import events as ev
+from workbench.gui import coverage_view, flow_diff_view
 from workbench.gui.chat.panel import ChatPanel
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.event_log.panel import EventLogPanel
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         install_preview(self)
+        coverage_view.install(self)
+        flow_diff_view.install(self)
         self.bridge.event.connect(self._on_event)
         self.bridge.busy_changed.connect(self._on_busy)
         self.chat.iframe_requested.connect(self.open_iframe)
