@@ -70,7 +70,7 @@ states:
 """
 
 
-class Session:
+class Debugged:
     """A conversation with a debugger, started in a task, and the pauses it emits."""
 
     def __init__(self, flow, **debugger_options):
@@ -106,7 +106,7 @@ def test_a_docs_style_code_action_steps_line_by_line_with_its_locals(flow_from, 
     flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.debugger.add_breakpoint("quote")
         s.run(s.conversation.start())
         at_state = await s.pause()
@@ -160,7 +160,7 @@ def test_step_into_a_function_step_out_of_it_and_breakpoints_in_loops(flow_from,
     flow = with_backend(flow_from, STEPS_FLOW, sample_backend)
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.debugger.add_breakpoint("steps", 7)
         s.run(s.conversation.start())
         first = await s.pause()
@@ -198,7 +198,7 @@ def test_step_into_a_function_step_out_of_it_and_breakpoints_in_loops(flow_from,
 
 def test_an_uncaught_error_pauses_at_its_line_with_the_error_and_the_locals(flow_from):
     async def scenario():
-        s = Session(flow_from(FAILING_FLOW))
+        s = Debugged(flow_from(FAILING_FLOW))
         s.run(s.conversation.start())
         paused = await s.pause()
         assert (paused.where, paused.state, paused.line) == ("exception", "fail", 4)
@@ -216,7 +216,7 @@ def test_an_uncaught_error_pauses_at_its_line_with_the_error_and_the_locals(flow
 
 def test_without_pause_on_errors_an_error_fails_the_action_without_stopping(flow_from):
     async def scenario():
-        s = Session(flow_from(FAILING_FLOW), pause_on_errors=False)
+        s = Debugged(flow_from(FAILING_FLOW), pause_on_errors=False)
         s.run(s.conversation.start())
         await s.finish()
         return s.conversation
@@ -230,7 +230,7 @@ def test_stop_ends_the_turn_and_the_interrupted_action_changes_nothing(flow_from
     flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.debugger.add_breakpoint("quote", 6)
         s.run(s.conversation.start())
         paused = await s.pause()
@@ -264,7 +264,7 @@ def test_stop_while_the_code_awaits_a_fetch_stops_at_its_next_statement(flow_fro
     )
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.run(s.conversation.start())
         await asyncio.sleep(0.1)
         assert not s.debugger.stop()  # nothing was paused: the turn stops at its next gate
@@ -289,7 +289,7 @@ def test_pause_while_the_code_awaits_a_fetch_stops_at_the_next_statement(flow_fr
     )
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.run(s.conversation.start())
         await asyncio.sleep(0.1)
         s.debugger.pause()
@@ -317,7 +317,7 @@ def test_time_spent_paused_does_not_count_against_the_code_timeout(flow_from, sa
     )
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.debugger.add_breakpoint("quick", 2)
         s.run(s.conversation.start())
         await s.pause()
@@ -331,26 +331,41 @@ def test_time_spent_paused_does_not_count_against_the_code_timeout(flow_from, sa
     assert conversation.session.get("status") == 200
 
 
-def test_a_breakpoint_inside_a_synchronous_callback_is_not_steppable(flow_from, sample_backend):
-    flow = with_backend(flow_from, STEPS_FLOW, sample_backend)
+def test_a_breakpoint_inside_a_synchronous_callback_is_not_steppable(flow_from):
+    flow = flow_from(
+        """
+        start: double
+        states:
+          double:
+            code: |
+              const xs = [1, 2].map((x) => {
+                const y = x * 2;
+                return y;
+              });
+              ChatlayerResponseBuilder().addSessionVariable('xs', xs).send();
+        """
+    )
 
     async def scenario():
-        s = Session(flow)
-        s.debugger.add_breakpoint("steps", 3)  # inside `load`: async, so it stops
+        s = Debugged(flow)
+        s.debugger.add_breakpoint("double", 2)
+        s.debugger.add_breakpoint("double", 5)
         s.run(s.conversation.start())
-        assert (await s.pause()).function == "load"
-        s.debugger.clear_breakpoints()
+        paused = await s.pause()  # not at line 2: the callback cannot wait for the debugger
         s.debugger.continue_()
         await s.finish()
+        return paused, s.conversation
 
-    asyncio.run(scenario())
+    paused, conversation = asyncio.run(scenario())
+    assert (paused.line, paused.locals) == (5, {"xs": [2, 4]})
+    assert conversation.session.get("xs") == [2, 4]
 
 
 def test_closing_while_paused_stops_the_turn_and_leaves_no_task_behind(flow_from, sample_backend):
     flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.debugger.add_breakpoint("quote", 3)
         s.run(s.conversation.start())
         await s.pause()
@@ -369,7 +384,7 @@ def test_restarting_while_paused_starts_over(flow_from, sample_backend):
     flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.debugger.add_breakpoint("quote", 3)
         s.run(s.conversation.start())
         await s.pause()
@@ -386,7 +401,7 @@ def test_restarting_while_paused_starts_over(flow_from, sample_backend):
 
 def test_a_disabled_debugger_runs_the_code_plainly(flow_from):
     async def scenario():
-        s = Session(flow_from(FAILING_FLOW), enabled=False)
+        s = Debugged(flow_from(FAILING_FLOW), enabled=False)
         s.debugger.add_breakpoint("fail")
         s.debugger.add_breakpoint("fail", 1)
         s.run(s.conversation.start())
@@ -413,7 +428,7 @@ def test_the_loop_stays_responsive_while_paused(flow_from, sample_backend):
     flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
 
     async def scenario():
-        s = Session(flow)
+        s = Debugged(flow)
         s.debugger.add_breakpoint("quote", 2)
         s.run(s.conversation.start())
         await s.pause()
@@ -434,3 +449,39 @@ def test_step_commands_do_nothing_unless_paused(command):
     debugger = Debugger()
     getattr(debugger, command)()
     assert not debugger.is_paused and debugger.paused is None
+
+
+def test_pause_before_a_turn_stops_at_its_first_state_and_stepping_walks_state_by_state(flow_from, sample_backend):
+    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
+
+    async def scenario():
+        s = Debugged(flow)
+        s.debugger.pause()
+        s.run(s.conversation.start())
+        first = await s.pause()
+        s.debugger.step_into()
+        into_code = await s.pause()
+        s.debugger.step_out()  # out of the action's body: to the next state
+        next_state = await s.pause()
+        s.debugger.step_into()  # a say state has no code: the next gate is the end of the turn
+        await s.finish()
+        await s.conversation.aclose()
+        return [s.where(p) for p in (first, into_code, next_state)]
+
+    assert asyncio.run(scenario()) == [("state", "quote", None), ("statement", "quote", 1), ("state", "done", None)]
+
+
+def test_stop_between_turns_only_ends_stepping(flow_from, sample_backend):
+    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
+
+    async def scenario():
+        s = Debugged(flow)
+        s.debugger.pause()
+        assert not s.debugger.stop()
+        await s.conversation.start()
+        await s.conversation.aclose()
+        return s.conversation
+
+    conversation = asyncio.run(scenario())
+    assert not of(ev.Paused, conversation.events) and not of(ev.Resumed, conversation.events)
+    assert conversation.session.get("price") == 10

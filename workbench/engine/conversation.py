@@ -222,8 +222,9 @@ class Conversation:
 
     async def _release_pause(self) -> bool:
         """Stop a turn held by the debugger and let it unwind (before closing, restarting or rewinding)."""
-        if self.debugger is None or not self.debugger.stop():
+        if self.debugger is None or not self.debugger.is_paused:
             return False
+        self.debugger.stop()
         async with self._lock:
             return True
 
@@ -257,6 +258,8 @@ class Conversation:
         began = time.perf_counter()
         if started is not None:
             self.emit(started)
+        if self.debugger is not None:
+            self.debugger.turn_started()
         try:
             await body
         except asyncio.CancelledError:

@@ -66,6 +66,7 @@ class Debugger:
         self._max = NOWHERE
         self._depth = 0
         self._stopping = False
+        self._in_turn = False
         self._waiter: asyncio.Future[ev.DebugCommand] | None = None
         self._target: Debuggee | None = None
         self._watchers: list[Callable[[], None]] = []
@@ -142,18 +143,24 @@ class Debugger:
     def stop(self) -> bool:
         """End the turn being debugged at its next gate, at once when paused; returns whether it was paused.
 
-        Breakpoints stay; stepping ends.
+        Breakpoints stay; stepping ends. Between turns it only ends stepping.
         """
         self._max = NOWHERE
         if self.is_paused:
             self._resume("stop", NOWHERE)
             return True
-        self._stopping = True
-        self._changed()
+        if self._in_turn:
+            self._stopping = True
+            self._changed()
         return False
+
+    def turn_started(self) -> None:
+        """The conversation started a turn (a stop from now on ends it)."""
+        self._in_turn = True
 
     def turn_finished(self) -> None:
         """The conversation finished a turn: a stop that found no gate to stop at is forgotten."""
+        self._in_turn = False
         self._stopping = False
 
     def _resume(self, command: ev.DebugCommand, max_depth: int) -> None:
