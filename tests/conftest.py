@@ -1,6 +1,7 @@
 """Test configuration shared by every test: Qt runs offscreen, QtWebEngine without its sandbox (we run as root)."""
 
 import os
+import socket
 import textwrap
 from collections.abc import Callable, Iterator
 
@@ -33,3 +34,27 @@ def sample_backend() -> Iterator[str]:
     server, base_url = start_sample_backend()
     yield base_url
     stop_sample_backend(server)
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts connections (in its backlog) and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/x"
+    sock.close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port of 127.0.0.1 nothing listens on: connecting is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def closed_url(closed_port: int) -> str:
+    """A URL whose connection is refused."""
+    return f"http://127.0.0.1:{closed_port}/x"

@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import socket
 from pathlib import Path
 
 import httpx
@@ -19,13 +18,6 @@ SEED_PAGE = (ROOT / "flows" / "train_ticket" / "send_message.html").read_text()
 def backend(sample_backend: str) -> str:
     """The sample backend's URL."""
     return sample_backend
-
-
-@pytest.fixture
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def of(kind, events):

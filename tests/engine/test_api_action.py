@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -270,26 +268,6 @@ def test_empty_answer_is_fine(base: str) -> None:
 
 
 # --- failures -----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """A server that accepts connections (in its backlog) and never answers."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/tickets"
-    sock.close()
-
-
-@pytest.fixture
-def closed_url() -> str:
-    """A port nothing listens on: connecting is refused."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return f"http://127.0.0.1:{port}/tickets"
 
 
 def assert_failed(events: list[ev.Event], *words: str) -> ev.ActionFinished:

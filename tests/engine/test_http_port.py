@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -22,26 +21,6 @@ T = TypeVar("T")
 def base(sample_backend: str) -> str:
     """The sample backend's URL."""
     return sample_backend
-
-
-@pytest.fixture
-def silent_url() -> Iterator[str]:
-    """A server that accepts connections (in its backlog) and never answers."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/x"
-    sock.close()
-
-
-@pytest.fixture
-def closed_url() -> str:
-    """A port nothing listens on: connecting is refused."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return f"http://127.0.0.1:{port}/x"
 
 
 def run(make: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from workbench.engine import events as ev
-from workbench.engine.http_port import perform
+from workbench.engine.http_port import HttpResult, perform
 from workbench.flow.model import OffloadAction
 
 PROVIDERS = ("console", "webhook")
@@ -72,15 +72,8 @@ async def open_offload(
     if not check.ok or _status_of(check) != "ok":
         result.error = f"offloading webhook {spec.url} failed its health check: {check.error or _described(check)}"
         return result
-    body = {"event": "offload", "conversationId": conversation_id, "transcript": list(lines)}
-    sent = await perform(
-        http,
-        method="POST",
-        url=spec.url,
-        json_body=body,
-        timeout=WEBHOOK_TIMEOUT,
-        state=state,
-        source="webhook",
+    sent = await _post(
+        http, spec.url, {"event": "offload", "conversationId": conversation_id, "transcript": list(lines)}, state
     )
     result.events.append(sent.exchange)
     if not sent.ok:
@@ -94,24 +87,18 @@ async def forward(
     """Pass a user message to the agent while offloaded."""
     if spec.provider == "console" or not spec.url:
         return OffloadResult()
-    body = {
-        "event": "messages",
-        "conversationId": conversation_id,
-        "messages": [{"from": "user", "text": text}],
-    }
-    sent = await perform(
-        http,
-        method="POST",
-        url=spec.url,
-        json_body=body,
-        timeout=WEBHOOK_TIMEOUT,
-        state=state,
-        source="webhook",
-    )
+    body = {"event": "messages", "conversationId": conversation_id, "messages": [{"from": "user", "text": text}]}
+    sent = await _post(http, spec.url, body, state)
     error = (
         None if sent.ok else f"offloading webhook {spec.url} did not take the message: {sent.error or _described(sent)}"
     )
     return OffloadResult(events=[sent.exchange], error=error)
+
+
+async def _post(http: httpx.AsyncClient, url: str, body: dict[str, Any], state: str | None) -> HttpResult:
+    return await perform(
+        http, method="POST", url=url, json_body=body, timeout=WEBHOOK_TIMEOUT, state=state, source="webhook"
+    )
 
 
 def _status_of(result: Any) -> str | None:
