@@ -447,3 +447,20 @@ def test_an_api_jump_from_the_response_is_followed(flow_from, backend):
     conversation = asyncio.run(drive(flow))
     assert texts(conversation.events) == ["jumped with 7"]
     assert of(ev.StateEntered, conversation.events)[-1].reason == "api"
+
+
+def test_a_code_error_points_at_its_line_and_column_in_the_flow_file(flow_from):
+    text = """
+start: compute
+states:
+  compute:
+    code: |
+      const total = 1;
+      total.toFixed(2).boom();
+    on_error: failed
+  failed: {say: failed}
+"""
+    conversation = asyncio.run(drive(flow_from(text, "columns.yaml")))
+    error = of(ev.EngineError, conversation.events)[0]
+    line = text.splitlines()[6]  # the text starts with a line break: line 7 of the file
+    assert error.where == f"columns.yaml:7:{line.index('boom') + 1}"

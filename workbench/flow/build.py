@@ -31,7 +31,7 @@ from workbench.flow.model import (
     State,
 )
 from workbench.flow.problems import Reporter, did_you_mean
-from workbench.flow.validate import Facts
+from workbench.flow.validate import Facts, column_in_file
 from workbench.flow.yaml_source import Pos, YList, YMap
 
 TOP_KEYS = ("name", "start", "variables", "nlu", "states")
@@ -595,9 +595,16 @@ class Builder:
             self.type_error(pos, f"'code' in {where}", "a string of JavaScript", value)
             return None
         line = pos.line + 1 if pos.style in ("|", ">") else pos.line
-        action = CodeAction(source=value, args=args, timeout=timeout, line=line)
+        action = CodeAction(source=value, args=args, timeout=timeout, line=line, indent=self.code_indent(pos, value))
         self.facts.codes.append((action, pos))
         return action
+
+    def code_indent(self, pos: Pos, value: str) -> int:
+        """The columns before a code action's text on its lines in the file."""
+        if pos.style in ("|", ">"):
+            content = [text for text in self.lines[pos.line : pos.end_line] if text.strip()]
+            return len(content[0]) - len(content[0].lstrip(" ")) if content else 0
+        return column_in_file(pos, value, 0, self.lines) - 1
 
     def kind_api(self, m: YMap, where: str) -> ApiAction | None:
         what = f"'api' in {where}"

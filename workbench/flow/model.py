@@ -97,12 +97,14 @@ class Ask:
 
 @dataclass(frozen=True, slots=True)
 class CodeAction:
-    """A JavaScript code action; `line` is the flow-file line of the code's first line."""
+    """A JavaScript code action; `line` is the flow-file line of the code's first line and `indent` the number of
+    columns before the code on its lines (so line l, column c of the code is `line + l - 1`, `indent + c`)."""
 
     source: str
     args: dict[str, Any] | None = None
     timeout: float = 5.0
     line: int = 0
+    indent: int = 0
 
 
 @dataclass(frozen=True, slots=True)

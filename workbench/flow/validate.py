@@ -143,9 +143,7 @@ def _code_position(action: CodeAction, pos: Pos, code_line: int, column: int, li
     if column <= 0:
         column = len(source_lines[code_line - 1]) + 1
     if pos.style == "|":
-        content = [text for text in lines[action.line - 1 : pos.end_line] if text.strip()]
-        indent = len(content[0]) - len(content[0].lstrip(" ")) if content else 0
-        return action.line + code_line - 1, indent + column
+        return action.line + code_line - 1, action.indent + column
     if len(source_lines) == 1:
         return pos.line, column_in_file(pos, action.source, column - 1, lines)
     return pos.line, pos.column

@@ -67,7 +67,7 @@ def _where(ctx: ActionContext, error: CodeError) -> str | None:
     assert code is not None
     if error.line is None or not code.line:
         return None
-    return f"{ctx.state.loc.file}:{code.line + error.line - 1}:{error.column or 1}"
+    return f"{ctx.state.loc.file}:{code.line + error.line - 1}:{code.indent + (error.column or 1)}"
 
 
 async def run(ctx: ActionContext, debugger: Debugger | None = None) -> list[ev.Event]:
