@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +144,15 @@ def record(
     name: str,
     flow_ref: str,
     variables: Mapping[str, Any] | None = None,
+    tags: Sequence[str] = (),
+    canned_http: bool = True,
 ) -> str:
     """A convo file (YAML text) that replays the conversation whose log is `events`.
 
     `flow_ref` is the flow's path as the convo file should name it (relative to where it will be saved);
-    `variables` the persona to start with (by default the variables the conversation started with).
+    `variables` the persona to start with (by default the variables the conversation started with). With
+    `canned_http` false, a conversation that made HTTP requests is written with `http: passthrough` (its replay
+    uses the network) instead of canned answers.
     """
     log = list(events)
     persona = dict(variables) if variables is not None else {}
@@ -166,11 +170,15 @@ def record(
         entry = _http_entry(exchange, url_variables)
         entries.setdefault(entry["request"], entry)
     lines = [f"flow: {flow_yaml(flow_ref)}", f"name: {flow_yaml(name)}"]
+    if tags:
+        lines.append(f"tags: {flow_yaml(list(tags))}")
     if persona:
         lines.append(f"variables: {flow_yaml(persona)}")
     if start and start != flow.start:
         lines.append(f"start: {flow_yaml(start)}")
-    if entries:
+    if entries and not canned_http:
+        lines.append("http: passthrough")
+    elif entries:
         lines.append("http:")
         for entry in entries.values():
             first, *rest = entry.items()

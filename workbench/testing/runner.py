@@ -195,27 +195,15 @@ class Runner:
         if loaded.flow is None or problems:
             failure = Failure(problems[0].loc, "\n".join(str(p) for p in problems))
             return ConvoResult(**base, flow=str(test.flow), status="error", failure=failure)
-        flow = loaded.flow
-        passthrough = httpx.AsyncHTTPTransport() if test.passthrough else None
-        transport = CannedTransport(test.http, passthrough=passthrough)
-        client = httpx.AsyncClient(transport=transport, trust_env=False)
-        conversation = Conversation(
-            flow,
-            variables={**test.variables, **self.variables, **(variables or {})},
-            http=client,
-            sandbox=self.sandbox,
-        )
-        transport.lookup = lambda path: conversation.session.get(path)
+        harness = prepare(test, loaded.flow, {**self.variables, **(variables or {})}, sandbox=self.sandbox)
+        conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
-            failure = await _Replay(test, conversation, transport, on_turn).run()
+            failure = await replay(test, harness, on_turn=on_turn)
         finally:
             if unsubscribe:
                 unsubscribe()
-            await conversation.aclose()
-            await client.aclose()
-            if passthrough is not None:
-                await passthrough.aclose()
+            await harness.aclose()
         return ConvoResult(
             **base,
             flow=str(test.flow),
@@ -224,6 +212,47 @@ class Runner:
             failure=failure,
             events=tuple(conversation.events),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Harness:
+    """A conversation set up for a test: its HTTP client answers from the test's `http:` entries."""
+
+    conversation: Conversation
+    transport: CannedTransport
+    client: httpx.AsyncClient
+    passthrough: httpx.AsyncHTTPTransport | None = None
+
+    async def aclose(self) -> None:
+        """Close the conversation and its HTTP client."""
+        await self.conversation.aclose()
+        await self.client.aclose()
+        if self.passthrough is not None:
+            await self.passthrough.aclose()
+
+
+def prepare(
+    test: ConvoTest, flow: Flow, variables: Mapping[str, Any] | None = None, *, sandbox: Sandbox | None = None
+) -> Harness:
+    """A conversation on `flow` for `test`, not started: `variables` override the test's starting variables;
+    without `sandbox` the conversation makes (and closes) its own."""
+    passthrough = httpx.AsyncHTTPTransport() if test.passthrough else None
+    transport = CannedTransport(test.http, passthrough=passthrough)
+    client = httpx.AsyncClient(transport=transport, trust_env=False)
+    conversation = Conversation(flow, variables={**test.variables, **(variables or {})}, http=client, sandbox=sandbox)
+    transport.lookup = lambda path: conversation.session.get(path)
+    return Harness(conversation, transport, client, passthrough)
+
+
+async def replay(
+    test: ConvoTest, harness: Harness, *, on_turn: TurnDone | None = None, upto: int | None = None
+) -> Failure | None:
+    """Start `harness`'s conversation and play `test`'s turns on it, checking each, until the first failure.
+
+    With `upto`, only the turns before index `upto` are played and the conversation is left where it stands
+    (the strict check after the last turn is skipped): that is how a person opens a test at one of its turns.
+    """
+    return await _Replay(test, harness.conversation, harness.transport, on_turn, upto).run()
 
 
 def _yaml(value: Any) -> str:
@@ -239,12 +268,18 @@ class _Replay:
     """One test against one conversation: turn by turn, with a cursor per kind of observed event."""
 
     def __init__(
-        self, test: ConvoTest, conversation: Conversation, transport: CannedTransport, on_turn: TurnDone | None
+        self,
+        test: ConvoTest,
+        conversation: Conversation,
+        transport: CannedTransport,
+        on_turn: TurnDone | None,
+        upto: int | None = None,
     ) -> None:
         self.test = test
         self.conversation = conversation
         self.transport = transport
         self.on_turn = on_turn
+        self.upto = upto
         self.mark = 0
         self.cursors: dict[type, int] = {}
         self.unanswered = 0
@@ -261,13 +296,13 @@ class _Replay:
                 failure = self.after_input(None)
                 if failure:
                     return failure
-                for index, turn in enumerate(self.test.turns):
+                for index, turn in enumerate(self.test.turns[: self.upto]):
                     failure = await self.step(turn)
                     if self.on_turn is not None:
                         self.on_turn(index, turn, failure)
                     if failure:
                         return failure
-                return self.strict_check(None)
+                return self.strict_check(None) if self.upto is None else None
         except TimeoutError:
             return self.fail(turn, f"timed out after {self.test.timeout:g} s")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -86,7 +87,10 @@ class _Files:
 async def run_tests(
     runner: Runner, tests: Sequence[ConvoTest], coverage: Coverage | None = None, progress: Progress | None = None
 ) -> list[ConvoResult]:
-    """Replay `tests` one after the other, counting the coverage of each; results come without event logs."""
+    """Replay `tests` one after the other, counting the coverage of each; results come without event logs.
+
+    Between conversations the loop gets a turn, so that a window sharing it stays responsive (and can cancel).
+    """
     results: list[ConvoResult] = []
     for test in tests:
         result = await runner.run(test)
@@ -96,6 +100,7 @@ async def run_tests(
         results.append(result.without_events())
         if progress is not None:
             progress(results[-1])
+        await asyncio.sleep(0)
     return results
 
 
@@ -106,13 +111,15 @@ async def run_suite(
     began = time.perf_counter()
     suite = SuiteResult()
     runner = Runner(variables=variables)
-    files = _Files()
     try:
         for path in todo.files:
             if path in todo.errors:
                 suite.results.append(todo.errors[path])
                 continue
-            tests = files.tests(path, todo.tests[path])
+            # Each file is visited once: loaded here and let go after it ran, so that a long suite does not keep
+            # every test alive (a bigger heap makes the collector's full passes longer for a window on this loop).
+            loaded = load_convo_file(path).tests
+            tests = [loaded[i] for i in todo.tests[path]]
             suite.results += await run_tests(runner, tests, suite.coverage, progress)
     finally:
         await runner.aclose()
@@ -147,9 +154,17 @@ def _chunks(todo: Plan, workers: int) -> list[tuple[Path, list[int]]]:
 
 
 def run_suite_parallel(
-    todo: Plan, *, workers: int, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
+    todo: Plan,
+    *,
+    workers: int,
+    variables: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> SuiteResult:
-    """Replay a plan on `workers` processes (spawned, so it works the same on every platform)."""
+    """Replay a plan on `workers` processes (spawned, so it works the same on every platform).
+
+    Setting `stop` (from another thread) drops the pieces not started yet; the results so far come back.
+    """
     began = time.perf_counter()
     suite = SuiteResult()
     done: dict[tuple[Path, int], list[ConvoResult]] = {}
@@ -163,6 +178,10 @@ def run_suite_parallel(
             if progress is not None:
                 for result in results:
                     progress(result)
+            if stop is not None and stop.is_set():
+                for pending in futures:
+                    pending.cancel()
+                break
     for path in todo.files:
         if path in todo.errors:
             suite.results.append(todo.errors[path])
@@ -174,9 +193,15 @@ def run_suite_parallel(
 
 
 def run(
-    todo: Plan, *, workers: int = 1, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
+    todo: Plan,
+    *,
+    workers: int = 1,
+    variables: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> SuiteResult:
-    """Replay a plan (blocking): in this process for one worker, else in worker processes."""
+    """Replay a plan (blocking): in this process for one worker, else in worker processes (which `stop` can
+    stop early)."""
     if workers > 1 and todo.count > 1:
-        return run_suite_parallel(todo, workers=workers, variables=variables, progress=progress)
+        return run_suite_parallel(todo, workers=workers, variables=variables, progress=progress, stop=stop)
     return asyncio.run(run_suite(todo, variables=variables, progress=progress))

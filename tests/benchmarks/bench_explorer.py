@@ -1,0 +1,153 @@
+"""Benchmark: the sample's conversation tests repeated to 1,000 conversations, run from the test explorer.
+
+Run it with `python tests/benchmarks/bench_explorer.py [--conversations 1000] [--workers 2]`. It copies the
+train-ticket sample into a temporary folder with its offline convo files (`booking`, `intents`: 8 conversations)
+repeated until there are enough conversations, opens the flow in a real (offscreen) main window with the test
+explorer installed, and times what the explorer does: listing the files, Run all on the event loop (twice: the
+first run in a process also pays the engine's one-time warm-ups, such as dateparser compiling its locales on the
+first date answer), and Run all in worker processes. Meanwhile a QTimer ticks every 10 ms and the largest gap
+between two ticks is the longest time the event loop was blocked (target: under 100 ms at any moment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import qasync  # noqa: E402
+from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from workbench.gui import recording, test_explorer  # noqa: E402
+from workbench.gui.main_window import MainWindow  # noqa: E402
+from workbench.gui.test_explorer.panel import ExplorerPanel  # noqa: E402
+
+SAMPLE = ROOT / "flows" / "train_ticket"
+OFFLINE = ("booking.convo.yaml", "intents.convo.yaml")
+PER_COPY = 8
+TICK_MS = 10
+
+
+class LoopWatch:
+    """Ticks every 10 ms on the event loop and keeps the largest gap between two ticks."""
+
+    def __init__(self) -> None:
+        self.largest = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer(interval=TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.largest = max(self.largest, now - self._last)
+        self._last = now
+
+    def reset(self) -> None:
+        """Start a new measurement."""
+        self.largest = 0.0
+        self._last = time.perf_counter()
+
+
+def make_suite(folder: Path, conversations: int) -> Path:
+    """The sample flow in `folder` with its offline convo files copied until there are `conversations`."""
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.convo.yaml", "__pycache__"))
+    for copy in range(-(-conversations // PER_COPY)):
+        for name in OFFLINE:
+            shutil.copy(SAMPLE / name, folder / f"{copy:04d}-{name}")
+    return folder / "train_ticket.yaml"
+
+
+async def until(condition: Callable[[], bool], timeout: float = 600) -> None:
+    """Wait (on the loop) until `condition()` holds."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the explorer did not finish in time")
+        await asyncio.sleep(0.01)
+
+
+async def timed(watch: LoopWatch, work: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
+    """Wall time and longest loop block of `work`, in seconds."""
+    watch.reset()
+    began = time.perf_counter()
+    await work()
+    return time.perf_counter() - began, watch.largest
+
+
+async def measure(conversations: int, workers: int) -> list[tuple[str, float, float, str]]:
+    """The explorer's phases: what, wall time, longest block, result summary."""
+    rows: list[tuple[str, float, float, str]] = []
+    with tempfile.TemporaryDirectory() as temp:
+        flow = make_suite(Path(temp) / "flow", conversations)
+        window = MainWindow(QSettings(str(Path(temp) / "settings.ini"), QSettings.Format.IniFormat))
+        recording.install(window)
+        test_explorer.install(window)
+        window.show()
+        panel = window.docks["tests"].widget()
+        assert isinstance(panel, ExplorerPanel)
+        await asyncio.sleep(0.5)  # the window's own start-up (first layout and paint) is not measured here
+        watch = LoopWatch()
+        files = len(list(flow.parent.glob("*.convo.yaml")))
+
+        async def listing() -> None:
+            await window.open_flow(flow)
+            await until(lambda: len(panel.model.files()) == files)
+
+        wall, block = await timed(watch, listing)
+        rows.append((f"open the flow, list {files} files", wall, block, ""))
+        phases = (
+            ("run all on the event loop (first)", 0),
+            ("run all on the event loop (again)", 0),
+            (f"run all in {workers} worker processes", workers),
+        )
+        for label, where in phases:
+            if where and workers < 2:
+                continue
+            panel.where.setCurrentIndex(panel.where.findData(where))
+            if panel.where.currentData() != where:
+                panel.where.addItem(f"In {where} processes", where)
+                panel.where.setCurrentIndex(panel.where.count() - 1)
+
+            async def run_all() -> None:
+                task = panel.run_all()
+                assert task is not None
+                await task
+
+            wall, block = await timed(watch, run_all)
+            rows.append((label, wall, block, panel.summary.text()))
+        window.bridge.cancel()
+        if window.bridge.conversation is not None:
+            await window.bridge.conversation.aclose()
+        window.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print the wall time and the longest loop block of each phase."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=1000, help="how many conversations to run")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes for the second run (0: skip)")
+    args = parser.parse_args(argv)
+    QApplication.instance() or QApplication([])
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        rows = runner.run(measure(args.conversations, args.workers))
+    print(f"test explorer, the sample suite repeated to {args.conversations} conversations")
+    for what, wall, block, summary in rows:
+        print(f"  {what:<38} wall {wall:6.2f} s   longest loop block {block * 1000:5.0f} ms   {summary}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Tests > Save conversation as test: the live conversation (buttons, text, HTTP, an agent) written as a convo
+test next to the flow, with the assertions picked from the inspector's values; atomic, and never overwriting
+without asking."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from qa_helpers import book_to_ghent, copy_sample, open_flow, qa_window, save_as_test, save_dialog, saver, tick
+
+from workbench.gui.recording.writer import write_atomically
+from workbench.testing.convo_format import load_convo_file
+from workbench.testing.runner import Runner
+
+
+@pytest.fixture
+def window(qt_loop, qtbot, tmp_path, sample_backend):
+    yield from qa_window(qt_loop, qtbot, tmp_path, sample_backend)
+
+
+@pytest.fixture
+def flow(tmp_path) -> Path:
+    return copy_sample(tmp_path)
+
+
+def replay(path: Path, qt_loop, qtbot):
+    async def go():
+        runner = Runner()
+        try:
+            return await runner.run(load_convo_file(path).tests[0])
+        finally:
+            await runner.aclose()
+
+    task = qt_loop.create_task(go())
+    qtbot.waitUntil(task.done, timeout=20_000)
+    return task.result()
+
+
+def message_box(window, qtbot) -> QMessageBox:
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)), timeout=5_000)
+    return next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+
+
+def test_a_live_conversation_is_saved_next_to_the_flow_and_replays_offline(window, qtbot, qt_loop, flow):
+    open_flow(window, qtbot, flow)
+    book_to_ghent(window, qtbot)
+    path = save_as_test(window, qtbot, "Ann books to Ghent", ticks=("email", "tickets_booked"))
+
+    assert path == flow.parent / "ann-books-to-ghent.convo.yaml"
+    text = path.read_text()
+    assert text.startswith("flow: train_ticket.yaml\nname: Ann books to Ghent\n")
+    assert "  - request: GET {api_base}/price?to=Ghent\n" in text
+    assert "  - request: POST {api_base}/tickets\n" in text
+    for turn in ("click: Book a ticket", "user: Ghent", "click: Yes, book it", "agent: Hello Ann, all booked?"):
+        assert f"  - {turn}\n" in text
+    assert text.endswith("  - state: menu\n  - vars: {tickets_booked: 1, email: ann@example.com}\n")
+    assert [p.name for p in flow.parent.iterdir() if p.name.endswith(".tmp")] == []
+    assert "Saved the conversation as a test" in window.statusBar().currentMessage()
+
+    result = replay(path, qt_loop, qtbot)
+    assert result.passed, result.failure and result.failure.report()
+
+
+def test_the_picker_offers_the_state_and_the_top_level_variables_ticking_what_the_last_turn_changed(
+    window, qtbot, flow
+):
+    open_flow(window, qtbot, flow)
+    window.bridge.press("Book a ticket")
+    window.bridge.send_text("Ghent")
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    task = saver(window).save()
+    dialog = save_dialog(window, qtbot)
+    items = [dialog.assertion_list.item(i) for i in range(dialog.assertion_list.count())]
+    rows = [item.text() for item in items]
+    ticked = [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
+    assert ticked == ["state: ask_date", 'city = "Ghent"', 'destination = "Ghent"']
+    assert 'first_name = "Ann"' in rows
+    assert not any(text.startswith("internal") for text in rows)
+    tick(dialog, "state", on=False)
+    assert [a.name for a in dialog.choice().assertions] == ["city", "destination"]
+    dialog.reject()
+    qtbot.waitUntil(task.done, timeout=5_000)
+    assert task.result() is None
+    assert list(flow.parent.glob("*.convo.yaml")) == []
+
+
+def test_unticking_canned_answers_records_http_passthrough(window, qtbot, flow):
+    open_flow(window, qtbot, flow)
+    book_to_ghent(window, qtbot)
+    task = saver(window).save()
+    dialog = save_dialog(window, qtbot)
+    assert dialog.http_box.isEnabled()
+    dialog.http_box.setChecked(False)
+    dialog.accept()
+    qtbot.waitUntil(task.done, timeout=5_000)
+    text = task.result().read_text()
+    assert "\nhttp: passthrough\n" in text and "request:" not in text
+
+
+def test_an_existing_file_is_replaced_only_when_the_tester_says_so(window, qtbot, flow):
+    open_flow(window, qtbot, flow)
+    first = save_as_test(window, qtbot, "Just the start")
+    first.write_text("# edited by hand\n")
+
+    no, yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
+    for answer, expected in ((no, "# edited by hand\n"), (yes, None)):
+        task = saver(window).save()
+        dialog = save_dialog(window, qtbot)
+        dialog.name_edit.clear()
+        qtbot.keyClicks(dialog.name_edit, "Just the start")
+        dialog.accept()
+        box = message_box(window, qtbot)
+        assert "already exists" in box.text()
+        box.done(answer)
+        qtbot.waitUntil(task.done, timeout=5_000)
+        assert (task.result() is None) == (answer == no)
+        if expected is not None:
+            assert first.read_text() == expected
+    assert first.read_text().startswith("flow: train_ticket.yaml\nname: Just the start\n")
+
+
+def test_without_a_conversation_there_is_nothing_to_save(window, qtbot):
+    task = saver(window).save()
+    qtbot.waitUntil(task.done, timeout=5_000)
+    assert task.result() is None
+    assert "no conversation to save" in window.statusBar().currentMessage()
+
+
+def test_the_menu_entry_and_its_shortcut(window):
+    tests_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Tests")
+    save = next(a for a in tests_menu.actions() if a.objectName() == "save_as_test")
+    assert save.text() == "&Save conversation as test…"
+    assert save.shortcut().toString() == "Ctrl+S"
+
+
+def test_the_writer_replaces_atomically_and_refuses_to_overwrite_unless_told(tmp_path):
+    target = tmp_path / "a.convo.yaml"
+    write_atomically(target, "one\n")
+    with pytest.raises(FileExistsError):
+        write_atomically(target, "two\n")
+    assert target.read_text() == "one\n"
+    write_atomically(target, "two\n", overwrite=True)
+    assert target.read_text() == "two\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.convo.yaml"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def refuse(*_args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(PermissionError):
+        write_atomically(tmp_path / "b.convo.yaml", "text\n")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,98 @@
+"""Saving the live conversation as a convo test: the dialog, the recorder, the overwrite question, the write.
+
+Dialogs are opened window-modal and awaited (`ask`), never `exec()`-ed: a nested event loop inside a qasync
+slot would re-enter the running loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
+
+from workbench.engine import events as ev
+from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.recording.assertions import offered, with_assertions
+from workbench.gui.recording.dialog import SaveChoice, SaveTestDialog
+from workbench.gui.recording.writer import write_atomically
+from workbench.testing.recorder import record
+
+
+async def ask(dialog: QDialog) -> int:
+    """Open `dialog` (window-modal, without a nested event loop) and wait for its result code."""
+    finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    dialog.finished.connect(lambda code: finished.done() or finished.set_result(code))
+    dialog.open()
+    try:
+        return await finished
+    finally:
+        dialog.deleteLater()
+
+
+def _message_box(parent: QMainWindow, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(icon, title, text, parent=parent)
+    box.setObjectName("recording_message")
+    return box
+
+
+class ConversationSaver(QObject):
+    """Saves the conversation on the window's bridge as a `*.convo.yaml` test (Tests > Save conversation as test)."""
+
+    def __init__(self, window: QMainWindow, bridge: EngineBridge) -> None:
+        super().__init__(window)
+        self.setObjectName("conversation_saver")
+        self.window = window
+        self.bridge = bridge
+        self.task: asyncio.Task[Path | None] | None = None
+
+    def save(self) -> asyncio.Task[Path | None]:
+        """Start saving (once at a time); the task gives the file written, or None."""
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._save())
+        return self.task
+
+    async def _save(self) -> Path | None:
+        conversation = self.bridge.conversation
+        if conversation is None or conversation.flow.path is None:
+            self.window.statusBar().showMessage("Open a flow and talk to it first: there is no conversation to save")
+            return None
+        flow_path = conversation.flow.path
+        made_requests = any(isinstance(e, ev.HttpExchange) for e in conversation.events)
+        name = f"Recorded {datetime.now():%Y-%m-%d %H.%M}"
+        dialog = SaveTestDialog(flow_path.parent, name, offered(conversation), made_requests, self.window)
+        if await ask(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        choice = dialog.choice()
+        text = record(
+            conversation.events,
+            conversation.flow,
+            name=choice.name,
+            flow_ref=Path(os.path.relpath(flow_path, choice.path.parent)).as_posix(),
+            tags=choice.tags,
+            canned_http=choice.canned_http,
+        )
+        return await self._write(choice, with_assertions(text, choice.assertions))
+
+    async def _write(self, choice: SaveChoice, text: str) -> Path | None:
+        path = choice.path
+        overwrite = path.exists()
+        if overwrite:
+            question = _message_box(
+                self.window, QMessageBox.Icon.Question, "Replace test?", f"{path} already exists. Replace it?"
+            )
+            question.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            question.setDefaultButton(QMessageBox.StandardButton.No)
+            if await ask(question) != QMessageBox.StandardButton.Yes:
+                return None
+        try:
+            write_atomically(path, text, overwrite=overwrite)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            await ask(_message_box(self.window, QMessageBox.Icon.Warning, "Not saved", f"Cannot save {path}: {reason}"))
+            return None
+        self.window.statusBar().showMessage(f"Saved the conversation as a test: {path}", 10_000)
+        return path

@@ -1,0 +1,126 @@
+"""Running convo tests for the explorer, with `workbench.testing.suite`: on the window's event loop, or in worker
+processes driven from a thread. Either way the loop stays free: `suite.run_tests` yields between conversations,
+and the worker processes report back through `call_soon_threadsafe`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import gc
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from workbench.testing import suite
+from workbench.testing.convo_format import ConvoTest
+from workbench.testing.runner import ConvoResult
+
+
+class SuiteRun(QObject):
+    """One run at a time: `planned(count)`, then `result(ConvoResult)` per conversation (and per file that cannot
+    run), then `finished(SuiteResult | None)` (None when stopped on the event loop; a worker run that was stopped
+    gives what finished)."""
+
+    planned = Signal(int)
+    result = Signal(object)
+    finished = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.task: asyncio.Task[None] | None = None
+        self.workers = 0
+        self._stop = threading.Event()
+
+    @property
+    def running(self) -> bool:
+        """Whether a run is going on."""
+        return self.task is not None and not self.task.done()
+
+    def start(
+        self, tests: Sequence[ConvoTest], workers: int = 0, live_variables: Mapping[str, Any] | None = None
+    ) -> asyncio.Task[None]:
+        """Run `tests` (on the event loop for `workers` 0, else in that many processes). Conversations with
+        `http: passthrough` get `live_variables` (the window's, such as the `api_base` of its backend)."""
+        if self.running:
+            raise RuntimeError("a run is already going on")
+        self._stop.clear()
+        self.workers = workers
+        self.task = asyncio.ensure_future(self._run(tests, workers, dict(live_variables or {})))
+        return self.task
+
+    def stop(self) -> None:
+        """Stop the run: at once on the event loop; worker processes finish the piece they are on."""
+        self._stop.set()
+        if self.task is not None and self.workers == 0:
+            self.task.cancel()
+
+    async def _run(self, tests: Sequence[ConvoTest], workers: int, live_variables: dict[str, Any]) -> None:
+        began = time.perf_counter()
+        # The window's long-lived objects (flows, listed tests, widgets) make each full pass of the garbage
+        # collector take ~100 ms, wherever it happens (in the planning thread too, holding the GIL), and a long run
+        # triggers several: freezing them keeps those passes to what the run itself created.
+        gc.freeze()
+        try:
+            total = await self._groups(tests, workers, live_variables)
+        except asyncio.CancelledError:
+            self._stop.set()  # worker processes too, when the window cancels every task on its way out
+            self.finished.emit(None)
+            raise
+        finally:
+            gc.unfreeze()
+        total.duration = time.perf_counter() - began
+        self.finished.emit(total)
+
+    async def _groups(
+        self, tests: Sequence[ConvoTest], workers: int, live_variables: dict[str, Any]
+    ) -> suite.SuiteResult:
+        """The tests that use the network (with the window's variables) after the others, as one result."""
+        groups = [
+            ([t for t in tests if not t.passthrough], None),
+            ([t for t in tests if t.passthrough], live_variables),
+        ]
+        plans = [(await asyncio.to_thread(_plan, group), variables) for group, variables in groups if group]
+        self.planned.emit(sum(todo.count + len(todo.errors) for todo, _ in plans))
+        total = suite.SuiteResult()
+        for todo, variables in plans:
+            for error in todo.errors.values():
+                self.result.emit(error)
+            if workers == 0:
+                outcome = await suite.run_suite(todo, variables=variables, progress=self.result.emit)
+            else:
+                outcome = await self._in_processes(todo, workers, variables)
+            total.results += outcome.results
+            total.coverage.merge(outcome.coverage)
+        return total
+
+    async def _in_processes(
+        self, todo: suite.Plan, workers: int, variables: Mapping[str, Any] | None
+    ) -> suite.SuiteResult:
+        loop = asyncio.get_running_loop()
+
+        def progress(result: ConvoResult) -> None:
+            loop.call_soon_threadsafe(self.result.emit, result)
+
+        # A thread of its own, so that the loop's default executor stays free for the window's other work; not
+        # waited for when the task is cancelled (the window closing), or the loop would block on it.
+        thread = ThreadPoolExecutor(1, thread_name_prefix="convo-workers")
+        try:
+            work = functools.partial(
+                suite.run, todo, workers=workers, variables=variables, progress=progress, stop=self._stop
+            )
+            return await loop.run_in_executor(thread, work)
+        finally:
+            thread.shutdown(wait=False)
+
+
+def _plan(tests: Sequence[ConvoTest]) -> suite.Plan:
+    """The suite plan that runs exactly `tests` (their files loaded again, as they are now)."""
+    wanted = {t.id for t in tests}
+    files = [Path(f) for f in dict.fromkeys(t.file for t in tests)]
+    return suite.plan(files, lambda test: test.id in wanted)

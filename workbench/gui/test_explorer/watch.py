@@ -1,0 +1,56 @@
+"""Watching the explorer's folders and convo files: edits, new files and removed ones, debounced."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+DEBOUNCE_MS = 300
+
+
+class ConvoWatcher(QObject):
+    """Emits `edited(list[Path])` for convo files whose contents changed, and `listing_changed()` when a watched
+    folder changed (a convo file may have appeared or gone), each once per burst of changes."""
+
+    edited = Signal(list)
+    listing_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._file_changed)
+        self._watcher.directoryChanged.connect(self._folder_changed)
+        self._edited: dict[Path, None] = {}
+        self._folders_changed = False
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._flush)
+
+    def watch(self, folders: Sequence[Path], files: Sequence[Path]) -> None:
+        """Watch exactly these folders (each holding convo files, or a root) and files from now on."""
+        watched = self._watcher.files() + self._watcher.directories()
+        if watched:
+            self._watcher.removePaths(watched)
+        paths = [str(p) for p in dict.fromkeys([*folders, *files]) if p.exists()]
+        if paths:
+            self._watcher.addPaths(paths)
+
+    def _file_changed(self, name: str) -> None:
+        # Editors save by replacing the file, which drops it from the watcher: watch it again.
+        if name not in self._watcher.files() and Path(name).exists():
+            self._watcher.addPath(name)
+        self._edited[Path(name)] = None
+        self._debounce.start()
+
+    def _folder_changed(self, _name: str) -> None:
+        self._folders_changed = True
+        self._debounce.start()
+
+    def _flush(self) -> None:
+        edited, self._edited = list(self._edited), {}
+        if self._folders_changed:
+            self._folders_changed = False
+            self.listing_changed.emit()
+        if edited:
+            self.edited.emit(edited)
