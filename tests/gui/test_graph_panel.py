@@ -164,3 +164,23 @@ def test_keys_zoom_and_fit(make_bridge, sample_flow, panel_on, qtbot):
     assert view.transform().m11() == pytest.approx(fitted)
     qtbot.keyClick(view, Qt.Key.Key_Minus)
     assert view.transform().m11() < fitted
+
+
+def test_breakpoints_drawn_requested_by_double_click_and_a_pause_marked(make_bridge, sample_flow, panel_on, qtbot):
+    panel = panel_on(make_bridge(sample_flow, start=False))
+    view = panel.view
+    node = view.node_item("menu")
+    view.center_on_state("menu")
+    at = view.mapFromScene(node.sceneBoundingRect().center())
+    with qtbot.waitSignal(view.breakpoint_requested) as asked:
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert asked.args == ["menu"]
+    assert not node.has_breakpoint  # the view only asks; the debugger decides
+    view.set_breakpoint("menu", True)
+    assert node.has_breakpoint
+    view.set_paused("menu")
+    assert node.is_paused and node.zValue() == 3
+    view.set_paused("welcome")
+    assert not node.is_paused and view.node_item("welcome").is_paused
+    view.set_paused(None)
+    assert not view.node_item("welcome").is_paused

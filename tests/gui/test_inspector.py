@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.inspector.model import PROVENANCE_COLUMN, VariableModel
 from workbench.gui.inspector.model import VALUE_COLUMN as VALUE
-from workbench.gui.inspector.model import VariableModel
 from workbench.gui.inspector.panel import NOW, VariableInspector
 from workbench.gui.inspector.values import edit_text, format_path, parse_edit
 
@@ -232,3 +232,30 @@ def test_an_open_editor_survives_engine_events(booked, qtbot):
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: inspector.model.index_for("travel_date").isValid())
     qtbot.waitUntil(lambda: text(inspector.model, "first_name") == '"Cy"')
+
+
+def test_the_set_by_column_and_the_tool_tip_say_who_set_each_value(booked):
+    _, inspector = booked
+    model = inspector.model
+    assert text(model, "destination", PROVENANCE_COLUMN) == "ask · ask_destination"
+    assert text(model, "user.address.city", PROVENANCE_COLUMN) == "edit"  # set whole with `user`
+    assert text(model, "first_name", PROVENANCE_COLUMN) == "default"
+    assert text(model, "internal.channel", PROVENANCE_COLUMN) == ""
+    tip = text(model, "destination", 0, Qt.ItemDataRole.ToolTipRole)
+    assert "Set by ask in ask_destination" in tip and "turn 3" in tip
+    inspector.select_turn(2)
+    assert not model.index_for("destination").isValid()
+    assert text(model, "user", PROVENANCE_COLUMN) == "edit"
+
+
+def test_double_clicking_the_set_by_cell_announces_where_the_value_was_set(booked, qtbot):
+    _, inspector = booked
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    index = inspector.model.index_for("destination", PROVENANCE_COLUMN)
+    inspector.tree.scrollTo(index)
+    where = inspector.tree.visualRect(index).center()
+    qtbot.mouseClick(inspector.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    with qtbot.waitSignal(inspector.provenance_activated) as jumped:
+        qtbot.mouseDClick(inspector.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert jumped.args == ["ask_destination", None]

@@ -51,6 +51,7 @@ __all__ = [
     "CodeError",
     "CodeResult",
     "ConditionError",
+    "EvaluationError",
     "FetchError",
     "FetchHandler",
     "Halt",
@@ -61,6 +62,22 @@ __all__ = [
 ]
 
 DEFAULT_HEAP_LIMIT = 64 * 2**20
+
+# A watch expression over a scope of bare names (a prototype-less object, so `toString` is not in it), its value
+# as JSON: undefined as null, functions as "function name()".
+_EVALUATE_JS = """(() => {
+  const reply = (x) => JSON.stringify(x, (k, v) => typeof v === 'function' ? `function ${v.name}()`
+    : typeof v === 'bigint' ? String(v) : v);
+  try {
+    const f = new Function('__wbScope', 'with (__wbScope) { return (' + %s + '\\n); }');
+    const value = f(Object.assign(Object.create(null), JSON.parse(%s)));
+    return reply({value: value === undefined ? null : value});
+  } catch (e) { return JSON.stringify({error: String(e)}); }
+})()"""
+
+
+class EvaluationError(Exception):
+    """A watch expression threw, did not compile or ran out of time; the message says which."""
 
 
 class Sandbox:
@@ -144,6 +161,25 @@ class Sandbox:
             index, message = json.loads(out)
             raise ConditionError(index, message)
         return None if out < 0 else int(out)  # type: ignore[operator, call-overload]
+
+    async def evaluate(self, expression: str, scope: dict[str, Any], timeout: float = 1.0) -> Any:
+        """The JSON value of a JavaScript expression over `scope`'s keys as bare names (a debugger's watch);
+        `EvaluationError` when it throws, does not compile or runs past `timeout` seconds."""
+        ctx = await self._context(None)
+        code = _EVALUATE_JS % (json.dumps(expression), json.dumps(json.dumps(scope, default=str)))
+        try:
+            async with asyncio.timeout(timeout):
+                out = await ctx.eval(code)
+        except TimeoutError:
+            self._drop(ctx)
+            raise EvaluationError(f"timed out after {timeout:g} s") from None
+        except JSEvalException as exc:
+            self._drop(ctx)
+            raise EvaluationError(str(exc)) from None
+        reply = json.loads(str(out))
+        if "error" in reply:
+            raise EvaluationError(reply["error"])
+        return reply["value"]
 
     async def run_code(
         self,

@@ -24,7 +24,8 @@ class EngineBridge(QObject):
     event = Signal(object)
     """Every engine event of the attached conversation, in order."""
     conversation_changed = Signal(object)
-    """A new conversation was attached (or None when detached); panels reset themselves."""
+    """A new conversation was attached (or None when detached), or the attached one's log was replaced by a rewind
+    or a branch switch (emitted right after its `Rewound`/`BranchSwitched`); panels rebuild from its log."""
     busy_changed = Signal(bool)
     """True while the engine works on an input (a turn with an HTTP call or a code action can take a while)."""
 
@@ -50,13 +51,18 @@ class EngineBridge(QObject):
         """Observe `conversation` from now on (the previous one is let go, not closed)."""
         self._let_go()
         self._conversation = conversation
-        self._unsubscribe = conversation.subscribe(self.event.emit)
+        self._unsubscribe = conversation.subscribe(self._on_engine_event)
         self.conversation_changed.emit(conversation)
 
     def detach(self) -> None:
         """Stop observing the conversation."""
         self._let_go()
         self.conversation_changed.emit(None)
+
+    def _on_engine_event(self, event: ev.Event) -> None:
+        self.event.emit(event)
+        if isinstance(event, ev.Rewound | ev.BranchSwitched):
+            self.conversation_changed.emit(self._conversation)
 
     def _let_go(self) -> None:
         if self._unsubscribe is not None:

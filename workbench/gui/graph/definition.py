@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QFontDatabase, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QFontDatabase, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from workbench.flow.model import Flow
 
 
 class CodeView(QPlainTextEdit):
-    """Read-only text with a gutter of line numbers that start at `first_line`."""
+    """Read-only text with a gutter of line numbers that start at `first_line`.
+
+    A subclass can draw marks in the gutter (`paint_line_mark`, with room from `gutter_width`) and act on
+    clicks there (`gutter_clicked`): the debugger's breakpoints do.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -19,22 +23,23 @@ class CodeView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._gutter = _Gutter(self)
-        self.blockCountChanged.connect(self._fit_gutter)
+        self.blockCountChanged.connect(self.refresh_gutter)
         self.updateRequest.connect(self._scroll_gutter)
-        self._fit_gutter()
+        self.refresh_gutter()
 
     def show_lines(self, text: str, first_line: int) -> None:
         """Show `text`, numbering its first line `first_line`."""
         self.first_line = first_line
         self.setPlainText(text)
-        self._fit_gutter()
+        self.refresh_gutter()
 
     def gutter_width(self) -> int:
         """The width the line numbers need."""
         digits = len(str(self.first_line + max(1, self.blockCount()) - 1))
         return 10 + self.fontMetrics().horizontalAdvance("9") * digits
 
-    def _fit_gutter(self) -> None:
+    def refresh_gutter(self) -> None:
+        """Fit the gutter to its width and repaint it (its marks or the line count changed)."""
         self.setViewportMargins(self.gutter_width(), 0, 0, 0)
         self._gutter.update()
 
@@ -61,11 +66,22 @@ class CodeView(QPlainTextEdit):
         height = self.fontMetrics().height()
         while block.isValid() and top <= event.rect().bottom():
             if block.isVisible():
-                number = str(self.first_line + block.blockNumber())
+                line = self.first_line + block.blockNumber()
+                self.paint_line_mark(painter, line, QRect(0, top, self._gutter.width(), height))
                 box = QRect(0, top, self._gutter.width() - 5, height)
-                painter.drawText(box, Qt.AlignmentFlag.AlignRight, number)
+                painter.drawText(box, Qt.AlignmentFlag.AlignRight, str(line))
             top += round(self.blockBoundingRect(block).height())
             block = block.next()
+
+    def paint_line_mark(self, painter: QPainter, line: int, box: QRect) -> None:
+        """Draw a mark for `line` in its gutter `box` (under the number); nothing here."""
+
+    def gutter_clicked(self, line: int) -> None:
+        """The gutter was clicked beside `line`; nothing happens here."""
+
+    def line_at(self, y: int) -> int:
+        """The number of the line shown at height `y` of the text area."""
+        return self.first_line + self.cursorForPosition(QPoint(0, y)).blockNumber()
 
 
 class _Gutter(QWidget):
@@ -78,6 +94,9 @@ class _Gutter(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._editor.paint_gutter(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._editor.gutter_clicked(self._editor.line_at(round(event.position().y())))
 
 
 class DefinitionView(QWidget):

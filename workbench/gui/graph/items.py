@@ -25,6 +25,7 @@ GLYPH_WIDTH = 28.0
 PADDING = 8.0
 ARROW = 8.0
 LABEL_CHARS = 24
+BREAKPOINT_RADIUS = 6.0
 TEXT_LOD = 0.35
 """Below this zoom, names and labels are not drawn (they would be unreadable anyway)."""
 
@@ -66,6 +67,8 @@ class NodeItem(QGraphicsItem):
         self._outline = self._make_outline()
         self._current = False
         self._visited = False
+        self._breakpoint = False
+        self._paused = False
         self._style: NodeStyle | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -93,10 +96,31 @@ class NodeItem(QGraphicsItem):
         """The overlay on the default look, if any."""
         return self._style
 
+    @property
+    def has_breakpoint(self) -> bool:
+        """Whether the debugger stops before this state (drawn as a dot on the box's right end)."""
+        return self._breakpoint
+
+    @property
+    def is_paused(self) -> bool:
+        """Whether the debugger holds the conversation before or inside this state."""
+        return self._paused
+
+    def set_breakpoint(self, on: bool) -> None:
+        """Draw (or remove) the breakpoint dot."""
+        self._breakpoint = on
+        self.update()
+
+    def set_paused(self, paused: bool) -> None:
+        """Mark (or unmark) the state the debugger is paused at: a thick dashed highlight around the box."""
+        self._paused = paused
+        self.setZValue(3 if paused or self._current else 2)
+        self.update()
+
     def set_current(self, current: bool) -> None:
         """Mark (or unmark) the state the conversation is in."""
         self._current = current
-        self.setZValue(3 if current else 2)
+        self.setZValue(3 if current or self._paused else 2)
         self.update()
 
     def set_visited(self, visited: bool) -> None:
@@ -153,8 +177,8 @@ class NodeItem(QGraphicsItem):
         return pen
 
     def boundingRect(self) -> QRectF:
-        """The box and room for the thickest outline and the selection frame."""
-        return self.rect.adjusted(-6, -6, 6, 6)
+        """The box and room for the thickest outline, the selection and pause frames."""
+        return self.rect.adjusted(-7, -7, 7, 7)
 
     def shape(self) -> QPainterPath:
         """The outline, for hits and selection."""
@@ -170,6 +194,15 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(theme.selection, 2.0, Qt.PenStyle.DotLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.rect.adjusted(-4, -4, 4, 4), 10, 10)
+        if self._paused:
+            painter.setPen(QPen(theme.highlight, 3.0, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.rect.adjusted(-5, -5, 5, 5), 11, 11)
+        if self._breakpoint:
+            painter.setPen(QPen(theme.background, 1.5))
+            painter.setBrush(theme.error_edge)
+            centre = QPointF(self.rect.right() - BREAKPOINT_RADIUS, self.rect.top() + BREAKPOINT_RADIUS)
+            painter.drawEllipse(centre, BREAKPOINT_RADIUS, BREAKPOINT_RADIUS)
         if _lod(painter, option) < TEXT_LOD:
             return
         text = self._style.text if self._style and self._style.text is not None else theme.text

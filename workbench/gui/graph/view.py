@@ -2,14 +2,16 @@
 
 Items are found by state name (`node_item`) and by transition key (`edge_item`, `Transition.key`; stubs of
 "from anywhere" edges included), and restyled with `set_node_style` / `set_edge_style`: that is how later
-features (coverage colours, breakpoint markers) reach them. `state_clicked` fires when a node is clicked.
+features (coverage colours) reach them. `state_clicked` fires when a node is clicked. Breakpoints are drawn with
+`set_breakpoint`; a double-click on a node or its context menu (Add/Remove breakpoint) asks for one
+(`breakpoint_requested`); `set_paused` marks where the debugger holds the conversation.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
+from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QMenu, QWidget
 
 from workbench.flow.graph import Transition
 from workbench.flow.model import Flow
@@ -35,6 +37,8 @@ class GraphView(QGraphicsView):
     """A node was clicked (with any mouse button); the state's name."""
     state_selected = Signal(str)
     """The selected node changed (by a click, a search or code); the state's name."""
+    breakpoint_requested = Signal(str)
+    """The user asked to toggle the breakpoint on a state (double-click on its node, or its context menu)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +50,7 @@ class GraphView(QGraphicsView):
         self._edges: dict[EdgeKey, EdgeItem | StubItem] = {}
         self._runtime: list[EdgeItem] = []
         self._current: NodeItem | None = None
+        self._paused: NodeItem | None = None
         self._content = QRectF()
         self._graph: FlowGraph | None = None
         self._set_scene(GraphScene(self._theme))
@@ -80,7 +85,7 @@ class GraphView(QGraphicsView):
         """Show `graph` where `layout` puts it (the layout's routes follow `graph.edges`)."""
         scene = GraphScene(self._theme)
         scene.setItemIndexMethod(GraphScene.ItemIndexMethod.NoIndex)
-        self._nodes, self._edges, self._runtime, self._current = {}, {}, [], None
+        self._nodes, self._edges, self._runtime, self._current, self._paused = {}, {}, [], None, None
         metrics = QFontMetricsF(self._font)
         for node in graph.nodes:
             item = NodeItem(node, node_width(node.name, metrics), self._font, self._small_font)
@@ -146,6 +151,20 @@ class GraphView(QGraphicsView):
         """Lay `style` over the edge or stub with key `key` (None: back to its default look)."""
         if item := self._edges.get(key):
             item.set_style(style)
+
+    def set_breakpoint(self, name: str, on: bool) -> None:
+        """Draw (or remove) the breakpoint dot on state `name`."""
+        if item := self._nodes.get(name):
+            item.set_breakpoint(on)
+
+    def set_paused(self, name: str | None) -> None:
+        """Mark state `name` as where the debugger holds the conversation (None: not paused), and show it."""
+        if self._paused is not None:
+            self._paused.set_paused(False)
+        self._paused = self._nodes.get(name) if name is not None else None
+        if self._paused is not None:
+            self._paused.set_paused(True)
+            self.ensureVisible(self._paused, 60, 60)
 
     # --- the conversation's path ---
 
@@ -271,6 +290,26 @@ class GraphView(QGraphicsView):
         super().mousePressEvent(event)
         if node is not None:
             self.state_clicked.emit(node.name)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double-click on a node toggles its breakpoint."""
+        node = self._node_at(event.position())
+        if node is None:
+            super().mouseDoubleClickEvent(event)
+        else:
+            self.breakpoint_requested.emit(node.name)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A node's context menu: toggle its breakpoint."""
+        node = self._node_at(QPointF(event.pos()))
+        if node is None:
+            super().contextMenuEvent(event)
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        toggle = menu.addAction("Remove breakpoint" if node.has_breakpoint else "Add breakpoint")
+        toggle.triggered.connect(lambda: self.breakpoint_requested.emit(node.name))
+        menu.popup(event.globalPos())  # not exec(): a nested event loop would stall the engine's loop
 
     def _node_at(self, position: QPointF) -> NodeItem | None:
         item: QGraphicsItem | None = self.itemAt(position.toPoint())

@@ -2,17 +2,19 @@
 
 A turn starts at each `TurnStarted` event and runs to the next one. The session after a turn is
 `Session.from_events` of the log up to the turn's end; what the turn changed is what its `VariableChanged` and
-`SessionCleared` events name, and whatever differs from the session at the turn's start.
+`SessionCleared` events name, and whatever differs from the session at the turn's start. Each view also says
+who set every variable still standing (`workbench.engine.provenance`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
+from workbench.engine.provenance import Provenance, provenance
 from workbench.engine.session import PathError, Session, get_path, parse_path
 from workbench.gui.inspector.values import Path
 
@@ -43,12 +45,13 @@ class Turn:
 
 @dataclass(frozen=True)
 class TurnView:
-    """The session after a turn (`snapshot`, with `internal` nested), the session before it, and the paths the
-    turn's events named."""
+    """The session after a turn (`snapshot`, with `internal` nested), the session before it, the paths the
+    turn's events named, and the last write of every path set and still standing then."""
 
     snapshot: dict[str, Any]
     before: dict[str, Any]
     touched: frozenset[Path] = frozenset()
+    writes: dict[Path, Provenance] = field(default_factory=dict)
 
     def changed(self, path: Path, value: Any) -> bool:
         """Whether the turn changed the value at `path`: an event named it, a part of it or a whole it belongs
@@ -83,6 +86,17 @@ def touched_paths(events: Iterable[ev.Event]) -> frozenset[Path]:
     return frozenset(paths)
 
 
+def standing_writes(events: Sequence[ev.Event], defaults: Mapping[str, Any]) -> dict[Path, Provenance]:
+    """The provenance of every path set and still standing after `events`, by path."""
+    writes: dict[Path, Provenance] = {}
+    for name, write in provenance(events, defaults).items():
+        try:
+            writes[parse_path(name)] = write
+        except PathError:
+            continue
+    return writes
+
+
 class SessionHistory:
     """The turns of one conversation and the session as it was after each of them.
 
@@ -107,12 +121,15 @@ class SessionHistory:
         """The live session, with what the latest turn changed (edits since then count as part of it)."""
         log = self._scan()
         snapshot = self.conversation.session.snapshot()
+        writes = standing_writes(log, self.conversation.flow.variables)
         if not self._starts:
-            return TurnView(snapshot=snapshot, before=snapshot)
+            return TurnView(snapshot=snapshot, before=snapshot, writes=writes)
         start = self._starts[-1][0]
         if self._before_now is None or self._before_now[0] != start:
             self._before_now = (start, self._replay(log[:start]))
-        return TurnView(snapshot=snapshot, before=self._before_now[1], touched=touched_paths(log[start:]))
+        return TurnView(
+            snapshot=snapshot, before=self._before_now[1], touched=touched_paths(log[start:]), writes=writes
+        )
 
     def at(self, turn: Turn) -> TurnView:
         """The session as it was after `turn`, with what that turn changed."""
@@ -121,6 +138,7 @@ class SessionHistory:
             snapshot=self._replay(log[: turn.end]),
             before=self._replay(log[: turn.start]),
             touched=touched_paths(log[turn.start : turn.end]),
+            writes=standing_writes(log[: turn.end], self.conversation.flow.variables),
         )
 
     def _scan(self) -> list[ev.Event]:

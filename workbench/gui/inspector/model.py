@@ -11,8 +11,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
+from workbench.engine.provenance import Provenance
 from workbench.engine.session import PathError, parse_path
 from workbench.gui.inspector.history import EMPTY, MISSING, TurnView
+from workbench.gui.inspector.origin import describe, set_by
 from workbench.gui.inspector.values import (
     Path,
     addressable,
@@ -31,7 +33,8 @@ NO_INDEX = QModelIndex()
 
 @dataclass(eq=False)
 class Node:
-    """One row: a value at `path` in the snapshot, and whether the turn on show changed it."""
+    """One row: a value at `path` in the snapshot, whether the turn on show changed it, and the write that gave
+    it its value (its own, or that of the nearest object or array above it that was set whole)."""
 
     key: str | int | None
     value: Any
@@ -41,6 +44,7 @@ class Node:
     read_only: bool
     changed: bool = False
     previous: Any = MISSING
+    provenance: Provenance | None = None
     children: list[Node] = field(default_factory=list)
 
 
@@ -61,9 +65,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("Name", _name),
     Column("Value", lambda node: display_text(node.value), editable=True),
     Column("Type", lambda node: json_type(node.value)),
+    Column("Set by", lambda node: set_by(node.provenance)),
 )
-"""The inspector's columns; a provenance column (which state or action set a value) slots in here."""
+"""The inspector's columns."""
 VALUE_COLUMN = 1
+PROVENANCE_COLUMN = 3
+VALUE_COLUMNS = COLUMNS[:PROVENANCE_COLUMN]
+"""The columns of a plain JSON tree (no session behind it: a debugger's locals)."""
 
 
 class VariableModel(QAbstractItemModel):
@@ -72,9 +80,16 @@ class VariableModel(QAbstractItemModel):
     edit_requested = Signal(str, object)
     """A tester edited the value at a dotted path (`user.address.city`, `items[0]`) into this value."""
 
-    def __init__(self, columns: Sequence[Column] = COLUMNS, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column] = COLUMNS,
+        parent: QObject | None = None,
+        *,
+        changed_note: str = "Changed by this turn",
+    ) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
+        self.changed_note = changed_note
         self._root = self._build(EMPTY)
         self._editable = False
 
@@ -123,6 +138,7 @@ class VariableModel(QAbstractItemModel):
         node = Node(key, value, path, parent, len(parent.children), read_only or not addressable(path))
         node.changed = view.changed(path, value)
         node.previous = view.previous(path) if node.changed else MISSING
+        node.provenance = view.writes.get(path, parent.provenance)
         parent.children.append(node)
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         for child_key, child_value in items:
@@ -187,7 +203,7 @@ class VariableModel(QAbstractItemModel):
             case Qt.ItemDataRole.ForegroundRole if node.read_only:
                 return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
             case Qt.ItemDataRole.ToolTipRole:
-                return _tooltip(node)
+                return _tooltip(node, self.changed_note)
         return None
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -217,11 +233,13 @@ def _highlight() -> QBrush:
     )
 
 
-def _tooltip(node: Node) -> str:
+def _tooltip(node: Node, changed_note: str) -> str:
     lines = [format_path(node.path)]
     if node.changed:
         was = "new" if node.previous is MISSING else f"was {display_text(node.previous)}"
-        lines.append(f"Changed by this turn ({was})")
+        lines.append(f"{changed_note} ({was})")
     if node.read_only:
         lines.append("Read-only")
+    if node.provenance is not None:
+        lines.append(describe(node.provenance))
     return "\n".join(lines)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.history import EMPTY, SessionHistory, Turn, TurnView
-from workbench.gui.inspector.model import NO_INDEX, VALUE_COLUMN, VariableModel
-from workbench.gui.inspector.values import Path
+from workbench.gui.inspector.model import PROVENANCE_COLUMN, VariableModel
+from workbench.gui.inspector.tree import ValueTree
 
 NOW = "Now"
 
@@ -20,7 +20,12 @@ class VariableInspector(QWidget):
 
     Rows the shown turn changed are highlighted; double-clicking a value edits it (JSON accepted), which sets
     the variable through the engine. The tree is rebuilt from the engine's session after each burst of events.
+    The "Set by" column (and every row's tool tip) says which write gave a value its value; double-clicking it
+    announces where that write happened with `provenance_activated`.
     """
+
+    provenance_activated = Signal(str, object)
+    """Show where a value was set: the state, and the line of its code action (an int) or None."""
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,18 +37,11 @@ class VariableInspector(QWidget):
         self.turn_box.setObjectName("inspector_turns")
         self.turn_box.setToolTip("Show the session variables as they were after an earlier turn")
         self.model = VariableModel(parent=self)
-        self.tree = QTreeView()
+        self.tree = ValueTree(self.model)
         self.tree.setObjectName("inspector_tree")
-        self.tree.setModel(self.model)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.turn_box)
@@ -53,6 +51,7 @@ class VariableInspector(QWidget):
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
         self.tree.itemDelegate().closeEditor.connect(lambda *_: self._refresh_timer.start())
+        self.tree.doubleClicked.connect(self._on_double_click)
         self.turn_box.currentIndexChanged.connect(self._show)
         self.model.edit_requested.connect(self.bridge.set_variable)
         bridge.event.connect(self._on_event)
@@ -98,6 +97,11 @@ class VariableInspector(QWidget):
     def _on_event(self, event: ev.Event) -> None:
         self._refresh_timer.start()
 
+    def _on_double_click(self, index: QModelIndex) -> None:
+        write = self.model.node(index).provenance
+        if index.column() == PROVENANCE_COLUMN and write is not None and write.state is not None:
+            self.provenance_activated.emit(write.state, write.line)
+
     def _sync_turns(self) -> None:
         """Add the new turns before `Now`; after a restart (a new log) the list starts over at `Now`."""
         turns = self._history.turns() if self._history else []
@@ -115,25 +119,9 @@ class VariableInspector(QWidget):
 
     def _show(self) -> None:
         turn = self.selected_turn()
-        view = self._view(turn)
-        expanded = self._expanded_paths()
-        current = self.model.node(self.tree.currentIndex()).path
-        self.model.set_view(view, editable=self._history is not None and turn is None)
-        for path in expanded:
-            self.tree.setExpanded(self.model.index_for(path), True)
-        if current:
-            self.tree.setCurrentIndex(self.model.index_for(current))
+        self.tree.set_view(self._view(turn), editable=self._history is not None and turn is None)
 
     def _view(self, turn: Turn | None) -> TurnView:
         if self._history is None:
             return EMPTY
         return self._history.now() if turn is None else self._history.at(turn)
-
-    def _expanded_paths(self, parent: QModelIndex = NO_INDEX) -> list[Path]:
-        paths: list[Path] = []
-        for row in range(self.model.rowCount(parent)):
-            index = self.model.index(row, 0, parent)
-            if self.tree.isExpanded(index):
-                paths.append(self.model.node(index).path)
-                paths.extend(self._expanded_paths(index))
-        return paths
