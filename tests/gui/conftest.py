@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 
 from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
 from workbench.flow.model import Flow
 from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.main_window import MainWindow
 
 # QtWebEngine (the iframe panel) needs this before the QApplication that pytest-qt creates.
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
@@ -63,3 +64,25 @@ def make_bridge(qt_loop, qtbot) -> Iterator[Callable[..., EngineBridge]]:
         bridge.detach()
         task = qt_loop.create_task(conversation.aclose())
         qtbot.waitUntil(task.done, timeout=5_000)
+
+
+@pytest.fixture
+def make_window(qt_loop, qtbot, tmp_path) -> Iterator[Callable[..., MainWindow]]:
+    """Build shown main windows (settings in a temporary file); closed, shut down and deleted afterwards."""
+    made: list[MainWindow] = []
+
+    def build(variables: dict | None = None, settings: QSettings | None = None) -> MainWindow:
+        settings = settings or QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings, variables)
+        window.show()
+        made.append(window)
+        return window
+
+    yield build
+    for window in made:
+        window.close()
+        task = qt_loop.create_task(window.shutdown())
+        qtbot.waitUntil(task.done, timeout=10_000)
+        # Delete the window (and its web pages) now: QtWebEngine crashes at exit if its profile goes first.
+        with qtbot.waitSignal(window.destroyed, timeout=5_000):
+            window.deleteLater()

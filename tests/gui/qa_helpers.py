@@ -4,13 +4,11 @@ a booking conversation driven through the bridge, and the save dialog filled in.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
-from workbench.gui import recording, test_explorer
 from workbench.gui.main_window import MainWindow
 from workbench.gui.recording.dialog import SaveTestDialog
 from workbench.gui.recording.save import ConversationSaver
@@ -19,22 +17,9 @@ from workbench.gui.test_explorer.panel import ExplorerPanel
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "flows" / "train_ticket"
 
 
-def qa_window(qt_loop, qtbot, tmp_path: Path, api_base: str) -> Iterator[MainWindow]:
-    """A shown window with recording and the test explorer installed (the body of a fixture)."""
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings, {"first_name": "Ann", "api_base": api_base})
-    recording.install(window)
-    test_explorer.install(window)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    explorer(window).stop()
-    window.bridge.cancel()
-    for task in list(explorer(window).tasks):
-        task.cancel()
-    if window.bridge.conversation is not None:
-        task = qt_loop.create_task(window.bridge.conversation.aclose())
-        qtbot.waitUntil(task.done, timeout=5_000)
+def qa_window(make_window, api_base: str) -> MainWindow:
+    """A shown window (recording and the test explorer are installed in every window)."""
+    return make_window({"first_name": "Ann", "api_base": api_base})
 
 
 def copy_sample(tmp_path: Path) -> Path:

@@ -5,12 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
-from workbench.gui.coverage_view import controller, install, show_coverage
+from workbench.gui.coverage_view import controller, show_coverage
 from workbench.gui.coverage_view.scale import CoverageScale, band_limits
-from workbench.gui.main_window import MainWindow
 from workbench.testing.coverage import Coverage
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "flows" / "train_ticket"
@@ -19,17 +18,8 @@ CHARTER_ROUTE = ("check_group", "charter", "route", 0)
 
 
 @pytest.fixture
-def window(qt_loop, qtbot, tmp_path, sample_backend):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    made = MainWindow(settings, {"api_base": sample_backend})
-    qtbot.addWidget(made)
-    install(made)
-    made.show()
-    yield made
-    made.bridge.cancel()
-    if made.bridge.conversation is not None:
-        task = qt_loop.create_task(made.bridge.conversation.aclose())
-        qtbot.waitUntil(task.done, timeout=5_000)
+def window(make_window, sample_backend):
+    return make_window({"api_base": sample_backend})
 
 
 def sample_copy(tmp_path: Path, *, charter: bool = False) -> Path:

@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from workbench.engine import events as ev
-from workbench.gui.main_window import MainWindow
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "flows" / "train_ticket"
 
@@ -18,15 +17,8 @@ def settings(tmp_path) -> QSettings:
 
 
 @pytest.fixture
-def window(qt_loop, qtbot, settings):
-    made = MainWindow(settings, {"first_name": "Ann"})
-    qtbot.addWidget(made)
-    made.show()
-    yield made
-    made.bridge.cancel()
-    if made.bridge.conversation is not None:
-        task = qt_loop.create_task(made.bridge.conversation.aclose())
-        qtbot.waitUntil(task.done, timeout=5_000)
+def window(make_window, settings):
+    return make_window({"first_name": "Ann"}, settings)
 
 
 @pytest.fixture
@@ -85,15 +77,14 @@ def test_restart_and_focus_shortcuts_are_wired(window, qtbot, flow_copy):
     assert {"Ctrl+O", "Ctrl+R", "Ctrl+L", "Ctrl+Shift+R", "F5"} <= shortcuts
 
 
-def test_the_layout_and_size_are_kept_between_sessions(qt_loop, qtbot, settings):
-    first = MainWindow(settings)
-    qtbot.addWidget(first)
-    first.resize(640, 480)
+def test_the_layout_and_size_are_kept_between_sessions(make_window, settings):
+    first = make_window(settings=settings)
+    first.resize(first.minimumSizeHint())  # the offscreen screen is small: the smallest size the docks allow
+    size = first.size()
     first.docks["event_log"].hide()
     first.close()
-    second = MainWindow(settings)
-    qtbot.addWidget(second)
-    assert (second.width(), second.height()) == (640, 480)
+    second = make_window(settings=settings)
+    assert second.size() == size
     assert second.docks["event_log"].isHidden()
 
 

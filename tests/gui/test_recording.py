@@ -18,8 +18,8 @@ from workbench.testing.runner import Runner
 
 
 @pytest.fixture
-def window(qt_loop, qtbot, tmp_path, sample_backend):
-    yield from qa_window(qt_loop, qtbot, tmp_path, sample_backend)
+def window(make_window, sample_backend):
+    return qa_window(make_window, sample_backend)
 
 
 @pytest.fixture

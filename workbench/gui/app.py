@@ -83,9 +83,12 @@ def run_app(flow: Path | None, variables: Mapping[str, Any] | None = None) -> in
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
         await closed.wait()
-        await window.bridge.wait_idle()
-        if window.bridge.conversation is not None:
-            await window.bridge.conversation.aclose()
+        await window.shutdown()
+        # Delete the window (and any web page in it) before QtWebEngine's profile goes away at exit.
+        gone = asyncio.get_running_loop().create_future()
+        window.destroyed.connect(lambda *_: gone.done() or gone.set_result(None))
+        window.deleteLater()
+        await gone
 
     try:
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:

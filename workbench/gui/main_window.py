@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.engine import events as ev
-from workbench.gui import coverage_view, flow_diff_view
+from workbench.gui import coverage_view, debugger, flow_diff_view, recording, test_explorer
 from workbench.gui.chat.panel import ChatPanel
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.event_log.panel import EventLogPanel
@@ -35,6 +35,9 @@ BUSY_DELAY_MS = 250
 
 class MainWindow(QMainWindow):
     """Flow Workbench's window: one conversation, watched by every panel through one bridge."""
+
+    closing = Signal()
+    """The window is closing: features installed on it stop what they run."""
 
     def __init__(self, settings: QSettings, variables: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -66,8 +69,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         install_preview(self)
+        recording.install(self)
+        test_explorer.install(self)
         coverage_view.install(self)
         flow_diff_view.install(self)
+        debugger.install(self)
         self.bridge.event.connect(self._on_event)
         self.bridge.busy_changed.connect(self._on_busy)
         self.chat.iframe_requested.connect(self.open_iframe)
@@ -248,8 +254,16 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Keep the layout and size for next time."""
+        """Keep the layout and size for next time, and stop what runs."""
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
+        self.closing.emit()
+        self.flow_session.cancel()
         self.bridge.cancel()
         super().closeEvent(event)
+
+    async def shutdown(self) -> None:
+        """After the window closed: wait for the engine to settle and release the conversation's resources."""
+        await self.bridge.wait_idle()
+        if self.bridge.conversation is not None:
+            await self.bridge.conversation.aclose()

@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from workbench.gui.iframe.host import PageHost
 from workbench.gui.preview.cli import add_preview_parser, run_preview_command
-from workbench.gui.preview.menu import install
 from workbench.gui.preview.verdict import flow_states
 from workbench.gui.preview.window import WIDTHS, PreviewWindow
 
@@ -176,14 +174,10 @@ def test_the_preview_command_opens_the_window_and_refuses_a_missing_page(qtbot, 
     assert shown == [((SAMPLE_DIR / "seat_picker.html").as_uri() + "?to=Ghent", 320, True)]
 
 
-def test_the_window_menu_previews_the_current_iframe_state_with_the_sessions_values(qt_loop, qtbot, tmp_path):
-    from workbench.gui.main_window import MainWindow
-
+def test_the_window_menu_previews_the_current_iframe_state_with_the_sessions_values(make_window, qtbot, tmp_path):
     folder = tmp_path / "flow"
     shutil.copytree(SAMPLE_DIR, folder, ignore=shutil.ignore_patterns("*.convo.yaml", "__pycache__"))
-    window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    install(window)
+    window = make_window()
     file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
     texts = [a.text() for a in file_menu.actions()]
     assert texts[-4:] == ["Preview iframe &page…", "Preview this state's &iframe", "", "&Quit"]
@@ -207,9 +201,3 @@ def test_the_window_menu_previews_the_current_iframe_state_with_the_sessions_val
     assert preview.height_choice.value() == 320
     assert preview.url == (folder / "seat_picker.html").resolve().as_uri() + "?to=Ghent&passengers="
     assert "(no value for passengers)" in preview.form.rendered.text()
-    window.bridge.cancel()
-    task = qt_loop.create_task(window.bridge.conversation.aclose())
-    qtbot.waitUntil(task.done, timeout=5_000)
-    # Delete the window's web pages now: QtWebEngine warns when its profile goes first, at exit.
-    with qtbot.waitSignal(window.destroyed):
-        window.deleteLater()

@@ -1,22 +1,13 @@
 """The seed's iframe page inside the whole window: its button's message shows in the chat and the bot answers."""
 
 import pytest
-from PySide6.QtCore import QSettings
-
-from workbench.gui.main_window import MainWindow
 
 LOAD_TIMEOUT = 15_000
 
 
 @pytest.fixture
-def window(qt_loop, qtbot, tmp_path):
-    made = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), {"first_name": "Ann"})
-    qtbot.addWidget(made)
-    made.show()
-    yield made
-    made.bridge.cancel()
-    task = qt_loop.create_task(made.bridge.conversation.aclose())
-    qtbot.waitUntil(task.done, timeout=5_000)
+def window(make_window):
+    return make_window({"first_name": "Ann"})
 
 
 def test_clicking_the_seed_pages_button_shows_the_message_in_the_chat(window, qtbot, run_js):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -42,7 +42,7 @@ class DebuggerController(QObject):
         self.session.pause_changed.connect(self._on_pause)
         window.bridge.conversation_changed.connect(self._on_conversation)
         window.inspector.provenance_activated.connect(self.show_origin)
-        window.installEventFilter(self)
+        window.closing.connect(self._on_closing)
         self._closing: asyncio.Task[None] | None = None
 
     def _add_menus(self) -> None:
@@ -79,12 +79,10 @@ class DebuggerController(QObject):
             self.window.docks["debugger"].show()
             self.window.docks["debugger"].raise_()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Before the window closes: end a paused turn (its JavaScript context goes with it), free the watches."""
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.session.run("stop")
-            self._closing = asyncio.ensure_future(self.panel.aclose())
-        return False
+    def _on_closing(self) -> None:
+        """The window closes: end a paused turn (its JavaScript context goes with it), free the watches."""
+        self.session.run("stop")
+        self._closing = asyncio.ensure_future(self.panel.aclose())
 
 
 def controller(window: MainWindow) -> DebuggerController | None:

@@ -28,6 +28,7 @@ def install(window: MainWindow) -> None:
         window.tabifyDockWidget(window.docks["event_log"], dock)
     panel.message.connect(lambda text: window.statusBar().showMessage(text, 10_000))
     panel.covered.connect(lambda coverage: show_coverage(window, coverage))
+    window.closing.connect(panel.shutdown)
 
     def follow(opened: Opened) -> None:
         if opened.conversation is not None:

@@ -267,6 +267,13 @@ class ExplorerPanel(QWidget):
         self._waiting.clear()
         self.runs.stop()
 
+    def shutdown(self) -> None:
+        """The window is closing: stop the run, forget the scans and stop watching files."""
+        self.stop()
+        self.watcher.watch([], [])
+        for task in list(self.tasks):
+            task.cancel()
+
     def _on_result(self, result: ConvoResult) -> None:
         self.model.set_result(result)
         self._counts[result.status] += 1
