@@ -30,7 +30,6 @@ import qasync  # noqa: E402
 from PySide6.QtCore import QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from workbench.gui import recording, test_explorer  # noqa: E402
 from workbench.gui.main_window import MainWindow  # noqa: E402
 from workbench.gui.test_explorer.panel import ExplorerPanel  # noqa: E402
 
@@ -93,8 +92,6 @@ async def measure(conversations: int, workers: int) -> list[tuple[str, float, fl
     with tempfile.TemporaryDirectory() as temp:
         flow = make_suite(Path(temp) / "flow", conversations)
         window = MainWindow(QSettings(str(Path(temp) / "settings.ini"), QSettings.Format.IniFormat))
-        recording.install(window)
-        test_explorer.install(window)
         window.show()
         panel = window.docks["tests"].widget()
         assert isinstance(panel, ExplorerPanel)

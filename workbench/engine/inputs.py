@@ -76,9 +76,7 @@ def is_known_expect(expect: str, entity_names: Collection[str]) -> bool:
         return False
 
 
-def validate(
-    expect: str, text: str, matcher: NluMatcher | None = None, today: dt.date | None = None
-) -> Validation:
+def validate(expect: str, text: str, matcher: NluMatcher | None = None, today: dt.date | None = None) -> Validation:
     """Check the answer `text` against `expect`.
 
     Raises ValueError for an `expect` that is none of the kinds, not an entity of `matcher`, or a regular
@@ -133,6 +131,12 @@ def parse_yes_no(answer: str) -> str | None:
         if word in NO_WORDS:
             return "no"
     return None
+
+
+def warm_up_dates() -> None:
+    """Load the date parser now: its first use compiles its locales (about 150 ms), which is better spent in a
+    thread at start-up than on the event loop in the middle of a conversation."""
+    parse_date("tomorrow", dt.date.today())
 
 
 def parse_date(answer: str, today: dt.date) -> str | None:

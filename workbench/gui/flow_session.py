@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from workbench.engine.conversation import Conversation
+from workbench.engine.inputs import warm_up_dates
 from workbench.flow.loader import LoadResult, load_flow
 from workbench.flow.model import Flow
 from workbench.flow.problems import Problem
@@ -71,6 +72,14 @@ class Opened:
     problems: tuple[Problem, ...] = field(default=())
 
 
+def _load(path: Path) -> LoadResult:
+    """Load the flow (in a worker thread); warm up what its conversations will need, off the event loop."""
+    result = load_flow(path)
+    if result.flow is not None and any(s.ask and s.ask.expect == "date" for s in result.flow.states.values()):
+        warm_up_dates()
+    return result
+
+
 class FlowSession(QObject):
     """Keeps one flow file open in the window: loads it, starts its conversation, watches the file."""
 
@@ -107,7 +116,7 @@ class FlowSession(QObject):
         return self._loading
 
     async def _open(self, path: Path, *, keep: bool) -> None:
-        result = await asyncio.get_running_loop().run_in_executor(None, load_flow, path)
+        result = await asyncio.get_running_loop().run_in_executor(None, _load, path)
         self._watcher.watch(path)
         old = self.bridge.conversation
         if result.flow is None:

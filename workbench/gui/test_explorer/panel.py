@@ -197,7 +197,7 @@ class ExplorerPanel(QWidget):
             self.add_folder(Path(name))
 
     def rescan(self) -> asyncio.Task[None]:
-        """Find and load the convo files again (in a thread), then show them."""
+        """Find and load the convo files again, then show them."""
         if self._scanning is not None:
             self._scanning.cancel()
         self._scanning = self._spawn(self._rescan())
@@ -205,7 +205,7 @@ class ExplorerPanel(QWidget):
 
     async def _rescan(self) -> None:
         folders = self.folders
-        files = await asyncio.get_running_loop().run_in_executor(None, scan, folders)
+        files = await scan(folders)
         self.model.set_files(files, folders)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(1)
@@ -216,7 +216,7 @@ class ExplorerPanel(QWidget):
         self._spawn(self._reload(paths))
 
     async def _reload(self, paths: Sequence[Path]) -> None:
-        files = await asyncio.get_running_loop().run_in_executor(None, load, paths)
+        files = await load(paths)
         for convo in files:
             self.model.replace_file(convo)
         self.tree.expandAll()
