@@ -218,27 +218,18 @@ class NodeItem(QGraphicsItem):
         painter.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self._label)
 
 
-class EdgeItem(QGraphicsItem):
-    """A transition between two states, drawn through its route's points, with an arrowhead and a label."""
+class TransitionItem(QGraphicsItem):
+    """What edges and stubs share: the transition drawn, whether the conversation took it, and a style overlay."""
 
-    def __init__(self, transition: Transition, route: tuple[Point, ...], font: QFont, *, loop: bool = False) -> None:
-        super().__init__()
+    def __init__(self, transition: Transition, parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
         self.transition = transition
-        self._path = _loop_path(route) if loop else _curve(route)
-        self._arrow = _arrowhead(self._path)
-        self._font = font
-        self._label, self._label_rect = self._make_label(route, font, loop)
         self._traversed = False
         self._style: EdgeStyle | None = None
-        self._shape: QPainterPath | None = None
-        self._bounds = self._path.controlPointRect().united(self._arrow.boundingRect()).united(self._label_rect)
-        self._bounds.adjust(-4, -4, 4, 4)
-        self.setZValue(0)
-        self.setToolTip(_describe(transition))
 
     @property
     def traversed(self) -> bool:
-        """Whether the conversation took this transition."""
+        """Whether the conversation took this transition (for a stub: came in this way)."""
         return self._traversed
 
     @property
@@ -249,13 +240,33 @@ class EdgeItem(QGraphicsItem):
     def set_traversed(self, traversed: bool) -> None:
         """Mark (or unmark) a transition on the conversation's path."""
         self._traversed = traversed
-        self.setZValue(1 if traversed else 0)
         self.update()
 
     def set_style(self, style: EdgeStyle | None) -> None:
         """Lay `style` over the default look (None: back to the default)."""
         self._style = style
         self.update()
+
+
+class EdgeItem(TransitionItem):
+    """A transition between two states, drawn through its route's points, with an arrowhead and a label."""
+
+    def __init__(self, transition: Transition, route: tuple[Point, ...], font: QFont, *, loop: bool = False) -> None:
+        super().__init__(transition)
+        self._path = _loop_path(route) if loop else _curve(route)
+        self._arrow = _arrowhead(self._path)
+        self._font = font
+        self._label, self._label_rect = self._make_label(route, font, loop)
+        self._shape: QPainterPath | None = None
+        self._bounds = self._path.controlPointRect().united(self._arrow.boundingRect()).united(self._label_rect)
+        self._bounds.adjust(-4, -4, 4, 4)
+        self.setZValue(0)
+        self.setToolTip(_describe(transition))
+
+    def set_traversed(self, traversed: bool) -> None:
+        """Mark (or unmark) a transition on the conversation's path; a traversed edge is drawn above the others."""
+        self.setZValue(1 if traversed else 0)
+        super().set_traversed(traversed)
 
     def pen(self) -> QPen:
         """The pen the edge is drawn with now."""
@@ -330,43 +341,20 @@ class EdgeItem(QGraphicsItem):
             painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
 
 
-class StubItem(QGraphicsItem):
+class StubItem(TransitionItem):
     """An edge from anywhere (an intent, the fallback): a short arrow into its target's top-left corner."""
 
     RADIUS = 8.0
 
     def __init__(self, transition: Transition, slot: int, font: QFont, parent: NodeItem) -> None:
-        super().__init__(parent)
-        self.transition = transition
+        super().__init__(transition, parent)
         self._font = font
         self._letter = "I" if transition.why == "intent" else "F"
-        self._traversed = False
-        self._style: EdgeStyle | None = None
         corner = parent.rect.topLeft()
         self._tip = QPointF(corner.x() + 10 + 18 * slot, corner.y())
         self._badge = QPointF(self._tip.x() - 12, self._tip.y() - 22)
         self.setToolTip(_describe(transition))
         self.setZValue(-1)
-
-    @property
-    def traversed(self) -> bool:
-        """Whether the conversation came in this way."""
-        return self._traversed
-
-    @property
-    def style(self) -> EdgeStyle | None:
-        """The overlay on the default look, if any."""
-        return self._style
-
-    def set_traversed(self, traversed: bool) -> None:
-        """Mark (or unmark) a transition on the conversation's path."""
-        self._traversed = traversed
-        self.update()
-
-    def set_style(self, style: EdgeStyle | None) -> None:
-        """Lay `style` over the default look (None: back to the default)."""
-        self._style = style
-        self.update()
 
     def color(self) -> QColor:
         """The colour the stub is drawn in now."""
