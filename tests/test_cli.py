@@ -79,3 +79,12 @@ def test_schema_prints_the_flow_schema_and_the_convo_schema():
     convo = json.loads(workbench("schema", "--convo").stdout)
     assert "states" in flow["$defs"]["flow"]["properties"]
     assert "turns" in json.dumps(convo)
+
+
+def test_chat_stops_quietly_when_its_reader_goes_away():
+    command = f"{sys.executable} -m workbench.cli chat {SAMPLE} | head -1"
+    result = subprocess.run(
+        ["bash", "-c", command], input="Ann\n1\nBrussels\n", capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.stdout == "bot> Welcome to Belgian Rail tickets!\n"
+    assert "Traceback" not in result.stderr

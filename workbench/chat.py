@@ -31,6 +31,7 @@ class Printer:
         self.conversation = conversation
         self.out = out
         self.verbose = verbose
+        self.closed = False
 
     def __call__(self, event: ev.Event) -> None:
         handler: Callable[[ev.Event], None] | None = getattr(self, f"_on_{event.kind}", None)
@@ -38,7 +39,12 @@ class Printer:
             handler(event)
 
     def _line(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        if self.closed:
+            return
+        try:
+            print(text, file=self.out, flush=True)
+        except BrokenPipeError:  # the reader went away (`workbench chat … | head`)
+            self.closed = True
 
     def _on_BotMessage(self, e: ev.BotMessage) -> None:
         if e.text:
@@ -143,7 +149,8 @@ async def chat(
     interactive = stdin.isatty()
     loop = asyncio.get_running_loop()
     async with Conversation(flow, variables=variables) as conversation:
-        conversation.subscribe(Printer(conversation, out, verbose=verbose))
+        printer = Printer(conversation, out, verbose=verbose)
+        conversation.subscribe(printer)
         if interactive:
             print(f"{flow.name} — {HELP}", file=out)
         await conversation.start()
@@ -155,5 +162,5 @@ async def chat(
                 break
             if not interactive and line.strip():
                 print(f"you> {line.rstrip()}", file=out)
-            if not await _handle(conversation, line.rstrip("\n"), out):
+            if not await _handle(conversation, line.rstrip("\n"), out) or printer.closed:
                 break

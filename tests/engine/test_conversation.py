@@ -286,3 +286,20 @@ def test_the_engines_built_in_states_are_the_ones_flows_may_go_to():
     from workbench.flow.model import BUILTIN_STATE_NAMES
 
     assert set(BUILTIN_STATES) == BUILTIN_STATE_NAMES
+
+
+def test_a_subscriber_that_raises_is_logged_and_the_conversation_goes_on(flow_from, caplog):
+    async def scenario():
+        conversation = Conversation(flow_from(TRAIN))
+        conversation.subscribe(lambda event: 1 / 0)
+        seen: list[ev.Event] = []
+        conversation.subscribe(seen.append)
+        await conversation.start()
+        await conversation.press("Elsewhere")
+        await conversation.aclose()
+        return conversation, seen
+
+    conversation, seen = asyncio.run(scenario())
+    assert seen == conversation.events
+    assert bot_texts(conversation.events)[-1] == "Where to?"
+    assert "a subscriber failed on TurnStarted" in caplog.text

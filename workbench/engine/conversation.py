@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import functools
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -34,6 +35,8 @@ from workbench.engine.timeline import Point, Timeline
 from workbench.flow.model import Flow, OffloadAction, SayItem, State
 
 Subscriber = Callable[[ev.Event], None]
+
+_log = logging.getLogger(__name__)
 
 MAX_TRANSITIONS = 100
 CONDITION_TIMEOUT = 1.0
@@ -112,11 +115,17 @@ class Conversation:
         return unsubscribe
 
     def emit(self, event: ev.Event) -> None:
-        """Append `event` to the log, apply it to the session and tell every subscriber."""
+        """Append `event` to the log, apply it to the session and tell every subscriber.
+
+        A subscriber that raises is logged and skipped: an observer's bug must not break the conversation.
+        """
         self.events.append(event)
         self.session.apply(event)
         for callback in tuple(self._subscribers):
-            callback(event)
+            try:
+                callback(event)
+            except Exception:
+                _log.exception("a subscriber failed on %s", event.kind)
 
     # --- ports ---
 
