@@ -181,6 +181,8 @@ def card_dict(card: ev.CardOut) -> dict[str, Any]:
 
 
 def _kind(value: Any) -> str:
+    # Not `workbench.flow.build.kind_name`: this one compares kinds, so a number is "a number" (not its value), and
+    # it describes engine values (tuples, any Mapping, other types by their bare name), not only loaded YAML.
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from workbench.engine.session import PathError, parse_path
+from workbench.flow.build import kind_name
 from workbench.flow.model import Loc
 from workbench.flow.problems import Problem, Reporter, did_you_mean
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
@@ -203,22 +204,6 @@ def split_documents(text: str) -> list[str]:
     return documents
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
-
-
 def _written(kind: str, value: Any) -> str:
     shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return f"{kind}: {shown}"
@@ -238,8 +223,7 @@ class _Reader:
         self.problems.append(Problem(Loc(file, pos.line, pos.column), message))
 
     def type_error(self, file: str, pos: Pos, what: str, expected: str, value: Any) -> None:
-        got = value if isinstance(value, int | float) and not isinstance(value, bool) else _kind(value)
-        self.error(file, pos, f"{what} must be {expected}, not {got}")
+        self.error(file, pos, f"{what} must be {expected}, not {kind_name(value)}")
 
     def check_keys(self, file: str, m: YMap, allowed: Sequence[str], where: str) -> None:
         for key in m:
