@@ -80,8 +80,9 @@ class Debugged:
         self.conversation.subscribe(lambda e: self.pauses.put_nowait(e) if isinstance(e, ev.Paused) else None)
         self.turn: asyncio.Task | None = None
 
-    def run(self, coroutine) -> None:
-        self.turn = asyncio.get_running_loop().create_task(coroutine)
+    def start(self) -> None:
+        """Start the conversation in a task: the turn may pause."""
+        self.turn = asyncio.get_running_loop().create_task(self.conversation.start())
 
     async def pause(self) -> ev.Paused:
         return await asyncio.wait_for(self.pauses.get(), 10)
@@ -89,6 +90,11 @@ class Debugged:
     async def finish(self) -> None:
         await asyncio.wait_for(self.turn, 10)
         assert self.pauses.empty(), "the turn paused again"
+
+    async def continue_to_end(self) -> None:
+        """Continue from a pause and wait for the turn to end without pausing again."""
+        self.debugger.continue_()
+        await self.finish()
 
     def where(self, paused: ev.Paused) -> tuple:
         return (paused.where, paused.state, paused.line)
@@ -102,13 +108,17 @@ def with_backend(flow_from, text, base_url):
     return flow_from(text.replace("BASE", base_url))
 
 
-def test_a_docs_style_code_action_steps_line_by_line_with_its_locals(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
+@pytest.fixture
+def quote_flow(flow_from, sample_backend):
+    """QUOTE_FLOW fetching from the sample backend."""
+    return with_backend(flow_from, QUOTE_FLOW, sample_backend)
 
+
+def test_a_docs_style_code_action_steps_line_by_line_with_its_locals(quote_flow, sample_backend):
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(quote_flow)
         s.debugger.add_breakpoint("quote")
-        s.run(s.conversation.start())
+        s.start()
         at_state = await s.pause()
         assert s.where(at_state) == ("state", "quote", None)
         assert at_state.breakpoint and at_state.variables["api_base"] == sample_backend
@@ -144,8 +154,7 @@ def test_a_docs_style_code_action_steps_line_by_line_with_its_locals(flow_from, 
 
         s.debugger.step_over()  # off the action's last statement: to the next state
         assert s.where(await s.pause()) == ("state", "done", None)
-        s.debugger.continue_()
-        await s.finish()
+        await s.continue_to_end()
         await s.conversation.aclose()
         return s.conversation
 
@@ -162,7 +171,7 @@ def test_step_into_a_function_step_out_of_it_and_breakpoints_in_loops(flow_from,
     async def scenario():
         s = Debugged(flow)
         s.debugger.add_breakpoint("steps", 7)
-        s.run(s.conversation.start())
+        s.start()
         first = await s.pause()
         assert (first.line, first.locals["city"], first.locals["seen"]) == (7, "Brussels", [])
 
@@ -186,8 +195,7 @@ def test_step_into_a_function_step_out_of_it_and_breakpoints_in_loops(flow_from,
         caught = await s.pause()  # in the catch block, with the caught error
         assert caught.line == 13 and caught.locals["err"].startswith("SyntaxError: ")
         assert caught.locals["doubled"] == [400, 808]
-        s.debugger.continue_()
-        await s.finish()
+        await s.continue_to_end()
         await s.conversation.aclose()
         return s.conversation
 
@@ -199,14 +207,13 @@ def test_step_into_a_function_step_out_of_it_and_breakpoints_in_loops(flow_from,
 def test_an_uncaught_error_pauses_at_its_line_with_the_error_and_the_locals(flow_from):
     async def scenario():
         s = Debugged(flow_from(FAILING_FLOW))
-        s.run(s.conversation.start())
+        s.start()
         paused = await s.pause()
         assert (paused.where, paused.state, paused.line) == ("exception", "fail", 4)
         assert paused.error == "TypeError: Cannot set properties of null (setting 'x')"
         assert paused.locals == {"a": 1, "q": None}
         assert paused.console == (("log", "about to fail"),)
-        s.debugger.continue_()
-        await s.finish()
+        await s.continue_to_end()
         return s.conversation
 
     conversation = asyncio.run(scenario())
@@ -217,7 +224,7 @@ def test_an_uncaught_error_pauses_at_its_line_with_the_error_and_the_locals(flow
 def test_without_pause_on_errors_an_error_fails_the_action_without_stopping(flow_from):
     async def scenario():
         s = Debugged(flow_from(FAILING_FLOW), pause_on_errors=False)
-        s.run(s.conversation.start())
+        s.start()
         await s.finish()
         return s.conversation
 
@@ -226,13 +233,11 @@ def test_without_pause_on_errors_an_error_fails_the_action_without_stopping(flow
     assert [m.text for m in of(ev.BotMessage, conversation.events)] == ["That went wrong"]
 
 
-def test_stop_ends_the_turn_and_the_interrupted_action_changes_nothing(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
-
+def test_stop_ends_the_turn_and_the_interrupted_action_changes_nothing(quote_flow):
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(quote_flow)
         s.debugger.add_breakpoint("quote", 6)
-        s.run(s.conversation.start())
+        s.start()
         paused = await s.pause()
         assert paused.builder["variables"] == {"price": 10}
         s.debugger.stop()
@@ -265,7 +270,7 @@ def test_stop_while_the_code_awaits_a_fetch_stops_at_its_next_statement(flow_fro
 
     async def scenario():
         s = Debugged(flow)
-        s.run(s.conversation.start())
+        s.start()
         await asyncio.sleep(0.1)
         assert not s.debugger.stop()  # nothing was paused: the turn stops at its next gate
         await s.finish()
@@ -290,13 +295,12 @@ def test_pause_while_the_code_awaits_a_fetch_stops_at_the_next_statement(flow_fr
 
     async def scenario():
         s = Debugged(flow)
-        s.run(s.conversation.start())
+        s.start()
         await asyncio.sleep(0.1)
         s.debugger.pause()
         paused = await s.pause()
         assert (paused.where, paused.line, paused.locals["r"]["status"]) == ("statement", 2, 200)
-        s.debugger.continue_()
-        await s.finish()
+        await s.continue_to_end()
         return s.conversation
 
     assert asyncio.run(scenario()).session.get("status") == 200
@@ -319,11 +323,10 @@ def test_time_spent_paused_does_not_count_against_the_code_timeout(flow_from, sa
     async def scenario():
         s = Debugged(flow)
         s.debugger.add_breakpoint("quick", 2)
-        s.run(s.conversation.start())
+        s.start()
         await s.pause()
         await asyncio.sleep(0.6)
-        s.debugger.continue_()
-        await s.finish()
+        await s.continue_to_end()
         return s.conversation
 
     conversation = asyncio.run(scenario())
@@ -350,10 +353,9 @@ def test_a_breakpoint_inside_a_synchronous_callback_is_not_steppable(flow_from):
         s = Debugged(flow)
         s.debugger.add_breakpoint("double", 2)
         s.debugger.add_breakpoint("double", 5)
-        s.run(s.conversation.start())
+        s.start()
         paused = await s.pause()  # not at line 2: the callback cannot wait for the debugger
-        s.debugger.continue_()
-        await s.finish()
+        await s.continue_to_end()
         return paused, s.conversation
 
     paused, conversation = asyncio.run(scenario())
@@ -361,13 +363,11 @@ def test_a_breakpoint_inside_a_synchronous_callback_is_not_steppable(flow_from):
     assert conversation.session.get("xs") == [2, 4]
 
 
-def test_closing_while_paused_stops_the_turn_and_leaves_no_task_behind(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
-
+def test_closing_while_paused_stops_the_turn_and_leaves_no_task_behind(quote_flow):
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(quote_flow)
         s.debugger.add_breakpoint("quote", 3)
-        s.run(s.conversation.start())
+        s.start()
         await s.pause()
         await s.conversation.aclose()
         await asyncio.wait_for(s.turn, 5)
@@ -380,13 +380,11 @@ def test_closing_while_paused_stops_the_turn_and_leaves_no_task_behind(flow_from
     assert conversation.ports._sandbox is None
 
 
-def test_restarting_while_paused_starts_over(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
-
+def test_restarting_while_paused_starts_over(quote_flow):
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(quote_flow)
         s.debugger.add_breakpoint("quote", 3)
-        s.run(s.conversation.start())
+        s.start()
         await s.pause()
         s.debugger.clear_breakpoints()
         await asyncio.wait_for(s.conversation.restart(), 5)
@@ -404,7 +402,7 @@ def test_a_disabled_debugger_runs_the_code_plainly(flow_from):
         s = Debugged(flow_from(FAILING_FLOW), enabled=False)
         s.debugger.add_breakpoint("fail")
         s.debugger.add_breakpoint("fail", 1)
-        s.run(s.conversation.start())
+        s.start()
         await s.finish()
         return s.conversation
 
@@ -412,11 +410,9 @@ def test_a_disabled_debugger_runs_the_code_plainly(flow_from):
     assert not of(ev.Paused, conversation.events)
 
 
-def test_code_variables_carry_the_line_that_set_them_in_debug_mode(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
-
+def test_code_variables_carry_the_line_that_set_them_in_debug_mode(quote_flow):
     async def scenario(debugger):
-        async with Conversation(flow, debugger=debugger) as conversation:
+        async with Conversation(quote_flow, debugger=debugger) as conversation:
             await conversation.start()
         return next(e for e in conversation.events if isinstance(e, ev.VariableChanged) and e.name == "price")
 
@@ -424,20 +420,17 @@ def test_code_variables_carry_the_line_that_set_them_in_debug_mode(flow_from, sa
     assert asyncio.run(scenario(None)).line is None
 
 
-def test_the_loop_stays_responsive_while_paused(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
-
+def test_the_loop_stays_responsive_while_paused(quote_flow):
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(quote_flow)
         s.debugger.add_breakpoint("quote", 2)
-        s.run(s.conversation.start())
+        s.start()
         await s.pause()
         began = time.perf_counter()
         for _ in range(100):
             await asyncio.sleep(0)
         spun = time.perf_counter() - began
-        s.debugger.continue_()
-        await s.finish()
+        await s.continue_to_end()
         await s.conversation.aclose()
         return spun
 
@@ -451,13 +444,11 @@ def test_step_commands_do_nothing_unless_paused(command):
     assert not debugger.is_paused and debugger.paused is None
 
 
-def test_pause_before_a_turn_stops_at_its_first_state_and_stepping_walks_state_by_state(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
-
+def test_pause_before_a_turn_stops_at_its_first_state_and_stepping_walks_state_by_state(quote_flow):
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(quote_flow)
         s.debugger.pause()
-        s.run(s.conversation.start())
+        s.start()
         first = await s.pause()
         s.debugger.step_into()
         into_code = await s.pause()
@@ -471,11 +462,9 @@ def test_pause_before_a_turn_stops_at_its_first_state_and_stepping_walks_state_b
     assert asyncio.run(scenario()) == [("state", "quote", None), ("statement", "quote", 1), ("state", "done", None)]
 
 
-def test_stop_between_turns_only_ends_stepping(flow_from, sample_backend):
-    flow = with_backend(flow_from, QUOTE_FLOW, sample_backend)
-
+def test_stop_between_turns_only_ends_stepping(quote_flow):
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(quote_flow)
         s.debugger.pause()
         assert not s.debugger.stop()
         await s.conversation.start()
