@@ -3,10 +3,12 @@
 import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import qasync
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import QWidget
 
 from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
@@ -16,6 +18,8 @@ from workbench.gui.main_window import MainWindow
 
 # QtWebEngine (the iframe panel) needs this before the QApplication that pytest-qt creates.
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+W = TypeVar("W", bound=QWidget)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "train_ticket.yaml"
 
@@ -42,6 +46,19 @@ def qt_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
 def sample_flow() -> Flow:
     """The bundled train-ticket flow."""
     return load_flow_or_raise(SAMPLE)
+
+
+@pytest.fixture
+def show_widget(qtbot) -> Callable[[W, int, int], W]:
+    """Show a widget at a size (width, height) and return it; pytest-qt closes and deletes it after the test."""
+
+    def show(widget: W, width: int, height: int) -> W:
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        return widget
+
+    return show
 
 
 @pytest.fixture

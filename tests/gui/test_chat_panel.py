@@ -22,17 +22,9 @@ WELCOME = ["Welcome to Belgian Rail tickets!", "", "Hi Ann! What would you like 
 
 
 @pytest.fixture
-def panel_on(qtbot):
+def panel_on(show_widget):
     """A shown chat pane on a bridge."""
-
-    def build(bridge) -> ChatPanel:
-        panel = ChatPanel(bridge)
-        qtbot.addWidget(panel)
-        panel.resize(480, 640)
-        panel.show()
-        return panel
-
-    return build
+    return lambda bridge: show_widget(ChatPanel(bridge), 480, 640)
 
 
 def settle(qtbot, bridge) -> None:

@@ -33,13 +33,10 @@ states:
 
 
 @pytest.fixture
-def debugged(make_bridge, flow_from, qt_loop, qtbot):
+def debugged(make_bridge, flow_from, qt_loop, qtbot, show_widget):
     """A panel on a conversation that has not started, shown, with the quote state's code on show."""
     bridge = make_bridge(flow_from(QUOTE_FLOW), start=False)
-    panel = DebuggerPanel(bridge)
-    qtbot.addWidget(panel)
-    panel.resize(1000, 500)
-    panel.show()
+    panel = show_widget(DebuggerPanel(bridge), 1000, 500)
     qtbot.waitExposed(panel)
     assert panel.show_state("quote")
     yield bridge, panel

@@ -152,12 +152,9 @@ def test_a_failed_exchange_shows_the_error():
     assert details(garbage).endswith("200 OK\n\n<html>")
 
 
-def test_thousands_of_events_append_quickly(make_bridge, sample_flow, qtbot):
+def test_thousands_of_events_append_quickly(make_bridge, sample_flow, qtbot, show_widget):
     bridge = make_bridge(sample_flow, start=False)
-    panel = EventLogPanel(bridge)
-    qtbot.addWidget(panel)
-    panel.resize(800, 400)
-    panel.show()
+    panel = show_widget(EventLogPanel(bridge), 800, 400)
     qtbot.waitExposed(panel)
     began = time.perf_counter()
     for n in range(5_000):

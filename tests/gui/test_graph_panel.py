@@ -12,15 +12,9 @@ from workbench.gui.graph.theme import EdgeStyle, NodeStyle
 
 
 @pytest.fixture
-def panel_on(qtbot):
-    def build(bridge) -> GraphPanel:
-        panel = GraphPanel(bridge)
-        qtbot.addWidget(panel)
-        panel.resize(900, 600)
-        panel.show()
-        return panel
-
-    return build
+def panel_on(show_widget):
+    """A shown graph panel on a bridge."""
+    return lambda bridge: show_widget(GraphPanel(bridge), 900, 600)
 
 
 def send(bridge, qtbot, text: str) -> None:

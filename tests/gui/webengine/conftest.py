@@ -16,16 +16,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def make_panel(qtbot) -> Iterator[Callable[[EngineBridge], Any]]:
+def make_panel(show_widget) -> Iterator[Callable[[EngineBridge], Any]]:
     """Build a shown `IframePanel` on `bridge` (QtWebEngine is imported here, not at collection)."""
     from workbench.gui.iframe.panel import IframePanel
 
     def build(bridge: EngineBridge) -> IframePanel:
-        panel = IframePanel(bridge)
-        qtbot.addWidget(panel)
-        panel.resize(480, 560)
-        panel.show()
-        return panel
+        return show_widget(IframePanel(bridge), 480, 560)
 
     yield build
 

@@ -96,11 +96,8 @@ def test_width_presets_and_the_height_size_the_iframe_inside_the_host_page(make_
     assert run_js(preview.host, size, in_frame=False) == "768x500"
 
 
-def test_a_page_host_without_a_width_fills_its_view_as_the_iframe_panel_shows_it(qtbot, run_js):
-    host = PageHost()
-    qtbot.addWidget(host)
-    host.resize(480, 400)
-    host.show()
+def test_a_page_host_without_a_width_fills_its_view_as_the_iframe_panel_shows_it(qtbot, run_js, show_widget):
+    host = show_widget(PageHost(), 480, 400)
     with qtbot.waitSignal(host.content_loaded, timeout=LOAD_TIMEOUT):
         host.load((PAGES / "hostile.html").as_uri())
     widget = run_js(host, "document.querySelector('.widget').getBoundingClientRect().width", in_frame=False)
