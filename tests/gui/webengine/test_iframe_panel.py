@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 
 from workbench.engine import events as ev
@@ -14,6 +15,16 @@ from workbench.engine import events as ev
 PAGES = Path(__file__).resolve().parent / "pages"
 ROOT = Path(__file__).resolve().parents[3]
 LOAD_TIMEOUT = 20_000  # the first QtWebEngine page of a cold run takes about a second; leave room for slow machines
+
+
+@pytest.fixture
+def hostile_page(make_bridge, sample_flow, make_panel, qtbot):
+    """A started conversation, and an iframe panel on it showing pages/hostile.html: (bridge, panel)."""
+    bridge = make_bridge(sample_flow, variables={"first_name": "Ann"})
+    panel = make_panel(bridge)
+    with qtbot.waitSignal(panel.host.content_loaded, timeout=LOAD_TIMEOUT):
+        panel.open((PAGES / "hostile.html").as_uri())
+    return bridge, panel
 
 
 def test_the_seed_pages_button_sends_a_chat_message_and_the_bot_answers(
@@ -62,12 +73,9 @@ def test_the_seat_picker_sets_the_seat_and_goes_on_to_the_email_question(
     qtbot.waitUntil(lambda: session.current_state == "summary", timeout=10_000)
 
 
-def test_garbage_reaches_the_engine_and_is_refused_with_reasons(make_bridge, sample_flow, make_panel, run_js, qtbot):
-    bridge = make_bridge(sample_flow, variables={"first_name": "Ann"})
+def test_garbage_reaches_the_engine_and_is_refused_with_reasons(hostile_page, run_js, qtbot):
+    bridge, panel = hostile_page
     conversation = bridge.conversation
-    panel = make_panel(bridge)
-    with qtbot.waitSignal(panel.host.content_loaded, timeout=LOAD_TIMEOUT):
-        panel.open((PAGES / "hostile.html").as_uri())
     before = conversation.session.snapshot()
     start = len(conversation.events)
 
@@ -98,13 +106,10 @@ def test_garbage_reaches_the_engine_and_is_refused_with_reasons(make_bridge, sam
 
 
 def test_frames_nested_in_the_page_are_not_heard_and_the_page_cannot_reach_past_postmessage(
-    make_bridge, sample_flow, make_panel, run_js, qtbot
+    hostile_page, run_js, qtbot
 ):
-    bridge = make_bridge(sample_flow, variables={"first_name": "Ann"})
+    bridge, panel = hostile_page
     conversation = bridge.conversation
-    panel = make_panel(bridge)
-    with qtbot.waitSignal(panel.host.content_loaded, timeout=LOAD_TIMEOUT):
-        panel.open((PAGES / "hostile.html").as_uri())
     before = conversation.session.snapshot()
     start = len(conversation.events)
     heard: list[str] = []
@@ -134,13 +139,10 @@ def test_frames_nested_in_the_page_are_not_heard_and_the_page_cannot_reach_past_
 
 
 def test_a_burst_of_a_thousand_messages_is_handled_in_order_and_the_window_stays_responsive(
-    make_bridge, sample_flow, make_panel, run_js, qtbot
+    hostile_page, run_js, qtbot
 ):
-    bridge = make_bridge(sample_flow, variables={"first_name": "Ann"})
+    bridge, panel = hostile_page
     conversation = bridge.conversation
-    panel = make_panel(bridge)
-    with qtbot.waitSignal(panel.host.content_loaded, timeout=LOAD_TIMEOUT):
-        panel.open((PAGES / "hostile.html").as_uri())
     before = conversation.session.snapshot()
     start = len(conversation.events)
     ticks: list[float] = []
