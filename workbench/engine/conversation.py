@@ -285,6 +285,19 @@ class Conversation:
                 self.debugger.turn_finished()
         self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
 
+    def _set_variable(self, name: str, value: Any, origin: ev.VariableOrigin, *, detail: str = "") -> None:
+        """Emit that `origin` set session variable `name` to `value` in the current state."""
+        self.emit(
+            ev.VariableChanged(
+                name=name,
+                value=value,
+                previous=self.session.get(name),
+                origin=origin,
+                state=self.session.current_state,
+                detail=detail,
+            )
+        )
+
     def _known_states(self) -> set[str]:
         return set(self.flow.states) | set(BUILTIN_STATES)
 
@@ -296,16 +309,7 @@ class Conversation:
             for name, value in command.payload.items():
                 previous = self.session.get(name)
                 merged = deep_merge(previous, value) if isinstance(previous, dict) else value
-                self.emit(
-                    ev.VariableChanged(
-                        name=name,
-                        value=merged,
-                        previous=previous,
-                        origin="iframe",
-                        state=self.session.current_state,
-                        detail=origin,
-                    )
-                )
+                self._set_variable(name, merged, "iframe", detail=origin)
         else:
             await self._enter(Step(command.payload, "iframe"))
 
@@ -374,15 +378,7 @@ class Conversation:
             self.emit(ev.IntentMatched(intent=match.intent, score=match.score, text=text, entities=match.entities))
         entities = match.entities if match is not None else self.matcher.extract_entities(text)
         for name, value in entities.items():
-            self.emit(
-                ev.VariableChanged(
-                    name=name,
-                    value=value,
-                    previous=self.session.get(name),
-                    origin="entity",
-                    state=self.session.current_state,
-                )
-            )
+            self._set_variable(name, value, "entity")
 
     async def _on_answer(self, state: State, text: str) -> None:
         ctx = self._context(state)
@@ -411,16 +407,7 @@ class Conversation:
 
     async def _follow_choice(self, choice: ev.ChoiceOut) -> None:
         for name, value in choice.params.items():
-            self.emit(
-                ev.VariableChanged(
-                    name=name,
-                    value=value,
-                    previous=self.session.get(name),
-                    origin="button",
-                    state=self.session.current_state,
-                    detail=choice.title,
-                )
-            )
+            self._set_variable(name, value, "button", detail=choice.title)
         assert choice.goto is not None
         await self._enter(Step(choice.goto, "button"))
 
