@@ -69,6 +69,15 @@ states:
   done: {say: Bye}
 """
 
+SLOW_FLOW = """
+start: slow
+states:
+  slow:
+    code: |
+      const r = await fetch('BASE/slow?seconds=0.3');
+      ChatlayerResponseBuilder().addSessionVariable('status', r.status).send();
+"""
+
 
 class Debugged:
     """A conversation with a debugger, started in a task, and the pauses it emits."""
@@ -257,19 +266,8 @@ def test_stop_ends_the_turn_and_the_interrupted_action_changes_nothing(quote_flo
 
 
 def test_stop_while_the_code_awaits_a_fetch_stops_at_its_next_statement(flow_from, sample_backend):
-    flow = flow_from(
-        f"""
-        start: slow
-        states:
-          slow:
-            code: |
-              await fetch('{sample_backend}/slow?seconds=0.3');
-              ChatlayerResponseBuilder().addSessionVariable('done', true).send();
-        """
-    )
-
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(with_backend(flow_from, SLOW_FLOW, sample_backend))
         s.start()
         await asyncio.sleep(0.1)
         assert not s.debugger.stop()  # nothing was paused: the turn stops at its next gate
@@ -277,24 +275,13 @@ def test_stop_while_the_code_awaits_a_fetch_stops_at_its_next_statement(flow_fro
         return s.conversation
 
     conversation = asyncio.run(scenario())
-    assert conversation.session.get("done") is None
+    assert conversation.session.get("status") is None
     assert [r.command for r in of(ev.Resumed, conversation.events)] == ["stop"]
 
 
 def test_pause_while_the_code_awaits_a_fetch_stops_at_the_next_statement(flow_from, sample_backend):
-    flow = flow_from(
-        f"""
-        start: slow
-        states:
-          slow:
-            code: |
-              const r = await fetch('{sample_backend}/slow?seconds=0.3');
-              ChatlayerResponseBuilder().addSessionVariable('status', r.status).send();
-        """
-    )
-
     async def scenario():
-        s = Debugged(flow)
+        s = Debugged(with_backend(flow_from, SLOW_FLOW, sample_backend))
         s.start()
         await asyncio.sleep(0.1)
         s.debugger.pause()
