@@ -177,9 +177,7 @@ class Handler(BaseHTTPRequestHandler):
         received = {
             "method": method,
             "path": path,
-            "query": {
-                k: v if len(v) > 1 else v[0] for k, v in parse_qs(query, keep_blank_values=True).items()
-            },
+            "query": {k: v if len(v) > 1 else v[0] for k, v in parse_qs(query, keep_blank_values=True).items()},
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "body": body.decode("utf-8", errors="replace"),
             "json": parsed,

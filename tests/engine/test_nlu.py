@@ -147,9 +147,7 @@ def test_flow_without_intents_matches_nothing() -> None:
 
 
 def test_ties_keep_the_flow_order() -> None:
-    nlu = Nlu(
-        intents={"first": Intent("first", ("same words",)), "second": Intent("second", ("same words",))}
-    )
+    nlu = Nlu(intents={"first": Intent("first", ("same words",)), "second": Intent("second", ("same words",))})
     assert intent_of(NluMatcher(nlu), "same words") == "first"
 
 

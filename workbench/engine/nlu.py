@@ -246,9 +246,7 @@ class NluMatcher:
             return best
         words = norm.split()
         examples = self._examples
-        for _, score, i in process.extract(
-            " ".join(sorted(words)), self._sorted_words, scorer=fuzz.ratio, limit=None
-        ):
+        for _, score, i in process.extract(" ".join(sorted(words)), self._sorted_words, scorer=fuzz.ratio, limit=None):
             if score > best[examples[i].intent]:
                 best[examples[i].intent] = score
         n = len(norm)
@@ -335,9 +333,7 @@ def _typo_matches(word: str, candidates: Sequence[str]) -> list[str]:
         return []
     return [
         candidate
-        for candidate, distance, _ in process.extract(
-            word, candidates, scorer=OSA.distance, score_cutoff=2, limit=None
-        )
+        for candidate, distance, _ in process.extract(word, candidates, scorer=OSA.distance, score_cutoff=2, limit=None)
         if distance <= (2 if len(candidate) >= 9 else 1)
     ]
 

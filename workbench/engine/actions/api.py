@@ -130,9 +130,7 @@ class _Writes:
 def _apply_session(writes: _Writes, session: Any) -> None:
     if not isinstance(session, dict):
         writes.events.append(
-            ev.EngineWarning(
-                message="response 'session' is not an object; ignored", state=writes.ctx.state.name
-            )
+            ev.EngineWarning(message="response 'session' is not an object; ignored", state=writes.ctx.state.name)
         )
         return
     if "namespace" in session or "data" in session:
@@ -172,9 +170,7 @@ def _apply_save(writes: _Writes, save: dict[str, str], data: Any) -> None:
             continue
         if value is _MISSING:
             writes.events.append(
-                ev.EngineWarning(
-                    message=f"save: {path!r} is not in the response; {name} not set", state=state
-                )
+                ev.EngineWarning(message=f"save: {path!r} is not in the response; {name} not set", state=state)
             )
             continue
         writes.set(name, value, "save")
@@ -195,18 +191,14 @@ def _jump(ctx: ActionContext, action: Any) -> tuple[str | None, list[ev.Event]]:
     if target is None:
         if isinstance(action, dict) and not action:
             return None, []
-        warning = ev.EngineWarning(
-            message="response 'action' has no nextDialogstate; ignored", state=ctx.state.name
-        )
+        warning = ev.EngineWarning(message="response 'action' has no nextDialogstate; ignored", state=ctx.state.name)
         return None, [warning]
     if isinstance(target, dict):
         target = target.get("name") or target.get("id")
     return (str(target) if target else None), []
 
 
-def apply_response(
-    ctx: ActionContext, api: ApiAction, data: Any, detail: str
-) -> tuple[list[ev.Event], str | None]:
+def apply_response(ctx: ActionContext, api: ApiAction, data: Any, detail: str) -> tuple[list[ev.Event], str | None]:
     """The events a successful response produces, in Chatlayer's order, and the state to jump to, if any."""
     writes = _Writes(ctx, detail)
     chatlayer = data if isinstance(data, dict) else {}
