@@ -68,7 +68,9 @@ def test_empty_document() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [
-        ("a: [1, 2\nb: 3\n", 2, 2, "did not find expected ',' or ']'"),
+        ("a: [1, 2\nb: 3\n", 1, 4, "in a flow sequence that starts here: did not find expected ',' or ']'"),
+        ("a: 1\nb\nc: 2\n", 2, 1, "in a simple key that starts here: could not find expected ':' at line 3"),
+        ('a: "x\\qy"\n', 1, 6, "unknown escape character"),
         ("a: b: c\n", 1, 5, "mapping values are not allowed"),
         ("a: 1\n\tb: 2\n", 2, 1, "tab character"),
         ("a: \x01\n", 1, 4, "character U+0001 is not allowed in YAML"),
@@ -81,6 +83,20 @@ def test_syntax_errors_carry_their_position(text: str, line: int, column: int, m
         load_yaml(text)
     assert (caught.value.line, caught.value.column) == (line, column)
     assert message in str(caught.value)
+
+
+UNCLOSED_QUOTE = (
+    'name: Unclosed\nstart: welcome\nstates:\n  welcome:\n    say: "Hello there\n  other:\n    say: bye\n\n'
+)
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens_not_at_the_end_of_the_file() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_yaml(UNCLOSED_QUOTE)
+    assert (caught.value.line, caught.value.column) == (5, 10)
+    assert str(caught.value) == (
+        "in a quoted scalar that starts here: found unexpected end of stream at line 9, column 1"
+    )
 
 
 def test_recursive_alias_loads() -> None:

@@ -155,9 +155,7 @@ def load_yaml(text: str) -> Document:
         data = loader.construct_document(node)
         return Document(data, _pos(node), loader.duplicates)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlSyntaxError(_describe(exc), line, column) from None
+        raise _syntax_error(exc) from None
     except yaml.reader.ReaderError as exc:
         before = split_lines(text[: exc.position])
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -171,9 +169,32 @@ def load_yaml(text: str) -> Document:
             gc.enable()
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+# Constructs that open at one place and close later. When one does not close, PyYAML notices where it stopped
+# reading (often the end of the file, or a line further on) while the cause is where the construct opened: the
+# error's context mark. Any construct still open at the end of the stream (an unclosed quote) is one of them.
+_UNCLOSED = ("a flow sequence", "a flow mapping", "a simple key")
+_WHILE = re.compile(r"^while (?:scanning|parsing) ")
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """The error at the mark that points at the cause: where an unclosed construct opened, else where it failed."""
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
+    opened, noticed = exc.context_mark, exc.problem_mark
+    unclosed = context.endswith(_UNCLOSED) or "end of stream" in problem
+    if (
+        opened is not None
+        and noticed is not None
+        and unclosed
+        and (opened.line, opened.column) != (noticed.line, noticed.column)
+    ):
+        construct = _WHILE.sub("", context)
+        where = f"line {noticed.line + 1}, column {noticed.column + 1}"
+        return YamlSyntaxError(
+            f"in {construct} that starts here: {problem} at {where}", opened.line + 1, opened.column + 1
+        )
+    mark = noticed or opened
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if problem and context:
-        return f"{problem} ({context})"
-    return problem or context or "unreadable YAML"
+        return YamlSyntaxError(f"{problem} ({context})", line, column)
+    return YamlSyntaxError(problem or context or "unreadable YAML", line, column)
