@@ -10,13 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.bundled import resource_text
 from workbench.flow.loader import load_flow
 from workbench.gui.preview.cli import add_preview_parser, run_preview_command
 from workbench.sample import SAMPLE_FLOW, start_sample_backend
 from workbench.testing.cli_diff import add_diff_parser, run_diff_command
 from workbench.testing.cli_test import add_test_parser, parse_vars, run_test_command
-
-CONVO_SCHEMA = Path(__file__).resolve().parents[1] / "resources" / "convo.schema.json"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
         from workbench.flow.schema import schema_text
 
-        print(CONVO_SCHEMA.read_text(encoding="utf-8") if args.convo else schema_text())
+        print(resource_text("convo.schema.json") if args.convo else schema_text())
         return 0
     if args.command == "chat":
         return _chat(args.flow, args.var, args.verbose)

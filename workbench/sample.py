@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "flows" / "train_ticket"
+from workbench.bundled import sample_flows
+
+SAMPLE_FOLDER = sample_flows() / "train_ticket"
 SAMPLE_FLOW = SAMPLE_FOLDER / "train_ticket.yaml"
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "flow.schema.json"
+from workbench.bundled import resource
+
+SCHEMA_PATH = resource("flow.schema.json")
 
 
 def schema_text() -> str:

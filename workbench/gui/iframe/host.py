@@ -22,10 +22,10 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from workbench.bundled import resource_text
 from workbench.engine.iframe_messages import MAX_BYTES
 from workbench.gui.iframe.page_server import PageServers
 
-RESOURCES = Path(__file__).resolve().parents[3] / "resources"
 HOST_BASE_URL = QUrl("http://workbench.invalid/")
 """The host page's address: `.invalid` is reserved, so no page in the iframe can ever share its origin."""
 BRIDGE_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
@@ -35,7 +35,7 @@ SCHEMES = ("http", "https", "file", "data", "about")
 
 @functools.cache
 def _host_template() -> Template:
-    return Template((RESOURCES / "iframe_host.html").read_text(encoding="utf-8"))
+    return Template(resource_text("iframe_host.html"))
 
 
 @functools.cache
@@ -45,7 +45,7 @@ def _bridge_source() -> str:
         raise RuntimeError("Qt's qwebchannel.js resource is missing")
     source = bytes(channel_js.readAll().data()).decode("utf-8")
     channel_js.close()
-    return source + "\n" + (RESOURCES / "iframe_bridge.js").read_text(encoding="utf-8")
+    return source + "\n" + resource_text("iframe_bridge.js")
 
 
 def _bridge_script() -> QWebEngineScript:
