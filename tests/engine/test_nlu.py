@@ -1,17 +1,13 @@
 """Intent and entity matching: typo tolerance, word order, thresholds, non-matches, entities, sys entities."""
 
+import datetime as dt
 import time
 
 import pytest
 
-from workbench.engine.nlu import (
-    IntentMatch,
-    NluMatcher,
-    find_number,
-    normalise,
-    parse_number,
-    system_entities,
-)
+from workbench.engine.entities.numbers import find_number, parse_number
+from workbench.engine.entities.system import system_entities
+from workbench.engine.nlu import IntentMatch, NluMatcher, normalise
 from workbench.flow.model import Entity, Intent, Nlu
 
 INTENTS = {
@@ -231,38 +227,57 @@ def test_entity_names(matcher: NluMatcher) -> None:
 
 # --- system entities ---------------------------------------------------------------------------------------
 
+NOW = dt.datetime(2026, 11, 25, 10, 0)
+
+
+def EUR(amount: float) -> dict[str, object]:  # upper case: reads like the currency in the tables below
+    return {"sys.amount_of_money": amount, "sys.amount_of_money_currency": "EUR"}
+
+
+def DAY(iso_date: str) -> dict[str, object]:
+    return {"sys.time": f"{iso_date}T00:00:00.000+00:00", "sys.time_grain": "day"}
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("2 tickets", {"sys.number": 2}),
-        ("it costs 3.5 euro", {"sys.number": 3.5}),
-        ("it costs 3,5 euro", {"sys.number": 3.5}),
-        ("-4 degrees", {"sys.number": -4}),
+        ("it costs 3.5 euro", {"sys.number": 3.5, **EUR(3.5)}),  # an amount is a number too
+        ("it costs 3,5 euro", {"sys.number": 3.5, **EUR(3.5)}),
+        ("-4 degrees", {"sys.number": -4, "sys.temperature": -4, "sys.temperature_unit": "degree"}),
         ("three adults and 2 children", {"sys.number": 3}),
         ("mail ann.smith+tag@example.co.uk.", {"sys.email": "ann.smith+tag@example.co.uk"}),
-        ("call +32 470 12 34 56 now", {"sys.phone_number": "+32470123456"}),
-        ("see https://example.com/a?b=1, thanks", {"sys.url": "https://example.com/a?b=1"}),
-        ("www.sncb.be", {"sys.url": "www.sncb.be"}),
-        ("on 25.12.2026", {}),  # a date is neither a phone number nor 25.12
-        ("1000000 euros", {"sys.number": 1000000, "sys.phone_number": "1000000"}),
+        ("call +32 470 12 34 56 today", {"sys.phone_number": "(+32) 470123456", **DAY("2026-11-25")}),
+        (
+            "see https://example.com/a?b=1, thanks",
+            {"sys.url": "https://example.com/a?b=1", "sys.url_domain": "example.com"},
+        ),
+        ("www.sncb.be", {"sys.url": "www.sncb.be", "sys.url_domain": "sncb.be"}),
+        ("on 25.12.2026", DAY("2026-12-25")),  # a date is neither a phone number nor 25.12
+        ("1000000 euros", {"sys.number": 1000000, "sys.phone_number": "1000000", **EUR(1000000)}),
         (
             "see https://x.com/123456789 or call 0470 12 34 56 for 2 seats",
-            {"sys.number": 2, "sys.phone_number": "0470123456", "sys.url": "https://x.com/123456789"},
+            {
+                "sys.number": 2,
+                "sys.phone_number": "0470123456",
+                "sys.url": "https://x.com/123456789",
+                "sys.url_domain": "x.com",
+            },
         ),
         ("nothing here", {}),
         ("", {}),
     ],
 )
 def test_system_entities(text: str, expected: dict[str, object]) -> None:
-    assert system_entities(text) == expected
+    assert system_entities(text, NOW) == expected
 
 
 def test_system_entities_do_not_take_numbers_from_addresses() -> None:
-    found = system_entities("ann2@example.com, site2.example.org, (02) 123 45 67")
+    found = system_entities("ann2@example.com, site2.example.org, (02) 123 45 67", NOW)
     assert found == {
         "sys.email": "ann2@example.com",
         "sys.url": "site2.example.org",
+        "sys.url_domain": "site2.example.org",
         "sys.phone_number": "(02)1234567",
     }
 
@@ -272,6 +287,7 @@ def test_extract_entities_merges_flow_and_system_entities(matcher: NluMatcher) -
         "ticket_class": "first",
         "city": "Ghent",
         "sys.number": 2,
+        "sys.ordinal": 1,  # "first"
         "sys.email": "a@b.be",
     }
 

@@ -4,12 +4,18 @@
 `/pattern/` (or `/pattern/i` to ignore case). `validate` says whether the answer fits and what to store:
 
 - `any`, `text`: any non-empty answer, stripped.
-- `number`: the answer as a number (`42`, `-2`, `3.5`, `3,5`, `1 000`, `two`), or else the first number in it
-  (`3 tickets please`); int when integral.
-- `email`, `phone_number`, `url`: the answer, or the first such thing in it; a phone number has 6 to 15 digits
-  and is stored without its spaces, a web address as typed.
-- `date`: natural language relative to `today` (`tomorrow`, `in 3 days`, `next Monday`, `25/12/2026`,
-  `December 25`), future dates preferred, day before month; stored as `DD-MM-YYYY`. Bare digits are refused.
+- `number`: the answer as a number (`42`, `-2`, `3.5`, `3,5`, `1 000`, `eighty eight`, `two hundred`), or else
+  the first number in it (`3 tickets please`); int when integral.
+- `email`, `phone_number`, `url`: the answer, or the first such thing in it; a phone number has 7 to 16 digits
+  and is stored as Chatlayer stores it (`+32 487 23 02 03` → `(+32) 487230203`), a web address as typed.
+- `date`: every format of Chatlayer's input-validation page, relative to `today` (`tomorrow`, `tmr`,
+  `next week Friday`, `past Monday`, `within 5 days`, `twenty two April 2018`, `22 april 18`), also inside a
+  sentence; future dates preferred, day before month; stored as `DD-MM-YYYY`. Bare digits are refused.
+- `time` (Chatlayer's "Hours"): a time of day (`3 pm`, `15:30`), stored as `HH:MM`.
+- `language`: a language Chatlayer's NLP supports, by the words its page lists (`Dutch`, `nl`, `vlaams`),
+  stored as its code (`nl-nl`).
+
+`today` is the matcher's clock's date unless given, so a test that fixes the clock fixes the dates.
 - `yes_no`: `"yes"` or `"no"`, from the first yes-like or no-like word of the answer.
 - an entity name: the entity's canonical value when the answer (or a word in it) is a value or synonym.
 - `/pattern/`: the stripped answer when `re.search` finds the pattern in it (the whole answer, not a group).
@@ -25,9 +31,22 @@ from functools import lru_cache
 from typing import Any
 
 from workbench.engine import nlu
+from workbench.engine.entities import contact, dates, numbers
+from workbench.engine.entities.languages import parse_language
 from workbench.engine.nlu import NluMatcher
 
-EXPECT_KINDS: tuple[str, ...] = ("any", "text", "number", "email", "phone_number", "url", "date", "yes_no")
+EXPECT_KINDS: tuple[str, ...] = (
+    "any",
+    "text",
+    "number",
+    "email",
+    "phone_number",
+    "url",
+    "date",
+    "time",
+    "language",
+    "yes_no",
+)
 
 YES_WORDS: frozenset[str] = frozenset(
     {
@@ -49,10 +68,6 @@ YES_WORDS: frozenset[str] = frozenset(
 NO_WORDS: frozenset[str] = frozenset({"no", "n", "nope", "nah", "false", "not", "never"})
 
 _REGEX_EXPECT = re.compile(r"/(?P<pattern>.+)/(?P<flags>i?)", re.DOTALL)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NEXT_WEEKDAY = re.compile(r"next\s+(" + "|".join(_WEEKDAYS) + r")", re.IGNORECASE)
-_FILLER = re.compile(r"[\s.!?]*\bplease\b[\s.!?]*|[.!?]+$", re.IGNORECASE)
-_BARE_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +99,13 @@ def validate(expect: str, text: str, matcher: NluMatcher | None = None, today: d
     """
     answer = text.strip()
     check = _CHECKS.get(expect)
+    now = dt.datetime.combine(today, dt.time()) if today else (matcher.clock if matcher else dt.datetime.now)()
     if check is not None:
         value = check(answer)
     elif expect == "date":
-        value = parse_date(answer, today or dt.date.today())
+        value = dates.parse_date(answer, now.date())
+    elif expect == "time":
+        value = dates.parse_hours(answer, now)
     elif matcher is not None and expect in matcher.entity_names:
         value = matcher.entity_value(expect, answer)
     else:
@@ -119,8 +137,8 @@ def _text(answer: str) -> str | None:
 
 
 def _number(answer: str) -> int | float | None:
-    value = nlu.parse_number(answer)
-    return value if value is not None else nlu.find_number(answer)
+    value = numbers.parse_number(answer)
+    return value if value is not None else numbers.find_number(answer)
 
 
 def parse_yes_no(answer: str) -> str | None:
@@ -134,37 +152,18 @@ def parse_yes_no(answer: str) -> str | None:
 
 
 def warm_up_dates() -> None:
-    """Load the date parser now: its first use compiles its locales (about 150 ms), which is better spent in a
-    thread at start-up than on the event loop in the middle of a conversation."""
-    parse_date("tomorrow", dt.date.today())
-
-
-def parse_date(answer: str, today: dt.date) -> str | None:
-    """The date `answer` means, relative to `today` and preferring the future, as `DD-MM-YYYY`; or None."""
-    answer = _FILLER.sub(" ", answer).strip()
-    if not answer or _BARE_DIGITS.fullmatch(answer):
-        return None
-    weekday = _NEXT_WEEKDAY.fullmatch(answer)
-    if weekday:
-        ahead = (_WEEKDAYS.index(weekday[1].lower()) - today.weekday() - 1) % 7 + 1
-        return (today + dt.timedelta(days=ahead)).strftime("%d-%m-%Y")
-    import dateparser  # slow to import and to load its languages: only when a date is asked for
-
-    settings = {
-        "PREFER_DATES_FROM": "future",
-        "RELATIVE_BASE": dt.datetime.combine(today, dt.time()),
-        "DATE_ORDER": "DMY",
-    }
-    parsed = dateparser.parse(answer, languages=["en"], settings=settings)
-    return parsed.strftime("%d-%m-%Y") if parsed else None
+    """Load the date parser now (about 150 ms on first use), in a thread at start-up rather than on the event
+    loop in the middle of a conversation."""
+    dates.warm_up()
 
 
 _CHECKS: dict[str, Callable[[str], Any]] = {
     "any": _text,
     "text": _text,
     "number": _number,
-    "email": nlu.find_email,
-    "phone_number": nlu.find_phone_number,
-    "url": nlu.find_url,
+    "email": contact.find_email,
+    "phone_number": contact.find_phone_number,
+    "url": contact.find_url,
+    "language": parse_language,
     "yes_no": parse_yes_no,
 }

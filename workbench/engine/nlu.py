@@ -14,59 +14,25 @@ the best intent when it reaches the flow's threshold (0.8 unless the flow says o
 
 Entities are found on whole words: values and synonyms, case-insensitive, and values of 5 letters or more also
 with a typo (one edit, a swap of two letters counting as one; two edits from 9 letters; never in the first
-letter). System entities (`sys.number`, `sys.email`, `sys.phone_number`, `sys.url`) are found with regular
-expressions.
+letter). System entities (`sys.number`, `sys.time`, `sys.amount_of_money`, ...) come from
+`workbench.engine.entities`, relative to the matcher's clock (the current time unless a test gives one).
 """
 
 from __future__ import annotations
 
 import bisect
-import re
+import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
+from workbench.engine.entities.system import system_entities
 from workbench.flow.model import Nlu
 
-NUMBER_WORDS: dict[str, int] = {
-    word: n
-    for n, word in enumerate(
-        (
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ),
-    )
-}
-
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"']+|\b(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,24}(?::\d+)?(?:/[^\s<>\"']*)?",
-    re.IGNORECASE,
-)
-PHONE_RE = re.compile(r"\+?\(?\d[\d\s().-]*\d")
-_NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?)(?![.,]\d)"  # not a piece of 25.12.2026
-    r"|\b(?:" + "|".join(NUMBER_WORDS) + r")\b"
-)
-_PLAIN_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
-_GROUPED_NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:([ ,'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d+)?")
-_DATE_LIKE_RE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
-_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 _MIN_TYPO_WORD = 5
 _TYPO_CREDIT = 0.85
 
@@ -87,99 +53,6 @@ def normalise(text: str) -> str:
     return " ".join(utils.default_process(text).split())
 
 
-def parse_number(text: str) -> int | float | None:
-    """The number that the whole of `text` is, or None.
-
-    Accepts `42`, `-2`, `3.5`, `3,5` (a decimal comma), groups of three digits separated by spaces, commas or
-    apostrophes (`1 000`, `1,000,000`) and the words zero to twelve. Integral values come back as int.
-    """
-    text = text.strip()
-    word = NUMBER_WORDS.get(text.lower())
-    if word is not None:
-        return word
-    if _GROUPED_NUMBER_RE.fullmatch(text):
-        text = re.sub(r"[ ,'\u00a0\u202f]", "", text)
-    elif not _PLAIN_NUMBER_RE.fullmatch(text):
-        return None
-    value = float(text.replace(",", "."))
-    return int(value) if value.is_integer() else value
-
-
-def find_number(text: str) -> int | float | None:
-    """The first number written in `text` (digits or a word from zero to twelve), or None."""
-    m = _NUMBER_RE.search(text.lower())
-    return parse_number(m.group()) if m else None
-
-
-def _strip_trailing(value: str) -> str:
-    return value.rstrip(_TRAILING_PUNCTUATION)
-
-
-def _mask(text: str, pattern: re.Pattern[str]) -> str:
-    return pattern.sub(lambda m: " " * len(m.group()), text)
-
-
-def find_email(text: str) -> str | None:
-    """The first e-mail address in `text`, or None."""
-    m = EMAIL_RE.search(text) if "@" in text else None
-    return _strip_trailing(m.group()) if m else None
-
-
-def find_url(text: str) -> str | None:
-    """The first web address in `text` (`http(s)://…`, `www.…`, `domain.tld/…`), e-mail addresses excluded."""
-    if "." not in text and "://" not in text:
-        return None
-    m = URL_RE.search(_mask(text, EMAIL_RE) if "@" in text else text)
-    return _strip_trailing(m.group()) if m else None
-
-
-def phone_number(candidate: str) -> str | None:
-    """`candidate` without its spaces when it is a phone number (6 to 15 digits, not a date), else None."""
-    digits = sum(c.isdigit() for c in candidate)
-    if not 6 <= digits <= 15 or _DATE_LIKE_RE.fullmatch(candidate):
-        return None
-    return re.sub(r"\s", "", candidate)
-
-
-def find_phone_number(text: str) -> str | None:
-    """The first phone number in `text` outside e-mail and web addresses, with its spaces removed, or None."""
-    m = _phone_match(_without_addresses(text))
-    return phone_number(m.group()) if m else None
-
-
-def _phone_match(text: str) -> re.Match[str] | None:
-    for m in PHONE_RE.finditer(text):
-        if phone_number(m.group()) is not None:
-            return m
-    return None
-
-
-def _without_addresses(text: str) -> str:
-    """`text` with its e-mail and web addresses blanked out (positions unchanged)."""
-    if "@" in text:
-        text = _mask(text, EMAIL_RE)
-    return _mask(text, URL_RE) if "." in text or "://" in text else text
-
-
-def system_entities(text: str) -> dict[str, Any]:
-    """The system entities found in `text`, keyed `sys.number`, `sys.email`, `sys.phone_number`, `sys.url`.
-
-    Digits inside an e-mail address, a web address or a phone number written as one (with `+`, a leading 0 or
-    separators) do not count as `sys.number`; `1000000` is both a number and a phone number.
-    """
-    rest = _without_addresses(text)
-    phone = _phone_match(rest)
-    if phone and (not phone.group().isdigit() or phone.group().startswith("0")):
-        rest = rest[: phone.start()] + " " * len(phone.group()) + rest[phone.end() :]
-    found = {
-        "sys.number": find_number(rest),
-        "sys.email": find_email(text),
-        "sys.phone_number": phone_number(phone.group()) if phone else None,
-        "sys.url": find_url(text),
-    }
-    return {key: value for key, value in found.items() if value is not None}
-
-
 @dataclass(frozen=True, slots=True)
 class _Example:
     intent: int
@@ -190,9 +63,13 @@ class _Example:
 
 
 class NluMatcher:
-    """Matches user text against a flow's intents and entities; build it once per flow."""
+    """Matches user text against a flow's intents and entities; build it once per flow.
 
-    def __init__(self, nlu: Nlu) -> None:
+    `clock` tells the moment relative dates and times (`tomorrow`, `3 pm`) are read from: a test fixes it.
+    """
+
+    def __init__(self, nlu: Nlu, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+        self.clock = clock
         self.threshold: float = nlu.threshold
         self.entity_names: frozenset[str] = frozenset(nlu.entities)
         self._intents: tuple[str, ...] = tuple(nlu.intents)
@@ -282,7 +159,7 @@ class NluMatcher:
         found: dict[str, Any] = {}
         for name, value in self._find(normalise(text).split()):
             found.setdefault(name, value)
-        found.update(system_entities(text))
+        found.update(system_entities(text, self.clock()))
         return found
 
     def entity_value(self, entity: str, text: str) -> str | None:

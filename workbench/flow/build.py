@@ -53,7 +53,7 @@ AUTH_KEYS = {"basic": ("type", "username", "password"), "bearer": ("type", "toke
 IFRAME_KEYS = ("url", "height")
 OFFLOAD_KEYS = ("provider", "message", "url", "verify_token")
 OFFLOAD_PROVIDERS = ("console", "webhook")
-EXPECT_BUILTINS = ("any", "text", "number", "email", "phone_number", "url", "date", "yes_no")
+EXPECT_BUILTINS = ("any", "text", "number", "email", "phone_number", "url", "date", "time", "language", "yes_no")
 
 
 def quoted(value: Any) -> str:

@@ -1,0 +1,52 @@
+"""Numbers and ordinals, in digits or in English words (`42`, `3,5`, `1 000`, `eighty eight`, `5th`, `fifth`)."""
+
+from __future__ import annotations
+
+import re
+
+_PLAIN_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
+_GROUPED_NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:([ ,'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d+)?")
+_GROUP_SEPARATORS = re.compile(r"[ ,'\u00a0\u202f]")
+# Not a piece of 25.12.2026, and not the digits of an ordinal (5th).
+NUMBER_RE = re.compile(r"(?<![\w.,])(?>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?)(?![.,]\d|st\b|nd\b|rd\b|th\b)")
+ORDINAL_RE = re.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def words_to_digits(text: str) -> str:
+    """`text` with every number written in English words turned into digits: `eighty eight` → `88`,
+    `twenty two April` → `22 April`, `the fifth` → `the 5th`; small numbers too (`one` → `1`)."""
+    if not any(c.isalpha() for c in text):
+        return text
+    from text_to_num import alpha2digit  # a compiled parser: imported when a text has words to read
+
+    return alpha2digit(text, "en", threshold=0)
+
+
+def parse_number(text: str) -> int | float | None:
+    """The number that the whole of `text` is, or None.
+
+    Accepts `42`, `-2`, `3.5`, `3,5` (a decimal comma), groups of three digits separated by spaces, commas or
+    apostrophes (`1 000`, `1,000,000`) and numbers in words (`two`, `eighty eight`, `two hundred`). Integral
+    values come back as int.
+    """
+    text = text.strip()
+    if any(c.isalpha() for c in text):
+        text = words_to_digits(text.lower()).strip()
+    if _GROUPED_NUMBER_RE.fullmatch(text):
+        text = _GROUP_SEPARATORS.sub("", text)
+    elif not _PLAIN_NUMBER_RE.fullmatch(text):
+        return None
+    value = float(text.replace(",", "."))
+    return int(value) if value.is_integer() else value
+
+
+def find_number(text: str) -> int | float | None:
+    """The first number written in `text`, in digits or in words, or None. Ordinals (`5th`) are not numbers."""
+    m = NUMBER_RE.search(words_to_digits(text))
+    return parse_number(m.group()) if m else None
+
+
+def find_ordinal(text: str) -> int | None:
+    """The first ordinal in `text` (`5th`, `fifth`, `twenty first`) as its number, or None."""
+    m = ORDINAL_RE.search(words_to_digits(text))
+    return int(m[1]) if m else None
