@@ -363,15 +363,24 @@ def test_mapping_of_odd_messages() -> None:
             {"type": "video", "config": {"url": "https://v/x.mp4"}},
             {"type": "hologram"},
             "just text",
+            {"type": "button", "config": {"title": "T", "buttons": [7, {"type": "element_share"}, "Plain"]}},
         ]
     )
     assert normalised == [
-        {"type": "text", "text": ""},
         {"type": "quick_replies", "text": "", "quick_replies": [{"title": "A", "goto": "a"}]},
         {"type": "media", "media": {"type": "video", "url": "https://v/x.mp4"}},
+        {"type": "buttons", "text": "T", "buttons": [{"title": "Plain"}]},
     ]
-    assert len(problems) == 2 and "hologram" in problems[0]
-    assert chatlayer_messages.normalise_all({"type": "text"})[1] == ["'messages' must be a list, not dict"]
+    assert problems == [
+        'messages[0] skipped ({"type": "text", "config": {"textMessages": []}}): '
+        "messages[0].config.textMessages has no text to show",
+        'messages[3] skipped ({"type": "hologram"}): unknown type "hologram" '
+        "(use text, button, quickReply, carousel or media)",
+        'messages[4] skipped ("just text"): it is a string, not an object',
+        "messages[5].config.buttons[0] left out: it is a number, not an object",
+        'messages[5].config.buttons[1] left out: "element_share" is Facebook Messenger\'s share button',
+    ]
+    assert chatlayer_messages.normalise_all({"type": "text"})[1] == ["messages ignored: it is an object, not an array"]
 
 
 def test_skipped_messages_are_warnings_not_failures(base: str) -> None:

@@ -261,14 +261,14 @@ def test_builder_all_methods_with_and_without_new() -> None:
             "type": "quick_replies",
             "text": "Pick",
             "quick_replies": [
-                {"title": "Yes", "goto": "yes", "params": {"a": 1}, "url": None},
-                {"title": "No", "goto": "no", "params": {"b": 2}, "url": None},
+                {"title": "Yes", "goto": "yes", "params": {"a": 1}},
+                {"title": "No", "goto": "no", "params": {"b": 2}},
             ],
         },
         {
             "type": "buttons",
             "text": "Links",
-            "buttons": [{"title": "Site", "goto": None, "params": {}, "url": "https://example.org"}],
+            "buttons": [{"title": "Site", "url": "https://example.org"}],
         },
         {
             "type": "carousel",
@@ -277,7 +277,8 @@ def test_builder_all_methods_with_and_without_new() -> None:
                     "title": "Card",
                     "subtitle": "Sub",
                     "image": "https://img",
-                    "buttons": [{"title": "Go", "goto": "go", "params": {}, "url": None}],
+                    "url": None,
+                    "buttons": [{"title": "Go", "goto": "go"}],
                 }
             ],
         },

@@ -121,6 +121,10 @@ class ChoiceOut:
     goto: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
+    """A link (`https:`), or for Chatlayer's Call button (`phone_number`) a `tel:` URI: pressing it opens the
+    link and says nothing to the bot."""
+    icon: str | None = None
+    """A quick reply's icon (`image_url`)."""
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -139,6 +143,8 @@ class CardOut:
     subtitle: str = ""
     image: str | None = None
     buttons: tuple[ChoiceOut, ...] = ()
+    url: str | None = None
+    """The page a click on the card's image opens (Chatlayer's `webUrl`, Messenger's `item_url`)."""
 
 
 MessageKind = Literal["text", "buttons", "quick_replies", "media", "carousel", "html", "iframe"]

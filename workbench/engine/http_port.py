@@ -38,6 +38,9 @@ class HttpResult:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     error: str | None = None
+    reason: str = ""
+    """The status line's reason phrase (`OK`, `Internal Server Error`), or the standard one for the status
+    when the server sent none: what node-fetch calls `statusText`."""
 
     @property
     def ok(self) -> bool:
@@ -219,6 +222,7 @@ async def perform(
             headers=response_headers,
             body=body if error is None else None,
             error=error,
+            reason=response.reason_phrase if response is not None else "",
         )
 
     try:

@@ -221,6 +221,8 @@ const builderProto = {
     this.__s.vars.push(frame ? [String(namespace), data, frame.line] : [String(namespace), data]);
     return this;
   },
+  // the older code-action page's name for addSessionVariable
+  setSessionVariable(namespace, data) { return this.addSessionVariable(namespace, data); },
   addMessage(text) { this.__s.msgs.push(['text', str(text)]); return this; },
   setNextDialogState(id) { this.__s.next = id == null ? null : String(id); return this; },
   addQuickReplies(options) { this.__s.msgs.push(['quick_replies', options]); return this; },

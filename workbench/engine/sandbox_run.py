@@ -237,7 +237,7 @@ def _halt(raw: dict[str, Any], wrapped: WrappedSource) -> Halt:
         function=raw["function"],
         depth=raw["depth"],
         locals=raw["locals"],
-        builder={**builder, "messages": normalise_messages(builder["messages"])},
+        builder={**builder, "messages": normalise_messages(builder["messages"])[0]},
         console=[(str(level), str(text)) for level, text in raw["console"]],
         error=error.message if error is not None else None,
     )
@@ -248,20 +248,22 @@ def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> Co
     variables: dict[str, Any] = {}
     lines: dict[str, int] = {}
     messages: list[dict[str, Any]] = []
+    problems: list[str] = []
     next_state = None
     if isinstance(payload, dict):
         for namespace, data, *line in payload.get("vars", []):
             variables[namespace] = data
             if line:
                 lines[namespace] = line[0]
-        messages = normalise_messages(payload.get("msgs", []))
+        messages, problems = normalise_messages(payload.get("msgs", []))
         next_state = payload.get("next")
+    # what the builder could not use is said where the code's author looks: in its console
     return CodeResult(
         sent=bool(state["sent"]),
         variables=variables,
         messages=messages,
         next_state=next_state,
-        logs=[(str(level), str(text)) for level, text in state["logs"]],
+        logs=[(str(level), str(text)) for level, text in state["logs"]] + [("warn", p) for p in problems],
         error=_runtime_error(state["error"], wrapped) if state["error"] else None,
         duration=time.perf_counter() - started,
         variable_lines=lines,

@@ -9,7 +9,8 @@ Response, applied in Chatlayer's order when the call succeeds:
    object without `namespace`/`data` keys sets each of its top-level keys as a variable.
 2. `save: {variable: path.in[0].json}` from the flow: parts of any JSON response (a path that is not there
    sets nothing and gives an `EngineWarning`).
-3. `messages: [{type, config}]`: bot messages (see `chatlayer_messages`).
+3. `messages: [{type, config}]`: bot messages (see `chatlayer_messages`); one that cannot be shown is skipped
+   with an `EngineWarning` saying which and why, and the rest still applies.
 4. `action: {nextDialogstate}`: where to jump; without it the state's `next` is followed.
 
 Connection refused, a timeout, a non-2xx status, a body that is not JSON or larger than 5 MB fail the action:

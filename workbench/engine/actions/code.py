@@ -54,7 +54,7 @@ def fetch_handler(ctx: ActionContext, exchanges: list[ev.Event], deadline: Calla
             raise FetchError(result.error or f"request to {url} failed")
         return {
             "status": result.status,
-            "statusText": result.exchange.error or "",
+            "statusText": result.reason,
             "headers": result.headers,
             "body": result.text(),
         }

@@ -66,23 +66,19 @@ async def run(ctx: ActionContext) -> list[ev.Event]:
 # --- Chatlayer message dicts (code and API actions) ---------------------------------------------------------------
 
 
-def _choice_from_dict(data: Any) -> ev.ChoiceOut:
-    if not isinstance(data, dict):
-        return ev.ChoiceOut(title=str(data))
-    params = data.get("params") or {}
-    if isinstance(params, list):
-        params = {p.get("key"): p.get("value") for p in params if isinstance(p, dict) and "key" in p}
+def _choice_from_dict(data: dict[str, Any]) -> ev.ChoiceOut:
     return ev.ChoiceOut(
         title=str(data.get("title", "")),
-        goto=data.get("goto") or data.get("nextDialogstateId"),
-        params=dict(params),
+        goto=data.get("goto"),
+        params=dict(data.get("params") or {}),
         url=data.get("url"),
+        icon=data.get("icon"),
     )
 
 
 def from_dict(state: str, data: dict[str, Any]) -> ev.BotMessage:
     """A normalised message dict (`{"type": "text", "text": ...}`, buttons, quick_replies, carousel, html,
-    iframe, media) as a `BotMessage`."""
+    iframe, media; see `chatlayer_messages` and `sandbox_messages`) as a `BotMessage`."""
     kind = data.get("type", "text")
     text = str(data.get("text") or "")
     if kind == "buttons":
@@ -98,9 +94,9 @@ def from_dict(state: str, data: dict[str, Any]) -> ev.BotMessage:
                 subtitle=str(c.get("subtitle") or ""),
                 image=c.get("image"),
                 buttons=tuple(_choice_from_dict(b) for b in c.get("buttons", ())),
+                url=c.get("url"),
             )
             for c in data.get("cards", ())
-            if isinstance(c, dict)
         )
         return ev.BotMessage(state=state, type="carousel", text=text, cards=cards)
     if kind == "html":
