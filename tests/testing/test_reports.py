@@ -83,6 +83,20 @@ def test_junit_xml_has_a_suite_per_file_and_the_failure_report(data: Path, tmp_p
     assert classname("flows/train_ticket/booking.convo.yaml") == "flows.train_ticket.booking"
 
 
+def test_junit_names_a_failed_request_in_the_failure_message(data: Path, tmp_path: Path, closed_port: int) -> None:
+    convo = tmp_path / "offline.convo.yaml"
+    convo.write_text(
+        f"flow: {data / 'prices.yaml'}\nname: Offline\nhttp: passthrough\n"
+        f"variables: {{api_base: 'http://127.0.0.1:{closed_port}'}}\nturns:\n  - user: Ghent\n  - state: done\n"
+    )
+    failure = ET.fromstring(junit_xml(suite.run(suite.plan([convo])).results)).find("testsuite/testcase/failure")
+    assert failure is not None
+    assert failure.get("message") == (
+        "the conversation is in another state (since the last input it went price → failed) (an HTTP request failed "
+        f"after `user: Ghent` (line 6): GET http://127.0.0.1:{closed_port}/price?to=Ghent: connection refused)"
+    )
+
+
 def test_json_results_carry_status_and_the_failure_report(data: Path) -> None:
     result = _coffee_suite(data)
     report = report_json(result.results, result.duration)

@@ -326,10 +326,52 @@ def test_error_turn_fails_when_no_such_error_happened(replay: Replay) -> None:
     assert result.failure.actual.startswith("[api] API call of state 'book' failed: HTTP 503")
 
 
-def test_a_conversation_that_takes_too_long_times_out(replay: Replay) -> None:
+def test_a_failed_request_is_named_in_the_report_of_a_later_failing_turn(replay: Replay, closed_port: int) -> None:
+    base = f"http://127.0.0.1:{closed_port}"
     result = replay(
-        "timeout: 0.001\nhttp: passthrough\n", CITY, flow="prices.yaml", variables={"api_base": "http://10.255.255.1"}
+        "http: passthrough\n", CITY, "  - vars: {km: 60}\n", flow="prices.yaml", variables={"api_base": base}
     )
+    assert result.failure is not None
+    assert result.failure.turn == 'vars: {"km": 60}'
+    assert result.failure.http_failures == (
+        f"an HTTP request failed after `user: Ghent` (line 4): GET {base}/price?to=Ghent: connection refused",
+    )
+    assert result.failure.report().splitlines()[2] == f"  {result.failure.http_failures[0]}"
+
+
+def test_an_error_status_is_named_with_its_status(replay: Replay) -> None:
+    result = replay(
+        """
+        http:
+          - request: GET {api_base}/price
+            json: {distance_km: 1}
+          - request: POST {api_base}/tickets
+            status: 500
+            body: down for maintenance
+        """,
+        CITY,
+        "  - state: done\n",
+        flow="prices.yaml",
+    )
+    assert result.failure is not None
+    assert result.failure.http_failures == (
+        "an HTTP request failed after `user: Ghent` (line 10): POST http://prices.test/tickets: "
+        "HTTP 500: down for maintenance",
+    )
+
+
+def test_a_passing_conversation_names_no_failed_request(replay: Replay) -> None:
+    result = replay(
+        "turns:\n  - bot: Which city?\n  - state: ask_city\n  - vars: {city: nowhere}\n", flow="prices.yaml"
+    )
+    assert result.failure is not None
+    assert result.failure.http_failures == ()
+    assert "HTTP request" not in result.failure.report()
+
+
+def test_a_conversation_that_takes_too_long_times_out(replay: Replay, silent_url: str) -> None:
+    base = silent_url.removesuffix("/x")
+    result = replay("timeout: 0.001\nhttp: passthrough\n", CITY, flow="prices.yaml", variables={"api_base": base})
     assert result.failure is not None
     assert result.failure.message == "timed out after 0.001 s"
 

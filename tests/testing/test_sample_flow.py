@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from workbench.testing.convo_format import find_convo_files, load_convo_file
 from workbench.testing.runner import Runner
 from workbench.testing.selection import Selection
 
-SAMPLE = Path(__file__).parents[2] / "flows" / "train_ticket"
+ROOT = Path(__file__).parents[2]
+SAMPLE = ROOT / "flows" / "train_ticket"
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +48,25 @@ def test_the_live_conversation_passes_against_the_real_backend(backend_url: str)
         assert result.passed, result.failure and result.failure.report()
 
     asyncio.run(go())
+
+
+def pytest_on_the_live_conversation(*args: str) -> subprocess.CompletedProcess[str]:
+    """`pytest flows/train_ticket/live_backend.convo.yaml` in a process of its own (without the suite's addopts)."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+    command += [str(SAMPLE / "live_backend.convo.yaml"), *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_pytest_starts_the_backend_the_live_conversation_needs() -> None:
+    run = pytest_on_the_live_conversation()
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout
+
+
+def test_a_live_conversation_without_its_backend_says_the_connection_was_refused(closed_port: int) -> None:
+    url = f"http://127.0.0.1:{closed_port}"
+    run = pytest_on_the_live_conversation("--convo-var", f"api_base={url}")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"an HTTP request failed after `click: 4` (line 18): GET {url}/price?to=Antwerp: connection refused" in (
+        run.stdout
+    )

@@ -37,6 +37,8 @@ def _case(result: ConvoResult) -> ET.Element:
     if result.failure is not None:
         tag = "error" if result.status == "error" else "failure"
         first = result.failure.message.splitlines()[0] if result.failure.message else result.status
+        if result.failure.http_failures:
+            first += f" ({result.failure.http_failures[0]})"
         detail = ET.SubElement(case, tag, message=_text(first), type="ConversationTest")
         detail.text = _text(result.failure.report())
     return case

@@ -13,8 +13,9 @@ How turns are checked:
   Messages left unasserted before the next input turn are fine, unless the test is `strict`.
 - `state`, `vars` and `offloaded` look at where the conversation is now.
 
-The first failing turn ends the test; its `Failure` has the turn's position, what was expected, what happened
-and the conversation up to that point.
+The first failing turn ends the test; its `Failure` has the turn's position, what was expected, what happened,
+the HTTP requests that failed on the way (often the cause: a backend that is not running), and the conversation
+up to that point.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import json
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -61,11 +63,14 @@ class Failure:
     actual: str = ""
     diff: tuple[str, ...] = ()
     transcript: tuple[str, ...] = ()
+    http_failures: tuple[str, ...] = ()
 
     def report(self) -> str:
-        """The failure as people read it: position and turn, expected, actual, a diff, the conversation so far."""
+        """The failure as people read it: position and turn, the failed HTTP requests, expected, actual, a diff,
+        the conversation so far."""
         lines = [f"{self.loc}: {self.turn}" if self.turn else f"{self.loc}: error"]
         lines += [f"  {text}" for text in self.message.splitlines()]
+        lines += [f"  {text}" for text in self.http_failures]
         for label, text in (("expected", self.expected), ("actual", self.actual)):
             if text:
                 first, *rest = text.splitlines() or [""]
@@ -260,6 +265,13 @@ def _yaml(value: Any) -> str:
     return yaml.safe_dump(plain, sort_keys=True, allow_unicode=True, default_flow_style=False, width=100).strip()
 
 
+def _why(exchange: ev.HttpExchange) -> str:
+    """Why a request failed, without the URL the report already shows: `connection refused`, `HTTP 500: …`."""
+    if exchange.error is None:
+        return f"HTTP {exchange.status}"
+    return re.sub(rf"\s+(to|waiting for|from) {re.escape(exchange.url)}", "", exchange.error)
+
+
 def _diff(expected: str, actual: str) -> tuple[str, ...]:
     return tuple(d.rstrip() for d in difflib.ndiff(expected.splitlines(), actual.splitlines()))
 
@@ -283,6 +295,7 @@ class _Replay:
         self.mark = 0
         self.cursors: dict[type, int] = {}
         self.unanswered = 0
+        self.sent: list[tuple[int, Turn]] = []  # each input turn with the index of the first event it caused
 
     @property
     def events(self) -> list[ev.Event]:
@@ -320,7 +333,19 @@ class _Replay:
             actual=actual,
             diff=tuple(diff),
             transcript=tuple(transcript(self.events)),
+            http_failures=tuple(self.http_failures()),
         )
+
+    def http_failures(self) -> list[str]:
+        """A line for each HTTP request that failed so far: the turn that made it, the request, and why."""
+        lines = []
+        for index, event in enumerate(self.events):
+            if not isinstance(event, ev.HttpExchange) or not (event.error or (event.status or 0) >= 400):
+                continue
+            turn = next((turn for mark, turn in reversed(self.sent) if mark <= index), None)
+            when = f"after `{turn.text}` (line {turn.loc.line})" if turn else "at the start"
+            lines.append(f"an HTTP request failed {when}: {event.method} {event.url}: {_why(event)}")
+        return lines
 
     def since_input(self, kind: type) -> list[ev.Event]:
         return [e for e in self.events[self.mark :] if isinstance(e, kind)]
@@ -378,6 +403,7 @@ class _Replay:
         if failure:
             return failure
         self.mark = len(self.events)
+        self.sent.append((self.mark, turn))
         failure = await getattr(self, f"send_{turn.kind}")(turn)
         return failure or self.after_input(turn)
 
