@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
+from workbench.engine.debugger import Debugger
 from workbench.gui.chat import ChatPanel
 from workbench.gui.chat.bubbles import BotBubble, TextBubble
 from workbench.gui.chat.cards import CarouselItem, IframeCard, JsonCard
@@ -289,3 +290,50 @@ def test_long_messages_wrap_inside_the_pane(make_bridge, flow_from, panel_on, qt
     panel.resize(320, 640)
     qtbot.waitUntil(lambda: bubble.height() > wide, timeout=2_000)
     assert bubble.content.width() <= 0.8 * panel.stream.viewport().width() + 1
+
+
+SLOW_CODE = """
+start: quote
+states:
+  quote:
+    code: |
+      const r = await fetch('BASE/slow?seconds=2');
+      ChatlayerResponseBuilder().addSessionVariable('status', r.status).send();
+    next: done
+  done: {say: Done}
+"""
+
+
+def test_paused_in_the_debugger_the_chat_says_so_and_says_typing_again_once_it_goes_on(
+    make_bridge, flow_from, sample_backend, panel_on, qtbot
+):
+    bridge = make_bridge(flow_from(SLOW_CODE.replace("BASE", sample_backend)), start=False)
+    debugger = Debugger()
+    debugger.add_breakpoint("quote")
+    bridge.conversation.debugger = debugger
+    panel = panel_on(bridge)
+
+    bridge.start()
+    qtbot.waitUntil(lambda: debugger.is_paused, timeout=10_000)
+    assert panel.typing.isVisible() and panel.typing.text() == "Paused in the debugger"
+
+    debugger.continue_()
+    qtbot.waitUntil(lambda: panel.typing.isVisible() and panel.typing.text() == "Bot is typing…", timeout=10_000)
+    assert bridge.busy, "the slow fetch still runs"
+    settle(qtbot, bridge)
+    assert panel.typing.isHidden()
+    assert bot_texts(panel) == ["Done"]
+
+
+def test_a_template_warning_shows_a_json_body_as_json(make_bridge, flow_from, panel_on):
+    flow = flow_from(
+        """
+        start: notify
+        states:
+          notify:
+            json: {event: booked, seat: {var: seat}}
+        """
+    )
+    panel = panel_on(make_bridge(flow))
+    note = next(b for b in panel.bubbles() if isinstance(b.engine_event, ev.TemplateWarning))
+    assert note.message == 'seat has no value in “{"event":"booked","seat":{"var":"seat"}}”: it was left empty'

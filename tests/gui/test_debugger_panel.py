@@ -371,3 +371,67 @@ def test_restarting_while_paused_starts_over(window, qtbot):
     assert not controller(window).session.is_paused
     assert window.bridge.conversation.session.get("n") == 6
     assert controller(window).panel.source.current_line is None
+
+
+SLOW_FLOW = """
+start: welcome
+states:
+  welcome:
+    ask: Ready?
+    save: ready
+    next: slow
+  slow:
+    code: |
+      const r = await fetch('BASE/slow?seconds=2');
+      ChatlayerResponseBuilder().addSessionVariable('status', r.status).send();
+    next: done
+  done: {say: Done}
+"""
+
+
+def test_the_status_bar_says_paused_in_the_debugger_and_the_busy_bar_comes_back_once_it_goes_on(
+    window, qtbot, tmp_path, sample_backend
+):
+    path = tmp_path / "slow.yaml"
+    path.write_text(textwrap.dedent(SLOW_FLOW).replace("BASE", sample_backend))
+    window.flow_session.open(path)
+    qtbot.waitUntil(lambda: window.bridge.flow is not None and "slow" in window.bridge.flow.states, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    session = controller(window).session
+    session.toggle_breakpoint("slow")
+
+    window.bridge.send_text("yes")
+    qtbot.waitUntil(lambda: session.is_paused, timeout=10_000)
+    assert window.paused_label.isVisible() and window.paused_label.text() == "Paused in the debugger"
+    assert window.busy_bar.isHidden() and window.cancel_button.isHidden()
+
+    session.run("continue_")
+    qtbot.waitUntil(lambda: window.busy_bar.isVisible() and window.cancel_button.isVisible(), timeout=5_000)
+    assert window.paused_label.isHidden()
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    assert window.busy_bar.isHidden() and window.paused_label.isHidden()
+
+
+KEYS = {
+    "Continue": "F5",
+    "Pause": "F6",
+    "Step over": "F10",
+    "Step into": "F11",
+    "Step out": "Shift+F11",
+    "Stop": "Shift+F5",
+}
+
+
+def test_the_toolbar_names_each_command_and_its_key_and_shows_the_names_where_there_is_room(debugged, qtbot):
+    _bridge, panel = debugged
+    actions = panel.debug_actions.actions()
+    assert {a.text(): a.shortcut().toString() for a in actions} == KEYS
+    for action in actions:
+        button = panel.toolbar.widgetForAction(action)
+        assert button.toolTip().startswith(f"{action.text()} ({KEYS[action.text()]}): ")
+    assert panel.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+
+    panel.resize(200, 500)
+    qtbot.waitUntil(lambda: panel.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly)
+    panel.resize(1000, 500)
+    qtbot.waitUntil(lambda: panel.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

@@ -12,6 +12,8 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from workbench.flow.build import kind_name
+
 MAX_BYTES = 64 * 1024
 TARGET = "CL_API"
 TYPES = ("SEND_MESSAGE", "UPDATE_SESSION", "GO_TO_DIALOGSTATE")
@@ -46,6 +48,11 @@ def _dumps(data: Any) -> str:
         return repr(data)
 
 
+def _named(value: Any) -> str:
+    """A posted value in a reason: text in quotes, anything else by its JSON kind."""
+    return f"'{value}'" if isinstance(value, str) else kind_name(value)
+
+
 def parse(data: Any, states: Container[str]) -> IframeCommand | Rejection:
     """Check a posted message; `states` are the dialog states GO_TO_DIALOGSTATE may name."""
     raw = data if isinstance(data, str) else _dumps(data)
@@ -57,13 +64,15 @@ def parse(data: Any, states: Container[str]) -> IframeCommand | Rejection:
         except json.JSONDecodeError as exc:
             return Rejection(f"not JSON ({exc.msg} at character {exc.pos})", _shown(raw))
     if not isinstance(data, dict):
-        return Rejection(f"expected an object, got {type(data).__name__}", _shown(raw))
+        return Rejection(f"expected an object, got {kind_name(data)}", _shown(raw))
     if data.get("target") != TARGET:
-        return Rejection(f"target is {data.get('target')!r}, not {TARGET!r}", _shown(raw))
+        target = _named(data["target"]) if "target" in data else "missing"
+        return Rejection(f"target is {target}, not '{TARGET}'", _shown(raw))
     kind = data.get("type")
     payload = data.get("payload")
     if kind not in TYPES:
-        return Rejection(f"unknown type {kind!r} (expected one of {', '.join(TYPES)})", _shown(raw))
+        found = f"unknown type {_named(kind)}" if "type" in data else "type is missing"
+        return Rejection(f"{found} (expected one of {', '.join(TYPES)})", _shown(raw))
     reason = _check_payload(kind, payload, states)
     if reason:
         return Rejection(f"{kind}: {reason}", _shown(raw))
@@ -76,7 +85,7 @@ def parse(data: Any, states: Container[str]) -> IframeCommand | Rejection:
 
 def _check_payload(kind: str, payload: Any, states: Container[str]) -> str | None:
     if not isinstance(payload, dict):
-        return f"payload must be an object, got {type(payload).__name__}"
+        return f"payload must be an object, got {kind_name(payload)}"
     if kind == "SEND_MESSAGE":
         text = payload.get("text")
         if not isinstance(text, str) or not text.strip():
@@ -93,5 +102,5 @@ def _check_payload(kind: str, payload: Any, states: Container[str]) -> str | Non
         return f"payload needs one of {', '.join(STATE_KEYS)}"
     target = payload[key]
     if not isinstance(target, str) or target not in states:
-        return f"there is no dialog state {target!r}"
+        return f"there is no dialog state {_named(target)}"
     return None

@@ -18,6 +18,8 @@ from typing import Any
 from workbench.engine.session import PathError, parse_path
 
 MODIFIERS: frozenset[str] = frozenset({"toUpperCase", "toLowerCase", "capitalize", "increment"})
+SHOWN_CHARS = 160
+"""How much of a template `shown` keeps."""
 
 _OPEN = re.compile(r"\{(?=[A-Za-z_$])")
 _INNER = re.compile(r"[^{}\n]*")
@@ -84,8 +86,20 @@ def to_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return _json(value)
     return str(value)
+
+
+def shown(template: Any) -> str:
+    """A template as its author reads it in a message: text as written, a templated YAML value (an API body, a
+    JSON Builder message) as compact JSON; cut short after SHOWN_CHARS characters."""
+    text = template if isinstance(template, str) else _json(template)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def _json(value: Any) -> str:
+    # `default=str`: YAML may hold dates, which JSON has no word for.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _apply(value: Any, modifiers: tuple[str, ...]) -> Any:

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         test_explorer.install(self)
         coverage_view.install(self)
         flow_diff_view.install(self)
-        debugger.install(self)
+        debugger.install(self).session.pause_changed.connect(self._on_busy)
         self.bridge.event.connect(self._on_event)
         self.bridge.busy_changed.connect(self._on_busy)
         self.chat.iframe_requested.connect(self.open_iframe)
@@ -96,10 +96,12 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["event_log"]], [260], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
+        self.paused_label = QLabel("Paused in the debugger")
+        self.paused_label.setObjectName("paused_label")
         self.busy_bar = QProgressBar(maximumWidth=120, maximum=0)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
-        for widget in (self.busy_bar, self.cancel_button):
+        for widget in (self.paused_label, self.busy_bar, self.cancel_button):
             widget.hide()
             self.statusBar().addPermanentWidget(widget)
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
@@ -214,17 +216,23 @@ class MainWindow(QMainWindow):
 
     # --- busy indicator ---
 
-    def _on_busy(self, busy: bool) -> None:
-        if busy:
-            self._busy_timer.start()
-        else:
+    def _on_busy(self, *_changed: object) -> None:
+        """The engine started or ended a turn, or the debugger paused or went on: "Paused in the debugger" at
+        once while the debugger holds the turn, else while the engine works the busy bar with Cancel after a
+        moment (so quick turns do not flicker), else nothing."""
+        paused = debugger.is_held(self.bridge.conversation)
+        self.paused_label.setVisible(paused)
+        if paused or not self.bridge.busy:
             self._busy_timer.stop()
             self.busy_bar.hide()
             self.cancel_button.hide()
+        elif self.busy_bar.isHidden() and not self._busy_timer.isActive():
+            self._busy_timer.start()
 
     def _show_busy(self) -> None:
-        self.busy_bar.show()
-        self.cancel_button.show()
+        if not debugger.is_held(self.bridge.conversation):
+            self.busy_bar.show()
+            self.cancel_button.show()
 
     # --- settings ---
 

@@ -85,9 +85,10 @@ class ActionContext:
             return self.extra[path]
         return self.session.get(path)
 
-    def _missing(self, template_text: str) -> template.OnMissing:
+    def _missing(self, source: Any) -> template.OnMissing:
         def report(variable: str) -> None:
-            self.warnings.append(ev.TemplateWarning(template=template_text, variable=variable, state=self.state.name))
+            shown = template.shown(source)
+            self.warnings.append(ev.TemplateWarning(template=shown, variable=variable, state=self.state.name))
 
         return report
 
@@ -99,7 +100,7 @@ class ActionContext:
 
     def render_value(self, value: Any) -> Any:
         """Fill in templates inside any YAML value (see `template.render_value`)."""
-        return template.render_value(value, self.lookup, self._missing(str(value)))
+        return template.render_value(value, self.lookup, self._missing(value))
 
     def finished(
         self,

@@ -47,7 +47,7 @@ def warning_note(event: ev.EngineWarning) -> NoteItem:
 
 def template_note(event: ev.TemplateWarning) -> NoteItem:
     """A template used a variable without a value, yellow."""
-    message = f"{{{event.variable}}} has no value in “{event.template}”; it showed as nothing"
+    message = f"{event.variable} has no value in “{event.template}”: it was left empty"
     note = NoteItem(event, WARNING, "Template warning", message, _place(None, event.state))
     note.setObjectName("warningNote")
     return note

@@ -20,10 +20,13 @@ from workbench.gui.chat.media import ImageLoader
 from workbench.gui.chat.offload_bar import OffloadBar
 from workbench.gui.chat.stream import ChatStream
 from workbench.gui.chat.style import Role, embolden, make_label
+from workbench.gui.debugger.session import is_held
 from workbench.gui.engine_bridge import EngineBridge
 
 TYPING_DELAY_MS = 300
 """Show "Bot is typing…" only for turns that take longer than this, so quick turns do not flicker."""
+TYPING = "Bot is typing…"
+PAUSED = "Paused in the debugger"
 PLACEHOLDER = "Type a message and press Enter (Up/Down: earlier messages)"
 PLACEHOLDER_OFFLOADED = "Message to the agent…"
 
@@ -55,7 +58,7 @@ class ChatPanel(QWidget):
         self.offload_bar = OffloadBar()
         self.offload_bar.agent_reply.connect(bridge.agent_reply)
         self.offload_bar.hand_back.connect(bridge.hand_back)
-        self.typing = make_label("Bot is typing…", small=True)
+        self.typing = make_label(TYPING, small=True)
         self.typing.setForegroundRole(Role.PlaceholderText)
         self.typing.hide()
         self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
@@ -116,8 +119,12 @@ class ChatPanel(QWidget):
         if conversation is not None:
             for event in list(conversation.events):
                 self._on_event(event)
+        self._show_activity()
 
     def _on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.Paused | ev.Resumed):
+            self._show_activity()
+            return
         if isinstance(event, ev.TurnStarted) and event.input == "restart":
             self._clear()
             return
@@ -159,12 +166,25 @@ class ChatPanel(QWidget):
         self._last_user = None
         self._set_offloaded(None)
 
-    def _on_busy(self, busy: bool) -> None:
-        if busy:
-            self._typing_timer.start()
-        else:
+    def _on_busy(self, _busy: bool) -> None:
+        self._show_activity()
+
+    def _show_activity(self) -> None:
+        """Say what the bot does: PAUSED at once while the debugger holds the turn, TYPING once a turn takes
+        longer than TYPING_DELAY_MS, nothing while the bot waits for the user."""
+        if is_held(self._bridge.conversation):
+            self._typing_timer.stop()
+            self.typing.setText(PAUSED)
+            self.typing.show()
+            return
+        if self.typing.text() == PAUSED:  # going on after a pause: typing again, after the delay
+            self.typing.hide()
+            self.typing.setText(TYPING)
+        if not self._bridge.busy:
             self._typing_timer.stop()
             self.typing.hide()
+        elif self.typing.isHidden() and not self._typing_timer.isActive():
+            self._typing_timer.start()
 
     # --- to the engine ---
 

@@ -4,5 +4,6 @@ builder queue; `install(window)` also adds the conversation's timeline."""
 
 from workbench.gui.debugger.install import DebuggerController, controller, install
 from workbench.gui.debugger.panel import DebuggerPanel
+from workbench.gui.debugger.session import is_held
 
-__all__ = ["DebuggerController", "DebuggerPanel", "controller", "install"]
+__all__ = ["DebuggerController", "DebuggerPanel", "controller", "install", "is_held"]

@@ -90,7 +90,6 @@ def controller(window: MainWindow) -> DebuggerController | None:
     return window.findChild(DebuggerController, "debugger_controller")
 
 
-def install(window: MainWindow) -> None:
-    """Add the debugger and the timeline to `window` (once)."""
-    if controller(window) is None:
-        DebuggerController(window)
+def install(window: MainWindow) -> DebuggerController:
+    """Add the debugger and the timeline to `window` (once); its controller."""
+    return controller(window) or DebuggerController(window)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -22,6 +22,7 @@ from workbench.gui.debugger.actions import DebugActions
 from workbench.gui.debugger.call_lists import ConsoleList, FetchList
 from workbench.gui.debugger.session import DebugSession
 from workbench.gui.debugger.source_view import SourceView
+from workbench.gui.debugger.toolbar import StepToolBar
 from workbench.gui.debugger.watches import WatchList
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.history import TurnView
@@ -88,10 +89,11 @@ class DebuggerPanel(QWidget):
         bridge.busy_changed.connect(self._on_busy)
 
     def _lay_out(self) -> None:
-        toolbar = QToolBar()
-        toolbar.addActions(self.debug_actions.actions())
-        toolbar.addSeparator()
-        errors = toolbar.addAction("Pause on errors")
+        self.toolbar = StepToolBar()
+        self.toolbar.setObjectName("debugger_toolbar")
+        self.toolbar.addActions(self.debug_actions.actions())
+        self.toolbar.addSeparator()
+        errors = self.toolbar.addAction("Pause on errors")
         errors.setCheckable(True)
         errors.setChecked(self.session.pause_on_errors)
         errors.setToolTip("Pause at the line of an uncaught error in a code action")
@@ -108,7 +110,7 @@ class DebuggerPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(toolbar)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
 

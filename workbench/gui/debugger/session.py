@@ -16,6 +16,12 @@ Command = Literal["continue_", "pause", "step_over", "step_into", "step_out", "s
 """A `Debugger` method that steps: continue, pause, step over/into/out, stop (which ends the turn)."""
 
 
+def is_held(conversation: Conversation | None) -> bool:
+    """Whether the step debugger holds `conversation`'s turn now (paused before a state or a statement)."""
+    debugger = conversation.debugger if conversation is not None else None
+    return debugger is not None and debugger.is_paused
+
+
 class DebugSession(QObject):
     """Breakpoints and commands for whatever conversation `bridge` has; `paused` is the pause on show."""
 
@@ -32,6 +38,7 @@ class DebugSession(QObject):
         self._pause_on_errors = True
         bridge.conversation_changed.connect(self._on_conversation)
         bridge.event.connect(self._on_event)
+        bridge.busy_changed.connect(self._on_busy)
         self._on_conversation(bridge.conversation)
 
     # --- the debugger ---
@@ -45,8 +52,7 @@ class DebugSession(QObject):
     @property
     def is_paused(self) -> bool:
         """Whether the debugger holds the conversation now."""
-        debugger = self.debugger
-        return debugger is not None and debugger.is_paused
+        return is_held(self.bridge.conversation)
 
     @property
     def pause_on_errors(self) -> bool:
@@ -73,6 +79,10 @@ class DebugSession(QObject):
             self._set_paused(event)
         elif isinstance(event, ev.Resumed):
             self._set_paused(None)
+
+    def _on_busy(self, _busy: bool) -> None:
+        # A cancelled turn ends its pause without a `Resumed`: the debugger's own state says so.
+        self._set_paused(self.debugger.paused if self.debugger is not None else None)
 
     def _set_paused(self, paused: ev.Paused | None) -> None:
         if paused is not self.paused:
