@@ -108,3 +108,14 @@ def said(events: list[ev.Event]) -> list[str]:
 def entered(events: list[ev.Event]) -> list[str]:
     """The states entered, in order."""
     return [e.state for e in of(ev.StateEntered, events)]
+
+
+def code_flow(source: str, args: dict[str, Any] | None = None, states: str = "") -> str:
+    """The YAML of a flow that starts with a code action running `source` (with `args`), then says "after";
+    `states` is YAML for more states (indented by two spaces)."""
+    body = "\n".join("      " + line for line in source.strip("\n").splitlines())
+    lines = ["start: act", "states:", "  act:", "    code: |", body]
+    if args is not None:
+        lines.append(f"    args: {json.dumps(args)}")
+    lines += ["    next: after", "  after: {say: after}", states]
+    return "\n".join(lines) + "\n"
