@@ -40,7 +40,7 @@ def test_every_declared_edge_is_listed_once_with_why(flow_from):
         ("b", "a", "give_up", None),
         ("c", "a", "code", None),
         (ANYWHERE, "c", "intent", None),
-        ("handover", "offloading_closed", "hand_back", None),
+        ("handover", "offloading_closed", "offload", None),
         (ANYWHERE, "huh", "fallback", None),
     }
 

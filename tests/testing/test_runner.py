@@ -200,19 +200,22 @@ def test_an_iframe_message_the_engine_refuses_fails_the_turn(replay: Replay) -> 
     )
 
 
-def test_offload_agent_and_hand_back(replay: Replay) -> None:
+def test_offload_the_bot_answers_until_the_agent_speaks_and_again_after_hand_back(replay: Replay) -> None:
     result = replay(
         """
         turns:
           - click: Talk to someone
           - bot: Connecting you…
           - offloaded: true
-          - user: is anyone there?
+          - user: show the menu
+          - bot: Our drinks
           - agent: Hello, I am Bob.
+          - user: is anyone there?
+          - state: menu
           - hand_back:
           - offloaded: false
-          - bot: Back with the bot.
-          - state: offloading_closed
+          - user: show the menu
+          - bot: Our drinks
         """
     )
     assert result.passed, result.failure and result.failure.report()

@@ -29,10 +29,11 @@ from workbench.engine.actions import message as say_action
 from workbench.engine.actions.base import ActionContext, Ports
 from workbench.engine.debugger import Debugger, DebugStop
 from workbench.engine.nlu import IntentMatch, NluMatcher
+from workbench.engine.offload_messages import Bot
 from workbench.engine.sandbox import ConditionError, Sandbox
 from workbench.engine.session import Session, deep_merge
 from workbench.engine.timeline import Point, Timeline
-from workbench.flow.model import Flow, OffloadAction, SayItem, State
+from workbench.flow.model import Flow, SayItem, State
 
 Subscriber = Callable[[ev.Event], None]
 
@@ -41,7 +42,6 @@ _log = logging.getLogger(__name__)
 MAX_TRANSITIONS = 100
 CONDITION_TIMEOUT = 1.0
 NOT_UNDERSTOOD = "not_understood"
-OFFLOADING_CLOSED = "offloading_closed"
 ERROR_OCCURRED = "error_occurred"
 
 BUILTIN_STATES: dict[str, State] = {
@@ -181,11 +181,12 @@ class Conversation:
         await self._turn(ev.TurnStarted(input="iframe", text=command.type), self._on_iframe(command, origin))
 
     async def agent_reply(self, text: str) -> None:
-        """The human agent answers while the conversation is offloaded."""
+        """The human agent answers while the conversation is offloaded: the agent has taken over, and from now
+        on the user's messages go to the agent only (until then the bot stays active)."""
         await self._turn(ev.TurnStarted(input="agent", text=text), self._on_agent(text))
 
     async def hand_back(self, state: str | None = None) -> None:
-        """The agent hands the conversation back to the bot: to `state`, else the flow's `offloading_closed`."""
+        """The agent hands the conversation back to the bot: it goes to `state`, else waits where it was."""
         await self._turn(ev.TurnStarted(input="hand_back", text=state or ""), self._on_hand_back(state))
 
     async def set_variable(self, path: str, value: Any) -> None:
@@ -271,6 +272,7 @@ class Conversation:
             self.debugger.turn_started()
         try:
             await body
+            await self._mirror_to_webhooks()
         except asyncio.CancelledError:
             # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
             self.emit(ev.EngineError(error="cancelled", message="the turn was cancelled"))
@@ -313,12 +315,12 @@ class Conversation:
         else:
             await self._enter(Step(command.payload, "iframe"))
 
-    def _offload_spec(self) -> tuple[str, OffloadAction] | None:
-        for event in reversed(self.events):
-            if isinstance(event, ev.Offloaded):
-                spec = self.flow.states[event.state].offload if event.state in self.flow.states else None
-                return (event.state, spec) if spec else None
-        return None
+    async def _mirror_to_webhooks(self) -> None:
+        """Send the turn's messages to the flow's offloading webhooks, as Chatlayer sends every message."""
+        hooks = offload.webhooks(self.flow, self.session.get)
+        if hooks:
+            bot = Bot(self.flow.name, self.id)
+            self._emit_all(await offload.mirror(self.ports.http, hooks, bot, self.events, self.session.current_state))
 
     async def _on_agent(self, text: str) -> None:
         if not self.session.offloaded:
@@ -331,28 +333,16 @@ class Conversation:
             self.emit(ev.EngineError(error="input", message="the conversation is not offloaded to an agent"))
             return
         self.emit(ev.HandedBack(state=state))
-        target = state or (OFFLOADING_CLOSED if OFFLOADING_CLOSED in self.flow.states else None)
-        if target:
-            await self._enter(Step(target, "hand_back"))
+        if state:
+            await self._enter(Step(state, "hand_back"))
         elif self.session.current_state:
             self.emit(ev.WaitingForInput(state=self.session.current_state))
-
-    async def _to_agent(self, text: str) -> None:
-        self.emit(ev.UserToAgent(text=text))
-        found = self._offload_spec()
-        if found is None:
-            return
-        state, spec = found
-        result = await offload.forward(self.ports.http, spec, self.id, text, state)
-        self._emit_all(result.events)
-        if result.error:
-            self.emit(ev.EngineError(error="offload", message=result.error, state=state))
 
     async def _on_text(self, text: str, echo: ev.UserMessage | None) -> None:
         if echo is not None:
             self.emit(echo)
-        if self.session.offloaded:
-            await self._to_agent(text)
+        if self.session.offloaded and offload.bot_paused(self.events):
+            self.emit(ev.UserToAgent(text=text))  # a webhook gets it with the turn's messages
             return
         waiting = self.session.waiting
         state = self._state(waiting) if waiting else None

@@ -33,7 +33,7 @@ Why = Literal[
     "start",
 ]
 _CODE_JUMP = re.compile(r"""setNextDialogState\(\s*(['"`])([^'"`]+)\1\s*\)""")
-_OFFLOAD_STATES = ("offloading_opened", "offloading_disabled")
+_OFFLOAD_STATES = ("offloading_opened", "offloading_closed", "offloading_disabled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,6 @@ def state_transitions(flow: Flow, state: State) -> list[Transition]:
             edges.append(Transition(name, match.group(2), "code"))
     if state.offload:
         edges.extend(Transition(name, t, "offload") for t in _OFFLOAD_STATES if t in flow.states)
-        if "offloading_closed" in flow.states:
-            edges.append(Transition(name, "offloading_closed", "hand_back"))
     return edges
 
 
