@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
+import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, QSocketNotifier, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.gui.main_window import MainWindow
 
 ORGANIZATION = "Flow Workbench"
 APPLICATION = "Flow Workbench"
+INTERRUPTED = 130
+"""The exit code after Ctrl+C, as a shell reports a command stopped by SIGINT (128 + 2)."""
 
 
 def dark_palette() -> QPalette:
@@ -68,31 +73,67 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+@contextlib.contextmanager
+def ctrl_c_closes(window: QWidget) -> Iterator[Callable[[], bool]]:
+    """While inside, Ctrl+C (SIGINT) closes `window` as its close button does; yields a function that tells whether
+    it did.
+
+    While Qt waits for events, Python's own handler would not run until the next event (and would then raise
+    KeyboardInterrupt inside some slot): the signal is written to a socket that Qt watches instead.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+    interrupted = False
+
+    def on_signal() -> None:
+        nonlocal interrupted
+        with contextlib.suppress(BlockingIOError):
+            if signal.SIGINT in reader.recv(64):
+                interrupted = True
+                window.close()
+
+    notifier.activated.connect(on_signal)
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: None)
+    previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    try:
+        yield lambda: interrupted
+    finally:
+        signal.set_wakeup_fd(previous_fd)
+        signal.signal(signal.SIGINT, previous_handler)
+        notifier.setEnabled(False)
+        reader.close()
+        writer.close()
+
+
 def run_app(flow: Path | None, variables: Mapping[str, Any] | None = None) -> int:
-    """Open the window on `flow` (or the last flow opened) and run until it closes."""
+    """Open the window on `flow` (None: an empty window; File > Open Recent has the last flows) and run until it
+    closes; 0, or `INTERRUPTED` after Ctrl+C."""
     app = make_application()
+    # The loop ends when main() is done: Qt quitting at the last window would stop it before the engine settled.
+    app.setQuitOnLastWindowClosed(False)
     settings = QSettings()
 
-    async def main() -> None:
+    async def main() -> bool:
         window = MainWindow(settings, dict(variables or {}))
-        window.show()
-        last = settings.value("last_flow")
-        path = flow or (Path(last) if last and Path(last).exists() else None)
-        if path is not None:
-            window.open_flow(path)
         closed = asyncio.Event()
-        app.lastWindowClosed.connect(closed.set)
-        await closed.wait()
-        await window.shutdown()
+        window.closing.connect(closed.set)
+        with ctrl_c_closes(window) as interrupted:
+            window.show()
+            if flow is not None:
+                window.open_flow(flow)
+            await closed.wait()
+            await window.shutdown()
         # Delete the window (and any web page in it) before QtWebEngine's profile goes away at exit.
         gone = asyncio.get_running_loop().create_future()
         window.destroyed.connect(lambda *_: gone.done() or gone.set_result(None))
         window.deleteLater()
         await gone
+        return interrupted()
 
     try:
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-            runner.run(main())
-    except KeyboardInterrupt:
-        return 130
-    return 0
+            return INTERRUPTED if runner.run(main()) else 0
+    except KeyboardInterrupt:  # Ctrl+C while the window was still being built
+        return INTERRUPTED

@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QProgressBar,
     QPushButton,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.engine import events as ev
+from workbench.flow.problems import Problem
 from workbench.gui import coverage_view, debugger, flow_diff_view, recording, test_explorer
 from workbench.gui.chat.panel import ChatPanel
 from workbench.gui.engine_bridge import EngineBridge
@@ -28,6 +27,7 @@ from workbench.gui.flow_session import FlowSession, Opened
 from workbench.gui.graph.panel import GraphPanel
 from workbench.gui.inspector.panel import VariableInspector
 from workbench.gui.preview.menu import install as install_preview
+from workbench.gui.problems.panel import ProblemsPanel, location, summary
 
 MAX_RECENT = 8
 BUSY_DELAY_MS = 250
@@ -53,18 +53,23 @@ class MainWindow(QMainWindow):
         self.graph = GraphPanel(self.bridge)
         self.inspector = VariableInspector(self.bridge)
         self.event_log = EventLogPanel(self.bridge)
-        self.problems = QListWidget()
-        self.problems.setObjectName("problems")
+        self.problems = ProblemsPanel()
+        self.problems.problem_selected.connect(self.show_problem)
         self.iframe_panel: QWidget | None = None
         self.docks: dict[str, QDockWidget] = {}
         self._dock("graph", "Dialog states", self.graph, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("inspector", "Session variables", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("event_log", "Event log", self.event_log, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._dock("iframe", "iframe", QLabel("No iframe opened yet."), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("iframe", "iframe", QLabel("No iframe opened yet."), Qt.DockWidgetArea.RightDockWidgetArea)
+        # The iframe shares the graph's room (tall, beside the chat) and Problems the event log's (the full width).
+        self.tabifyDockWidget(self.docks["graph"], self.docks["iframe"])
+        self.tabifyDockWidget(self.docks["event_log"], self.docks["problems"])
         self.docks["iframe"].hide()
         self.docks["problems"].hide()
-        self._default_layout()
+        # The right column runs from the menu bar to the status bar (the graph needs height); the bottom docks
+        # stay under the chat.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self._build_status_bar()
         self._build_menus()
@@ -77,7 +82,8 @@ class MainWindow(QMainWindow):
         self.bridge.event.connect(self._on_event)
         self.bridge.busy_changed.connect(self._on_busy)
         self.chat.iframe_requested.connect(self.open_iframe)
-        self._restore()
+        if not self._restore():
+            self._default_layout()
 
     # --- building ---
 
@@ -89,7 +95,7 @@ class MainWindow(QMainWindow):
         self.docks[name] = dock
 
     def _default_layout(self) -> None:
-        """Sizes for the first start; QSettings restores the user's own afterwards."""
+        """Dock sizes for the first start (later, QSettings restores the user's own)."""
         right = [self.docks["graph"], self.docks["inspector"]]
         self.resizeDocks(right, [620, 620], Qt.Orientation.Horizontal)
         self.resizeDocks(right, [560, 340], Qt.Orientation.Vertical)
@@ -166,6 +172,7 @@ class MainWindow(QMainWindow):
         self._busy_timer.stop()
         self._on_busy(self.bridge.busy)
         self._show_problems(opened)
+        self.graph.definition.show_flow(opened.result.flow)
         if opened.conversation is None:
             self.statusBar().showMessage(f"{opened.path} has errors: see Problems")
             return
@@ -177,16 +184,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10_000)
 
     def _show_problems(self, opened: Opened) -> None:
-        self.problems.clear()
-        for problem in opened.problems:
-            item = QListWidgetItem(str(problem))
-            item.setData(Qt.ItemDataRole.UserRole, problem)
-            self.problems.addItem(item)
-        has_errors = opened.conversation is None
-        if has_errors or opened.problems:
-            self.docks["problems"].show()
-        if has_errors:
-            self.docks["problems"].raise_()
+        self.problems.show_problems(opened.problems, opened.path.parent)
+        dock = self.docks["problems"]
+        dock.setWindowTitle(f"Problems ({summary(opened.problems)})" if opened.problems else "Problems")
+        if not opened.problems:
+            dock.hide()
+            return
+        dock.show()
+        if opened.conversation is None:
+            dock.raise_()
+
+    def show_problem(self, problem: Problem) -> None:
+        """Show the line of `problem` in the graph panel's definition view."""
+        caption = f"{problem.severity}: {problem.message} — {location(problem, self.problems.folder)}"
+        self.graph.definition.show_line(Path(problem.loc.file), problem.loc.line, problem.loc.column, caption)
+        self.docks["graph"].show()
+        self.docks["graph"].raise_()
 
     # --- the iframe panel, created on first use so QtWebEngine starts only when needed ---
 
@@ -239,7 +252,6 @@ class MainWindow(QMainWindow):
     def _remember(self, path: Path) -> None:
         recent = [str(path)] + [p for p in self._recent() if p != str(path)]
         self.settings.setValue("recent", recent[:MAX_RECENT])
-        self.settings.setValue("last_flow", str(path))
         self._fill_recent()
 
     def _recent(self) -> list[str]:
@@ -253,13 +265,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name: self.open_flow(Path(n)))
         self.recent_menu.setEnabled(bool(self._recent()))
 
-    def _restore(self) -> None:
+    def _restore(self) -> bool:
+        """Bring back the size and layout of last time; False when there was no layout to restore."""
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = self.settings.value("window_state")
-        if state is not None:
-            self.restoreState(state)
+        return state is not None and self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep the layout and size for next time, and stop what runs."""

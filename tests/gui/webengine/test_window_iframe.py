@@ -1,6 +1,7 @@
 """The seed's iframe page inside the whole window: its button's message shows in the chat and the bot answers."""
 
 import pytest
+from PySide6.QtCore import Qt
 
 LOAD_TIMEOUT = 15_000
 
@@ -26,3 +27,25 @@ def test_clicking_the_seed_pages_button_shows_the_message_in_the_chat(window, qt
     qtbot.waitUntil(lambda: "I saw that you clicked the button!" in texts(), timeout=10_000)
     assert "You clicked the button" in texts()
     assert window.docks["iframe"].isVisible()
+
+
+def test_the_seat_picker_opens_at_its_height_beside_a_chat_that_keeps_its_width(window, qtbot, run_js):
+    from tests.gui.conftest import SAMPLE
+
+    window.resize(1920, 1080)
+    task = window.open_flow(SAMPLE)
+    qtbot.waitUntil(lambda: task.done() and not window.bridge.busy, timeout=10_000)
+    window.bridge.set_variable("destination", "Ghent")
+    with qtbot.waitSignal(window.bridge.event, check_params_cb=lambda e: e.kind == "IframeOpened", timeout=10_000):
+        window.bridge.start("pick_seat")  # iframe: {url: seat_picker.html?…, height: 320}
+    host = window.iframe_panel.host
+    with qtbot.waitSignal(host.content_loaded, timeout=LOAD_TIMEOUT):
+        pass
+    dock = window.docks["iframe"]
+    qtbot.waitUntil(lambda: host.height() >= 320, timeout=5_000)
+    assert run_js(host, "document.getElementById('content').getBoundingClientRect().bottom", in_frame=False) <= (
+        host.height()
+    )  # the whole iframe, with the chat frame around it, is on view
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert window.chat.width() >= 400
+    assert not dock.visibleRegion().isEmpty()

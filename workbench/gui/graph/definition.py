@@ -1,12 +1,27 @@
-"""The side view of the graph panel: a state's definition as it stands in the flow file, with its line numbers."""
+"""The side view of the graph panel: a state's definition as it stands in the flow file, with its line numbers, or the
+line of a problem in a flow file (which may not have loaded)."""
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QFontDatabase, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QFontDatabase,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from workbench.flow.model import Flow
+
+PROMPT = "Click a state to see its definition."
 
 
 class CodeView(QPlainTextEdit):
@@ -100,11 +115,12 @@ class _Gutter(QWidget):
 
 
 class DefinitionView(QWidget):
-    """A title (the state, its kind and where it is defined) over the state's lines of the flow file."""
+    """A title (the state, its kind and where it is defined) over the state's lines of the flow file; or a whole
+    file with one line marked (where a problem is)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Click a state to see its definition.")
+        self.title = QLabel(PROMPT)
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.code = CodeView()
@@ -114,9 +130,12 @@ class DefinitionView(QWidget):
         layout.addWidget(self.code)
         self._lines: list[str] | None = None
         self._flow: Flow | None = None
+        self._state: str | None = None
 
     def show_state(self, flow: Flow, name: str) -> None:
         """Show the definition of state `name` of `flow`."""
+        self._state = name
+        self.code.setExtraSelections([])
         state = flow.states.get(name)
         if state is None:
             self.title.setText(f"<b>{name}</b>: a built-in state of the engine, not defined in the flow.")
@@ -129,6 +148,45 @@ class DefinitionView(QWidget):
             return
         first, last = state.loc.line, max(state.end_line, state.loc.line)
         self.code.show_lines("\n".join(lines[first - 1 : last]), first)
+
+    def show_flow(self, flow: Flow | None) -> None:
+        """A flow was opened or reloaded (None: it did not load): show its version of the state on view, if it
+        has that state, else nothing, so that no other flow's text stays here."""
+        name = self._state
+        if flow is not None and name is not None and name in flow.states:
+            self.show_state(flow, name)
+        else:
+            self.clear()
+
+    def show_line(self, path: Path, line: int, column: int, caption: str) -> None:
+        """Show the file at `path` (as it is now: it may not load) with `line` marked and the cursor at `column`,
+        under `caption`."""
+        self._state = None
+        self.title.setText(html.escape(caption))
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            self.code.setExtraSelections([])
+            self.code.show_lines(f"Cannot read {path}: {exc.strerror or exc}", 1)
+            return
+        self.code.show_lines(text, 1)
+        block = self.code.document().findBlockByNumber(max(0, line - 1))
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.Right, n=max(0, min(column - 1, block.length() - 1)))
+        self.code.setTextCursor(cursor)
+        self.code.centerCursor()
+        mark = QTextEdit.ExtraSelection()
+        mark.cursor = QTextCursor(block)
+        mark.format.setBackground(self.palette().color(QPalette.ColorRole.Highlight).lighter(160))
+        mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        self.code.setExtraSelections([mark])
+
+    def clear(self) -> None:
+        """Show nothing but the prompt to click a state."""
+        self._state = None
+        self.title.setText(PROMPT)
+        self.code.setExtraSelections([])
+        self.code.show_lines("", 1)
 
     def _file_lines(self, flow: Flow) -> list[str] | None:
         # Read once per flow, not once per click.

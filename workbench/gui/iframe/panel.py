@@ -20,9 +20,13 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
 from workbench.gui.engine_bridge import EngineBridge
-from workbench.gui.iframe.host import PageHost
+from workbench.gui.iframe.host import DEFAULT_HEIGHT, PageHost
 
 MAX_PENDING = 10_000
+FRAME_CHROME = 80
+"""The height the host page's chat frame takes around the iframe (margins, header, bubble), in pixels."""
+MAX_RESERVED = 720
+"""The most height the panel claims for a page; a taller page scrolls rather than push the window off the screen."""
 
 
 class IframePanel(QWidget):
@@ -67,6 +71,8 @@ class IframePanel(QWidget):
             self.address.setText(str(exc))
             return
         self.address.setText(url)
+        # Claim the page's height at once: in a dock, a web view without a minimum gets squeezed to nothing.
+        self.host.setMinimumHeight(min(height or DEFAULT_HEIGHT, MAX_RESERVED) + FRAME_CHROME)
         self._accepted = self._rejected = self._dropped = 0
         self._verdict = ""
         self._show_status()
@@ -87,6 +93,7 @@ class IframePanel(QWidget):
         # The page belonged to the previous conversation: what it posted must not reach the new one.
         self._queue.clear()
         self.host.clear()
+        self.host.setMinimumHeight(0)
         self.address.setText("No iframe opened yet.")
         self.status.clear()
 

@@ -40,7 +40,8 @@ def add_preview_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run_preview_command(args: argparse.Namespace) -> int:
-    """Open the preview window and run until it closes; 1 when the page file or the flow cannot be opened."""
+    """Open the preview window and run until it closes (or Ctrl+C closes it: then `INTERRUPTED`); 1 when the page file
+    or the flow cannot be opened."""
     flow: Flow | None = None
     if args.flow is not None:
         result = load_flow(args.flow)
@@ -55,7 +56,7 @@ def run_preview_command(args: argparse.Namespace) -> int:
         print(f"workbench preview: no such file: {page}", file=sys.stderr)
         return 1
 
-    from workbench.gui.app import make_application
+    from workbench.gui.app import INTERRUPTED, ctrl_c_closes, make_application
     from workbench.gui.preview.window import PreviewWindow
 
     app = make_application()
@@ -67,5 +68,7 @@ def run_preview_command(args: argparse.Namespace) -> int:
         height=args.height,
         states=lambda: flow_states(flow),
     )
-    window.show()
-    return app.exec()
+    with ctrl_c_closes(window) as interrupted:
+        window.show()
+        code = app.exec()
+    return INTERRUPTED if interrupted() else code
