@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from workbench.gui.engine_bridge import EngineBridge
@@ -259,3 +260,20 @@ def test_double_clicking_the_set_by_cell_announces_where_the_value_was_set(booke
     with qtbot.waitSignal(inspector.provenance_activated) as jumped:
         qtbot.mouseDClick(inspector.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert jumped.args == ["ask_destination", None]
+
+
+@pytest.mark.parametrize(("base", "selection"), [("#ffffff", "#308cc6"), ("#1e1e1e", "#2a82da")])
+def test_a_changed_row_is_amber_not_the_selections_colour_in_light_and_dark_themes(booked, base, selection):
+    _, inspector = booked
+    palette = QApplication.palette()
+    themed = QPalette(palette)
+    themed.setColor(QPalette.ColorRole.Base, QColor(base))
+    themed.setColor(QPalette.ColorRole.Highlight, QColor(selection))
+    QApplication.setPalette(themed)
+    try:
+        colour = text(inspector.model, "destination", 0, Qt.ItemDataRole.BackgroundRole).color()
+    finally:
+        QApplication.setPalette(palette)
+    assert colour.red() > colour.green() > colour.blue(), "amber: warm, not blue"
+    assert colour != QColor(base) and colour != QColor(selection)
+    assert abs(colour.hueF() - QColor(selection).hueF()) > 0.3

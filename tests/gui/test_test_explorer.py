@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from qa_helpers import SAMPLE_DIR, book_to_ghent, copy_sample, explorer, open_flow, qa_window, save_as_test, settle
 
 from workbench.engine import events as ev
@@ -188,3 +189,44 @@ def test_menus_and_the_dock(window):
     ]
     assert "Tests" in [a.text() for a in menus["&View"].actions()]
     assert window.docks["tests"].objectName() == "dock_tests"
+
+
+TWO_RESULTS = """\
+flow: train_ticket.yaml
+conversations:
+  - name: Welcomes
+    turns:
+      - bot: Welcome to Belgian Rail tickets!
+  - name: Expects a longer welcome
+    turns:
+      - bot: >-
+          Welcome to the Belgian Rail tickets office, where this long expected line shows that the failure report
+          wraps inside its pane instead of running off its right edge!
+"""
+
+
+def test_results_show_whole_and_a_failure_report_wraps_and_takes_the_room_it_needs(window, qtbot, flow):
+    convo = flow.parent / "two.convo.yaml"
+    convo.write_text(TWO_RESULTS)
+    open_flow(window, qtbot, flow)
+    panel = explorer(window)
+    window.docks["tests"].show()
+    window.docks["tests"].raise_()
+    window.resizeDocks([window.docks["tests"]], [500], Qt.Orientation.Vertical)
+    failing = f"{convo.resolve()}::Expects a longer welcome"
+    listed(panel, qtbot, failing)
+    run_and_wait(panel, qtbot, panel.run_all)
+
+    file_row = panel.proxy.mapFromSource(panel.model.index_of(str(convo.resolve()))).siblingAtColumn(2)
+    assert file_row.data() == "1 passed, 1 failed"
+    assert panel.tree.columnWidth(2) >= panel.tree.sizeHintForIndex(file_row).width()
+
+    detail = panel.detail
+    panel.select(failing)
+    qtbot.waitUntil(lambda: detail.report.isVisible())
+    assert detail.report.horizontalScrollBar().maximum() == 0, "long lines wrap"
+    turns, report = detail.split.sizes()
+    assert report > turns, "the long report takes most of the room"
+
+    panel.select(f"{convo.resolve()}::Welcomes")
+    qtbot.waitUntil(lambda: detail.report.isHidden())

@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from workbench.engine.provenance import Provenance
 from workbench.engine.session import PathError, parse_path
+from workbench.gui.graph.theme import mix
 from workbench.gui.inspector.history import EMPTY, MISSING, TurnView
 from workbench.gui.inspector.origin import describe, set_by
 from workbench.gui.inspector.values import (
@@ -26,7 +27,9 @@ from workbench.gui.inspector.values import (
 )
 
 INTERNAL = "internal"
-_HIGHLIGHT_SHARE = 0.35
+CHANGED_TINT = QColor(255, 176, 0)
+"""Amber: rows the shown turn changed, unlike the palette's Highlight (the selection) in light and dark themes."""
+_CHANGED_SHARE = 0.3
 AnyIndex = QModelIndex | QPersistentModelIndex
 NO_INDEX = QModelIndex()
 
@@ -199,7 +202,7 @@ class VariableModel(QAbstractItemModel):
             case Qt.ItemDataRole.EditRole:
                 return edit_text(node.value) if column.editable else column.text(node)
             case Qt.ItemDataRole.BackgroundRole if node.changed:
-                return _highlight()
+                return _changed_background()
             case Qt.ItemDataRole.ForegroundRole if node.read_only:
                 return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
             case Qt.ItemDataRole.ToolTipRole:
@@ -218,19 +221,10 @@ class VariableModel(QAbstractItemModel):
         return True
 
 
-def _highlight() -> QBrush:
-    """The palette's highlight, mixed into the base colour so that the text stays readable."""
-    palette = QGuiApplication.palette()
-    base = palette.color(QPalette.ColorRole.Base)
-    mark = palette.color(QPalette.ColorRole.Highlight)
-    share = _HIGHLIGHT_SHARE
-    return QBrush(
-        QColor.fromRgbF(
-            base.redF() + (mark.redF() - base.redF()) * share,
-            base.greenF() + (mark.greenF() - base.greenF()) * share,
-            base.blueF() + (mark.blueF() - base.blueF()) * share,
-        )
-    )
+def _changed_background() -> QBrush:
+    """Amber mixed into the base colour: soft yellow on a light theme, dark amber on a dark one; text stays
+    readable."""
+    return QBrush(mix(QGuiApplication.palette().color(QPalette.ColorRole.Base), CHANGED_TINT, _CHANGED_SHARE))
 
 
 def _tooltip(node: Node, changed_note: str) -> str:

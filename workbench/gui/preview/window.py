@@ -32,6 +32,9 @@ WIDTHS: tuple[tuple[str, int], ...] = (("Chat widget (360 px)", 360), ("320 px",
 """The iframe's width presets, in CSS pixels."""
 MAX_HEIGHT = 4000
 REASON_COLUMN = COLUMNS.index("Reason / effect")
+REASON_WIDTH = 360
+"""The reason column's starting width; it grows for longer reasons up to MAX_REASON_WIDTH (the tool tip has all)."""
+MAX_REASON_WIDTH = 720
 
 
 class PreviewWindow(QWidget):
@@ -72,7 +75,7 @@ class PreviewWindow(QWidget):
         self.log = MessageLog()
         self.log_view = QTreeView()
         self.log_view.setModel(self.log)
-        self.log_view.setColumnWidth(REASON_COLUMN, 360)
+        self.log_view.setColumnWidth(REASON_COLUMN, REASON_WIDTH)
         self.counts = QLabel()
         clear = QPushButton("Clear log")
         self.watcher = FileWatcher(self)
@@ -143,11 +146,23 @@ class PreviewWindow(QWidget):
 
     def _on_message(self, origin: str, data: str) -> None:
         self.log.add(LogEntry(datetime.now(), origin, data, judge(data, self._states())))
-        if self.log.rowCount() == 1:  # once: measuring every row of a long log on each message would be slow
-            for column in range(REASON_COLUMN):
-                self.log_view.resizeColumnToContents(column)
+        self._fit_columns(self.log.rowCount() - 1)
         self._show_counts()
         self.log_view.scrollToBottom()
+
+    def _fit_columns(self, row: int) -> None:
+        """Widen the columns before Data (which takes the rest) to show `row`'s cells whole: only the new row is
+        measured, as measuring every row of a long log on each message would be slow."""
+        header = self.log_view.header()
+        for column in range(REASON_COLUMN + 1):
+            needed = self.log_view.sizeHintForIndex(self.log.index(row, column)).width()
+            if column == 0:
+                needed += self.log_view.indentation()  # the expand arrow
+            needed = max(needed, header.sectionSizeHint(column))
+            if column == REASON_COLUMN:
+                needed = min(needed, MAX_REASON_WIDTH)
+            if needed > header.sectionSize(column):
+                header.resizeSection(column, needed)
 
     def _span_raw_data(self, parent: QModelIndex, first: int, last: int) -> None:
         if parent.isValid():  # the raw data under a message: one line across every column

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QPalette, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QFontDatabase, QPalette, QResizeEvent, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,8 @@ _REMOVED = QColor(220, 53, 69)
 _ADDED = QColor(40, 167, 69)
 _TINT = 0.3
 NOT_RUN = "not run"
+REPORT_SHARE = 2 / 3
+"""The most of the detail's height the failure report takes; the turns keep the rest."""
 
 
 class DiffHighlighter(QSyntaxHighlighter):
@@ -80,19 +82,20 @@ class ResultDetail(QWidget):
         self.turns.setRootIsDecorated(False)
         self.report = QPlainTextEdit(readOnly=True)
         self.report.setObjectName("failure_report")
-        self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.report.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.highlighter = DiffHighlighter(self.report)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.open_button)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.turns)
-        split.addWidget(self.report)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.turns)
+        self.split.addWidget(self.report)
+        self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
         self.show_result(None, None)
 
     def show_result(self, test: ConvoTest | None, result: ConvoResult | None) -> None:
@@ -114,6 +117,30 @@ class ResultDetail(QWidget):
                 self.turns.setCurrentItem(item)
         failure = result.failure if result is not None else None
         self.report.setPlainText(failure.report() if failure is not None else "")
+        self._fit_report()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the report again: at another width its lines wrap differently."""
+        super().resizeEvent(event)
+        self._fit_report()
+
+    def _fit_report(self) -> None:
+        """Show the failure report (none: the turns take all the room) as tall as its wrapped lines need, up to
+        REPORT_SHARE of the height."""
+        report = self.report
+        report.setVisible(bool(report.toPlainText()))
+        total = sum(self.split.sizes())
+        if report.isHidden() or total <= 0:
+            return
+        text = 0.0
+        block = report.document().firstBlock()
+        while block.isValid():  # a block's rectangle is as tall as its lines wrap at the report's width
+            text += report.blockBoundingRect(block).height()
+            block = block.next()
+        margins = report.contentsMargins()
+        chrome = margins.top() + margins.bottom() + 2 * report.document().documentMargin()
+        height = min(round(text + chrome), round(total * REPORT_SHARE))
+        self.split.setSizes([total - height, height])
 
     def _open(self) -> None:
         if self._test is not None:

@@ -112,8 +112,11 @@ class ExplorerPanel(QWidget):
         self.tree.setModel(self.proxy)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setStretchLastSection(False)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):  # tags and results are short: shown whole, the test names take the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.elapsed = QLabel()
@@ -208,7 +211,6 @@ class ExplorerPanel(QWidget):
         files = await scan(folders)
         self.model.set_files(files, folders)
         self.tree.expandAll()
-        self.tree.resizeColumnToContents(1)
         parents = {Path(f.path).parent for f in files}
         self.watcher.watch([*folders, *sorted(parents)], self.model.files())
 
