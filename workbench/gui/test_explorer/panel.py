@@ -339,12 +339,12 @@ class ExplorerPanel(QWidget):
     async def _open_in_chat(self, test: ConvoTest, upto: int | None) -> None:
         failure = await self.chat_replay.open(test, upto)
         if failure is not None:
-            self.message.emit(f"{test.name!r} in the chat stopped at {failure.loc}: {failure.message}")
+            self.message.emit(f"“{test.name}” in the chat stopped at {failure.loc}: {failure.message}")
         elif upto is None:
-            self.message.emit(f"{test.name!r} replayed in the chat to its end")
+            self.message.emit(f"“{test.name}” replayed in the chat to its end")
         else:
             turn = test.turns[upto]
-            self.message.emit(f"{test.name!r} replayed in the chat up to its failing turn {turn.loc}: {turn.text}")
+            self.message.emit(f"“{test.name}” replayed in the chat up to its failing turn {turn.loc}: {turn.text}")
 
     # --- helpers ---
 
