@@ -94,9 +94,9 @@ def test_update_session_merges_nested_objects_and_go_to_dialogstate_jumps(flow_f
     ("data", "reason"),
     [
         ("not json", "not JSON"),
-        ("[1, 2]", "expected an object, got list"),
+        ("[1, 2]", "expected an object, got a list"),
         ({"target": "OTHER", "type": "SEND_MESSAGE", "payload": {"text": "x"}}, "target is 'OTHER'"),
-        ({"type": "SEND_MESSAGE", "payload": {"text": "x"}}, "target is None"),
+        ({"type": "SEND_MESSAGE", "payload": {"text": "x"}}, "target is missing"),
         ({"target": "CL_API", "type": "DELETE_ALL", "payload": {}}, "unknown type 'DELETE_ALL'"),
         ({"target": "CL_API", "type": "SEND_MESSAGE", "payload": "hi"}, "payload must be an object"),
         ({"target": "CL_API", "type": "SEND_MESSAGE", "payload": {"text": ""}}, "non-empty string"),
