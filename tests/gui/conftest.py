@@ -1,6 +1,7 @@
 """GUI test fixtures: a qasync event loop inside pytest-qt's QApplication, and a bridge on a real conversation."""
 
 import asyncio
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -25,21 +26,40 @@ SAMPLE = Path(__file__).resolve().parents[2] / "flows" / "train_ticket" / "train
 
 
 @pytest.fixture
-def qt_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop driven by Qt's event processing (qtbot.wait/waitUntil run it)."""
+def qt_loop(qapp, qtbot) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop driven by Qt's event processing (qtbot.wait/waitUntil run it).
+
+    A task that failed and that nobody awaited fails the test. The loop's handler only collects such errors: the
+    default one formats their tracebacks from the garbage collector, and on Python 3.11 that formatting (which
+    calls ast.parse) can run inside another ast.parse, such as pytest's assertion rewriting, and break it with
+    "SystemError: AST constructor recursion depth mismatch".
+    """
+    unhandled: list[str] = []
     loop = qasync.QEventLoop(qapp, already_running=True)
+    loop.set_exception_handler(lambda _loop, context: unhandled.append(_unhandled(context)))
     # run_in_executor's threads are QThreads: they must be finished before the process exits.
     executor = qasync.QThreadExecutor(1)
     loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
-    for task in asyncio.all_tasks(loop):
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
         task.cancel()
+    # Let them unwind now, on this loop, rather than be dropped half-way by a later test.
+    qtbot.waitUntil(lambda: all(task.done() for task in pending), timeout=10_000)
+    gc.collect()  # so that a failed task nobody kept is reported here, by this test
     executor.shutdown(wait=True)
     asyncio.set_event_loop(None)
     # qasync's already_running mode marks the loop as running for the whole thread; undo that, or every later
     # test that calls asyncio.run() would be told another loop is running.
     asyncio.events._set_running_loop(None)
+    if unhandled:
+        pytest.fail("\n".join(unhandled), pytrace=False)
+
+
+def _unhandled(context: dict) -> str:
+    exc = context.get("exception")
+    return f"{context.get('message', 'unhandled error')}: {exc!r}" if exc is not None else context.get("message", "")
 
 
 @pytest.fixture

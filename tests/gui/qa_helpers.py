@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QDialog, QListWidget
 
 from workbench.gui.main_window import MainWindow
 from workbench.gui.recording.dialog import SaveTestDialog
 from workbench.gui.recording.save import ConversationSaver
 from workbench.gui.test_explorer.panel import ExplorerPanel
+
+W = TypeVar("W", bound=QDialog)
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "flows" / "train_ticket"
 
@@ -75,12 +78,19 @@ def saver(window: MainWindow) -> ConversationSaver:
     return found
 
 
+def showing(window: MainWindow, kind: type[W], qtbot) -> W:
+    """The `kind` dialog that shows on `window`, once it does (an answered one may still wait for its deletion)."""
+
+    def shown() -> list[W]:
+        return [d for d in window.findChildren(kind) if d.isVisible()]
+
+    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=10_000)
+    return shown()[0]
+
+
 def save_dialog(window: MainWindow, qtbot) -> SaveTestDialog:
     """The save dialog, once it shows."""
-    qtbot.waitUntil(lambda: window.findChild(SaveTestDialog) is not None, timeout=5_000)
-    dialog = window.findChild(SaveTestDialog)
-    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
-    return dialog
+    return showing(window, SaveTestDialog, qtbot)
 
 
 def tick(dialog: SaveTestDialog, label: str, on: bool = True) -> None:

@@ -8,10 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
-from qa_helpers import book_to_ghent, copy_sample, open_flow, qa_window, save_as_test, save_dialog, saver, tick
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from qa_helpers import book_to_ghent, copy_sample, open_flow, qa_window, save_as_test, save_dialog, saver, showing, tick
 
+from workbench.gui.recording.save import ask
 from workbench.gui.recording.writer import write_atomically
 from workbench.testing.convo_format import load_convo_file
 from workbench.testing.runner import Runner
@@ -40,11 +42,6 @@ def replay(path: Path, qt_loop, qtbot):
     return task.result()
 
 
-def message_box(window, qtbot) -> QMessageBox:
-    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)), timeout=5_000)
-    return next(b for b in window.findChildren(QMessageBox) if b.isVisible())
-
-
 def test_a_live_conversation_is_saved_next_to_the_flow_and_replays_offline(window, qtbot, qt_loop, flow):
     open_flow(window, qtbot, flow)
     book_to_ghent(window, qtbot)
@@ -52,7 +49,8 @@ def test_a_live_conversation_is_saved_next_to_the_flow_and_replays_offline(windo
 
     assert path == flow.parent / "ann-books-to-ghent.convo.yaml"
     text = path.read_text()
-    assert text.startswith("flow: train_ticket.yaml\nname: Ann books to Ghent\n")
+    # The window's api_base (the backend's random port) is its environment: the recording keeps the flow's.
+    assert text.startswith("flow: train_ticket.yaml\nname: Ann books to Ghent\nvariables: {first_name: Ann}\n")
     assert "  - request: GET {api_base}/price?to=Ghent\n" in text
     assert "  - request: POST {api_base}/tickets\n" in text
     for turn in ("click: Book a ticket", "user: Ghent", "click: Yes, book it", "agent: Hello Ann, all booked?"):
@@ -113,7 +111,7 @@ def test_an_existing_file_is_replaced_only_when_the_tester_says_so(window, qtbot
         dialog.name_edit.clear()
         qtbot.keyClicks(dialog.name_edit, "Just the start")
         dialog.accept()
-        box = message_box(window, qtbot)
+        box = showing(window, QMessageBox, qtbot)
         assert "already exists" in box.text()
         box.done(answer)
         qtbot.waitUntil(task.done, timeout=5_000)
@@ -121,6 +119,29 @@ def test_an_existing_file_is_replaced_only_when_the_tester_says_so(window, qtbot
         if expected is not None:
             assert first.read_text() == expected
     assert first.read_text().startswith("flow: train_ticket.yaml\nname: Just the start\n")
+
+
+def test_an_answered_question_is_deleted_after_its_answer(qt_loop, qtbot, show_widget):
+    parent = show_widget(QWidget(), 300, 200)
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace test?", "Replace it?", parent=parent)
+    task = qt_loop.create_task(ask(box))
+    qtbot.waitUntil(box.isVisible, timeout=5_000)
+    box.done(QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(task.done, timeout=5_000)
+    assert task.result() == QMessageBox.StandardButton.Yes
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box), timeout=5_000)
+
+
+def test_a_question_that_goes_away_with_its_window_counts_as_declined(qt_loop, qtbot):
+    parent = QWidget()
+    parent.show()
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace test?", "Replace it?", parent=parent)
+    task = qt_loop.create_task(ask(box))
+    qtbot.waitUntil(box.isVisible, timeout=5_000)
+    with qtbot.waitSignal(parent.destroyed, timeout=5_000):
+        parent.deleteLater()
+    qtbot.waitUntil(task.done, timeout=5_000)
+    assert task.result() == QDialog.DialogCode.Rejected
 
 
 def test_without_a_conversation_there_is_nothing_to_save(window, qtbot):

@@ -140,3 +140,22 @@ def test_a_recorded_conversation_replays_and_passes(data: Path) -> None:
 def test_recorded_values_read_back_the_same() -> None:
     for value in ["yes", "12", "a: b", "/x/", "Hi, you", " padded", "why?", {"k": ["a, b", 1, None, True]}]:
         assert yaml.safe_load(f"v: {flow_yaml(value)}")["v"] == value
+
+
+def test_a_recording_keeps_the_flows_own_values_for_what_its_environment_set(data: Path, sample_backend: str) -> None:
+    flow = load_flow_or_raise(data / "prices.yaml")
+    environment = {"api_base": sample_backend, "who": "Ann"}
+
+    async def go() -> Conversation:
+        async with Conversation(flow, variables={**environment, "who": "Bob"}) as conversation:
+            await conversation.start()
+            await conversation.send_text("Ghent")
+            return conversation
+
+    events = asyncio.run(go()).events
+    text = record(events, flow, name="Recorded", flow_ref="prices.yaml", environment=environment)
+    assert "\nvariables: {who: Bob}\n" in text  # the tester's persona, not the window's api_base
+    assert "\n  - request: GET {api_base}/price?to=Ghent\n" in text
+    assert "\n  - request: POST {api_base}/tickets\n" in text
+    assert sample_backend not in text
+    assert f'api_base: "{sample_backend}"' in record(events, flow, name="Recorded", flow_ref="prices.yaml")

@@ -5,6 +5,10 @@ sent, and after each input that moved the conversation a `state` turn pins where
 canned `http:` entries (URLs written with the flow's URL variables, such as `{api_base}`), so the recording
 replays offline. Formatting is stable: the same log always gives the same text, one turn per line.
 
+The `variables:` of the recording are the persona the conversation started with, except the values its
+environment gave to the flow's own variables (such as the `api_base` of a backend on a random port): those start
+as the flow has them, so the recording replays anywhere.
+
 Not recorded: variables set by hand in the inspector, and restarts (record from the last restart).
 """
 
@@ -137,6 +141,24 @@ def _turns(events: Iterable[ev.Event], flow: Flow) -> tuple[list[tuple[str, Any]
     return turns, exchanges
 
 
+def _start_variables(events: Iterable[ev.Event]) -> dict[str, Any]:
+    """The variables a conversation was started with (besides the flow's defaults), from its log."""
+    started: dict[str, Any] = {}
+    for event in events:
+        if isinstance(event, ev.TurnStarted):
+            break
+        if isinstance(event, ev.VariableChanged) and event.origin == "default":
+            started[event.name] = event.value
+    return started
+
+
+def _persona(started: Mapping[str, Any], flow: Flow, environment: Mapping[str, Any]) -> dict[str, Any]:
+    def from_environment(name: str, value: Any) -> bool:
+        return name in flow.variables and name in environment and environment[name] == value
+
+    return {name: value for name, value in started.items() if not from_environment(name, value)}
+
+
 def record(
     events: Iterable[ev.Event],
     flow: Flow,
@@ -144,27 +166,25 @@ def record(
     name: str,
     flow_ref: str,
     variables: Mapping[str, Any] | None = None,
+    environment: Mapping[str, Any] | None = None,
     tags: Sequence[str] = (),
     canned_http: bool = True,
 ) -> str:
     """A convo file (YAML text) that replays the conversation whose log is `events`.
 
     `flow_ref` is the flow's path as the convo file should name it (relative to where it will be saved);
-    `variables` the persona to start with (by default the variables the conversation started with). With
-    `canned_http` false, a conversation that made HTTP requests is written with `http: passthrough` (its replay
-    uses the network) instead of canned answers.
+    `variables` the persona to start with (by default the variables the conversation started with, less those
+    that `environment` gave to variables the flow declares). `environment` holds the variables the conversation's
+    surroundings started it with (a window's or a command line's), not the tester. With `canned_http` false, a
+    conversation that made HTTP requests is written with `http: passthrough` (its replay uses the network)
+    instead of canned answers.
     """
     log = list(events)
-    persona = dict(variables) if variables is not None else {}
-    if variables is None:
-        for event in log:
-            if isinstance(event, ev.TurnStarted):
-                break
-            if isinstance(event, ev.VariableChanged) and event.origin == "default":
-                persona[event.name] = event.value
+    started = _start_variables(log)
+    persona = dict(variables) if variables is not None else _persona(started, flow, environment or {})
     start = next((e.state for e in log if isinstance(e, ev.StateEntered) and e.reason == "start"), None)
     turns, exchanges = _turns(log, flow)
-    url_variables = {**flow.variables, **persona}
+    url_variables = {**flow.variables, **started, **persona}
     entries: dict[str, dict[str, Any]] = {}
     for exchange in exchanges:
         entry = _http_entry(exchange, url_variables)

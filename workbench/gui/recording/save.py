@@ -10,7 +10,9 @@ import asyncio
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
@@ -21,16 +23,30 @@ from workbench.gui.recording.dialog import SaveChoice, SaveTestDialog
 from workbench.gui.recording.writer import write_atomically
 from workbench.testing.recorder import record
 
+if TYPE_CHECKING:
+    from workbench.gui.main_window import MainWindow
+
 
 async def ask(dialog: QDialog) -> int:
-    """Open `dialog` (window-modal, without a nested event loop) and wait for its result code."""
-    finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-    dialog.finished.connect(lambda code: finished.done() or finished.set_result(code))
+    """Open `dialog` (window-modal, without a nested event loop) and wait for its result code; delete it after.
+
+    A dialog that goes away unanswered (its window was deleted, and it with it) counts as Rejected.
+    """
+    answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def settle(code: int) -> None:
+        if not answer.done():
+            answer.set_result(code)
+
+    dialog.finished.connect(settle)
+    dialog.destroyed.connect(lambda: settle(int(QDialog.DialogCode.Rejected)))
     dialog.open()
     try:
-        return await finished
+        return await answer
     finally:
-        dialog.deleteLater()
+        # The window may have deleted it (and its C++ object) while we waited.
+        if shiboken6.isValid(dialog):
+            dialog.deleteLater()
 
 
 def _message_box(parent: QMainWindow, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
@@ -42,7 +58,7 @@ def _message_box(parent: QMainWindow, icon: QMessageBox.Icon, title: str, text: 
 class ConversationSaver(QObject):
     """Saves the conversation on the window's bridge as a `*.convo.yaml` test (Tests > Save conversation as test)."""
 
-    def __init__(self, window: QMainWindow, bridge: EngineBridge) -> None:
+    def __init__(self, window: MainWindow, bridge: EngineBridge) -> None:
         super().__init__(window)
         self.setObjectName("conversation_saver")
         self.window = window
@@ -72,6 +88,7 @@ class ConversationSaver(QObject):
             conversation.flow,
             name=choice.name,
             flow_ref=Path(os.path.relpath(flow_path, choice.path.parent)).as_posix(),
+            environment=self.window.flow_session.variables,
             tags=choice.tags,
             canned_http=choice.canned_http,
         )
