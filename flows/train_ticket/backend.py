@@ -14,8 +14,9 @@ Endpoints:
 - `GET /slow?seconds=S` → sleeps S seconds, then answers. `/status/<code>` (any method) → that status with
   a JSON error. `GET /garbage` → 200 that is not JSON. `GET /big?mb=N` → 200 with an N MB body (default 6;
   add `&chunked=1` for no Content-Length). `GET /empty` → 204.
-- `GET /offload?challenge=…&verifyToken=…` → `{"status": "ok", "challenge": …}` when the token matches the
-  server's (default `workbench`), 403 otherwise. `POST /offload` records the JSON it receives;
+- `GET /offload?challenge.verifyToken=…` → `{"status": "ok", "challenge": …}` when the token matches the
+  server's (default `workbench`), 403 otherwise (Chatlayer's offloading webhook health check). `POST /offload`
+  records the JSON it receives and answers an `offload` event with `{"offloadSuccess": true, "pauseBot": true}`;
   `GET /offload/events` lists them, `DELETE /offload/events` forgets them.
 """
 
@@ -233,8 +234,8 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(204, b"")
 
     def _offload_verify(self, query: dict[str, str], body: bytes) -> None:
-        if query.get("verifyToken") != self.server.verify_token:
-            return self._json(403, {"status": "error", "error": "verifyToken does not match"})
+        if query.get("challenge.verifyToken") != self.server.verify_token:
+            return self._json(403, {"status": "error", "error": "challenge.verifyToken does not match"})
         return self._json(200, {"status": "ok", "challenge": query.get("challenge", "")})
 
     def _offload_receive(self, query: dict[str, str], body: bytes) -> None:
@@ -244,7 +245,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(400, "the body is not JSON")
         with self.server.lock:
             self.server.offload_events.append(event)
-        return self._json(200, {"status": "ok"})
+        if isinstance(event, dict) and event.get("event") == "offload":
+            return self._json(200, {"offloadSuccess": True, "pauseBot": True})
+        return self._send(200, b"")
 
     def _offload_events(self, query: dict[str, str], body: bytes) -> None:
         with self.server.lock:

@@ -63,7 +63,7 @@ def book_to_ghent(window: MainWindow, qtbot) -> None:
         lambda: bridge.press("Yes, book it"),
         lambda: bridge.send_text("talk to a person"),
         lambda: bridge.agent_reply("Hello Ann, all booked?"),
-        lambda: bridge.hand_back(),
+        lambda: bridge.hand_back("menu"),
     ]
     for step in steps:
         step()
