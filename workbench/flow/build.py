@@ -28,25 +28,30 @@ from workbench.flow.model import (
     OffloadAction,
     Route,
     SayItem,
+    Settings,
     State,
 )
 from workbench.flow.problems import Reporter, did_you_mean
 from workbench.flow.validate import Facts, column_in_file
 from workbench.flow.yaml_source import Pos, YList, YMap
 
-TOP_KEYS = ("name", "start", "variables", "nlu", "states")
+TOP_KEYS = ("name", "start", "variables", "nlu", "settings", "states")
+SETTINGS_KEYS = ("disabled", "max_message_length", "typing_delay")
+MAX_LENGTH_KEYS = ("characters", "goto")
 NLU_KEYS = ("intents", "entities", "threshold", "fallback")
 ENTITY_KEYS = ("values", "synonyms")
 ASK_KEYS = ("save", "expect", "retry", "give_up", "give_up_goto", "nlp")
 CODE_KEYS = ("args", "timeout")
-STATE_KEYS = (*KIND_KEYS, "next", "on_error", "intent", *ASK_KEYS, *CODE_KEYS)
+CONTEXT_KEYS = ("required_context", "output_context")
+STATE_KEYS = (*KIND_KEYS, "next", "on_error", "intent", *CONTEXT_KEYS, "set", *ASK_KEYS, *CODE_KEYS)
+SET_KINDS = ("say", "router")
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "media", "carousel", "html")
 MESSAGE_CONTENT = ("text", "image", "media", "carousel", "html")
 CHOICE_KEYS = ("title", "goto", "set", "url")
 CARD_KEYS = ("title", "subtitle", "image", "buttons")
 MEDIA_KEYS = ("type", "url")
 MEDIA_TYPES = ("image", "video", "audio", "file")
-ROUTE_KEYS = ("if", "goto")
+ROUTE_KEYS = ("if", "goto", "set")
 API_KEYS = ("method", "url", "query", "headers", "body", "auth", "timeout", "save")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 AUTH_KEYS = {"basic": ("type", "username", "password"), "bearer": ("type", "token")}
@@ -81,6 +86,10 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def plain(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """A loaded value with its `YMap`/`YList` turned into plain dicts and lists (shared parts stay shared)."""
     if not isinstance(value, YMap | YList):
@@ -113,7 +122,6 @@ class Builder:
         self.state_names: set[str] = set()
         self.intents: dict[str, Intent] = {}
         self.entities: dict[str, Entity] = {}
-        self.intent_owner: dict[str, str] = {}
         self._visited: set[int] = set()
         self._open: set[int] = set()
 
@@ -242,8 +250,9 @@ class Builder:
             self.error(pos, "missing required key 'start' at the top level")
         else:
             start = self.state_ref(top["start"], top.value_pos["start"], "start", "the top level") or ""
+        settings = self.settings(top)
         states = self.states(states_raw) if isinstance(states_raw, YMap) else {}
-        return Flow(name=name, start=start, states=states, variables=variables, nlu=nlu, path=path)
+        return Flow(name=name, start=start, states=states, variables=variables, nlu=nlu, path=path, settings=settings)
 
     def variables(self, top: YMap) -> dict[str, Any]:
         if "variables" not in top:
@@ -286,6 +295,56 @@ class Builder:
         if "fallback" in m:
             fallback = self.state_ref(m["fallback"], m.value_pos["fallback"], "fallback", "nlu")
         return Nlu(dict(self.intents), dict(self.entities), threshold, fallback)
+
+    def settings(self, top: YMap) -> Settings:
+        """The bot settings: Bot Status (`disabled`), `max_message_length` and `typing_delay`."""
+        if "settings" not in top:
+            return Settings()
+        m = self.mapping(top["settings"], top.value_pos["settings"], "'settings'")
+        if m is None:
+            return Settings()
+        self.check_keys(m, SETTINGS_KEYS, "settings")
+        disabled = False
+        if "disabled" in m:
+            if isinstance(m["disabled"], bool):
+                disabled = m["disabled"]
+            else:
+                self.type_error(m.value_pos["disabled"], "'disabled' in settings", "true or false", m["disabled"])
+        characters, too_long = self.max_message_length(m)
+        typing_delay = Settings.typing_delay
+        if "typing_delay" in m:
+            value = m["typing_delay"]
+            if _is_whole(value) and value >= 0:
+                typing_delay = value
+            else:
+                what = "'typing_delay' in settings"
+                self.type_error(m.value_pos["typing_delay"], what, "a whole number of milliseconds", value)
+        return Settings(disabled, characters, too_long, typing_delay)
+
+    def max_message_length(self, settings: YMap) -> tuple[int | None, str | None]:
+        """`{characters, goto}`: the longest message the bot takes, and the state for a longer one."""
+        if "max_message_length" not in settings:
+            return None, None
+        what = "'max_message_length' in settings"
+        m = self.mapping(settings["max_message_length"], settings.value_pos["max_message_length"], what)
+        if m is None:
+            return None, None
+        self.check_keys(m, MAX_LENGTH_KEYS, what)
+        at = settings.key_pos["max_message_length"]
+        characters = None
+        if "characters" not in m:
+            self.error(at, f"missing required key 'characters' in {what}")
+        elif _is_whole(m["characters"]) and m["characters"] > 0:
+            characters = m["characters"]
+        else:
+            what_key = f"'characters' in {what}"
+            self.type_error(m.value_pos["characters"], what_key, "a positive whole number", m["characters"])
+        goto = None
+        if "goto" not in m:
+            self.error(at, f"missing required key 'goto' in {what} (the state for a message that is too long)")
+        else:
+            goto = self.state_ref(m["goto"], m.value_pos["goto"], "goto", what)
+        return (characters, goto) if characters and goto else (None, None)
 
     def named(self, name: Any, pos: Pos, what: str) -> bool:
         if isinstance(name, str) and name:
@@ -370,6 +429,12 @@ class Builder:
         if "on_error" in m:
             on_error = self.state_ref(m["on_error"], m.value_pos["on_error"], "on_error", where)
         intent = self.intent(m, name, where)
+        required = self.required_context(m, where)
+        if "set" in m and kind not in SET_KINDS:
+            self.error(
+                m.key_pos["set"],
+                f"'set' only belongs in a state with 'say' or a router (no action); {where} has '{kind}'",
+            )
         return State(
             name=name,
             kind=kind,
@@ -378,6 +443,9 @@ class Builder:
             next=next_routes,
             on_error=on_error,
             intent=intent,
+            required_context=required,
+            output_context=self.output_context(m, where),
+            set=self.assignments(m, where),
             **fields,
         )
 
@@ -389,11 +457,53 @@ class Builder:
         if intent not in self.intents:
             hint = did_you_mean(intent, self.intents) or " (declare it under nlu.intents)"
             self.error(pos, f"'intent' refers to undeclared intent '{intent}'{hint}")
-        elif intent in self.intent_owner:
-            self.error(pos, f"intent '{intent}' already jumps to state '{self.intent_owner[intent]}'")
         else:
-            self.intent_owner[intent] = state
+            self.facts.intents.append((state, intent, pos))
         return intent
+
+    def context_names(self, value: Any, pos: Pos, what: str, expected: str) -> list[tuple[str, Pos]]:
+        """A context name or a list of them, each with its position."""
+        if not isinstance(value, YList):
+            if isinstance(value, str):
+                return [(value, pos)] if self.named(value, pos, "context") else []
+            self.type_error(pos, what, expected, value)
+            return []
+        names: list[tuple[str, Pos]] = []
+        for item, item_pos in zip(value, value.item_pos, strict=True):
+            if not isinstance(item, str):
+                self.type_error(item_pos, f"each item of {what}", "a context name", item)
+            elif self.named(item, item_pos, "context"):
+                names.append((item, item_pos))
+        return names
+
+    def required_context(self, m: YMap, where: str) -> tuple[str, ...]:
+        """Chatlayer's required context: a context name or a list of them, all needed for the `intent`."""
+        if "required_context" not in m:
+            return ()
+        value, pos = m["required_context"], m.value_pos["required_context"]
+        names = self.context_names(value, pos, f"'required_context' in {where}", "a context name or a list of names")
+        self.facts.required += names
+        return tuple(dict.fromkeys(name for name, _ in names))
+
+    def output_context(self, m: YMap, where: str) -> dict[str, int]:
+        """Chatlayer's output context: a name or a list of names (lifespan 1), or a mapping of names to lifespans."""
+        if "output_context" not in m:
+            return {}
+        value, pos = m["output_context"], m.value_pos["output_context"]
+        if not isinstance(value, YMap):
+            expected = "a context name, a list of names or a mapping of names to lifespans"
+            names = self.context_names(value, pos, f"'output_context' in {where}", expected)
+            return dict.fromkeys((name for name, _ in names), 1)
+        contexts: dict[str, int] = {}
+        for name, lifespan in value.items():
+            if not self.named(name, value.key_pos[name], "context"):
+                continue
+            if _is_whole(lifespan) and lifespan > 0:
+                contexts[name] = lifespan
+            else:
+                at = value.value_pos[name]
+                self.type_error(at, f"the lifespan of context '{name}' in {where}", "a positive whole number", lifespan)
+        return contexts
 
     def routes(self, value: Any, pos: Pos, where: str) -> tuple[Route, ...]:
         if isinstance(value, str):
@@ -417,7 +527,7 @@ class Builder:
                 continue
             goto = self.state_ref(m["goto"], m.value_pos["goto"], "goto", what)
             if goto is not None:
-                routes.append(Route(goto, condition, self.loc(item_pos)))
+                routes.append(Route(goto, condition, self.loc(item_pos), self.assignments(m, what)))
         return tuple(routes)
 
     def messages(self, value: Any, pos: Pos, what: str) -> tuple[SayItem, ...]:
@@ -530,13 +640,24 @@ class Builder:
         goto = None
         if "goto" in value:
             goto = self.state_ref(value["goto"], value.value_pos["goto"], "goto", what)
+        return Choice(title=title or "", goto=goto, set=self.assignments(value, what), url=url, loc=self.loc(pos))
+
+    def assignments(self, m: YMap, what: str) -> dict[str, Any]:
+        """The variables of `m`'s `set:` (a button's, a state's or a route's) and their values, which may hold
+        templates; `internal.*` is read-only and refused."""
+        if "set" not in m or (sets := self.mapping(m["set"], m.value_pos["set"], f"'set' in {what}")) is None:
+            return {}
         params: dict[str, Any] = {}
-        if "set" in value and (sets := self.mapping(value["set"], value.value_pos["set"], f"'set' in {what}")):
-            for name, param in sets.items():
-                if self.variable_name(name, sets.key_pos[name], f"a name in 'set' of {what}"):
-                    params[name] = plain(param)
-                    self.values(param, sets.value_pos[name])
-        return Choice(title=title or "", goto=goto, set=params, url=url, loc=self.loc(pos))
+        for name, value in sets.items():
+            where = f"a name in 'set' of {what}"
+            if not self.variable_name(name, sets.key_pos[name], where):
+                continue
+            if parse_path(name)[0] == "internal":
+                self.error(sets.key_pos[name], f"{where} cannot be '{name}': internal.* variables are read-only")
+                continue
+            params[name] = plain(value)
+            self.values(value, sets.value_pos[name])
+        return params
 
     def kind_say(self, m: YMap, where: str) -> tuple[SayItem, ...]:
         return self.messages(m["say"], m.value_pos["say"], f"'say' of {where}")

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 StateKind = Literal["say", "ask", "code", "api", "iframe", "json", "offload", "clear_session", "router"]
 KIND_KEYS: tuple[str, ...] = ("say", "ask", "code", "api", "iframe", "json", "offload", "clear_session")
-BUILTIN_STATE_NAMES: frozenset[str] = frozenset({"not_understood", "error_occurred"})
+BUILTIN_STATE_NAMES: frozenset[str] = frozenset({"not_understood", "error_occurred", "bot_disabled"})
 """System states the engine provides when a flow does not define them; a flow may always go to them."""
 
 
@@ -75,11 +75,13 @@ class SayItem:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One step of `next`: go to `goto` when `condition` (a JavaScript expression) holds, or always."""
+    """One step of `next`: go to `goto` when `condition` (a JavaScript expression) holds, or always; taking it
+    first sets the session variables of `set` (a Go To rule's variables)."""
 
     goto: str
     condition: str | None = None
     loc: Loc = NO_LOC
+    set: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,12 @@ class State:
     next: tuple[Route, ...] = ()
     on_error: str | None = None
     intent: str | None = None
+    required_context: tuple[str, ...] = ()
+    """Chatlayer's required (input) context: the `intent` leads here only while all of these are active."""
+    output_context: dict[str, int] = field(default_factory=dict)
+    """Chatlayer's output context: entering the state makes these active, each for its lifespan (user messages)."""
+    set: dict[str, Any] = field(default_factory=dict)
+    """Session variables a bot message (`say`) or Go To (router) state sets when it runs, before its messages."""
 
     @property
     def waits(self) -> bool:
@@ -205,6 +213,21 @@ class Nlu:
 
 
 @dataclass(frozen=True, slots=True)
+class Settings:
+    """Chatlayer's bot settings that change what a conversation does.
+
+    `disabled` (Bot Status) answers every user input with the `bot_disabled` state; a user message longer than
+    `max_message_length` characters goes to `too_long`; `typing_delay` is how long (ms) a channel shows the bot
+    typing before each message: carried for the window to show, never waited for by the engine.
+    """
+
+    disabled: bool = False
+    max_message_length: int | None = None
+    too_long: str | None = None
+    typing_delay: int = 1500
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
     """A whole flow file."""
 
@@ -214,6 +237,7 @@ class Flow:
     variables: dict[str, Any] = field(default_factory=dict)
     nlu: Nlu = field(default_factory=Nlu)
     path: Path | None = None
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def folder(self) -> Path:

@@ -1,22 +1,26 @@
-"""Checks on a built flow: JavaScript syntax, templates, reachability and variables nobody sets.
+"""Checks on a built flow: JavaScript syntax, templates, reachability, variables nobody sets and contexts.
 
 The loader builds the model and notes, in `Facts`, where the things these checks need came from in the file.
 
-Variables: a `{var}` in a template (or `{var: name}` in a value) draws the warning "never set" unless the
-first part of its path is set somewhere in the flow: a `variables:` default, an ask's `save`, a button's
-`set`, an API action's `save`, an entity name, a literal `addSessionVariable('name', …)` in a code action,
-or one of the built-ins `sys`, `internal`, `locale` and `input` (the user's last message). Some actions set
-variables the loader cannot see: an API action without `save` (its JSON answer becomes session variables,
+Variables: a `{var}` in a template (or `{var: name}` in a value) draws the warning "never set" unless the first
+part of its path is set somewhere in the flow: a `variables:` default, an ask's `save`, the `set` of a button, a
+state or a route, an API action's `save`, an entity name, a literal `addSessionVariable('name', …)` in a code
+action, or one of the built-ins `sys`, `internal`, `locale` and `input` (the user's last message). Some actions
+set variables the loader cannot see: an API action without `save` (its JSON answer becomes session variables,
 Chatlayer style), an iframe (its page sends UPDATE_SESSION with any names) and a code action that names
-variables at run time (`addSessionVariable(name, …)` with a non-literal name, or `addSessionVariables`).
-A flow with any of those gets no "never set" warnings at all: a warning that is often wrong would teach
-people to ignore warnings.
+variables at run time (`addSessionVariable(name, …)` with a non-literal name, or `addSessionVariables`). A flow
+with any of those gets no "never set" warnings at all: a warning that is often wrong would teach people to
+ignore warnings.
 
 Reachability: from `start`, through `next` routes, buttons, quick replies and carousel buttons, `on_error`
-and `give_up_goto`. The NLU fallback, states with an `intent`, the system states (`not_understood`,
-`error_occurred`, `offloading_*`), and states named in a code action's string literal or in a
+and `give_up_goto`. The NLU fallback, the state for too long a message (`settings.max_message_length`),
+states with an `intent`, the system states (`not_understood`, `error_occurred`, `bot_disabled`, `offloading_*`),
+and states named in a code action's string literal or in a
 `{state: name}` value count as reachable from anywhere. An iframe can also jump to any state; those jumps
 cannot be seen here.
+
+Contexts: two states may share an intent when their `required_context` sets differ (Chatlayer then picks by
+the active contexts); the same intent with the same set (or none) on two states is an error.
 """
 
 from __future__ import annotations
@@ -35,7 +39,14 @@ from workbench.flow.problems import Reporter, did_you_mean
 from workbench.flow.yaml_source import Pos
 
 SYSTEM_STATES = frozenset(
-    {"not_understood", "error_occurred", "offloading_opened", "offloading_closed", "offloading_disabled"}
+    {
+        "not_understood",
+        "error_occurred",
+        "bot_disabled",
+        "offloading_opened",
+        "offloading_closed",
+        "offloading_disabled",
+    }
 )
 BUILTIN_VARIABLES = frozenset({"sys", "internal", "locale", "input"})
 
@@ -58,6 +69,10 @@ class Facts:
     conditions: list[tuple[str, Pos]] = field(default_factory=list)
     codes: list[tuple[CodeAction, Pos]] = field(default_factory=list)
     jumps: set[str] = field(default_factory=set)
+    intents: list[tuple[str, str, Pos]] = field(default_factory=list)
+    """(state, intent) of every state with an `intent`, where the intent is named."""
+    required: list[tuple[str, Pos]] = field(default_factory=list)
+    """Every context named in a `required_context`."""
 
 
 @lru_cache(maxsize=8192)
@@ -101,6 +116,7 @@ def check_flow(flow: Flow, facts: Facts, lines: list[str], reporter: Reporter) -
     code_sets, dynamic = _check_code(facts, lines, reporter)
     used = _check_templates(facts, lines, reporter)
     _check_reachable(flow, facts, reporter)
+    _check_contexts(flow, facts, reporter)
     if not dynamic and not _has_dynamic_action(flow):
         _check_variables(flow, used, code_sets, reporter)
 
@@ -205,8 +221,7 @@ def _check_reachable(flow: Flow, facts: Facts, reporter: Reporter) -> None:
     if flow.start not in flow.states:
         return  # already an error; every state would be reported unreachable
     roots = {flow.start, *SYSTEM_STATES, *facts.jumps}
-    if flow.nlu.fallback:
-        roots.add(flow.nlu.fallback)
+    roots.update(name for name in (flow.nlu.fallback, flow.settings.too_long) if name)
     roots.update(name for name, state in flow.states.items() if state.intent)
     seen: set[str] = set()
     todo = [name for name in roots if name in flow.states]
@@ -227,6 +242,35 @@ def _check_reachable(flow: Flow, facts: Facts, reporter: Reporter) -> None:
             reporter.warning(state.loc.line, state.loc.column, f"state '{name}' does nothing: no action and no 'next'")
 
 
+def _check_contexts(flow: Flow, facts: Facts, reporter: Reporter) -> None:
+    """Report an intent that two states share without contexts that tell them apart, a required context that
+    no state outputs, and a required context without an intent (it has no effect)."""
+    owners: dict[tuple[str, frozenset[str]], str] = {}
+    for name, intent, pos in facts.intents:
+        required = frozenset(flow.states[name].required_context) if name in flow.states else frozenset()
+        other = owners.setdefault((intent, required), name)
+        if other != name:
+            same = f" with the same required context ({', '.join(sorted(required))})" if required else ""
+            reporter.error(
+                pos.line,
+                pos.column,
+                f"intent '{intent}' already jumps to state '{other}'{same}; "
+                "give them different 'required_context' to tell them apart",
+            )
+    given = {context for state in flow.states.values() for context in state.output_context}
+    for context, pos in facts.required:
+        if context not in given:
+            hint = did_you_mean(context, given)
+            reporter.warning(pos.line, pos.column, f"no state has output context '{context}'{hint}")
+    for name, state in flow.states.items():
+        if state.required_context and not state.intent:
+            reporter.warning(
+                state.loc.line,
+                state.loc.column,
+                f"state '{name}' has a 'required_context' but no 'intent': the context has no effect",
+            )
+
+
 def _has_dynamic_action(flow: Flow) -> bool:
     return any(
         state.iframe is not None or (state.api is not None and not state.api.save) for state in flow.states.values()
@@ -242,6 +286,9 @@ def _set_variables(flow: Flow, code_sets: set[str]) -> set[str]:
             names.update(state.api.save)
         for choice in _choices(state):
             names.update(choice.set)
+        names.update(state.set)
+        for route in state.next:
+            names.update(route.set)
     return {_root(name) for name in names if name}
 
 
