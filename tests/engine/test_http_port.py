@@ -201,9 +201,9 @@ def test_backend_prices(base: str) -> None:
 def test_backend_offload_webhook() -> None:
     server, base_url = start_sample_backend(verify_token="secret")
     try:
-        good = request(method="GET", url=f"{base_url}/offload?challenge=abc&verifyToken=secret")
+        good = request(method="GET", url=f"{base_url}/offload?challenge=abc&challenge.verifyToken=secret")
         assert good.status == 200 and good.json()["status"] == "ok"
-        assert request(method="GET", url=f"{base_url}/offload?challenge=abc&verifyToken=nope").status == 403
+        assert request(method="GET", url=f"{base_url}/offload?challenge=abc&challenge.verifyToken=nope").status == 403
         request(method="POST", url=f"{base_url}/offload", json_body={"type": "offload", "n": 1})
         request(method="POST", url=f"{base_url}/offload", json_body={"type": "message", "n": 2})
         events = request(method="GET", url=f"{base_url}/offload/events").json()
