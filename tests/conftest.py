@@ -1,9 +1,12 @@
 """Test configuration shared by every test: Qt runs offscreen, QtWebEngine without its sandbox (we run as root)."""
 
+import asyncio
 import os
 import socket
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -44,6 +47,55 @@ def silent_url() -> Iterator[str]:
     sock.listen(8)
     yield f"http://127.0.0.1:{sock.getsockname()[1]}/x"
     sock.close()
+
+
+class HeldServer:
+    """A server on 127.0.0.1 that holds each request until the test releases it: `arrived` is set when a request
+    is in, `release()` lets every request (held or to come) have its answer, `200 {}`."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+        self._released = threading.Event()
+        held = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                held.arrived.set()
+                held._released.wait(60)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, name="held server", daemon=True).start()
+
+    async def wait_arrived(self, timeout: float = 30) -> None:
+        """Until a request has arrived (without blocking the event loop)."""
+        assert await asyncio.to_thread(self.arrived.wait, timeout), f"no request reached {self.url}"
+
+    def release(self) -> None:
+        """Answer the held requests, and every later one at once."""
+        self._released.set()
+
+    def close(self) -> None:
+        self.release()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def held_server() -> Iterator[HeldServer]:
+    """A server on 127.0.0.1 that answers only once the test says so: a request that is surely in flight."""
+    server = HeldServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture

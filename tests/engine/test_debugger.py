@@ -265,12 +265,13 @@ def test_stop_ends_the_turn_and_the_interrupted_action_changes_nothing(quote_flo
     assert conversation.session.get("price") == 10
 
 
-def test_stop_while_the_code_awaits_a_fetch_stops_at_its_next_statement(flow_from, sample_backend):
+def test_stop_while_the_code_awaits_a_fetch_stops_at_its_next_statement(flow_from, held_server):
     async def scenario():
-        s = Debugged(with_backend(flow_from, SLOW_FLOW, sample_backend))
+        s = Debugged(with_backend(flow_from, SLOW_FLOW, held_server.url))
         s.start()
-        await asyncio.sleep(0.1)
+        await held_server.wait_arrived()
         assert not s.debugger.stop()  # nothing was paused: the turn stops at its next gate
+        held_server.release()
         await s.finish()
         return s.conversation
 
@@ -279,12 +280,13 @@ def test_stop_while_the_code_awaits_a_fetch_stops_at_its_next_statement(flow_fro
     assert [r.command for r in of(ev.Resumed, conversation.events)] == ["stop"]
 
 
-def test_pause_while_the_code_awaits_a_fetch_stops_at_the_next_statement(flow_from, sample_backend):
+def test_pause_while_the_code_awaits_a_fetch_stops_at_the_next_statement(flow_from, held_server):
     async def scenario():
-        s = Debugged(with_backend(flow_from, SLOW_FLOW, sample_backend))
+        s = Debugged(with_backend(flow_from, SLOW_FLOW, held_server.url))
         s.start()
-        await asyncio.sleep(0.1)
+        await held_server.wait_arrived()
         s.debugger.pause()
+        held_server.release()
         paused = await s.pause()
         assert (paused.where, paused.line, paused.locals["r"]["status"]) == ("statement", 2, 200)
         await s.continue_to_end()
@@ -301,9 +303,9 @@ def test_time_spent_paused_does_not_count_against_the_code_timeout(flow_from, sa
           quick:
             code: |
               const a = 1;
-              const r = await fetch('{sample_backend}/slow?seconds=0.2');
+              const r = await fetch('{sample_backend}/slow?seconds=0.1');
               ChatlayerResponseBuilder().addSessionVariable('status', r.status).send();
-            timeout: 0.5
+            timeout: 1.5
         """
     )
 
@@ -312,7 +314,7 @@ def test_time_spent_paused_does_not_count_against_the_code_timeout(flow_from, sa
         s.debugger.add_breakpoint("quick", 2)
         s.start()
         await s.pause()
-        await asyncio.sleep(0.6)
+        await asyncio.sleep(1.6)  # paused for longer than the code may take (the point of this test)
         await s.continue_to_end()
         return s.conversation
 

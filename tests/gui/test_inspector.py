@@ -146,7 +146,7 @@ def test_internal_values_and_unchanged_edits_do_not_reach_the_engine(booked, qtb
     assert not model.setData(model.index_for("internal.channel", VALUE), "web")
     assert not model.setData(model.index_for("first_name", VALUE), "Ann")
     assert not model.setData(model.index_for("tickets_booked", VALUE), "0")
-    qtbot.wait(10)
+    qtbot.waitUntil(lambda: not bridge.busy, timeout=10_000)
     assert len(bridge.conversation.events) == before
 
 

@@ -105,8 +105,8 @@ def test_a_watched_convo_file_runs_again_when_it_is_edited(window, qtbot, flow):
 
     panel.watch_box.setChecked(False)
     path.write_text(path.read_text().replace("  - state: ask_date\n", "  - state: menu\n"))
-    qtbot.waitUntil(lambda: key not in panel.model.results, timeout=5_000)  # edited: the old result is stale
-    qtbot.wait(500)
+    # Edited: the old result is stale. A run would have started in the same step (the reload runs watched files).
+    qtbot.waitUntil(lambda: key not in panel.model.results, timeout=5_000)
     assert status(panel, key) is None and not panel.runs.running
 
 
