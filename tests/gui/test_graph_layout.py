@@ -92,12 +92,43 @@ def test_the_layout_is_deterministic():
     assert lay_out(nodes, edges) == lay_out(nodes, edges)
 
 
-def test_edges_longer_than_the_limit_are_drawn_direct():
+def test_edges_longer_than_the_limit_run_in_a_lane_beside_the_drawing():
     nodes = [f"s{i}" for i in range(30)]
-    edges = [(f"s{i}", f"s{i + 1}") for i in range(29)] + [("s0", "s29")]
+    edges = [(f"s{i}", f"s{i + 1}") for i in range(29)] + [("s0", "s29"), ("s3", "s28")]
     layout = lay_out(nodes, edges, spacing=Spacing(max_span=10))
-    assert len(layout.routes[-1]) == 2
-    assert len(lay_out(nodes, edges).routes[-1]) == 2 + 2 * 28
+    outer, inner = layout.routes[-2], layout.routes[-1]
+    assert len(outer) == len(inner) == 4
+    assert outer[1][0] == outer[2][0] and inner[1][0] == inner[2][0]
+    drawing = [x for x, _ in layout.positions.values()]
+    beside = [min(drawing) - SIZE[0] / 2, max(drawing) + SIZE[0] / 2]
+    assert not beside[0] <= inner[1][0] <= beside[1]
+    assert abs(outer[1][0] - inner[1][0]) >= Spacing().dummy_gap
+    assert len(lay_out(nodes, edges).routes[-2]) == 2 + 2 * 28
+
+
+def crossed_boxes(layout: Layout, edges, size=SIZE) -> list[tuple[str, str, str]]:
+    """(source, target, node) for every route piece that enters the box of a node that is not one of its ends.
+
+    Between two route points the curve is a vertical line or an S-curve with vertical tangents: either way it
+    stays within the box spanned by the two points, so that box must keep out of every other node."""
+    w, h = size[0] / 2 - 0.5, size[1] / 2 - 0.5
+    crossed = []
+    for (s, t), route in zip(edges, layout.routes, strict=True):
+        for (xa, ya), (xb, yb) in itertools.pairwise(route):
+            for name, (x, y) in layout.positions.items():
+                if name in (s, t):
+                    continue
+                if min(xa, xb) < x + w and max(xa, xb) > x - w and min(ya, yb) < y + h and max(ya, yb) > y - h:
+                    crossed.append((s, t, name))
+    return crossed
+
+
+def test_no_route_crosses_a_node_that_is_not_one_of_its_ends():
+    nodes, edges = flow_like(200)
+    edges += [("s10", "s60")] * 7 + [("s30", "s190"), ("s199", "s5")]
+    for spacing in (Spacing(), Spacing(max_span=6)):
+        layout = lay_out(nodes, edges, spacing=spacing)
+        assert crossed_boxes(layout, edges) == []
 
 
 def test_a_tree_is_drawn_without_crossings_and_parents_above_children():

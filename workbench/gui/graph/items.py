@@ -14,18 +14,25 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
 from workbench.flow.graph import Transition
+from workbench.flow.model import StateKind
+from workbench.gui.graph.badges import KIND_BADGES, STUB_BADGES, Badge
 from workbench.gui.graph.flow_graph import GraphNode
 from workbench.gui.graph.layout import Point
-from workbench.gui.graph.theme import KIND_GLYPHS, KIND_HUES, EdgeStyle, NodeStyle, Theme, mix
+from workbench.gui.graph.theme import KIND_HUES, EdgeStyle, NodeStyle, Theme, mix
 
 NODE_HEIGHT = 34.0
 NODE_MIN_WIDTH = 84.0
-NODE_MAX_WIDTH = 230.0
+NODE_MAX_CHARS = 40
+"""A box holds names of about this many average characters; longer ones are elided in the middle (the tooltip
+has the whole name)."""
 GLYPH_WIDTH = 28.0
 PADDING = 8.0
+TEXT_SLACK = 4.0
+"""Room beyond the name's measured width, so that no zoom's rounding cuts off its last letter."""
 ARROW = 8.0
 LABEL_CHARS = 24
 BREAKPOINT_RADIUS = 6.0
+STUB_RADIUS = 8.0
 TEXT_LOD = 0.35
 """Below this zoom, names and labels are not drawn (they would be unreadable anyway)."""
 
@@ -39,8 +46,38 @@ class GraphScene(QGraphicsScene):
 
 
 def node_width(name: str, metrics: QFontMetricsF) -> float:
-    """The width of the box that shows state `name`."""
-    return min(NODE_MAX_WIDTH, max(NODE_MIN_WIDTH, metrics.horizontalAdvance(name) + GLYPH_WIDTH + 3 * PADDING))
+    """The width of the box that shows state `name` whole (up to `max_node_width`)."""
+    return min(max_node_width(metrics), max(NODE_MIN_WIDTH, _box_width(metrics.horizontalAdvance(name))))
+
+
+def max_node_width(metrics: QFontMetricsF) -> float:
+    """The widest box: room for `NODE_MAX_CHARS` average characters."""
+    return _box_width(metrics.averageCharWidth() * NODE_MAX_CHARS)
+
+
+def _box_width(text_width: float) -> float:
+    return text_width + TEXT_SLACK + GLYPH_WIDTH + 3 * PADDING
+
+
+def draw_kind_badge(painter: QPainter, rect: QRectF, kind: StateKind, theme: Theme, text: QColor, font: QFont) -> None:
+    """Draw the badge of a node of `kind` in `rect` (the node and the legend draw it alike)."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(mix(theme.background, KIND_HUES[kind], 0.55))
+    painter.drawRoundedRect(rect, 4, 4)
+    painter.setPen(text)
+    painter.setFont(font)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, KIND_BADGES[kind].letters)
+
+
+def draw_stub_badge(painter: QPainter, centre: QPointF, why: str, pen: QPen, theme: Theme, font: QFont | None) -> None:
+    """Draw the round badge of a stub of `why` at `centre`; its letter only when `font` is given."""
+    painter.setPen(pen)
+    painter.setBrush(theme.background)
+    painter.drawEllipse(centre, STUB_RADIUS, STUB_RADIUS)
+    if font is not None:
+        painter.setFont(font)
+        box = QRectF(centre.x() - STUB_RADIUS, centre.y() - STUB_RADIUS, 2 * STUB_RADIUS, 2 * STUB_RADIUS)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, STUB_BADGES[why].letters)
 
 
 def _theme(item: QGraphicsItem) -> Theme:
@@ -64,6 +101,7 @@ class NodeItem(QGraphicsItem):
         self._glyph_font = glyph_font
         text_width = width - GLYPH_WIDTH - 3 * PADDING
         self._label = QFontMetricsF(font).elidedText(node.name, Qt.TextElideMode.ElideMiddle, text_width)
+        """The name as drawn: whole, or elided in the middle when it is too long for the widest box."""
         self._outline = self._make_outline()
         self._current = False
         self._visited = False
@@ -80,6 +118,16 @@ class NodeItem(QGraphicsItem):
     def name(self) -> str:
         """The state's name."""
         return self.node.name
+
+    @property
+    def badge(self) -> Badge:
+        """The badge of the state's kind, drawn on the left of the box."""
+        return KIND_BADGES[self.node.kind]
+
+    @property
+    def label(self) -> str:
+        """The name as drawn in the box (elided in the middle when it is too long; the tooltip has it whole)."""
+        return self._label
 
     @property
     def is_current(self) -> bool:
@@ -207,12 +255,7 @@ class NodeItem(QGraphicsItem):
             return
         text = self._style.text if self._style and self._style.text is not None else theme.text
         glyph = QRectF(self.rect.left() + PADDING, -9, GLYPH_WIDTH, 18)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(mix(theme.background, KIND_HUES[self.node.kind], 0.55))
-        painter.drawRoundedRect(glyph, 4, 4)
-        painter.setPen(text)
-        painter.setFont(self._glyph_font)
-        painter.drawText(glyph, Qt.AlignmentFlag.AlignCenter, KIND_GLYPHS[self.node.kind])
+        draw_kind_badge(painter, glyph, self.node.kind, theme, text, self._glyph_font)
         painter.setFont(self._font)
         label = self.rect.adjusted(GLYPH_WIDTH + 2 * PADDING, 0, -PADDING, 0)
         painter.drawText(label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self._label)
@@ -253,7 +296,8 @@ class EdgeItem(TransitionItem):
 
     def __init__(self, transition: Transition, route: tuple[Point, ...], font: QFont, *, loop: bool = False) -> None:
         super().__init__(transition)
-        self._path = _loop_path(route) if loop else _curve(route)
+        self._pieces = _pieces(route, loop)
+        self._path = _path(self._pieces)
         self._arrow = _arrowhead(self._path)
         self._font = font
         self._label, self._label_rect = self._make_label(route, font, loop)
@@ -303,11 +347,20 @@ class EdgeItem(TransitionItem):
         """Where the label is drawn (empty when the edge has none)."""
         return QRectF(self._label_rect)
 
-    def shift_label(self, dx: float) -> None:
-        """Move the label sideways (to keep it clear of its siblings' labels)."""
+    def path(self) -> QPainterPath:
+        """The curve as drawn, in scene coordinates."""
+        return QPainterPath(self._path)
+
+    def label_track(self, reach: float) -> list[Point]:
+        """The curve from its source for at least `reach` (where its label may go), as a polyline."""
+        return _track(self._pieces, reach)
+
+    def move_label(self, centre: QPointF) -> None:
+        """Put the label's centre at `centre` (on or beside the curve, where it meets nothing else)."""
         self.prepareGeometryChange()
-        self._label_rect.translate(dx, 0)
-        self._bounds = self._bounds.united(self._label_rect.adjusted(-4, -4, 4, 4))
+        self._label_rect.moveCenter(centre)
+        self._bounds = self._path.controlPointRect().united(self._arrow.boundingRect()).united(self._label_rect)
+        self._bounds.adjust(-4, -4, 4, 4)
         self._shape = None
 
     def boundingRect(self) -> QRectF:
@@ -334,6 +387,8 @@ class EdgeItem(TransitionItem):
         painter.drawPath(self._arrow)
         if self._label and _lod(painter, option) >= TEXT_LOD:
             theme = _theme(self)
+            # A faint frame: two labels side by side read as two, not as one phrase.
+            painter.setPen(QPen(mix(theme.background, theme.edge, 0.35), 1.0))
             painter.setBrush(QBrush(theme.background))
             painter.drawRoundedRect(self._label_rect, 3, 3)
             painter.setPen(pen.color() if self._traversed else theme.text)
@@ -344,12 +399,9 @@ class EdgeItem(TransitionItem):
 class StubItem(TransitionItem):
     """An edge from anywhere (an intent, the fallback): a short arrow into its target's top-left corner."""
 
-    RADIUS = 8.0
-
     def __init__(self, transition: Transition, slot: int, font: QFont, parent: NodeItem) -> None:
         super().__init__(transition, parent)
         self._font = font
-        self._letter = "I" if transition.why == "intent" else "F"
         corner = parent.rect.topLeft()
         self._tip = QPointF(corner.x() + 10 + 18 * slot, corner.y())
         self._badge = QPointF(self._tip.x() - 12, self._tip.y() - 22)
@@ -365,22 +417,23 @@ class StubItem(TransitionItem):
             return self._style.color
         return theme.edge
 
+    @property
+    def badge(self) -> Badge:
+        """The badge drawn (I for an intent, F for the fallback)."""
+        return STUB_BADGES[self.transition.why]
+
     def boundingRect(self) -> QRectF:
         """The badge and the arrow."""
-        r = self.RADIUS
+        r = STUB_RADIUS
         return QRectF(self._badge.x() - r - 2, self._badge.y() - r - 2, 2 * r + 16, 2 * r + 28)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """Draw the badge with its letter and the arrow into the node."""
-        color = self.color()
-        painter.setPen(QPen(color, 3.0 if self._traversed else 1.3))
+        pen = QPen(self.color(), 3.0 if self._traversed else 1.3)
+        painter.setPen(pen)
         painter.drawLine(self._badge, self._tip)
-        painter.setBrush(_theme(self).background)
-        painter.drawEllipse(self._badge, self.RADIUS, self.RADIUS)
-        if _lod(painter, option) >= TEXT_LOD:
-            painter.setFont(self._font)
-            box = QRectF(self._badge.x() - self.RADIUS, self._badge.y() - self.RADIUS, 2 * self.RADIUS, 2 * self.RADIUS)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._letter)
+        font = self._font if _lod(painter, option) >= TEXT_LOD else None
+        draw_stub_badge(painter, self._badge, self.transition.why, pen, _theme(self), font)
 
 
 _DASHES = {
@@ -415,22 +468,48 @@ def _describe(transition: Transition) -> str:
     return f"{transition.source} → {transition.target}\n{what}"
 
 
-def _curve(route: tuple[Point, ...]) -> QPainterPath:
-    # Vertical tangents at every point: segments through a layer stay straight, the gaps get S-curves.
-    path = QPainterPath(QPointF(*route[0]))
+Cubic = tuple[Point, Point, Point, Point]
+TRACK_SAMPLES = 8
+"""Points per piece of a curve in its label track."""
+
+
+def _pieces(route: tuple[Point, ...], loop: bool) -> list[Cubic]:
+    """The Bézier pieces of an edge's curve: the one shape both the painted path and the label track follow."""
+    if loop:
+        return [(route[0], route[1], route[2], route[3])]
+    # Vertical tangents at every point: segments through a layer stay straight, the gaps get S-curves. (A
+    # straight piece keeps its controls off its ends, so that the arrowhead finds its direction.)
+    pieces: list[Cubic] = []
     for (x0, y0), (x1, y1) in itertools.pairwise(route):
-        if x0 == x1:
-            path.lineTo(x1, y1)
-        else:
-            half = (y1 - y0) / 2
-            path.cubicTo(x0, y0 + half, x1, y1 - half, x1, y1)
+        pull = (y1 - y0) / (3 if x0 == x1 else 2)
+        pieces.append(((x0, y0), (x0, y0 + pull), (x1, y1 - pull), (x1, y1)))
+    return pieces
+
+
+def _path(pieces: list[Cubic]) -> QPainterPath:
+    path = QPainterPath(QPointF(*pieces[0][0]))
+    for _, (ax, ay), (bx, by), (x, y) in pieces:
+        path.cubicTo(ax, ay, bx, by, x, y)
     return path
 
 
-def _loop_path(route: tuple[Point, ...]) -> QPainterPath:
-    path = QPainterPath(QPointF(*route[0]))
-    path.cubicTo(QPointF(*route[1]), QPointF(*route[2]), QPointF(*route[3]))
-    return path
+def _track(pieces: list[Cubic], reach: float) -> list[Point]:
+    """Points along `pieces` from the start until at least `reach` has been covered."""
+    points = [pieces[0][0]]
+    travelled = 0.0
+    for p0, p1, p2, p3 in pieces:
+        for k in range(1, TRACK_SAMPLES + 1):
+            t = k / TRACK_SAMPLES
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t**3
+            point = (
+                a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1],
+            )
+            travelled += math.dist(points[-1], point)
+            points.append(point)
+        if travelled >= reach:
+            break
+    return points
 
 
 def _arrowhead(path: QPainterPath) -> QPainterPath:

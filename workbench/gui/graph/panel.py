@@ -1,5 +1,8 @@
 """The graph panel: the conversation's flow as a dialog-state graph, its path traced live, with search and a side view.
 
+Over the graph float an overview of the whole graph (when it does not fit the view legibly) and a legend of the
+badges, each with its toggle in the toolbar.
+
 It listens to the bridge only: `conversation_changed` rebuilds the graph when the flow object changed (a reload)
 and restarts the trace; every `StateEntered` moves the current state and marks the transition taken; a restart
 (`TurnStarted(input="restart")`) clears the path.
@@ -7,7 +10,7 @@ and restarts the trace; every `StateEntered` moves the current state and marks t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QSize, QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
@@ -16,10 +19,12 @@ from workbench.flow.graph import Transition
 from workbench.flow.model import Flow
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.graph.definition import DefinitionView
-from workbench.gui.graph.view import READABLE_SCALE, GraphView
+from workbench.gui.graph.legend import GraphLegend
+from workbench.gui.graph.overview import GraphOverview
+from workbench.gui.graph.view import GraphView
 
-OVERVIEW_SCALE = 0.4
-"""A new graph is shown whole when that is at least this readable, else from its start state."""
+PREFERRED_SIZE = QSize(480, 640)
+"""Room the panel asks for: the toolbar, at least 420 px of graph, and the definition below it."""
 
 
 class GraphPanel(QWidget):
@@ -30,6 +35,8 @@ class GraphPanel(QWidget):
         self.bridge = bridge
         self._flow: Flow | None = None
         self.view = GraphView()
+        self.overview = GraphOverview(self.view)
+        self.legend = GraphLegend(self.view, self.view.badge_font())
         self.definition = DefinitionView()
         self.search = QLineEdit(placeholderText="Find a state…", clearButtonEnabled=True)
         self._names = QStringListModel(self)
@@ -50,13 +57,22 @@ class GraphPanel(QWidget):
         toolbar = QToolBar()
         toolbar.addWidget(self.search)
         fit = toolbar.addAction("Fit", self.view.fit)
-        fit.setToolTip("Show the whole graph (0)")
+        fit.setToolTip("Show the whole graph, or as much as stays legible around the start (0)")
         toolbar.addAction("+", self.view.zoom_in).setToolTip("Zoom in (+, or the wheel)")
         toolbar.addAction("−", self.view.zoom_out).setToolTip("Zoom out (-, or the wheel)")
         self.follow = toolbar.addAction("Follow")
         self.follow.setCheckable(True)
         self.follow.setChecked(True)
         self.follow.setToolTip("Scroll to the current state as the conversation moves")
+        self.show_overview = toolbar.addAction("Overview")
+        self.show_overview.setCheckable(True)
+        self.show_overview.setChecked(True)
+        self.show_overview.setToolTip("A map of the whole graph in the corner, when it does not fit the view")
+        self.show_overview.toggled.connect(self.overview.set_wanted)
+        self.show_legend = toolbar.addAction("Legend")
+        self.show_legend.setCheckable(True)
+        self.show_legend.setToolTip("What the badges on the states mean")
+        self.show_legend.toggled.connect(self.legend.setVisible)
         # The panel lives in a side dock: the definition goes under the graph, not beside it.
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
@@ -69,6 +85,10 @@ class GraphPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(toolbar)
         layout.addWidget(splitter)
+
+    def sizeHint(self) -> QSize:
+        """Enough room for the graph to be read: `PREFERRED_SIZE`."""
+        return QSize(PREFERRED_SIZE)
 
     # --- actions ---
 
@@ -103,9 +123,6 @@ class GraphPanel(QWidget):
         self.view.show_flow(flow)
         self._names.setStringList([node.name for node in self.view.node_items()])
         self.view.fit()
-        if self.view.transform().m11() < OVERVIEW_SCALE:
-            self.view.zoom_by(READABLE_SCALE / self.view.transform().m11())
-            self.view.centerOn(self.view.node_item(flow.start))
 
     def _on_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.StateEntered):

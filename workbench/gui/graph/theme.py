@@ -22,17 +22,6 @@ KIND_HUES: dict[str, QColor] = {
     "clear_session": QColor(120, 120, 120),
     "router": QColor(110, 110, 160),
 }
-KIND_GLYPHS: dict[str, str] = {
-    "say": "S",
-    "ask": "?",
-    "code": "JS",
-    "api": "API",
-    "iframe": "WEB",
-    "json": "{}",
-    "offload": "AG",
-    "clear_session": "CL",
-    "router": "◇",
-}
 ERROR_HUE = QColor(215, 60, 60)
 SYSTEM_HUE = QColor(220, 120, 40)
 

@@ -17,6 +17,7 @@ from workbench.flow.graph import Transition
 from workbench.flow.model import Flow
 from workbench.gui.graph.flow_graph import FlowGraph
 from workbench.gui.graph.items import NODE_HEIGHT, EdgeItem, GraphScene, NodeItem, StubItem, loop_route, node_width
+from workbench.gui.graph.labels import Placement, Rect, place_labels
 from workbench.gui.graph.layout import Layout, layered_layout
 from workbench.gui.graph.theme import EdgeStyle, NodeStyle, Theme
 
@@ -27,7 +28,9 @@ SCROLL_MARGIN = 2000.0
 MAX_SCALE = 4.0
 READABLE_SCALE = 0.8
 """Finding a state zooms in to at least this scale."""
-LABEL_GAP = 4.0
+LABELS = Placement()
+LEGIBLE_SCALE = 0.6
+"""Fitting never zooms out further than this: names stay legible, and the overview shows the whole graph."""
 
 
 class GraphView(QGraphicsView):
@@ -39,12 +42,16 @@ class GraphView(QGraphicsView):
     """The selected node changed (by a click, a search or code); the state's name."""
     breakpoint_requested = Signal(str)
     """The user asked to toggle the breakpoint on a state (double-click on its node, or its context menu)."""
+    scene_replaced = Signal()
+    """A new graph was shown: the view has a new scene."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = Theme.from_palette(self.palette())
         self._font = QFont(self.font())
-        self._small_font = QFont(self.font())
+        # Unhinted text measures the same at every zoom, so a box sized at scale 1 holds its name at any scale.
+        self._font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        self._small_font = QFont(self._font)
         self._small_font.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.8))
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[EdgeKey, EdgeItem | StubItem] = {}
@@ -68,6 +75,14 @@ class GraphView(QGraphicsView):
     def graph(self) -> FlowGraph | None:
         """The graph shown, if any."""
         return self._graph
+
+    def node_font(self) -> QFont:
+        """The font of the states' names."""
+        return QFont(self._font)
+
+    def badge_font(self) -> QFont:
+        """The font of badges and edge labels."""
+        return QFont(self._small_font)
 
     def node_sizes(self, graph: FlowGraph) -> dict[str, tuple[float, float]]:
         """The size of every node's box (the layout needs them)."""
@@ -100,12 +115,12 @@ class GraphView(QGraphicsView):
                 item_edge = EdgeItem(edge, route, self._small_font)
             scene.addItem(item_edge)
             self._edges[edge.key] = item_edge
-        _spread_labels(self.edge_items())
         slots: dict[str, int] = {}
         for stub in graph.stubs:
             slot = slots.get(stub.target, 0)
             slots[stub.target] = slot + 1
             self._edges[stub.key] = StubItem(stub, slot, self._small_font, self._nodes[stub.target])
+        self._place_labels()
         scene.setItemIndexMethod(GraphScene.ItemIndexMethod.BspTreeIndex)
         self._content = scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
         # Room around the graph so that any state, even one at the border, can be scrolled to the centre.
@@ -113,12 +128,23 @@ class GraphView(QGraphicsView):
         self._graph = graph
         self._set_scene(scene)
 
+    def _place_labels(self) -> None:
+        labelled = [edge for edge in self.edge_items() if not edge.label_rect.isEmpty()]
+        obstacles = [_rect(node.mapRectToScene(node.rect)) for node in self._nodes.values()]
+        obstacles += [_rect(stub.sceneBoundingRect()) for stub in self.stub_items()]
+        sizes = [(edge.label_rect.width(), edge.label_rect.height()) for edge in labelled]
+        tracks = [edge.label_track(LABELS.reach) for edge in labelled]
+        centres = place_labels(sizes, tracks, obstacles, LABELS)
+        for edge, centre in zip(labelled, centres, strict=True):
+            edge.move_label(QPointF(*centre))
+
     def _set_scene(self, scene: GraphScene) -> None:
         old = self.scene()
         self.setScene(scene)
         scene.selectionChanged.connect(self._on_selection)
         if old is not None:
             old.deleteLater()
+        self.scene_replaced.emit()
 
     # --- finding and styling items ---
 
@@ -253,10 +279,26 @@ class GraphView(QGraphicsView):
         self.zoom_by(1 / ZOOM_STEP)
 
     def fit(self) -> None:
-        """Show the whole graph (not enlarged beyond the natural size)."""
+        """Show the whole graph (not enlarged beyond the natural size) when its names stay legible; else show the
+        current state (or the start) at `LEGIBLE_SCALE`, from the top of the graph when it is near the top."""
         self.fitInView(self._content, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.0:
+        scale = self.transform().m11()
+        if scale > 1.0:
             self._scale_to(1.0)
+        elif scale < LEGIBLE_SCALE and self._graph is not None:
+            self._scale_to(LEGIBLE_SCALE)
+            focus = self._current or self._nodes[self._graph.start]
+            half_height = self.viewport().height() / LEGIBLE_SCALE / 2
+            self.centerOn(focus.x(), max(focus.y(), self._content.top() + half_height))
+
+    def shows_whole_graph(self) -> bool:
+        """Whether every node and edge is in sight."""
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        return visible.contains(self._content.adjusted(30, 30, -30, -30))
+
+    def content_rect(self) -> QRectF:
+        """The scene rectangle the graph takes (with a small margin)."""
+        return QRectF(self._content)
 
     def _scale_to(self, scale: float) -> None:
         scale = min(MAX_SCALE, max(MIN_SCALE, scale))
@@ -336,21 +378,5 @@ class GraphView(QGraphicsView):
             scene.update()
 
 
-def _spread_labels(edges: list[EdgeItem]) -> None:
-    """Push apart the labels that edges leaving the same node put on the same row, keeping their order."""
-    rows: dict[tuple[str, float], list[EdgeItem]] = {}
-    for edge in edges:
-        rect = edge.label_rect
-        if not rect.isEmpty():
-            rows.setdefault((edge.transition.source, round(rect.center().y())), []).append(edge)
-    for row in rows.values():
-        if len(row) < 2:
-            continue
-        row.sort(key=lambda e: e.label_rect.center().x())
-        lefts = [e.label_rect.left() for e in row]
-        placed = [lefts[0]]
-        for before, left in zip(row, lefts[1:], strict=False):
-            placed.append(max(left, placed[-1] + before.label_rect.width() + LABEL_GAP))
-        recentre = (sum(lefts) - sum(placed)) / len(row)
-        for edge, before, after in zip(row, lefts, placed, strict=True):
-            edge.shift_label(after + recentre - before)
+def _rect(rect: QRectF) -> Rect:
+    return rect.left(), rect.top(), rect.right(), rect.bottom()
