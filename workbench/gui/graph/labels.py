@@ -10,7 +10,6 @@ the order given, so the result is deterministic.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -47,11 +46,13 @@ class _Grid:
         for rect in rects:
             self.add(rect)
 
-    def _keys(self, rect: Rect) -> Iterator[tuple[int, int]]:
+    def _keys(self, rect: Rect) -> list[tuple[int, int]]:
         c = self.CELL
-        xs = range(math.floor(rect[0] / c), math.floor(rect[2] / c) + 1)
-        ys = range(math.floor(rect[1] / c), math.floor(rect[3] / c) + 1)
-        return itertools.product(xs, ys)
+        x0, x1 = math.floor(rect[0] / c), math.floor(rect[2] / c)
+        y0, y1 = math.floor(rect[1] / c), math.floor(rect[3] / c)
+        if x0 == x1 and y0 == y1:
+            return [(x0, y0)]
+        return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
     def add(self, rect: Rect) -> None:
         """Remember `rect`."""
@@ -88,53 +89,66 @@ def place_labels(
     """The centre of every label: `sizes[i]` (width, height) is placed on or beside the polyline `paths[i]`."""
     placement = placement or Placement()
     margin = placement.gap / 2
-    blocked = _Grid(
+    # Obstacles and the labels placed so far, in one grid: a label must keep clear of both alike.
+    taken = _Grid(
         [(left - margin, top - margin, right + margin, bottom + margin) for left, top, right, bottom in obstacles]
     )
-    labels = _Grid()
+    ranking = _ranking(placement)
     centres: list[Point] = []
     for (width, height), path in zip(sizes, paths, strict=True):
-        rects = (_around(x, y, width, height, margin) for x, y in _candidates(path, width, placement))
-        chosen = next((r for r in rects if not blocked.meets(r) and not labels.meets(r)), None)
+        rects = (_around(x, y, width, height, margin) for x, y in _candidates(path, width, ranking, placement))
+        chosen = next((r for r in rects if not taken.meets(r)), None)
         if chosen is None:
-            crowded = [_around(x, y, width, height, margin) for x, y in _candidates(path, width, placement)]
-            chosen = min(crowded, key=lambda r: blocked.overlap(r) + labels.overlap(r), default=None)
+            places = _candidates(path, width, ranking, placement)
+            crowded = [_around(x, y, width, height, margin) for x, y in places]
+            chosen = min(crowded, key=taken.overlap, default=None)
             chosen = chosen or _around(*path[0], width, height, margin)
-        labels.add(chosen)
+        taken.add(chosen)
         centres.append(((chosen[0] + chosen[2]) / 2, (chosen[1] + chosen[3]) / 2))
     return centres
 
 
-def _candidates(path: Sequence[Point], width: float, placement: Placement) -> Iterator[Point]:
-    """The places to try for a label `width` wide on `path`, best first (made as they are asked for)."""
-    walked = list(_walk(path, placement.step, placement.reach))
-    walked.sort(key=lambda item: abs(item[0] - placement.prefer))
+def _ranking(placement: Placement) -> list[tuple[int, int]]:
+    """The order in which to try places, best first: (step along the edge, side: 0 on it, 1 right, -1 left)."""
+    ranked: list[tuple[float, int, int]] = []
+    for k in range(int(placement.reach // placement.step) + 1):
+        along = abs(k * placement.step - placement.prefer)
+        ranked.append((along, k, 0))
+        ranked.append((along + placement.side_cost, k, 1))
+        ranked.append((along + placement.side_cost + placement.step / 2, k, -1))
+    ranked.sort()
+    return [(k, side) for _, k, side in ranked]
+
+
+def _candidates(
+    path: Sequence[Point], width: float, ranking: list[tuple[int, int]], placement: Placement
+) -> Iterator[Point]:
+    """The places to try for a label `width` wide on `path`, best first."""
+    points = _walk(path, placement.step, placement.reach)
     beside = width / 2 + placement.gap
-    on = ((abs(d - placement.prefer), x, y) for d, (x, y) in walked)
-    right = ((abs(d - placement.prefer) + placement.side_cost, x + beside, y) for d, (x, y) in walked)
-    left = (
-        (abs(d - placement.prefer) + placement.side_cost + placement.step / 2, x - beside, y) for d, (x, y) in walked
-    )
-    for _, x, y in heapq.merge(on, right, left, key=lambda item: item[0]):
-        yield x, y
+    for k, side in ranking:
+        if k < len(points):
+            x, y = points[k]
+            yield x + side * beside, y
 
 
-def _walk(path: Sequence[Point], step: float, reach: float) -> Iterator[tuple[float, Point]]:
-    """Points every `step` along `path` (and its last point), up to `reach` from its start."""
+def _walk(path: Sequence[Point], step: float, reach: float) -> list[Point]:
+    """Points every `step` along `path`, from its start up to `reach`."""
     if not path:
-        return
+        return []
+    points: list[Point] = []
     travelled = 0.0
     next_at = 0.0
     for (x0, y0), (x1, y1) in itertools.pairwise(path):
         length = math.hypot(x1 - x0, y1 - y0)
         while next_at <= travelled + length and next_at <= reach:
             t = (next_at - travelled) / length if length else 0.0
-            yield next_at, (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            points.append((x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
             next_at += step
         travelled += length
         if next_at > reach:
-            return
-    yield travelled, path[-1]
+            break
+    return points or [path[0]]
 
 
 def _around(x: float, y: float, width: float, height: float, margin: float) -> Rect:
