@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from workbench.testing.convo_format import find_convo_files, load_convo_file, split_documents
+from workbench.testing.convo_format import find_convo_files, load_convo_file, load_convo_text, split_documents
 
 BROKEN = Path(__file__).parent / "broken"
 SCHEMA = Path(__file__).parents[2] / "resources" / "convo.schema.json"
@@ -74,3 +74,33 @@ def test_the_json_schema_accepts_every_valid_convo_file(path: Path) -> None:
 def test_the_json_schema_refuses_an_unknown_turn() -> None:
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
     assert not validator.is_valid({"flow": "x.yaml", "turns": [{"bott": "hi"}]})
+
+
+def test_a_contexts_turn_names_contexts_and_their_remaining_lifespan_or_null(data: Path) -> None:
+    text = "flow: shop.yaml\nturns:\n  - contexts: {booking: 2, who_are_you: null}\n"
+    loaded = load_convo_text(text, "c.convo.yaml", data)
+    assert loaded.ok, loaded.problems
+    (turn,) = loaded.tests[0].turns
+    assert (turn.kind, turn.value, turn.is_input) == ("contexts", {"booking": 2, "who_are_you": None}, False)
+
+
+@pytest.mark.parametrize(
+    ("turn", "message"),
+    [
+        ("contexts: [booking]", "3:15: error: 'contexts' must be a mapping of contexts to their remaining lifespan"),
+        ("contexts: {booking: 0}", "3:25: error: the lifespan of context 'booking' must be a positive whole number"),
+        ("contexts: {booking: two}", "3:25: error: the lifespan of context 'booking' must be a positive whole number"),
+    ],
+)
+def test_a_contexts_turn_refuses_what_is_no_lifespan(turn: str, message: str, data: Path) -> None:
+    loaded = load_convo_text(f"flow: shop.yaml\nturns:\n  - {turn}\n", "c.convo.yaml", data)
+    (problem,) = loaded.problems
+    assert str(problem).startswith(f"c.convo.yaml:{message}")
+
+
+def test_the_json_schema_takes_a_contexts_turn_as_the_reader_does() -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
+    turn = {"flow": "x.yaml", "turns": [{"contexts": {"booking": 2, "who_are_you": None}}]}
+    assert validator.is_valid(turn)
+    assert not validator.is_valid({"flow": "x.yaml", "turns": [{"contexts": {"booking": 0}}]})
+    assert not validator.is_valid({"flow": "x.yaml", "turns": [{"contexts": {}}]})

@@ -28,10 +28,11 @@ from workbench.engine.actions import input as ask_action
 from workbench.engine.actions import message as say_action
 from workbench.engine.actions.base import ActionContext, Ports
 from workbench.engine.debugger import Debugger, DebugStop
-from workbench.engine.nlu import IntentMatch, NluMatcher
+from workbench.engine.flow_changes import FlowChanges
+from workbench.engine.nlu import IntentMatch, NluMatcher, state_for_intent
 from workbench.engine.offload_messages import Bot
 from workbench.engine.sandbox import ConditionError, Sandbox
-from workbench.engine.session import Session, deep_merge
+from workbench.engine.session import Session, deep_merge, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.model import Flow, SayItem, State
 
@@ -43,10 +44,12 @@ MAX_TRANSITIONS = 100
 CONDITION_TIMEOUT = 1.0
 NOT_UNDERSTOOD = "not_understood"
 ERROR_OCCURRED = "error_occurred"
+BOT_DISABLED = "bot_disabled"
 
 BUILTIN_STATES: dict[str, State] = {
     NOT_UNDERSTOOD: State(name=NOT_UNDERSTOOD, kind="say", say=(SayItem(text="Sorry, I didn't understand that."),)),
     ERROR_OCCURRED: State(name=ERROR_OCCURRED, kind="say", say=(SayItem(text="Sorry, something went wrong."),)),
+    BOT_DISABLED: State(name=BOT_DISABLED, kind="say", say=(SayItem(text="Sorry, I can't help you at the moment."),)),
 }
 
 
@@ -75,15 +78,16 @@ class Conversation:
         max_transitions: int = MAX_TRANSITIONS,
         debugger: Debugger | None = None,
     ) -> None:
-        self.flow = flow
+        self._use_flow(flow)
         self.max_transitions = max_transitions
         self._persona = copy.deepcopy(dict(variables or {}))
+        for name, value in self._persona.items():
+            if (refused := refused_start_value(name, value)) is not None:
+                raise ValueError(refused)
         self.ports = Ports(http=http, sandbox=sandbox)
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
         self.id = uuid.uuid4().hex
-        self.matcher = NluMatcher(flow.nlu)
-        self._intent_states = {s.intent: s.name for s in flow.states.values() if s.intent}
         self.events: list[ev.Event] = []
         self.session = Session(defaults=copy.deepcopy(flow.variables))
         self.timeline = Timeline(self.events)
@@ -143,8 +147,10 @@ class Conversation:
     # --- inputs ---
 
     async def start(self, state: str | None = None) -> None:
-        """Enter the flow's start state (or `state`) and run until the bot waits."""
-        await self._turn(ev.TurnStarted(input="start"), self._enter(Step(state or self.flow.start, "start")))
+        """Enter the flow's start state (or `state`) and run until the bot waits; a disabled bot (Bot Status)
+        answers with its `bot_disabled` state instead."""
+        step = self._by_settings(None) or Step(state or self.flow.start, "start")
+        await self._turn(ev.TurnStarted(input="start"), self._enter(step))
 
     async def restart(self) -> None:
         """Throw the conversation away (its branches too) and start again with a fresh session."""
@@ -225,6 +231,41 @@ class Conversation:
             previous = self.timeline.current.id
             self._load(self.timeline.switch(branch_id).events)
             self.emit(ev.BranchSwitched(branch=branch_id, previous=previous))
+
+    async def replace_flow(self, flow: Flow) -> FlowChanges:
+        """Go on with a new version of the flow (its file was saved), keeping the history: the log, its branches
+        and the session stay, and a turn with `FlowReloaded` says what changed. The conversation stays where it
+        was; when that state is gone (or it had not started yet) it starts again at the flow's start state. Going
+        back to a point before the reload runs the new version too: the flow is what the file is now."""
+        await self._release_pause()
+        changes = FlowChanges.between(self.flow, flow)
+        await self._turn(ev.TurnStarted(input="reload"), self._on_reload(flow, changes))
+        return changes
+
+    async def _on_reload(self, flow: Flow, changes: FlowChanges) -> None:
+        current = self.session.current_state
+        self._use_flow(flow)
+        self._load(self.events)  # the session over the new flow's defaults
+        restart_at = flow.start if current is None or self._state(current) is None else None
+        self.emit(
+            ev.FlowReloaded(
+                added=changes.added,
+                removed=changes.removed,
+                changed=changes.changed,
+                state=current,
+                restart_at=restart_at,
+            )
+        )
+        if restart_at is not None:
+            await self._enter(Step(restart_at, "start"))
+
+    def _use_flow(self, flow: Flow) -> None:
+        self.flow = flow
+        self.matcher = NluMatcher(flow.nlu)
+        self._intent_states: dict[str, list[State]] = {}
+        for state in flow.states.values():
+            if state.intent:
+                self._intent_states.setdefault(state.intent, []).append(state)
 
     def _load(self, events: list[ev.Event]) -> None:
         self.events = events
@@ -344,14 +385,16 @@ class Conversation:
         if self.session.offloaded and offload.bot_paused(self.events):
             self.emit(ev.UserToAgent(text=text))  # a webhook gets it with the turn's messages
             return
+        if (step := self._by_settings(text)) is not None:
+            await self._enter(step)
+            return
         waiting = self.session.waiting
         state = self._state(waiting) if waiting else None
-        nlp = not (state and state.ask and not state.ask.nlp)
-        match = self.matcher.match(text) if nlp else None
-        if nlp:
-            self._apply_nlu(match, text)
-        if match is not None and match.intent in self._intent_states:
-            await self._enter(Step(self._intent_states[match.intent], "intent"))
+        match = self._apply_nlu(text, nlp=not (state and state.ask and not state.ask.nlp))
+        target = self._intent_target(match)
+        self._count_down_contexts()
+        if target is not None:
+            await self._enter(Step(target.name, "intent"))
             return
         if state is not None and state.ask is not None and self.session.expect:
             await self._on_answer(state, text)
@@ -362,13 +405,32 @@ class Conversation:
             return
         await self._enter(Step(self.flow.nlu.fallback or NOT_UNDERSTOOD, "fallback"))
 
-    def _apply_nlu(self, match: IntentMatch | None, text: str) -> None:
-        """Record the intent (if any) and store every entity found in the text, as Chatlayer's NLP does."""
+    def _by_settings(self, text: str | None) -> Step | None:
+        """Where the bot settings send a user input before anything else looks at it: a disabled bot to
+        `bot_disabled`, a message longer than `max_message_length` (not a button) to its state."""
+        settings = self.flow.settings
+        if settings.disabled:
+            return Step(BOT_DISABLED, "fallback")
+        limit = settings.max_message_length
+        if text is not None and settings.too_long and limit is not None and len(text) > limit:
+            return Step(settings.too_long, "fallback")
+        return None
+
+    def _apply_nlu(self, text: str, *, nlp: bool) -> IntentMatch | None:
+        """Chatlayer's NLP on a user message: `internal.nlp` gets the expression and the best intent with its
+        score (also below the threshold, so a Go To can route on it); an intent above the threshold is matched
+        and returned; every entity found is stored. With the NLP off (`nlp: false`) only the expression is kept."""
+        if not nlp:
+            self._set_variable("internal.nlp", {"expression": text}, "entity", detail="nlp")
+            return None
+        understood = self.matcher.understand(text)
+        self._set_variable("internal.nlp", understood.internal(), "entity", detail="nlp")
+        match = understood.match
         if match is not None:
             self.emit(ev.IntentMatched(intent=match.intent, score=match.score, text=text, entities=match.entities))
-        entities = match.entities if match is not None else self.matcher.extract_entities(text)
-        for name, value in entities.items():
+        for name, value in understood.entities.items():
             self._set_variable(name, value, "entity")
+        return match
 
     async def _on_answer(self, state: State, text: str) -> None:
         ctx = self._context(state)
@@ -393,7 +455,25 @@ class Conversation:
         if not choice.goto:
             await self._on_text(choice.title, echo=None)
             return
+        if (step := self._by_settings(None)) is not None:
+            await self._enter(step)
+            return
+        self._count_down_contexts()
         await self._follow_choice(choice)
+
+    def _intent_target(self, match: IntentMatch | None) -> State | None:
+        """The state a recognised intent leads to in the active contexts, if any."""
+        if match is None:
+            return None
+        return state_for_intent(self._intent_states.get(match.intent, ()), self.session.contexts)
+
+    def _count_down_contexts(self) -> None:
+        """A user message reached the bot: every active context has one user message less to live."""
+        contexts = self.session.contexts
+        if contexts:
+            expired = tuple(name for name, lifespan in contexts.items() if lifespan <= 1)
+            left = {name: lifespan - 1 for name, lifespan in contexts.items() if lifespan > 1}
+            self.emit(ev.ContextsChanged(contexts=left, expired=expired))
 
     async def _follow_choice(self, choice: ev.ChoiceOut) -> None:
         for name, value in choice.params.items():
@@ -444,6 +524,9 @@ class Conversation:
                     route=step.route,
                 )
             )
+            if state.output_context:
+                kept = {name: life for name, life in self.session.contexts.items() if name not in state.output_context}
+                self.emit(ev.ContextsChanged(contexts={**kept, **state.output_context}, state=state.name))
             step = await self._execute(state)
 
     def _report_loop(self, path: list[str]) -> None:
@@ -470,9 +553,11 @@ class Conversation:
             self._emit_all(await ask_action.run(ctx))
             return None
         if state.kind == "say":
+            self._apply_set(state, state.set)
             self._emit_all(await say_action.run(ctx))
             return await self._after(state)
         if state.kind == "router":
+            self._apply_set(state, state.set)
             return await self._after(state)
         run = ACTIONS[state.kind]
         if state.kind == "code" and self.debugger is not None and self.debugger.enabled:
@@ -489,6 +574,17 @@ class Conversation:
         if state.waits:
             return self._wait(state)
         return await self._after(state)
+
+    def _apply_set(self, state: State, values: Mapping[str, Any], detail: str = "") -> None:
+        """Write a state's or a route's `set:` (a bot dialog's or a Go To rule's variables), every template
+        rendered against the session as it was before the first write."""
+        if not values:
+            return
+        ctx = self._context(state)
+        rendered = {name: ctx.render_value(value) for name, value in values.items()}
+        self._emit_all(ctx.warnings)
+        for name, value in rendered.items():
+            self._set_variable(name, value, "set", detail=detail)
 
     def _emit_all(self, events: list[ev.Event]) -> None:
         for event in events:
@@ -510,6 +606,7 @@ class Conversation:
         if not routes:
             return None
         if len(routes) == 1 and routes[0].condition is None:
+            self._apply_set(state, routes[0].set, detail=f"next: {routes[0].goto}")
             return Step(routes[0].goto, "next")
         variables = {**self.session.variables, "internal": self.session.internal}
         try:
@@ -530,4 +627,5 @@ class Conversation:
         if index is None:
             self.emit(ev.EngineWarning(message="no route of next applies; waiting", state=state.name))
             return None
+        self._apply_set(state, routes[index].set, detail=f"next: {routes[index].goto}")
         return Step(routes[index].goto, "route", index)

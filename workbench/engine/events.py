@@ -29,7 +29,7 @@ class Event:
 
 # --- turns and input ---
 
-InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart"]
+InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart", "reload"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -228,6 +228,18 @@ class SessionCleared(Event):
     restored: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ContextsChanged(Event):
+    """The active contexts (Chatlayer's input and output contexts) changed: `contexts` is every active context
+    after the change with its remaining lifespan (the user messages it still counts for), in the order they were
+    set. `state` is the dialog state whose output context set some of them; without one, a user message counted
+    them down and `expired` names those that ran out."""
+
+    contexts: dict[str, int]
+    state: str | None = None
+    expired: tuple[str, ...] = ()
+
+
 # --- actions ---
 
 
@@ -393,6 +405,39 @@ class Rewound(Event):
     to: int
     branch: int
     parent: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FlowReloaded(Event):
+    """The flow file was loaded again and the conversation goes on with the new version, its history kept.
+    `added`, `removed` and `changed` name dialog states; `state` is the one the conversation was in. When that
+    state is gone (or the conversation had not started), it starts again at `restart_at`."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    state: str | None = None
+    restart_at: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """What happened, in the flow's terms: `flow reloaded: ask_destination changed`."""
+        gone = self.state if self.restart_at and self.state in self.removed else None
+        removed = tuple(name for name in self.removed if name != gone)
+        parts = [
+            f"{_names(names)} {what}"
+            for names, what in ((self.added, "added"), (removed, "removed"), (self.changed, "changed"))
+            if names
+        ]
+        if gone:
+            parts.append(f"the current state {gone} was removed; the conversation restarts at {self.restart_at}")
+        elif self.restart_at:
+            parts.append(f"the conversation starts at {self.restart_at}")
+        return "flow reloaded: " + ("; ".join(parts) if parts else "no dialog state changed")
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

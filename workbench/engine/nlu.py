@@ -9,8 +9,11 @@ example's score against the user's text, from 0 to 100, is the best of:
   `0.8 + 0.2 * len(example) / len(text)`. An example fully inside a longer sentence scores at least 80.
 
 A text shorter than an example is scored by the token sort ratio alone, so "train" does not match
-"book a train" by being a subset of it. An intent scores as its best example, divided by 100; `match` takes
-the best intent when it reaches the flow's threshold (0.8 unless the flow says otherwise).
+"book a train" by being a subset of it. An intent scores as its best example, divided by 100. As Chatlayer's
+NLP settings page words it, the best intent is recognised when its score is above the flow's threshold (0.8
+unless the flow says otherwise); at or below it the message is not understood. `understand` gives what
+Chatlayer keeps in `internal.nlp` for every message: the expression and the best intent with its score, also
+below the threshold.
 
 Entities are found on whole words: values and synonyms, case-insensitive, and values of 5 letters or more also
 with a typo (one edit, a swap of two letters counting as one; two edits from 9 letters; never in the first
@@ -23,7 +26,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +34,7 @@ from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
 from workbench.engine.entities.system import system_entities
-from workbench.flow.model import Nlu
+from workbench.flow.model import Nlu, State
 
 _MIN_TYPO_WORD = 5
 _TYPO_CREDIT = 0.85
@@ -44,6 +47,29 @@ class IntentMatch:
     intent: str
     score: float
     entities: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What the NLU made of one user message: the best intent (None when no intent scores) and its score
+    whatever the threshold, whether that is above the threshold, and the entities found in the text."""
+
+    expression: str
+    intent: str | None
+    score: float
+    recognised: bool
+    entities: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def match(self) -> IntentMatch | None:
+        """The recognised intent as a match, or None."""
+        if not self.recognised or self.intent is None:
+            return None
+        return IntentMatch(self.intent, self.score, self.entities)
+
+    def internal(self) -> dict[str, Any]:
+        """The message as Chatlayer's read-only `internal.nlp` holds it: `expression`, `intent.name`, `intent.score`."""
+        return {"expression": self.expression, "intent": {"name": self.intent, "score": self.score}}
 
 
 def normalise(text: str) -> str:
@@ -108,14 +134,25 @@ class NluMatcher:
         return [(self._intents[i], best[i]) for i in ranked]
 
     def match(self, text: str) -> IntentMatch | None:
-        """The best intent scoring at least the flow's threshold, with the entities in `text`; else None."""
+        """The best intent when its score is above the flow's threshold, with the entities in `text`; else None."""
+        intent, score = self._best(text)
+        if intent is None or score <= self.threshold:
+            return None
+        return IntentMatch(intent, score, self.extract_entities(text))
+
+    def understand(self, text: str) -> Understanding:
+        """The best intent for `text` and its score, whether it is recognised, and the entities in `text`."""
+        intent, score = self._best(text)
+        recognised = intent is not None and score > self.threshold
+        return Understanding(text, intent, score, recognised, self.extract_entities(text))
+
+    def _best(self, text: str) -> tuple[str | None, float]:
+        """The best-scoring intent and its score; `(None, 0.0)` when no intent scores at all."""
         best = self._intent_scores(normalise(text))
-        if not best:
-            return None
-        top = max(range(len(best)), key=best.__getitem__)
-        if best[top] < self.threshold or best[top] == 0.0:
-            return None
-        return IntentMatch(self._intents[top], best[top], self.extract_entities(text))
+        top = max(range(len(best)), key=best.__getitem__) if best else None
+        if top is None or best[top] == 0.0:
+            return None, 0.0
+        return self._intents[top], best[top]
 
     def _intent_scores(self, norm: str) -> list[float]:
         best = [0.0] * len(self._intents)
@@ -224,3 +261,21 @@ def _entity_forms(values: Iterable[str], synonyms: dict[str, tuple[str, ...]]) -
             if words:
                 forms.append((value, words))
     return forms
+
+
+def state_for_intent(states: Iterable[State], contexts: Mapping[str, int]) -> State | None:
+    """Which of the states linked to one intent the conversation goes to, given the active contexts (name →
+    remaining lifespan, in the order they were set), as Chatlayer decides: a state whose required contexts are
+    not all active is out; of the others, the one whose required context has the highest lifespan wins. The docs
+    leave the rest open; here a state without required context ranks below any whose context is active, a tie
+    goes to the context set last (the question asked last), then to the state declared first."""
+    order = {name: index for index, name in enumerate(contexts)}
+    best: State | None = None
+    best_rank = (0, -1)
+    for state in states:
+        if not all(name in contexts for name in state.required_context):
+            continue
+        rank = max(((contexts[name], order[name]) for name in state.required_context), default=(0, -1))
+        if best is None or rank > best_rank:
+            best, best_rank = state, rank
+    return best

@@ -1,7 +1,10 @@
 """Session variables, event-sourced: a session is what you get by applying its events in order.
 
 Paths are dotted with array indexes: `user.lastName`, `items[0].name`. `internal.*` is read-only to flows and
-is kept apart from the user's variables.
+is kept apart from the user's variables. The engine writes it (the dialog states, `internal.nlp` after every user
+message, `internal.offloaded`); a channel gives the rest (`internal.channel`, `internal.user.*`), which a test or
+`--var` may give to play that channel: those arrive as starting variables (`VariableChanged` of origin
+`default`). A `VariableChanged` of internal.* from any other writer is not applied.
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ from workbench.engine import events as ev
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _MISSING = object()
+INTERNAL = "internal"
+ENGINE_OWNED: tuple[str, ...] = ("nlp", "currentDialogstate", "previousDialogstate", "offloaded")
+"""The `internal.*` values the engine keeps; the others are what a channel gives."""
+_INTERNAL_WRITERS = frozenset({"default", "entity"})
+"""Origins whose `VariableChanged` may write internal.*: starting values (checked by `refused_start_value`)
+and the NLU (`internal.nlp`)."""
 
 
 class PathError(ValueError):
@@ -109,6 +118,31 @@ def _assign(cur: Any, part: str | int, value: Any) -> None:
         cur[part] = value
 
 
+def refused_start_value(name: str, value: Any) -> str | None:
+    """Why `name` cannot be a starting variable (a test's `variables:`, `--var`), or None when it can.
+
+    internal.* is read-only: what a channel gives (`internal.channel`, `internal.user.firstName`, …) may be given
+    to play that channel, what the engine keeps may not.
+    """
+    try:
+        parts = parse_path(name)
+    except PathError:
+        return f"'{name}' is not a variable name"
+    if parts[0] != INTERNAL:
+        return None
+    if len(parts) > 1 and not isinstance(parts[1], str):
+        return f"'{name}' is not a variable name"
+    if len(parts) == 1 and not isinstance(value, dict):
+        return "'internal' must be a mapping of what the channel gives, such as {channel: facebook}"
+    owned = [key for key in (value if len(parts) == 1 else parts[1:2]) if key in ENGINE_OWNED]
+    if not owned:
+        return None
+    return (
+        f"internal.{owned[0]} is set by the engine and cannot be given; a test can give only what a channel "
+        "gives, such as internal.channel or internal.user.firstName"
+    )
+
+
 def deep_merge(base: Any, extra: Any) -> Any:
     """`extra` merged into a copy of `base`: nested objects merge, everything else is replaced."""
     if isinstance(base, dict) and isinstance(extra, dict):
@@ -132,7 +166,8 @@ class Session:
     """The state of one conversation, rebuilt from its events.
 
     `variables` holds the user's session variables; `internal` the read-only `internal.*` ones; the rest is
-    where the conversation stands (the state it waits in, the choices that can be pressed, ask failures).
+    where the conversation stands (the state it waits in, the choices that can be pressed, ask failures) and
+    `contexts`, the active contexts with their remaining lifespan.
     """
 
     defaults: dict[str, Any] = field(default_factory=dict)
@@ -143,6 +178,7 @@ class Session:
     choices: tuple[ev.ChoiceOut, ...] = ()
     ask_failures: int = 0
     offloaded: bool = False
+    contexts: dict[str, int] = field(default_factory=dict)
     _fresh_turn: bool = True
 
     def __post_init__(self) -> None:
@@ -193,16 +229,27 @@ class Session:
             handler(self, event)
 
     def _on_variable(self, e: ev.VariableChanged) -> None:
+        target, path = self.variables, e.name
+        if e.name == INTERNAL or e.name.startswith(f"{INTERNAL}."):
+            if e.origin not in _INTERNAL_WRITERS:
+                return
+            if e.name == INTERNAL:
+                self.internal = deep_merge(self.internal, e.value)
+                return
+            target, path = self.internal, e.name[len(INTERNAL) + 1 :]
         if e.removed:
-            delete_path(self.variables, e.name)
+            delete_path(target, path)
         else:
-            set_path(self.variables, e.name, copy.deepcopy(e.value))
+            set_path(target, path, copy.deepcopy(e.value))
 
     def _on_cleared(self, e: ev.SessionCleared) -> None:
         for name in e.removed:
             delete_path(self.variables, name)
         for name, value in e.restored.items():
             self.variables[name] = copy.deepcopy(value)
+
+    def _on_contexts(self, e: ev.ContextsChanged) -> None:
+        self.contexts = dict(e.contexts)
 
     def _on_state(self, e: ev.StateEntered) -> None:
         current = self.internal.get("currentDialogstate")
@@ -228,9 +275,6 @@ class Session:
     def _on_rejected(self, e: ev.InputRejected) -> None:
         self.ask_failures = e.attempt
 
-    def _on_intent(self, e: ev.IntentMatched) -> None:
-        self.internal["nlp"] = {"intent": {"name": e.intent, "score": e.score}}
-
     def _on_offloaded(self, e: ev.Offloaded) -> None:
         self.offloaded = True
         self.internal["offloaded"] = True
@@ -243,12 +287,12 @@ class Session:
 _APPLY: dict[type, Any] = {
     ev.VariableChanged: Session._on_variable,
     ev.SessionCleared: Session._on_cleared,
+    ev.ContextsChanged: Session._on_contexts,
     ev.StateEntered: Session._on_state,
     ev.TurnStarted: Session._on_turn,
     ev.BotMessage: Session._on_message,
     ev.WaitingForInput: Session._on_waiting,
     ev.InputRejected: Session._on_rejected,
-    ev.IntentMatched: Session._on_intent,
     ev.Offloaded: Session._on_offloaded,
     ev.HandedBack: Session._on_handed_back,
 }

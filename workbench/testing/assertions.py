@@ -4,7 +4,8 @@ Text matching (`TextMatch`): exact with white space folded (runs of spaces, tabs
 space; leading and trailing ones are ignored), a `/regular expression/` searched in the folded text, or
 `contains`. Value matching (`subset_mismatches`): a subset match in which mappings need only the expected keys,
 `null` for a key means "absent (or null)", lists match item by item and must have the same length, and a
-string written as `/regex/` matches any value whose text the expression finds.
+string written as `/regex/` matches any value whose text the expression finds. Every regular expression runs with
+a time bound (`workbench.flow.regex_limits`): a search that takes too long fails the turn and says so.
 
 Every check returns a list of mismatches (plain sentences); an empty list means the turn passed.
 """
@@ -12,12 +13,12 @@ Every check returns a list of mismatches (plain sentences); an empty list means 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from workbench.engine import events as ev
+from workbench.flow.regex_limits import BoundedPattern, PatternTimeout, compile_pattern
 
 MatchMode = Literal["exact", "regex", "contains"]
 
@@ -48,24 +49,33 @@ class TextMatch:
 
     mode: MatchMode
     pattern: str
-    regex: re.Pattern[str] | None = None
+    regex: BoundedPattern | None = None
 
     @classmethod
     def parse(cls, text: str, mode: MatchMode | None = None) -> TextMatch:
         """`/…/` is a regular expression, anything else `mode` (exact by default); raises `re.error` for a bad
         expression."""
         if is_regex(text):
-            return cls("regex", text, re.compile(text[1:-1]))
+            return cls("regex", text, compile_pattern(text[1:-1]))
         return cls(mode or "exact", fold(text))
 
     def test(self, text: str) -> bool:
-        """Whether `text` satisfies this expectation."""
+        """Whether `text` satisfies this expectation (a pattern that takes too long does not)."""
+        return self.mismatch(text, "text") is None
+
+    def mismatch(self, text: str, what: str) -> str | None:
+        """Why `text` (the message's `what`, e.g. its text) does not satisfy this expectation; None when it does."""
         folded = fold(text)
         if self.regex is not None:
-            return self.regex.search(folded) is not None
-        if self.mode == "contains":
-            return self.pattern in folded
-        return folded == self.pattern
+            try:
+                ok = self.regex.search(folded) is not None
+            except PatternTimeout as exc:
+                return f"{what}: {exc}"
+        elif self.mode == "contains":
+            ok = self.pattern in folded
+        else:
+            ok = folded == self.pattern
+        return None if ok else f"{what} is {show(text)}, expected {self.describe()}"
 
     def describe(self) -> str:
         """The expectation for a failure report."""
@@ -92,9 +102,7 @@ class BotExpectation:
     def mismatches(self, message: ev.BotMessage) -> list[str]:
         """Why `message` does not meet the expectation (empty when it does)."""
         problems: list[str] = []
-        for match in self.texts:
-            if not match.test(message.text):
-                problems.append(f"text is {show(message.text)}, expected {match.describe()}")
+        problems += [p for match in self.texts if (p := match.mismatch(message.text, "text")) is not None]
         if self.type is not None and message.type != self.type:
             problems.append(f"message type is {message.type}, expected {self.type}")
         for name, wanted, got in (
@@ -110,8 +118,8 @@ class BotExpectation:
                 problems.append(f"no card matches {show(card)}; the cards are {show(cards)}")
         if self.media is not None:
             problems += [f"media: {p}" for p in subset_mismatches(self.media, message.media)]
-        if self.html is not None and not self.html.test(message.html or ""):
-            problems.append(f"html is {show(message.html)}, expected {self.html.describe()}")
+        if self.html is not None and (problem := self.html.mismatch(message.html or "", "html")) is not None:
+            problems.append(problem)
         for negation in self.negated:
             if not negation.mismatches(message):
                 problems.append(f"the message matches {negation.describe()}, which it must not")
@@ -233,10 +241,27 @@ def subset_mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
         ]
     if isinstance(expected, str) and is_regex(expected):
         text = actual if isinstance(actual, str) else show(actual)
-        if actual is None or re.search(expected[1:-1], text) is None:
-            return [f"{where}expected a value matching {expected}, got {show(actual)}"]
-        return []
+        try:
+            found = actual is not None and compile_pattern(expected[1:-1]).search(text) is not None
+        except PatternTimeout as exc:
+            return [f"{where}{exc}"]
+        return [] if found else [f"{where}expected a value matching {expected}, got {show(actual)}"]
     if _same(expected, actual):
         return []
     detail = "" if _kind(expected) == _kind(actual) else f" ({_kind(actual)}, not {_kind(expected)})"
     return [f"{where}expected {show(expected)}, got {show(actual)}{detail}"]
+
+
+def context_mismatches(expected: Mapping[str, int | None], active: Mapping[str, int]) -> list[str]:
+    """Where the active contexts (name → remaining lifespan) differ from the subset `expected`, in which a
+    lifespan of `null` means "not active"."""
+    problems: list[str] = []
+    for name, lifespan in expected.items():
+        actual = active.get(name)
+        if lifespan is None and actual is not None:
+            problems.append(f"context '{name}' is active (lifespan {actual}), expected it not to be")
+        elif lifespan is not None and actual is None:
+            problems.append(f"context '{name}' is not active, expected lifespan {lifespan}")
+        elif lifespan != actual:
+            problems.append(f"context '{name}' has lifespan {actual}, expected {lifespan}")
+    return problems

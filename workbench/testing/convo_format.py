@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from workbench.engine.session import PathError, parse_path
+from workbench.engine.session import PathError, parse_path, refused_start_value
 from workbench.flow.build import kind_name
 from workbench.flow.model import Loc
 from workbench.flow.problems import Problem, Reporter, did_you_mean
@@ -38,6 +38,7 @@ TurnKind = Literal[
     "bot",
     "state",
     "vars",
+    "contexts",
     "json",
     "iframe",
     "iframe_opened",
@@ -349,6 +350,9 @@ class _Reader:
             value = m["variables"]
             if isinstance(value, YMap) and all(isinstance(k, str) for k in value):
                 variables = {**base.variables, **value}
+                for name in value:
+                    if (refused := refused_start_value(name, value[name])) is not None:
+                        self.error(file, value.key_pos[name], f"'variables': {refused}")
             else:
                 self.type_error(file, m.value_pos["variables"], "'variables'", "a mapping of names to values", value)
         start, start_loc = base.start, base.start_loc
@@ -592,6 +596,18 @@ class _Reader:
                 return None
         self.regexes(raw, pos, file)
         return {str(k): v for k, v in raw.items()}
+
+    def turn_contexts(self, raw: Any, pos: Pos, file: str) -> dict[str, int | None] | None:
+        if not isinstance(raw, YMap) or not raw:
+            expected = "a mapping of contexts to their remaining lifespan (null: not active)"
+            self.type_error(file, pos, "'contexts'", expected, raw)
+            return None
+        for name, lifespan in raw.items():
+            if lifespan is not None and (not isinstance(lifespan, int) or isinstance(lifespan, bool) or lifespan < 1):
+                what = f"the lifespan of context '{name}'"
+                self.type_error(file, raw.value_pos[name], what, "a positive whole number or null", lifespan)
+                return None
+        return {str(name): lifespan for name, lifespan in raw.items()}
 
     def turn_json(self, raw: Any, pos: Pos, file: str) -> Any:
         if raw is None:

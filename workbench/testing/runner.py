@@ -11,7 +11,7 @@ How turns are checked:
 - `bot` turns take the bot's messages in order, from those said since the last input turn; `json`,
   `iframe_opened` and `error` turns likewise take the next JSON Builder message, opened iframe and error.
   Messages left unasserted before the next input turn are fine, unless the test is `strict`.
-- `state`, `vars` and `offloaded` look at where the conversation is now.
+- `state`, `vars`, `contexts` and `offloaded` look at where the conversation is now.
 
 The first failing turn ends the test; its `Failure` has the turn's position, what was expected, what happened,
 the HTTP requests that failed on the way (often the cause: a backend that is not running), and the conversation
@@ -39,10 +39,18 @@ from workbench.engine import template
 from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.conversation import BUILTIN_STATES, Conversation
 from workbench.engine.sandbox import Sandbox
+from workbench.engine.session import refused_start_value
 from workbench.flow.loader import LoadResult, load_flow
 from workbench.flow.model import Flow, Loc
 from workbench.flow.problems import Problem, did_you_mean
-from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, show, subset_mismatches
+from workbench.testing.assertions import (
+    BotExpectation,
+    ErrorExpectation,
+    TextMatch,
+    context_mismatches,
+    show,
+    subset_mismatches,
+)
 from workbench.testing.convo_format import ConvoFile, ConvoTest, Turn
 from workbench.testing.http_mock import CannedTransport, describe_stubs
 from workbench.testing.transcript import line, transcript
@@ -127,8 +135,10 @@ def file_error(convo: ConvoFile) -> ConvoResult:
 
 
 def check_test(test: ConvoTest, flow: Flow) -> list[Problem]:
-    """Problems of a test that only its flow reveals: states that the flow does not have."""
+    """Problems of a test that only its flow reveals: states that the flow does not have, contexts that no state
+    of it outputs."""
     known = set(flow.states) | set(BUILTIN_STATES)
+    outputs = {context for state in flow.states.values() for context in state.output_context}
     problems: list[Problem] = []
 
     def check(name: str | None, loc: Loc | None, what: str) -> None:
@@ -142,6 +152,10 @@ def check_test(test: ConvoTest, flow: Flow) -> list[Problem]:
             check(turn.value, turn.loc, "state")
         elif turn.kind == "hand_back":
             check(turn.value[0], turn.loc, "hand_back state")
+        elif turn.kind == "contexts":
+            for name in (name for name in turn.value if name not in outputs):
+                hint = did_you_mean(name, outputs)
+                problems.append(Problem(turn.loc, f"no state of flow '{flow.name}' has output context '{name}'{hint}"))
     return problems
 
 
@@ -197,10 +211,13 @@ class Runner:
         base = {"id": test.id, "name": test.name, "file": test.file, "line": test.loc.line, "tags": test.tags}
         loaded = self.flows.get(test.flow)
         problems = list(loaded.errors) or (check_test(test, loaded.flow) if loaded.flow else [])
-        if loaded.flow is None or problems:
-            failure = Failure(problems[0].loc, "\n".join(str(p) for p in problems))
+        given = {**self.variables, **(variables or {})}
+        refused = [why for name, value in given.items() if (why := refused_start_value(name, value))]
+        if loaded.flow is None or problems or refused:
+            loc = problems[0].loc if problems else test.loc
+            failure = Failure(loc, "\n".join([*(str(p) for p in problems), *refused]))
             return ConvoResult(**base, flow=str(test.flow), status="error", failure=failure)
-        harness = prepare(test, loaded.flow, {**self.variables, **(variables or {})}, sandbox=self.sandbox)
+        harness = prepare(test, loaded.flow, given, sandbox=self.sandbox)
         conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
@@ -533,6 +550,20 @@ class _Replay:
         return self.fail(
             turn,
             "session variables differ: " + "; ".join(problems),
+            expected_text,
+            actual_text,
+            _diff(expected_text, actual_text),
+        )
+
+    def check_contexts(self, turn: Turn) -> Failure | None:
+        active = self.conversation.session.contexts
+        problems = context_mismatches(turn.value, active)
+        if not problems:
+            return None
+        expected_text, actual_text = _yaml(turn.value), _yaml(active) if active else "(no active context)"
+        return self.fail(
+            turn,
+            "the active contexts differ: " + "; ".join(problems),
             expected_text,
             actual_text,
             _diff(expected_text, actual_text),

@@ -134,4 +134,9 @@ _SUMMARIES: dict[type, Callable[[Any], str]] = {
     ev.ActionStarted: lambda e: e.action,
     ev.TemplateWarning: lambda e: f"{e.variable} has no value in {_short(e.template)}",
     ev.UserMessage: lambda e: f"{e.text} ({e.via})",
+    ev.FlowReloaded: lambda e: e.summary,
+    ev.ContextsChanged: lambda e: (
+        (", ".join(f"{name} ({lifespan} left)" for name, lifespan in e.contexts.items()) or "none active")
+        + (f"; expired: {', '.join(e.expired)}" if e.expired else "")
+    ),
 }

@@ -8,16 +8,18 @@ who set every variable still standing (`workbench.engine.provenance`).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
-from workbench.engine.provenance import Provenance, provenance
+from workbench.engine.provenance import Provenance, Standing, provenance
 from workbench.engine.session import PathError, Session, get_path, parse_path
 from workbench.gui.inspector.values import Path
 
+CONTEXTS = "contexts"
 MISSING: Any = object()
 """What `TurnView.previous` gives for a path that did not exist before the turn."""
 _LABEL_WIDTH = 40
@@ -68,6 +70,15 @@ class TurnView:
 EMPTY = TurnView(snapshot={}, before={})
 
 
+def shown(session: Session) -> dict[str, Any]:
+    """The session as the inspector shows it: the snapshot, and while any context is active, `contexts` (each
+    active context with its remaining lifespan) beside `internal`."""
+    snapshot = session.snapshot()
+    if session.contexts:
+        snapshot[CONTEXTS] = dict(session.contexts)
+    return snapshot
+
+
 def touched_paths(events: Iterable[ev.Event]) -> frozenset[Path]:
     """The variable paths that `VariableChanged` and `SessionCleared` events among `events` name."""
     names: list[str] = []
@@ -100,36 +111,52 @@ def standing_writes(events: Sequence[ev.Event], defaults: Mapping[str, Any]) -> 
 class SessionHistory:
     """The turns of one conversation and the session as it was after each of them.
 
-    The log is scanned incrementally; a restart (which replaces the log) is noticed and rescanned. The session
-    before the current turn is replayed once per turn and cached.
+    The log is read incrementally, each event once: the turns, the session before the latest turn and the standing
+    writes are kept up to date as it grows, so the live view costs the same at turn 10,000 as at turn 1. A new log
+    (a restart, a rewind) or a new flow (a reload: other defaults) is noticed and read again.
     """
 
     def __init__(self, conversation: Conversation) -> None:
         self.conversation = conversation
-        self._log: list[ev.Event] | None = None
-        self._starts: list[tuple[int, ev.TurnStarted]] = []
-        self._scanned = 0
-        self._before_now: tuple[int, dict[str, Any]] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self._log = self.conversation.events
+        self._flow = self.conversation.flow
+        self._finished: list[Turn] = []
+        self._current: tuple[int, int, ev.TurnStarted] | None = None
+        """The latest turn so far: its number, where it starts and its `TurnStarted`."""
+        self._session = Session(defaults=copy.deepcopy(self._flow.variables))
+        """The session after the events read so far."""
+        self._standing = Standing(self._flow.variables)
+        self._before_now: dict[str, Any] = {}
 
     def turns(self) -> list[Turn]:
         """Every turn of the log so far."""
         log = self._scan()
-        bounds = [start for start, _ in self._starts] + [len(log)]
-        return [Turn(number, start, bounds[number], started) for number, (start, started) in enumerate(self._starts, 1)]
+        if self._current is None:
+            return list(self._finished)
+        number, start, started = self._current
+        return [*self._finished, Turn(number, start, len(log), started)]
+
+    def turn(self, number: int) -> Turn | None:
+        """Turn `number` (from 1), if the log has it; cheap however long the log is."""
+        self._scan()
+        if 0 < number <= len(self._finished):
+            return self._finished[number - 1]
+        if self._current is not None and number == self._current[0]:
+            return Turn(number, self._current[1], len(self.conversation.events), self._current[2])
+        return None
 
     def now(self) -> TurnView:
         """The live session, with what the latest turn changed (edits since then count as part of it)."""
         log = self._scan()
-        snapshot = self.conversation.session.snapshot()
-        writes = standing_writes(log, self.conversation.flow.variables)
-        if not self._starts:
+        snapshot = shown(self.conversation.session)
+        writes = self._standing.by_path()
+        if self._current is None:
             return TurnView(snapshot=snapshot, before=snapshot, writes=writes)
-        start = self._starts[-1][0]
-        if self._before_now is None or self._before_now[0] != start:
-            self._before_now = (start, self._replay(log[:start]))
-        return TurnView(
-            snapshot=snapshot, before=self._before_now[1], touched=touched_paths(log[start:]), writes=writes
-        )
+        start = self._current[1]
+        return TurnView(snapshot=snapshot, before=self._before_now, touched=touched_paths(log[start:]), writes=writes)
 
     def at(self, turn: Turn) -> TurnView:
         """The session as it was after `turn`, with what that turn changed."""
@@ -143,14 +170,22 @@ class SessionHistory:
 
     def _scan(self) -> list[ev.Event]:
         log = self.conversation.events
-        if log is not self._log:
-            self._log, self._starts, self._scanned, self._before_now = log, [], 0, None
-        for index in range(self._scanned, len(log)):
-            event = log[index]
+        if log is not self._log or self.conversation.flow is not self._flow or len(log) < self._standing.read:
+            self._reset()
+        new = log[self._standing.read :]
+        last_start = next((i for i in range(len(new) - 1, -1, -1) if isinstance(new[i], ev.TurnStarted)), None)
+        for offset, event in enumerate(new):
             if isinstance(event, ev.TurnStarted):
-                self._starts.append((index, event))
-        self._scanned = len(log)
+                index = self._standing.read + offset
+                if self._current is not None:
+                    number, start, started = self._current
+                    self._finished.append(Turn(number, start, index, started))
+                self._current = (len(self._finished) + 1, index, event)
+                if offset == last_start:  # only the latest turn's "before" is kept
+                    self._before_now = shown(self._session)
+            self._session.apply(event)
+        self._standing.feed(new)
         return log
 
     def _replay(self, events: Sequence[ev.Event]) -> dict[str, Any]:
-        return Session.from_events(events, self.conversation.flow.variables).snapshot()
+        return shown(Session.from_events(events, self.conversation.flow.variables))

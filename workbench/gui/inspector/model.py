@@ -1,5 +1,5 @@
-"""The tree model of a session snapshot: one row per variable, object key or array item; `internal` last and
-read-only. The model holds a projection (`TurnView`) and never changes the session itself: an edit is announced
+"""The tree model of a session snapshot: one row per variable, object key or array item; `internal` and the
+active `contexts` last and read-only. The model holds a projection (`TurnView`) and never changes the session itself: an edit is announced
 with `edit_requested(path, value)` for the panel to send to the engine."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from workbench.engine.provenance import Provenance
 from workbench.engine.session import PathError, parse_path
 from workbench.gui.graph.theme import mix
-from workbench.gui.inspector.history import EMPTY, MISSING, TurnView
+from workbench.gui.inspector.history import CONTEXTS, EMPTY, MISSING, TurnView
 from workbench.gui.inspector.origin import describe, set_by
 from workbench.gui.inspector.values import (
     Path,
@@ -27,6 +27,8 @@ from workbench.gui.inspector.values import (
 )
 
 INTERNAL = "internal"
+READ_ONLY = (INTERNAL, CONTEXTS)
+"""The branches shown last and never editable: `internal.*` and the active contexts."""
 CHANGED_TINT = QColor(255, 176, 0)
 """Amber: rows the shown turn changed, unlike the palette's Highlight (the selection) in light and dark themes."""
 _CHANGED_SHARE = 0.3
@@ -129,11 +131,10 @@ class VariableModel(QAbstractItemModel):
 
     def _build(self, view: TurnView) -> Node:
         root = Node(key=None, value=view.snapshot, path=(), parent=None, row=0, read_only=True)
-        names = [name for name in view.snapshot if name != INTERNAL]
-        if INTERNAL in view.snapshot:
-            names.append(INTERNAL)
+        names = [name for name in view.snapshot if name not in READ_ONLY]
+        names += [name for name in READ_ONLY if name in view.snapshot]
         for name in names:
-            self._add(root, name, view.snapshot[name], view, read_only=name == INTERNAL)
+            self._add(root, name, view.snapshot[name], view, read_only=name in READ_ONLY)
         return root
 
     def _add(self, parent: Node, key: str | int, value: Any, view: TurnView, *, read_only: bool) -> None:
