@@ -1,8 +1,16 @@
-"""Test configuration shared by every test: Qt runs offscreen, QtWebEngine without its sandbox (we run as root)."""
+"""Test configuration shared by every test: Qt runs offscreen, QtWebEngine without its sandbox (we run as root).
+
+The suite runs in parallel (pytest-xdist, `-n auto --dist loadgroup` in pyproject.toml). Each test process has its
+own home for what Qt keeps between runs, its own temporary folders (pytest's) and its own servers on free ports;
+session fixtures are set up once per process.
+"""
 
 import asyncio
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -17,6 +25,24 @@ from workbench.sample import start_sample_backend, stop_sample_backend
 # Before any QApplication exists (the engine imported above never imports Qt).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+# Settings, caches and QtWebEngine's data go to a folder of this process, never the user's (nor another worker's).
+_HOME = tempfile.mkdtemp(prefix="workbench-tests-")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = os.path.join(_HOME, _name.lower())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that share a module- or class-scoped fixture run in one process, so it is set up once (pytest-xdist's
+    `loadgroup`): test_packaging's wheel, for one, is built in the checkout, and two builds at once would collide."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        scopes = {defs[-1].scope for defs in info.name2fixturedefs.values() if defs}
+        if scopes & {"module", "class"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture
