@@ -111,6 +111,7 @@ class HeldServer:
         self._released.set()
 
     def close(self) -> None:
+        """Answer what is held and stop the server."""
         self.release()
         self.httpd.shutdown()
         self.httpd.server_close()

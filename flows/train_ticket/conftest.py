@@ -22,6 +22,7 @@ class _Backend:
 
     @classmethod
     def url_or_skip(cls) -> str:
+        """The backend's base URL, starting it on first use; skips the test when it cannot start."""
         if cls.server is None and not cls.problem:
             try:
                 cls.server, cls.url = start_sample_backend()
