@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from workbench.engine.conversation import Conversation
 from workbench.gui.inspector.history import SessionHistory
-from workbench.gui.inspector.model import INTERNAL
+from workbench.gui.inspector.model import READ_ONLY
 from workbench.gui.inspector.values import display_text
 from workbench.testing.recorder import flow_yaml
 
@@ -42,7 +42,7 @@ def offered(conversation: Conversation) -> list[Assertion]:
     rows += [
         Assertion("vars", name, value, suggested=now.changed((name,), value))
         for name, value in now.snapshot.items()
-        if name != INTERNAL
+        if name not in READ_ONLY
     ]
     return rows
 
