@@ -9,8 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from workbench.bundled import resource_text
+from workbench.engine.session import refused_start_value
 from workbench.flow.loader import load_flow
 from workbench.gui.preview.cli import add_preview_parser, run_preview_command
 from workbench.sample import SAMPLE_FLOW, start_sample_backend
@@ -63,16 +65,29 @@ def sample_variables(path: Path | None) -> dict[str, object]:
     return {"api_base": base_url}
 
 
+def _given(pairs: Sequence[str]) -> dict[str, Any] | None:
+    """The `--var` values, or None (each refusal said on stderr) when one names an internal.* value the engine
+    keeps (a channel's, such as `internal.channel`, may be given)."""
+    variables = parse_vars(pairs)
+    refused = [why for name, value in variables.items() if (why := refused_start_value(name, value))]
+    for why in refused:
+        print(f"workbench: --var: {why}", file=sys.stderr)
+    return None if refused else variables
+
+
 def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
     from workbench.chat import chat
 
+    given = _given(pairs)
+    if given is None:
+        return 2
     result = load_flow(path)
     for problem in result.problems:
         if problem.severity == "error":
             print(problem, file=sys.stderr)
     if result.flow is None:
         return 1
-    variables = {**sample_variables(path), **parse_vars(pairs)}
+    variables = {**sample_variables(path), **given}
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(chat(result.flow, variables=variables, verbose=verbose))
     return 0
@@ -81,8 +96,11 @@ def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
 def _open(path: Path | None, pairs: Sequence[str]) -> int:
     from workbench.gui.app import run_app
 
+    given = _given(pairs)
+    if given is None:
+        return 2
     flow = path if path is not None else SAMPLE_FLOW
-    return run_app(flow, {**sample_variables(flow), **parse_vars(pairs)})
+    return run_app(flow, {**sample_variables(flow), **given})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -303,3 +303,76 @@ def test_a_subscriber_that_raises_is_logged_and_the_conversation_goes_on(flow_fr
     assert seen == conversation.events
     assert bot_texts(conversation.events)[-1] == "Where to?"
     assert "a subscriber failed on TurnStarted" in caplog.text
+
+
+SETS = """
+start: welcome
+variables: {visits: 0}
+states:
+  welcome:
+    set: {visits: "{visits|increment}", greeting: "Hi {name}"}
+    say: "{greeting}, visit {visits}"
+    next: route
+  route:
+    next:
+      - if: visits > 1
+        goto: regular
+        set: {kind: regular}
+      - goto: newcomer
+        set: {kind: new, seen: {var: visits}}
+  regular:
+    say: Welcome back.
+  newcomer:
+    say: Welcome.
+"""
+
+
+def test_a_states_set_runs_before_its_messages_and_a_routes_when_it_is_taken(flow_from):
+    conversation = asyncio.run(talk(flow_from(SETS)))
+    assert bot_texts(conversation.events) == ["Hi , visit 1", "Welcome."]
+    assert conversation.session.get("kind") == "new"
+    assert conversation.session.get("seen") == 1  # {var: …} keeps the type
+    writes = [(e.name, e.state, e.origin, e.detail) for e in conversation.events if isinstance(e, ev.VariableChanged)]
+    assert writes == [
+        ("visits", "welcome", "set", ""),
+        ("greeting", "welcome", "set", ""),
+        ("kind", "route", "set", "next: newcomer"),
+        ("seen", "route", "set", "next: newcomer"),
+    ]
+    warnings = [e for e in conversation.events if isinstance(e, ev.TemplateWarning)]
+    assert [(w.variable, w.template) for w in warnings] == [("name", "Hi {name}")]
+
+
+def test_internal_nlp_holds_every_user_message_and_its_best_intent(flow_from):
+    conversation = asyncio.run(talk(flow_from(TRAIN), "I want a train tikcet", "what's the weather"))
+    nlp = conversation.session.get("internal.nlp")
+    assert nlp["expression"] == "what's the weather"
+    assert nlp["intent"]["name"] in ("book_ticket", "start_over")
+    assert 0 < nlp["intent"]["score"] <= 0.8
+    matched = [e.intent for e in conversation.events if isinstance(e, ev.IntentMatched)]
+    assert matched == ["book_ticket"]  # only the first was above the threshold
+
+
+def test_internal_nlp_keeps_only_the_expression_when_an_ask_turns_the_nlp_off(flow_from):
+    flow = flow_from("start: q\nstates:\n  q:\n    ask: Name?\n    save: name\n    nlp: false\n")
+    conversation = asyncio.run(talk(flow, "Ann"))
+    assert conversation.session.get("internal.nlp") == {"expression": "Ann"}
+
+
+def test_a_channels_internal_values_can_start_a_conversation_but_not_the_engines(flow_from):
+    conversation = asyncio.run(talk(flow_from(TRAIN), variables={"internal.channel": "web", "locale": "nl"}))
+    assert conversation.session.get("internal.channel") == "web"
+    assert conversation.session.get("locale") == "nl"
+    assert "internal" not in conversation.session.variables
+    with pytest.raises(ValueError, match=r"internal\.nlp is set by the engine"):
+        Conversation(flow_from(TRAIN), variables={"internal": {"nlp": {}}})
+
+
+def test_a_code_action_cannot_write_internal(flow_from):
+    flow = flow_from(
+        "start: c\nstates:\n  c:\n    code: |\n"
+        "      ChatlayerResponseBuilder().addSessionVariable('internal', {channel: 'x'}).send();\n"
+    )
+    conversation = asyncio.run(talk(flow))
+    assert conversation.session.get("internal.channel") == "workbench"
+    assert "internal" not in conversation.session.variables

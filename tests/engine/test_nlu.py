@@ -332,3 +332,26 @@ def test_find_number() -> None:
 def test_normalise() -> None:
     assert normalise("  Book  A-Train!! ") == "book a train"
     assert normalise("Liège") == "liege"
+
+
+def test_a_score_equal_to_the_threshold_does_not_match() -> None:
+    text = "i want a ticket"
+    score = dict(NluMatcher(make_nlu()).scores(text))["book_ticket"]
+    assert intent_of(NluMatcher(make_nlu(score)), text) is None
+    assert intent_of(NluMatcher(make_nlu(score - 1e-9)), text) == "book_ticket"
+
+
+def test_understand_gives_the_best_intent_also_below_the_threshold(matcher: NluMatcher) -> None:
+    understood = matcher.understand("I want to Bruxelles")
+    assert understood.intent is not None and 0 < understood.score <= 0.8
+    assert not understood.recognised and understood.match is None
+    assert understood.entities == {"city": "Brussels"}
+    assert understood.internal() == {
+        "expression": "I want to Bruxelles",
+        "intent": {"name": understood.intent, "score": understood.score},
+    }
+
+
+def test_understand_without_any_score_names_no_intent(matcher: NluMatcher) -> None:
+    understood = matcher.understand("?!")
+    assert (understood.intent, understood.score, understood.recognised) == (None, 0.0, False)

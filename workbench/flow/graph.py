@@ -2,9 +2,10 @@
 
 Edges come from `next` (one plain target, or routes numbered from 0), buttons and quick replies (in `say`, in
 `ask` prompts and in carousel cards), `on_error`, `give_up_goto`, `intent:` (from anywhere, source `*`), the
-fallback state (from anywhere), `offloading_*` states around an offload, and `setNextDialogState('…')` calls
-written literally in code actions. Jumps decided at run time (an API response's `nextDialogstate`, an iframe's
-`GO_TO_DIALOGSTATE`) cannot be known in advance; `Transition.from_event` still names them when they happen.
+fallback state, the state for too long a message and, in a disabled bot, `bot_disabled` (from anywhere, as
+`fallback`), `offloading_*` states around an offload, and `setNextDialogState('…')` calls written literally in
+code actions. Jumps decided at run time (an API response's `nextDialogstate`, an iframe's `GO_TO_DIALOGSTATE`)
+cannot be known in advance; `Transition.from_event` still names them when they happen.
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ def transitions(flow: Flow) -> list[Transition]:
         if state.intent:
             edges.append(Transition(ANYWHERE, state.name, "intent", label=state.intent))
     fallback = flow.nlu.fallback or "not_understood"
-    if fallback in flow.states:
-        edges.append(Transition(ANYWHERE, fallback, "fallback"))
+    disabled = "bot_disabled" if flow.settings.disabled else None
+    for target in (fallback, flow.settings.too_long, disabled):
+        if target in flow.states:
+            edges.append(Transition(ANYWHERE, target, "fallback"))
     unique = {edge.key: edge for edge in edges}
     return list(unique.values())
