@@ -8,7 +8,7 @@ below it: after `user = {...}`, `user.seat` is the `user` write's doing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,22 +37,60 @@ class Provenance:
 
 def history(events: Sequence[ev.Event]) -> list[Provenance]:
     """Every write of the log, in order; filter it by `path` for one variable's story."""
-    return list(_writes(events))
+    turn = 0
+    writes: list[Provenance] = []
+    for index, event in enumerate(events):
+        if isinstance(event, ev.TurnStarted):
+            turn += 1
+        writes.extend(_writes_of(event, index, turn))
+    return writes
 
 
 def provenance(events: Sequence[ev.Event], defaults: Mapping[str, Any] | None = None) -> dict[str, Provenance]:
     """For every path set and still standing, its last write; `defaults` are the flow's session defaults."""
-    standing: dict[Path, Provenance] = {}
-    for name, value in (defaults or {}).items():
-        standing[(name,)] = Provenance(name, value, "default", None, "flow default", 0.0, None, 0)
-    for write in _writes(events):
+    standing = Standing(defaults)
+    standing.feed(events)
+    return {write.path: write for write in standing.by_path().values()}
+
+
+class Standing:
+    """The writes still standing in a log that only grows, kept up to date by `feed`: each event is read once,
+    so following a long conversation costs the same at its last turn as at its first."""
+
+    def __init__(self, defaults: Mapping[str, Any] | None = None) -> None:
+        self._standing: dict[Path, Provenance] = {
+            (name,): Provenance(name, value, "default", None, "flow default", 0.0, None, 0)
+            for name, value in (defaults or {}).items()
+        }
+        self._read = 0
+        self._turn = 0
+
+    @property
+    def read(self) -> int:
+        """How many events of the log were fed."""
+        return self._read
+
+    def feed(self, events: Iterable[ev.Event]) -> None:
+        """Take the next events of the log into account."""
+        for event in events:
+            if isinstance(event, ev.TurnStarted):
+                self._turn += 1
+            for write in _writes_of(event, self._read, self._turn):
+                self._apply(write)
+            self._read += 1
+
+    def by_path(self) -> dict[Path, Provenance]:
+        """The last write of every path set and still standing, by path."""
+        return dict(self._standing)
+
+    def _apply(self, write: Provenance) -> None:
         parts = _parts(write.path)
         if parts is None:
-            continue
-        standing = {p: w for p, w in standing.items() if p[: len(parts)] != parts}
+            return
+        for below in [p for p in self._standing if p[: len(parts)] == parts]:
+            del self._standing[below]
         if not write.removed:
-            standing[parts] = write
-    return {write.path: write for write in standing.values()}
+            self._standing[parts] = write
 
 
 def provenance_of(
@@ -76,27 +114,24 @@ def _parts(path: str) -> Path | None:
         return None
 
 
-def _writes(events: Sequence[ev.Event]) -> Iterator[Provenance]:
-    turn = 0
-    for index, event in enumerate(events):
-        if isinstance(event, ev.TurnStarted):
-            turn += 1
-        elif isinstance(event, ev.VariableChanged):
-            yield Provenance(
-                path=event.name,
-                value=event.value,
-                origin=event.origin,
-                state=event.state,
-                detail=event.detail,
-                at=event.at,
-                index=index,
-                turn=turn,
-                line=event.line,
-                removed=event.removed,
-            )
-        elif isinstance(event, ev.SessionCleared):
-            when = {"state": event.state, "at": event.at, "index": index, "turn": turn}
-            for name in event.removed:
-                yield Provenance(name, None, "cleared", detail="Clear Session", removed=True, **when)
-            for name, value in event.restored.items():
-                yield Provenance(name, value, "default", detail="flow default restored by Clear Session", **when)
+def _writes_of(event: ev.Event, index: int, turn: int) -> Iterator[Provenance]:
+    """The writes `event` makes, at position `index` of the log, in turn `turn`."""
+    if isinstance(event, ev.VariableChanged):
+        yield Provenance(
+            path=event.name,
+            value=event.value,
+            origin=event.origin,
+            state=event.state,
+            detail=event.detail,
+            at=event.at,
+            index=index,
+            turn=turn,
+            line=event.line,
+            removed=event.removed,
+        )
+    elif isinstance(event, ev.SessionCleared):
+        when = {"state": event.state, "at": event.at, "index": index, "turn": turn}
+        for name in event.removed:
+            yield Provenance(name, None, "cleared", detail="Clear Session", removed=True, **when)
+        for name, value in event.restored.items():
+            yield Provenance(name, value, "default", detail="flow default restored by Clear Session", **when)

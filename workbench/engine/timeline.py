@@ -36,20 +36,58 @@ class Point:
 
 def points(events: Sequence[ev.Event]) -> list[Point]:
     """Every point of a log, in order."""
-    first = next((i for i, e in enumerate(events) if isinstance(e, ev.TurnStarted)), len(events))
-    out = [Point(index=first, kind="turn", turn=0, label="before the first turn")]
-    turn = 0
-    what = ""
-    for index, event in enumerate(events):
-        if isinstance(event, ev.TurnStarted):
-            turn += 1
-            what = f"{event.input} {event.text!r}" if event.text else event.input
-        elif isinstance(event, ev.StateEntered):
-            label = f"turn {turn}: before {event.state}"
-            out.append(Point(index=index, kind="state", turn=turn, label=label, state=event.state, at=event.at))
-        elif isinstance(event, ev.TurnFinished):
-            out.append(Point(index=index + 1, kind="turn", turn=turn, label=f"after turn {turn} ({what})", at=event.at))
-    return out
+    return PointScanner(events).points()
+
+
+class PointScanner:
+    """The points of a log that only grows, kept up to date: each event is looked at once, so asking again after
+    a new turn costs what the new events cost, not what the whole log does."""
+
+    def __init__(self, events: Sequence[ev.Event]) -> None:
+        self.events = events
+        self._reset()
+
+    def _reset(self) -> None:
+        self._found: list[Point] = []
+        self._first: int | None = None
+        self._scanned = 0
+        self._turn = 0
+        self._finished = 0
+        self._what = ""
+
+    def points(self, start: int = 0) -> list[Point]:
+        """The points from the `start`-th on (0: all of them, beginning with the one before the first turn)."""
+        self._scan()
+        if start > 0:
+            return self._found[start - 1 :]
+        first = len(self.events) if self._first is None else self._first
+        return [Point(index=first, kind="turn", turn=0, label="before the first turn"), *self._found]
+
+    def finished_turns(self) -> int:
+        """How many turns of the log have finished."""
+        self._scan()
+        return self._finished
+
+    def _scan(self) -> None:
+        if len(self.events) < self._scanned:  # the log was cut: it is not the one read so far
+            self._reset()
+        for index in range(self._scanned, len(self.events)):
+            event = self.events[index]
+            if isinstance(event, ev.TurnStarted):
+                if self._first is None:
+                    self._first = index
+                self._turn += 1
+                self._what = f"{event.input} {event.text!r}" if event.text else event.input
+            elif isinstance(event, ev.StateEntered):
+                label = f"turn {self._turn}: before {event.state}"
+                self._found.append(
+                    Point(index=index, kind="state", turn=self._turn, label=label, state=event.state, at=event.at)
+                )
+            elif isinstance(event, ev.TurnFinished):
+                self._finished = self._turn
+                label = f"after turn {self._turn} ({self._what})"
+                self._found.append(Point(index=index + 1, kind="turn", turn=self._turn, label=label, at=event.at))
+        self._scanned = len(self.events)
 
 
 def turn_point(events: Sequence[ev.Event], turn: int) -> Point:
@@ -77,6 +115,7 @@ class Timeline:
     def __init__(self, events: list[ev.Event]) -> None:
         root = Branch(id=0, parent=None, fork=0, events=events)
         self._branches: dict[int, Branch] = {0: root}
+        self._scanners: dict[int, PointScanner] = {}
         self.current = root
 
     @property
@@ -94,9 +133,16 @@ class Timeline:
         """The branches forked from `branch_id`, oldest first."""
         return [b for b in self._branches.values() if b.parent == branch_id]
 
-    def points(self) -> list[Point]:
-        """The points of the current branch."""
-        return points(self.current.events)
+    def points(self, start: int = 0) -> list[Point]:
+        """The points of the current branch (from the `start`-th on); found incrementally as the log grows."""
+        return self.scanner(self.current).points(start)
+
+    def scanner(self, branch: Branch) -> PointScanner:
+        """The incremental reader of `branch`'s points."""
+        found = self._scanners.get(branch.id)
+        if found is None or found.events is not branch.events:
+            found = self._scanners[branch.id] = PointScanner(branch.events)
+        return found
 
     def fork(self, at: int) -> Branch:
         """A new current branch holding the current log's first `at` events; the old branch is kept."""

@@ -1,8 +1,9 @@
 """The one place where engine events become Qt signals, and where the window's inputs reach the engine.
 
 Every panel gets the bridge in its constructor, listens to `event` (every engine event, in order) and
-`conversation_changed` (a new conversation: a flow was opened, reloaded or replaced), and drives the engine only
-through the bridge's input methods, which schedule the conversation's coroutines on the running (qasync) loop.
+`conversation_changed` (a new conversation, or the attached one rewound, switched to another branch or given the
+reloaded flow), and drives the engine only through the bridge's input methods, which schedule the conversation's
+coroutines on the running (qasync) loop.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class EngineBridge(QObject):
     """Every engine event of the attached conversation, in order."""
     conversation_changed = Signal(object)
     """A new conversation was attached (or None when detached), or the attached one's log was replaced by a rewind
-    or a branch switch (emitted right after its `Rewound`/`BranchSwitched`); panels rebuild from its log."""
+    or a branch switch, or its flow by a reload (emitted right after its `Rewound`/`BranchSwitched`/`FlowReloaded`);
+    panels rebuild from its log."""
     busy_changed = Signal(bool)
     """True while the engine works on an input (a turn with an HTTP call or a code action can take a while)."""
 
@@ -61,7 +63,7 @@ class EngineBridge(QObject):
 
     def _on_engine_event(self, event: ev.Event) -> None:
         self.event.emit(event)
-        if isinstance(event, ev.Rewound | ev.BranchSwitched):
+        if isinstance(event, ev.Rewound | ev.BranchSwitched | ev.FlowReloaded):
             self.conversation_changed.emit(self._conversation)
 
     def _let_go(self) -> None:

@@ -1,14 +1,14 @@
 """Opening, reloading and watching a flow file for the window: turns a path into a running conversation.
 
 Loading happens off the event loop (a thread: parsing a large flow takes a noticeable fraction of a second). A
-reload keeps the session variables and, when the state the conversation was in still exists, resumes there; it
-reports which states were added, removed or changed.
+reload hands the new flow to the running conversation (`Conversation.replace_flow`): its history (the chat, the
+timeline, the event log, the provenance) stays, it goes on from where it was, and it says which states were added,
+removed or changed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,48 +17,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from workbench.engine.conversation import Conversation
+from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.inputs import warm_up_dates
 from workbench.flow.loader import LoadResult, load_flow
-from workbench.flow.model import Flow
 from workbench.flow.problems import Problem
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.file_watcher import FileWatcher
-
-
-@dataclass(frozen=True)
-class FlowChanges:
-    """What a reload changed, by state name."""
-
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        parts = [
-            f"{label}: {', '.join(names)}"
-            for label, names in (("added", self.added), ("removed", self.removed), ("changed", self.changed))
-            if names
-        ]
-        return "; ".join(parts) if parts else "no state changed"
-
-    @classmethod
-    def between(cls, old: Flow, new: Flow) -> FlowChanges:
-        """Compare two versions of a flow state by state (locations aside)."""
-        before, after = old.states, new.states
-        changed = [name for name in after if name in before and _without_loc(before[name]) != _without_loc(after[name])]
-        return cls(
-            added=tuple(n for n in after if n not in before),
-            removed=tuple(n for n in before if n not in after),
-            changed=tuple(changed),
-        )
-
-
-_LOCATIONS = re.compile(r"Loc\([^)]*\)|end_line=\d+")
-
-
-def _without_loc(state: Any) -> str:
-    # Positions move whenever a line above is edited; compare what the state does.
-    return _LOCATIONS.sub("", repr(state))
 
 
 @dataclass
@@ -100,7 +64,7 @@ class FlowSession(QObject):
         return self._schedule(self._open(path.resolve(), keep=False))
 
     def reload(self) -> asyncio.Task[Any] | None:
-        """Load the file again, keeping the session where the states still exist."""
+        """Load the file again and hand it to the running conversation, which keeps its history."""
         if self.path is None:
             return None
         return self._schedule(self._open(self.path, keep=True))
@@ -123,17 +87,14 @@ class FlowSession(QObject):
             self.opened.emit(Opened(path, result, problems=result.problems))
             return
         self.path = path
-        variables = dict(self.variables)
-        resume_at: str | None = None
-        changes = None
-        if keep and old is not None:
-            variables.update(old.session.variables)
-            current = old.session.current_state
-            resume_at = current if current in result.flow.states else None
-            changes = FlowChanges.between(old.flow, result.flow)
-        conversation = Conversation(result.flow, variables=variables)
+        flow = result.flow
+        replaced = self.bridge.submit(lambda conversation: conversation.replace_flow(flow)) if keep else None
+        if replaced is not None:
+            self.opened.emit(Opened(path, result, old, await replaced, result.problems))
+            return
+        conversation = Conversation(flow, variables=self.variables)
         self.bridge.attach(conversation)
         if old is not None:
             await old.aclose()
-        self.opened.emit(Opened(path, result, conversation, changes, result.problems))
-        await self.bridge.start(resume_at)
+        self.opened.emit(Opened(path, result, conversation, None, result.problems))
+        await self.bridge.start()

@@ -31,6 +31,7 @@ _BUILDERS: dict[type[ev.Event], Callable[[Any, ChatContext], ChatItem]] = {
     ev.TemplateWarning: lambda e, _: notes.template_note(e),
     ev.Offloaded: lambda e, _: notes.offloaded_note(e),
     ev.HandedBack: lambda e, _: notes.handed_back_note(e),
+    ev.FlowReloaded: lambda e, _: notes.reload_note(e),
 }
 
 

@@ -1,4 +1,5 @@
-"""Small notes in the chat at the point something happened: errors, warnings, offloading and handing back."""
+"""Small notes in the chat at the point something happened: errors, warnings, offloading, handing back and
+reloading the flow."""
 
 from __future__ import annotations
 
@@ -64,4 +65,11 @@ def handed_back_note(event: ev.HandedBack) -> NoteItem:
     """The agent handed the conversation back to the bot."""
     note = NoteItem(event, NOTICE, "Handed back to the bot" + (f" at {event.state}" if event.state else ""))
     note.setObjectName("notice")
+    return note
+
+
+def reload_note(event: ev.FlowReloaded) -> NoteItem:
+    """The flow file was saved and the conversation goes on with the new version."""
+    note = NoteItem(event, NOTICE, event.summary)
+    note.setObjectName("reloadNote")
     return note

@@ -12,12 +12,12 @@ import asyncio
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
-from workbench.engine.timeline import Branch, Point, Timeline, points
+from workbench.engine.timeline import Branch, Point, PointScanner, Timeline
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.history import SessionHistory
 
@@ -27,15 +27,32 @@ _HISTORY_EVENTS = (ev.TurnStarted, ev.TurnFinished, ev.StateEntered)
 
 def branch_label(timeline: Timeline, branch: Branch) -> str:
     """How the branch box names a branch: its id, where it forked and how many turns it has."""
-    turns = max(p.turn for p in points(branch.events) if p.kind == "turn")
+    turns = timeline.scanner(branch).finished_turns()
     depth, parent = 0, branch.parent
     while parent is not None:
         depth, parent = depth + 1, timeline.branch(parent).parent
     text = f"Branch {branch.id} — {turns} turn{'s' if turns != 1 else ''}"
     if branch.parent is not None:
-        forked_at = max(p.turn for p in points(branch.events[: branch.fork]) if p.kind == "turn")
+        forked_at = PointScanner(branch.events[: branch.fork]).finished_turns()
         text += f", from branch {branch.parent} after turn {forked_at}"
     return "    " * depth + text
+
+
+def _tooltip(item: QTreeWidgetItem) -> str:
+    point = item.data(0, POINT_ROLE)
+    if not isinstance(point, Point):
+        return "This turn has not finished"
+    if point.kind == "state":
+        return f"Go back to just before {point.state} and run it again"
+    return "Go back to the end of this turn"
+
+
+def _set_now(item: QTreeWidgetItem, now: bool, icon: QIcon, tooltip: str) -> None:
+    font = QFont(item.font(0))
+    font.setBold(now)
+    item.setFont(0, font)
+    item.setIcon(0, icon)
+    item.setToolTip(0, tooltip)
 
 
 class TimelinePanel(QWidget):
@@ -50,6 +67,7 @@ class TimelinePanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("timeline_tree")
         self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)  # scrolling to the newest row then costs the same in a long history
         self.tree.setToolTip("Click a turn or a state to go back there; going on from there starts a branch")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -57,6 +75,16 @@ class TimelinePanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(QLabel("Click a point to go back to it."))
         self.now_item: QTreeWidgetItem | None = None
+        self._conversation: Conversation | None = None
+        self._log: list[ev.Event] | None = None
+        self._history: SessionHistory | None = None
+        self._branches: tuple[Timeline, int] | None = None
+        """The timeline and the number of branches the branch box lists."""
+        self._shown = 0
+        """How many of the current branch's points the tree shows (those of a running turn aside)."""
+        self._entered: list[Point] = []
+        """The state points of the turn still going."""
+        self._running: QTreeWidgetItem | None = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
         self.tree.itemClicked.connect(self._on_clicked)
@@ -85,7 +113,8 @@ class TimelinePanel(QWidget):
         return self.bridge.submit(lambda conversation: conversation.switch_branch(branch_id))
 
     def refresh(self) -> None:
-        """Rebuild the branch box and the points from the conversation."""
+        """Bring the branch box and the points up to date with the conversation. Only what is new since the
+        last refresh is added, so a refresh costs the same at turn 10,000 as at turn 1."""
         self._refresh_timer.stop()
         conversation = self.bridge.conversation
         self._fill_branches(conversation)
@@ -94,62 +123,99 @@ class TimelinePanel(QWidget):
     # --- building ---
 
     def _fill_branches(self, conversation: Conversation | None) -> None:
-        self.branch_box.clear()
         if conversation is None:
+            self.branch_box.clear()
             self.branch_box.setEnabled(False)
+            self._branches = None
             return
         timeline = conversation.timeline
-        for branch in timeline.branches:
-            self.branch_box.addItem(branch_label(timeline, branch), branch.id)
-        self.branch_box.setCurrentIndex(self.branch_box.findData(timeline.current.id))
-        self.branch_box.setEnabled(len(timeline.branches) > 1)
+        shown = (timeline, len(timeline.branches))
+        if shown != self._branches:
+            self._branches = shown
+            self.branch_box.clear()
+            for branch in timeline.branches:
+                self.branch_box.addItem(branch_label(timeline, branch), branch.id)
+            self.branch_box.setEnabled(len(timeline.branches) > 1)
+        row = self.branch_box.findData(timeline.current.id)
+        self.branch_box.setItemText(row, branch_label(timeline, timeline.current))
+        self.branch_box.setCurrentIndex(row)
 
     def _fill_points(self, conversation: Conversation | None) -> None:
-        self.tree.clear()
-        self.now_item = None
-        if conversation is None:
+        log = conversation.events if conversation is not None else None
+        if conversation is not self._conversation or log is not self._log:
+            self._start_over(conversation)
+        if conversation is None or self._history is None:
             return
-        labels = {turn.number: turn.label for turn in SessionHistory(conversation).turns()}
-        states: dict[int, list[Point]] = {}
+        if self._shown <= 1:  # before the first turn, the first point moves with every edit
+            self._shown = 0
+            self.tree.clear()
+            self.now_item = None
+        new = conversation.timeline.points(self._shown)
+        self._shown += len(new)
+        if self._running is not None:  # the running turn is shown again below, with its states so far
+            if self.now_item is not None and self._running in (self.now_item, self.now_item.parent()):
+                self.now_item = None
+            self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self._running))
+            self._running = None
         last: QTreeWidgetItem | None = None
-        for point in conversation.timeline.points():
+        for point in new:
             if point.kind == "state":
-                states.setdefault(point.turn, []).append(point)
+                self._entered.append(point)
                 continue
-            label = labels.get(point.turn, f"Turn {point.turn}") if point.turn else "Before the first turn"
-            last = self._turn_item(label, point, states.pop(point.turn, []))
-        for turn, running in states.items():  # a turn still going (paused, say): its states so far
-            last = self._turn_item(f"{labels.get(turn, f'Turn {turn}')} (running)", None, running)
-        self.tree.expandAll()
+            last = self._turn_item(self._turn_label(point.turn), point, self._entered)
+            self._entered = []
+        if self._entered:  # a turn still going (paused, say): its states so far
+            self._running = self._turn_item(f"{self._turn_label(self._entered[0].turn)} (running)", None, self._entered)
+            last = self._running
         if last is not None:
             self._mark_now(last.child(last.childCount() - 1) if last.data(0, POINT_ROLE) is None else last)
+
+    def _start_over(self, conversation: Conversation | None) -> None:
+        self._conversation = conversation
+        self._log = conversation.events if conversation is not None else None
+        self._history = SessionHistory(conversation) if conversation is not None else None
+        self._shown = 0
+        self._entered = []
+        self._running = None
+        self.tree.clear()
+        self.now_item = None
+
+    def _turn_label(self, number: int) -> str:
+        if number == 0:
+            return "Before the first turn"
+        turn = self._history.turn(number) if self._history is not None else None
+        return turn.label if turn is not None else f"Turn {number}"
 
     def _turn_item(self, label: str, point: Point | None, entered: list[Point]) -> QTreeWidgetItem:
         item = QTreeWidgetItem([label])
         item.setData(0, POINT_ROLE, point)
-        item.setToolTip(0, "Go back to the end of this turn" if point else "This turn has not finished")
+        item.setToolTip(0, _tooltip(item))
         for state in entered:
             child = QTreeWidgetItem([f"before {state.state}"])
             child.setData(0, POINT_ROLE, state)
-            child.setToolTip(0, f"Go back to just before {state.state} and run it again")
+            child.setToolTip(0, _tooltip(child))
             item.addChild(child)
         self.tree.addTopLevelItem(item)
+        item.setExpanded(True)
         return item
 
     def _mark_now(self, item: QTreeWidgetItem | None) -> None:
         if item is None:
             return
+        previous = self.now_item
+        if previous is not None:
+            _set_now(previous, False, QIcon(), _tooltip(previous))
         self.now_item = item
-        font = QFont(item.font(0))
-        font.setBold(True)
-        item.setFont(0, font)
-        item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
-        item.setToolTip(0, "Where the conversation is now")
+        _set_now(
+            item, True, self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Where the conversation is now"
+        )
         self.tree.scrollToItem(item)
 
     # --- reacting ---
 
-    def _on_conversation(self, _conversation: Conversation | None) -> None:
+    def _on_conversation(self, conversation: Conversation | None) -> None:
+        self._start_over(conversation)
+        self._branches = None
         self.refresh()
 
     def _on_event(self, event: ev.Event) -> None:
