@@ -18,8 +18,7 @@ import time
 began = time.perf_counter()
 import asyncio, json, tempfile
 import qasync
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, QTimer
 from workbench.cli import SAMPLE_FLOW
 from workbench.gui.app import make_application
 from workbench.gui.main_window import MainWindow
@@ -27,15 +26,22 @@ from workbench.gui.main_window import MainWindow
 app = make_application()
 figures = {}
 
+async def settled():
+    # Until Qt has handled the events posted so far (the show, the first paint). Not processEvents(): called from
+    # a coroutine it would run other tasks inside this one ("Cannot enter into task").
+    done = asyncio.get_running_loop().create_future()
+    QTimer.singleShot(0, lambda: done.set_result(None))
+    await done
+
 async def main():
     settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)
     window.show()
-    QApplication.processEvents()
+    await settled()
     figures["shown"] = time.perf_counter() - began
     await window.open_flow(SAMPLE_FLOW)
     await window.bridge.wait_idle()
-    QApplication.processEvents()
+    await settled()
     figures["first_message"] = time.perf_counter() - began
     figures["webengine_loaded"] = any(m.startswith("PySide6.QtWebEngine") for m in __import__("sys").modules)
     await window.bridge.conversation.aclose()
