@@ -4,12 +4,17 @@
 response larger than `max_bytes`) comes back as an `HttpResult` whose `error` says so in plain words, and
 whose `exchange` is the `HttpExchange` event to show in the traffic panel. A non-2xx status is not an `error`
 here: the response came back, and the caller decides what a 404 means (`HttpResult.ok` is false for it).
+
+`HttpResult.json` reads a body strictly, as a backend's answer must be read: text in its charset with no
+invalid bytes, JSON without `NaN` or `Infinity` (JavaScript's JSON.parse refuses them too), nested at most
+`MAX_JSON_DEPTH` levels, whole numbers of at most `MAX_NUMBER_DIGITS` digits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,7 +28,16 @@ DEFAULT_MAX_BYTES = 5 * 2**20
 EVENT_BODY_LIMIT = 64 * 2**10
 """Request and response bodies stored in an `HttpExchange` are cut to this many bytes (with a note)."""
 
+MAX_JSON_DEPTH = 100
+"""How deeply a response's JSON may nest arrays and objects (deeper ones would exhaust Python's stack when the
+session copies them)."""
+MAX_NUMBER_DIGITS = 100
+
 Source = Literal["api", "fetch", "webhook"]
+
+
+class BodyError(ValueError):
+    """A response body that cannot be read as JSON; the message says why, in the terms of JSON and its text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +68,63 @@ class HttpResult:
         return self.body.decode(_charset(self.headers), errors="replace")
 
     def json(self) -> Any:
-        """The response body parsed as JSON; raises `ValueError` when there is no body or it is not JSON."""
+        """The response body parsed strictly as JSON (see the module docstring); raises `BodyError` (a
+        `ValueError`) when there is no body or it is not such JSON."""
         if self.body is None:
-            raise ValueError("there is no response body")
-        return json.loads(self.text())
+            raise BodyError("there is no response body")
+        charset = _charset(self.headers)
+        try:
+            text = self.body.decode(charset)
+        except UnicodeDecodeError as exc:
+            byte = exc.object[exc.start]
+            raise BodyError(f"the response is not valid {charset}: byte 0x{byte:02x} at position {exc.start}") from None
+        return parse_json(text)
+
+
+def parse_json(text: str) -> Any:
+    """`text` parsed as strict JSON (see the module docstring); raises `BodyError` saying why it is not."""
+    too_deep = BodyError(f"the response's JSON is nested more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded_int, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        raise BodyError(f"the response is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise too_deep from None
+    if _deeper_than(data, MAX_JSON_DEPTH):
+        raise too_deep
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BodyError(f"the response is not JSON ({name} is no JSON number)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BodyError(f"the response holds the number {text[:40]}, too large to be a number in JSON")
+    return value
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        count = len(digits.lstrip("-"))
+        raise BodyError(f"the response holds a whole number of {count} digits (at most {MAX_NUMBER_DIGITS})")
+    return int(digits)
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether `data` nests lists and dicts more than `limit` levels deep (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _charset(headers: dict[str, str]) -> str:

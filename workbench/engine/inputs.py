@@ -18,7 +18,8 @@
 `today` is the matcher's clock's date unless given, so a test that fixes the clock fixes the dates.
 - `yes_no`: `"yes"` or `"no"`, from the first yes-like or no-like word of the answer.
 - an entity name: the entity's canonical value when the answer (or a word in it) is a value or synonym.
-- `/pattern/`: the stripped answer when `re.search` finds the pattern in it (the whole answer, not a group).
+- `/pattern/`: the stripped answer when the pattern is found in it (the whole answer, not a group). The search
+  has a time bound (`workbench.flow.regex_limits`): one that takes too long is no match, with a `warning`.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from workbench.engine import nlu
 from workbench.engine.entities import contact, dates, numbers
 from workbench.engine.entities.languages import parse_language
 from workbench.engine.nlu import NluMatcher
+from workbench.flow.regex_limits import BoundedPattern, PatternTimeout, compile_pattern
 
 EXPECT_KINDS: tuple[str, ...] = (
     "any",
@@ -72,10 +73,12 @@ _REGEX_EXPECT = re.compile(r"/(?P<pattern>.+)/(?P<flags>i?)", re.DOTALL)
 
 @dataclass(frozen=True, slots=True)
 class Validation:
-    """Whether an answer fits what was expected, and the value to store in the session when it does."""
+    """Whether an answer fits what was expected, and the value to store in the session when it does; `warning`
+    says why an answer was refused that the flow's pattern could not check in time."""
 
     ok: bool
     value: Any = None
+    warning: str = ""
 
 
 _REJECTED = Validation(False)
@@ -117,19 +120,22 @@ def _validate_regex(expect: str, answer: str) -> Validation:
     try:
         pattern = _regex(expect)
     except re.error as exc:
-        raise ValueError(f"bad regular expression in expect {expect!r}: {exc}") from exc
+        raise ValueError(f"bad regular expression in expect '{expect}': {exc}") from exc
     if pattern is None:
-        raise ValueError(f"unknown expect {expect!r}")
-    return Validation(True, answer) if pattern.search(answer) else _REJECTED
+        raise ValueError(f"unknown expect '{expect}'")
+    try:
+        found = pattern.search(answer)
+    except PatternTimeout as exc:
+        return Validation(False, warning=str(exc))
+    return Validation(True, answer) if found else _REJECTED
 
 
-@lru_cache(maxsize=256)
-def _regex(expect: str) -> re.Pattern[str] | None:
+def _regex(expect: str) -> BoundedPattern | None:
     """The compiled `/pattern/` or `/pattern/i`; None when `expect` is not written that way."""
     m = _REGEX_EXPECT.fullmatch(expect)
     if m is None:
         return None
-    return re.compile(m["pattern"], re.IGNORECASE if m["flags"] else 0)
+    return compile_pattern(m["pattern"], ignore_case=bool(m["flags"]))
 
 
 def _text(answer: str) -> str | None:

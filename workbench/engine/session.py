@@ -9,6 +9,7 @@ message, `internal.offloaded`); a channel gives the rest (`internal.channel`, `i
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import re
@@ -28,12 +29,18 @@ _INTERNAL_WRITERS = frozenset({"default", "entity"})
 and the NLU (`internal.nlp`)."""
 
 
+MAX_INDEX = 10_000
+"""The largest list index a variable path may name (`items[10000]`)."""
+MAX_GROWTH = 100
+"""How far past a list's end a write may reach: `items[i]` may pad the list with at most this many nulls."""
+
+
 class PathError(ValueError):
-    """A variable path that cannot be parsed."""
+    """A variable path that cannot be parsed, or a write it cannot make; the message says why in JSON's terms."""
 
 
 def parse_path(path: str) -> tuple[str | int, ...]:
-    """Split `a.b[0].c` into `('a', 'b', 0, 'c')`."""
+    """Split `a.b[0].c` into `('a', 'b', 0, 'c')`; an index above `MAX_INDEX` is refused."""
     parts: list[str | int] = []
     pos = 0
     text = path.strip()
@@ -42,12 +49,22 @@ def parse_path(path: str) -> tuple[str | int, ...]:
             pos += 1
         m = _PATH_PART.match(text, pos)
         if not m:
-            raise PathError(f"bad variable path {path!r}")
-        parts.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+            raise PathError(f"bad variable path '{path}'")
+        if m.group(1) is not None:
+            parts.append(m.group(1))
+        else:
+            digits = m.group(2).lstrip("0") or "0"
+            if len(digits) > len(str(MAX_INDEX)) or int(digits) > MAX_INDEX:
+                raise PathError(f"index {_cut(m.group(2))} in {_cut(text)} is too large (at most {MAX_INDEX})")
+            parts.append(int(digits))
         pos = m.end()
     if not parts or not isinstance(parts[0], str):
-        raise PathError(f"bad variable path {path!r}")
+        raise PathError(f"bad variable path '{path}'")
     return tuple(parts)
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) -> Any:
@@ -73,8 +90,14 @@ def has_path(data: Any, path: str) -> bool:
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set `path` inside `data`, creating objects (or lists, for an index) on the way."""
+    """Set `path` inside `data`, creating objects (or lists, for an index) on the way.
+
+    Raises `PathError`, having changed nothing, for a write that `write_refusal` refuses.
+    """
     parts = parse_path(path)
+    refusal = _refusal(data, parts, path)
+    if refusal is not None:
+        raise PathError(refusal)
     cur: Any = data
     for part, nxt in itertools.pairwise(parts):
         child = cur[part] if _has_child(cur, part) else None
@@ -83,6 +106,41 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             _assign(cur, part, child)
         cur = child
     _assign(cur, parts[-1], value)
+
+
+def write_refusal(data: dict[str, Any], path: str) -> str | None:
+    """Why `set_path(data, path, …)` would be refused, or None when it would not: a path that does not parse,
+    an index in an object or a name in a list, or an index more than `MAX_GROWTH` past a list's end."""
+    try:
+        parts = parse_path(path)
+    except PathError as exc:
+        return str(exc)
+    return _refusal(data, parts, path)
+
+
+def _refusal(data: dict[str, Any], parts: tuple[str | int, ...], path: str) -> str | None:
+    cur: Any = data
+    for depth, part in enumerate(parts):
+        where = _format(parts[:depth])
+        if isinstance(part, int) and isinstance(cur, dict):
+            return f"cannot set {path}: {where} is an object, not a list"
+        if isinstance(part, str) and isinstance(cur, list):
+            return f"cannot set {path}: {where} is a list, not an object"
+        # Anything but an object or a list is replaced by a new, empty one.
+        length = len(cur) if isinstance(cur, list) else 0
+        if isinstance(part, int) and part > length + MAX_GROWTH:
+            return (
+                f"cannot set {path}: index {part} is {part - length} past the end of {where} (it has {length} "
+                f"items; a write may reach at most {MAX_GROWTH} past the end)"
+            )
+        cur = cur[part] if _has_child(cur, part) else None
+    return None
+
+
+def _format(parts: tuple[str | int, ...]) -> str:
+    """Path parts written as a path again (`a.b[0]`); the empty path is the session itself."""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+    return text or "the session"
 
 
 def delete_path(data: dict[str, Any], path: str) -> bool:
@@ -106,16 +164,10 @@ def _has_child(cur: Any, part: str | int) -> bool:
 
 
 def _assign(cur: Any, part: str | int, value: Any) -> None:
+    # `_refusal` has checked that `cur` is a list for an index and an object for a name.
     if isinstance(part, int):
-        if not isinstance(cur, list):
-            raise PathError(f"cannot index a {type(cur).__name__} with [{part}]")
-        while len(cur) <= part:
-            cur.append(None)
-        cur[part] = value
-    else:
-        if not isinstance(cur, dict):
-            raise PathError(f"cannot set .{part} on a {type(cur).__name__}")
-        cur[part] = value
+        cur.extend([None] * (part + 1 - len(cur)))
+    cur[part] = value
 
 
 def refused_start_value(name: str, value: Any) -> str | None:
@@ -205,6 +257,14 @@ class Session:
             return get_path(self.internal, parts[1:], default) if len(parts) > 1 else self.internal
         return get_path(self.variables, parts, default)
 
+    def write_refusal(self, path: str) -> str | None:
+        """Why a `VariableChanged` of `path` would not be applied (see `write_refusal`), or None when it would."""
+        if path == INTERNAL:
+            return None
+        if path.startswith(f"{INTERNAL}."):
+            return write_refusal(self.internal, path[len(INTERNAL) + 1 :])
+        return write_refusal(self.variables, path)
+
     def has(self, path: str) -> bool:
         """Whether the path has a value (`None` and the empty string count as none)."""
         return self.get(path) not in (None, "")
@@ -237,9 +297,12 @@ class Session:
                 self.internal = deep_merge(self.internal, e.value)
                 return
             target, path = self.internal, e.name[len(INTERNAL) + 1 :]
+        # A write the session cannot hold changes nothing (its writer says why: `Session.write_refusal`), so
+        # that the log rebuilds to the same session every time.
         if e.removed:
-            delete_path(target, path)
-        else:
+            with contextlib.suppress(PathError):
+                delete_path(target, path)
+        elif write_refusal(target, path) is None:
             set_path(target, path, copy.deepcopy(e.value))
 
     def _on_cleared(self, e: ev.SessionCleared) -> None:

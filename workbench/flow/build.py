@@ -3,7 +3,7 @@ unknown keys (with "did you mean"), wrong types, references to states, intents a
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,8 @@ from workbench.flow.model import (
     State,
 )
 from workbench.flow.problems import Reporter, did_you_mean
-from workbench.flow.validate import Facts, column_in_file
+from workbench.flow.regex_limits import PatternError, compile_pattern
+from workbench.flow.validate import Facts, column_in_file, near_names
 from workbench.flow.yaml_source import Pos, YList, YMap
 
 TOP_KEYS = ("name", "start", "variables", "nlu", "settings", "states")
@@ -59,6 +60,10 @@ IFRAME_KEYS = ("url", "height")
 OFFLOAD_KEYS = ("provider", "message", "url", "verify_token")
 OFFLOAD_PROVIDERS = ("console", "webhook")
 EXPECT_BUILTINS = ("any", "text", "number", "email", "phone_number", "url", "date", "time", "language", "yes_no")
+MAX_TIMEOUT = 60
+"""Seconds a code or API action may be given (`timeout`)."""
+MAX_IFRAME_HEIGHT = 5000
+MAX_TYPING_DELAY = 60_000
 
 
 def quoted(value: Any) -> str:
@@ -84,6 +89,20 @@ def kind_name(value: Any) -> str:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _in_range(value: Any, low: float, high: float, *, whole: bool = False, above_low: bool = False) -> bool:
+    """Whether `value` is a finite number (a whole one if `whole`) from `low` (or above it) to `high`."""
+    if not (_is_whole(value) if whole else _is_number(value)) or not math.isfinite(value):
+        return False
+    return (low < value if above_low else low <= value) and value <= high
+
+
+def _number_text(value: Any) -> str:
+    """A value in a message about a number: numbers as YAML writes them (`.inf`, `.nan`), others by kind."""
+    if _is_number(value) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+    return kind_name(value)
 
 
 def _is_whole(value: Any) -> bool:
@@ -124,6 +143,7 @@ class Builder:
         self.entities: dict[str, Entity] = {}
         self._visited: set[int] = set()
         self._open: set[int] = set()
+        self._state_hints: dict[str, str] = {}
 
     def loc(self, pos: Pos) -> Loc:
         return Loc(self.file, pos.line, pos.column)
@@ -165,13 +185,20 @@ class Builder:
             return None
         return value
 
-    def number(self, m: YMap, key: str, where: str, default: float) -> float:
-        """A positive number at `m[key]`, or `default`."""
+    def number_error(self, pos: Pos, what: str, expected: str, value: Any, high: float | None = None) -> None:
+        """Report a value that is no number of the `expected` kind, not finite, or above `high`."""
+        if high is not None and _is_number(value) and math.isfinite(value) and value > high:
+            self.error(pos, f"{what} must be at most {high}, not {value}")
+        else:
+            self.error(pos, f"{what} must be {expected}, not {_number_text(value)}")
+
+    def number(self, m: YMap, key: str, where: str, default: float, maximum: float) -> float:
+        """A positive finite number of at most `maximum` at `m[key]`, or `default`."""
         if key not in m:
             return default
         value = m[key]
-        if not _is_number(value) or value <= 0:
-            self.type_error(m.value_pos[key], f"'{key}' in {where}", "a positive number", value)
+        if not _in_range(value, 0, maximum, above_low=True):
+            self.number_error(m.value_pos[key], f"'{key}' in {where}", "a positive number", value, maximum)
             return default
         return float(value)
 
@@ -204,8 +231,15 @@ class Builder:
             self.type_error(pos, f"'{key}' in {where}", "a state name", value)
             return None
         if value not in self.state_names and value not in BUILTIN_STATE_NAMES:
-            self.error(pos, f"'{key}' refers to unknown state '{value}'{did_you_mean(value, self.state_names)}")
+            self.error(pos, f"'{key}' refers to unknown state '{value}'{self.state_hint(value)}")
         return value
+
+    def state_hint(self, name: str) -> str:
+        """`did_you_mean` among the states, once per unknown name and among the few nearest (a flow may have
+        thousands of states and of misspelt `next`s)."""
+        if name not in self._state_hints:
+            self._state_hints[name] = did_you_mean(name, near_names(name, self.state_names))
+        return self._state_hints[name]
 
     def values(self, value: Any, pos: Pos, templates: bool = True) -> None:
         """Walk a free-form value: note its templates, `{var: x}` and `{state: x}`, and refuse cycles."""
@@ -287,10 +321,10 @@ class Builder:
         threshold = 0.8
         if "threshold" in m:
             value = m["threshold"]
-            if _is_number(value) and 0 <= value <= 1:
+            if _in_range(value, 0, 1):
                 threshold = float(value)
             else:
-                self.type_error(m.value_pos["threshold"], "'threshold' in nlu", "a number from 0 to 1", value)
+                self.number_error(m.value_pos["threshold"], "'threshold' in nlu", "a number from 0 to 1", value)
         fallback = None
         if "fallback" in m:
             fallback = self.state_ref(m["fallback"], m.value_pos["fallback"], "fallback", "nlu")
@@ -314,11 +348,12 @@ class Builder:
         typing_delay = Settings.typing_delay
         if "typing_delay" in m:
             value = m["typing_delay"]
-            if _is_whole(value) and value >= 0:
+            if _in_range(value, 0, MAX_TYPING_DELAY, whole=True):
                 typing_delay = value
             else:
                 what = "'typing_delay' in settings"
-                self.type_error(m.value_pos["typing_delay"], what, "a whole number of milliseconds", value)
+                expected = "a whole number of milliseconds"
+                self.number_error(m.value_pos["typing_delay"], what, expected, value, MAX_TYPING_DELAY)
         return Settings(disabled, characters, too_long, typing_delay)
 
     def max_message_length(self, settings: YMap) -> tuple[int | None, str | None]:
@@ -690,8 +725,8 @@ class Builder:
         pos = m.value_pos["expect"]
         if len(value) >= 2 and value.startswith("/") and value.endswith("/"):
             try:
-                re.compile(value[1:-1])
-            except re.error as exc:
+                compile_pattern(value[1:-1])
+            except PatternError as exc:
                 self.error(pos, f"invalid regular expression in 'expect': {exc}")
             return value
         if value in EXPECT_BUILTINS:
@@ -711,7 +746,7 @@ class Builder:
         if "args" in m and (raw := self.mapping(m["args"], m.value_pos["args"], f"'args' in {where}")) is not None:
             self.values(raw, m.value_pos["args"])
             args = plain(raw)
-        timeout = self.number(m, "timeout", where, 5.0)
+        timeout = self.number(m, "timeout", where, 5.0, MAX_TIMEOUT)
         if not isinstance(value, str):
             self.type_error(pos, f"'code' in {where}", "a string of JavaScript", value)
             return None
@@ -759,7 +794,7 @@ class Builder:
             headers=parts.get("headers", {}),
             body=plain(api.get("body")),
             auth=auth,
-            timeout=self.number(api, "timeout", what, 10.0),
+            timeout=self.number(api, "timeout", what, 10.0, MAX_TIMEOUT),
             save=save,
         )
 
@@ -791,8 +826,9 @@ class Builder:
         self.check_keys(value, IFRAME_KEYS, what)
         url = self.text(value, "url", what, required=True, at=pos) or ""
         height = value.get("height")
-        if height is not None and (not isinstance(height, int) or isinstance(height, bool) or height <= 0):
-            self.type_error(value.value_pos["height"], f"'height' in {what}", "a positive whole number", height)
+        if height is not None and not _in_range(height, 0, MAX_IFRAME_HEIGHT, whole=True, above_low=True):
+            expected = "a positive whole number"
+            self.number_error(value.value_pos["height"], f"'height' in {what}", expected, height, MAX_IFRAME_HEIGHT)
             height = None
         return IframeAction(url, height)
 

@@ -26,11 +26,12 @@ the active contexts); the same intent with the same set (or none) on two states 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import esprima
+from rapidfuzz import fuzz, process
 
 from workbench.engine.session import PathError, parse_path
 from workbench.engine.template import TemplateError, parse
@@ -105,9 +106,23 @@ def column_in_file(pos: Pos, value: str, index: int, lines: list[str]) -> int:
     if pos.style not in ("", None, "'", '"') or not 1 <= pos.line <= len(lines):
         return pos.column
     start = pos.column - 1 + (1 if pos.style else 0)
-    if lines[pos.line - 1][start : start + len(value)] != value:
+    if not _written_as(lines[pos.line - 1], start, value):
         return pos.column
     return start + 1 + max(0, min(index, len(value)))
+
+
+def near_names(name: str, choices: Collection[str]) -> list[str]:
+    """The few of `choices` closest to `name`, for `did_you_mean`: difflib over thousands of names, once for each
+    of thousands of misspellings, is quadratic; rapidfuzz shortlists them in C."""
+    near = process.extract(name, choices, scorer=fuzz.ratio, limit=5, score_cutoff=50)
+    return [choice for choice, _score, _index in near]
+
+
+@lru_cache(maxsize=64)
+def _written_as(line: str, start: int, value: str) -> bool:
+    """Whether `line` holds `value` at `start`; cached, as a template with many placeholders asks once for each
+    (the strings' hashes are cached, so a repeated question costs nothing)."""
+    return line[start : start + len(value)] == value
 
 
 def check_flow(flow: Flow, facts: Facts, lines: list[str], reporter: Reporter) -> None:
@@ -301,10 +316,13 @@ def _root(path: str) -> str:
 
 def _check_variables(flow: Flow, used: list[tuple[str, int, int]], code_sets: set[str], reporter: Reporter) -> None:
     known = _set_variables(flow, code_sets)
+    close = [name for name in known if name not in BUILTIN_VARIABLES]
+    hints: dict[str, str] = {}  # once per unknown name: a template may use it thousands of times
     for path, line, column in used:
         root = _root(path)
         if root in known:
             continue
-        close = [name for name in known if name not in BUILTIN_VARIABLES]
-        hint = did_you_mean(root, close)
+        if root not in hints:
+            hints[root] = did_you_mean(root, near_names(root, close))
+        hint = hints[root]
         reporter.warning(line, column, f"variable '{path}' is never set in this flow{hint}")

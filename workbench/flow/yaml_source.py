@@ -6,6 +6,10 @@ side tables, so scalars stay plain Python values. Lines and columns count from 1
 The YAML 1.1 quirks that hurt chatbot flows are switched off: `yes`, `no`, `on`, `off` (any case) are
 strings (only `true`/`false` are booleans), so states and answers named `yes` and `no` keep their names;
 and dates such as `2024-05-01` stay strings, so every loaded value is JSON-compatible.
+
+What a file can make the workbench hold is bounded by its text: aliases may add at most `MAX_ALIASED_VALUES`
+values in all (`MAX_ALIASES` aliases), so an alias bomb ("billion laughs") is refused at the alias that crosses
+the line; a whole number may be at most `MAX_NUMBER_CHARACTERS` characters long.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+MAX_ALIASES = 10_000
+MAX_ALIASED_VALUES = 100_000
+"""How many values (scalars, lists, mappings) all the aliases of a file may repeat, counting each alias as
+everything its anchor holds."""
+MAX_NUMBER_CHARACTERS = 100
 
 
 def split_lines(text: str) -> list[str]:
@@ -129,10 +138,61 @@ class _PositionLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             data.append(self.construct_object(child, deep=False))
             data.item_pos.append(_pos(child))
 
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        """A whole number, refused when it is too long to be meant (Python would reject or take long over it)."""
+        text = str(node.value)
+        if len(text) > MAX_NUMBER_CHARACTERS:
+            problem = f"a whole number of {len(text)} characters is too long (at most {MAX_NUMBER_CHARACTERS})"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        return int(self.construct_yaml_int(node))
+
 
 _PositionLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _PositionLoader.construct_ymap)
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader.construct_ylist)
+_PositionLoader.add_constructor("tag:yaml.org,2002:int", _PositionLoader.construct_bounded_int)
+
+
+def _check_aliases(text: str) -> None:
+    """Raise `YamlSyntaxError` at the alias that makes the aliases repeat too much (see the module docstring).
+
+    Read from the event stream, where every alias still has its own position and each anchor's size is known
+    once its node ends.
+    """
+    sizes: dict[str, int] = {}
+    open_nodes: list[list[Any]] = []  # [anchor, values so far] of each list or mapping being read
+    aliases = repeated = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_nodes.append([event.anchor, 1])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_nodes.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor, 1)
+            aliases += 1
+            repeated += size
+            if aliases > MAX_ALIASES or repeated > MAX_ALIASED_VALUES:
+                raise _too_many(event, aliases, repeated)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        if open_nodes:
+            open_nodes[-1][1] += size
+
+
+def _too_many(alias: yaml.AliasEvent, aliases: int, repeated: int) -> YamlSyntaxError:
+    if aliases > MAX_ALIASES:
+        message = f"the alias *{alias.anchor} is one alias too many (a file may have {MAX_ALIASES})"
+    else:
+        message = (
+            f"the alias *{alias.anchor} brings what the file's aliases repeat to {repeated} values, more than "
+            f"the {MAX_ALIASED_VALUES} a file may repeat (an alias bomb?)"
+        )
+    return YamlSyntaxError(message, alias.start_mark.line + 1, alias.start_mark.column + 1)
 
 
 class Document(NamedTuple):
@@ -149,6 +209,8 @@ def load_yaml(text: str) -> Document:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if "*" in text:
+            _check_aliases(text)
         node = loader.get_single_node()
         if node is None:
             return Document(None, None, [])

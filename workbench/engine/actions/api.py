@@ -13,9 +13,12 @@ Response, applied in Chatlayer's order when the call succeeds:
    with an `EngineWarning` saying which and why, and the rest still applies.
 4. `action: {nextDialogstate}`: where to jump; without it the state's `next` is followed.
 
-Connection refused, a timeout, a non-2xx status, a body that is not JSON or larger than 5 MB fail the action:
-no variable changes and no messages, an `EngineError`, then `ActionFinished(ok=False)` (the conversation goes
-to `on_error` or `error_occurred`). An empty body (e.g. 204) is a success with nothing to apply.
+Connection refused, a timeout, a non-2xx status, a body larger than 5 MB or one that is not strict JSON (see
+`http_port.HttpResult.json`: invalid text, `NaN`, nested too deeply), and a `nextDialogstate` that names no
+dialog state fail the action: no variable changes and no messages, an `EngineError`, then
+`ActionFinished(ok=False)` (the conversation goes to `on_error` or `error_occurred`). An empty body (e.g. 204)
+is a success with nothing to apply. A variable the session cannot hold (`session.namespace` of `arr[3000000]`)
+is not set, with an `EngineWarning` that says why.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from workbench.engine import chatlayer_messages, http_port, template
 from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import from_dict
+from workbench.engine.chatlayer_messages import json_kind, json_text
 from workbench.engine.session import PathError, get_path, parse_path
-from workbench.flow.model import ApiAction
+from workbench.flow.model import BUILTIN_STATE_NAMES, ApiAction
 
 METHODS: frozenset[str] = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _MISSING = object()
@@ -37,6 +41,10 @@ _MISSING = object()
 
 class RequestError(ValueError):
     """The action's request cannot be built (unknown method or auth type)."""
+
+
+class ResponseError(ValueError):
+    """A response that fails the action as a whole (it names no dialog state to go to, for one)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -106,13 +114,17 @@ class _Writes:
         state = self.ctx.state.name
         try:
             parts = parse_path(name)
-        except PathError:
-            self.events.append(ev.EngineWarning(message=f"{what}: bad variable name {name!r}", state=state))
+        except PathError as exc:
+            self.events.append(ev.EngineWarning(message=f"{what}: {exc}; not set", state=state))
             return
         if parts[0] == "internal":
             self.events.append(
-                ev.EngineWarning(message=f"{what}: {name!r} is read-only (internal.*), not set", state=state)
+                ev.EngineWarning(message=f"{what}: '{name}' is read-only (internal.*), not set", state=state)
             )
+            return
+        refusal = self.ctx.session.write_refusal(name)
+        if refusal is not None:
+            self.events.append(ev.EngineWarning(message=f"{what}: {refusal}; not set", state=state))
             return
         self.events.append(
             ev.VariableChanged(
@@ -137,8 +149,16 @@ def _apply_session(writes: _Writes, session: Any) -> None:
     if "namespace" in session or "data" in session:
         namespace = session.get("namespace")
         data = session.get("data")
+        if isinstance(namespace, str) and namespace:
+            writes.set(namespace, data, "response session")
+            return
         if namespace:
-            writes.set(str(namespace), data, "response session")
+            writes.events.append(
+                ev.EngineWarning(
+                    message=f"response session.namespace is {json_kind(namespace)}, not a variable name; ignored",
+                    state=writes.ctx.state.name,
+                )
+            )
             return
         if isinstance(data, dict):
             session = data
@@ -166,12 +186,12 @@ def _apply_save(writes: _Writes, save: dict[str, str], data: Any) -> None:
     for name, path in save.items():
         try:
             value = _lookup(data, str(path))
-        except PathError:
-            writes.events.append(ev.EngineWarning(message=f"save: bad response path {path!r}", state=state))
+        except PathError as exc:
+            writes.events.append(ev.EngineWarning(message=f"save: {exc} in the response", state=state))
             continue
         if value is _MISSING:
             writes.events.append(
-                ev.EngineWarning(message=f"save: {path!r} is not in the response; {name} not set", state=state)
+                ev.EngineWarning(message=f"save: '{path}' is not in the response; {name} not set", state=state)
             )
             continue
         writes.set(name, value, "save")
@@ -186,6 +206,8 @@ def _messages(ctx: ActionContext, messages: Any) -> list[ev.Event]:
 
 
 def _jump(ctx: ActionContext, action: Any) -> tuple[str | None, list[ev.Event]]:
+    """The state `action.nextDialogstate` names (a name, or `{name}` / `{id}`); raises `ResponseError` when it
+    names none of the flow's dialog states."""
     if action is None:
         return None, []
     target = action.get("nextDialogstate") if isinstance(action, dict) else None
@@ -194,22 +216,28 @@ def _jump(ctx: ActionContext, action: Any) -> tuple[str | None, list[ev.Event]]:
             return None, []
         warning = ev.EngineWarning(message="response 'action' has no nextDialogstate; ignored", state=ctx.state.name)
         return None, [warning]
-    if isinstance(target, dict):
-        target = target.get("name") or target.get("id")
-    return (str(target) if target else None), []
+    named = target.get("name") or target.get("id") if isinstance(target, dict) else target
+    if named in (None, ""):
+        return None, []
+    if not isinstance(named, str):
+        raise ResponseError(f"the response's action.nextDialogstate is {json_kind(named)}, not a dialog state name")
+    if named not in ctx.flow.states and named not in BUILTIN_STATE_NAMES:
+        raise ResponseError(f"the response's action.nextDialogstate {json_text(named)} is no dialog state of this flow")
+    return named, []
 
 
 def apply_response(ctx: ActionContext, api: ApiAction, data: Any, detail: str) -> tuple[list[ev.Event], str | None]:
-    """The events a successful response produces, in Chatlayer's order, and the state to jump to, if any."""
+    """The events a successful response produces, in Chatlayer's order, and the state to jump to, if any;
+    raises `ResponseError` (before anything applies) for a response that fails the action."""
     writes = _Writes(ctx, detail)
     chatlayer = data if isinstance(data, dict) else {}
+    jump, problems = _jump(ctx, chatlayer.get("action"))
     if "session" in chatlayer and chatlayer["session"] is not None:
         _apply_session(writes, chatlayer["session"])
     _apply_save(writes, api.save, data)
     events = writes.events
     if chatlayer.get("messages") is not None:
         events += _messages(ctx, chatlayer["messages"])
-    jump, problems = _jump(ctx, chatlayer.get("action"))
     return events + problems, jump
 
 
@@ -271,12 +299,14 @@ async def run(ctx: ActionContext) -> list[ev.Event]:
     if result.body and result.body.strip():
         try:
             data = result.json()
-        except ValueError as exc:
-            problem = f"the response is not JSON ({exc})"
-            events.append(dataclasses.replace(exchange, error=problem))
-            return _fail(ctx, events, problem, where)
+        except http_port.BodyError as exc:
+            events.append(dataclasses.replace(exchange, error=str(exc)))
+            return _fail(ctx, events, str(exc), where)
     events.append(exchange)
-    applied, jump = apply_response(ctx, api, data, f"{request.method} {request.url}")
+    try:
+        applied, jump = apply_response(ctx, api, data, f"{request.method} {request.url}")
+    except ResponseError as exc:
+        return _fail(ctx, events, str(exc), where)
     events += applied
     events += ctx.warnings
     ctx.warnings.clear()
@@ -284,4 +314,4 @@ async def run(ctx: ActionContext) -> list[ev.Event]:
     return events
 
 
-__all__ = ["METHODS", "Request", "RequestError", "apply_response", "build_request", "run"]
+__all__ = ["METHODS", "Request", "RequestError", "ResponseError", "apply_response", "build_request", "run"]

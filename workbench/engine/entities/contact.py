@@ -1,12 +1,18 @@
-"""E-mail addresses, web addresses and phone numbers in a user's text."""
+"""E-mail addresses, web addresses and phone numbers in a user's text.
+
+The patterns run on whatever a user types, so each is linear in the text: an address may start only where the
+text before it cannot continue it (no search restarts inside a run of `a.a.a…`), and label and name runs are
+possessive (they never give back what cannot be followed by `.` or `@` anyway).
+"""
 
 from __future__ import annotations
 
 import re
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"']+|\b(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,24}(?::\d+)?(?:/[^\s<>\"']*)?",
+    r"(?:https?://|www\.)[^\s<>\"']+"
+    r"|(?<![a-z0-9-])(?<![a-z0-9-]\.)(?:[a-z0-9][a-z0-9-]*+\.)+[a-z]{2,24}(?::\d+)?(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
 PHONE_RE = re.compile(r"(?:\(\s*)?\+?\(?\d[\d\s().-]*\d")

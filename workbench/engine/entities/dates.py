@@ -3,6 +3,8 @@
 
 dateparser reads most of what Chatlayer's input-validation page lists; the rest is rewritten first (`tmr`,
 `past`, `within`, two-digit years, numbers in words) or computed here (`next week Friday`, `next/last Monday`).
+dateparser takes up to a second on a few hundred characters of digits, so only the first `MAX_CHARACTERS`
+characters of a text are read for a date.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 
 from workbench.engine.entities.numbers import words_to_digits
 
+MAX_CHARACTERS = 100
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _NEXT_WEEK_DAY = re.compile(rf"\bnext\s+week\s+{_DAY}\b|\b{_DAY}\s+(?:of\s+)?next\s+week\b")
@@ -70,7 +73,7 @@ def find_time(text: str, now: dt.datetime) -> dict[str, str] | None:
 
 def find_datetime(text: str, now: dt.datetime) -> tuple[dt.datetime, str] | None:
     """The first date or time in `text` and the (rewritten, lower-case) words that say it; or None."""
-    text = _normalise(text)
+    text = _normalise(text[:MAX_CHARACTERS])
     if not text or text.isdigit():
         return None
     computed = _computed(text, now)
