@@ -206,8 +206,7 @@ def test_condition_cannot_pollute_later_calls() -> None:
 def test_condition_compiled_once_and_one_round_trip() -> None:
     async def body(sb: Sandbox) -> None:
         await sb.first_true(["price > 100", "price > 10"], {"price": 1})
-        ctx = sb._ctx
-        assert ctx is not None
+        ctx = sb._realms[""]
         assert set(ctx.cond_ids) == {"price > 100", "price > 10"}
         calls: list[str] = []
         original = ctx.eval

@@ -136,6 +136,7 @@ class Conversation:
     async def aclose(self) -> None:
         """Release what the conversation created (HTTP client, JavaScript contexts); a paused turn is stopped."""
         await self._release_pause()
+        await self.ports.sandbox.release(self.id)  # a shared sandbox keeps no V8 context for it
         await self.ports.aclose()
 
     async def __aenter__(self) -> Conversation:
@@ -161,6 +162,7 @@ class Conversation:
             self.session = Session(defaults=copy.deepcopy(self.flow.variables))
             self.emit(ev.TurnStarted(input="restart"))
             self._begin_log(emit=True)
+            await self.ports.sandbox.release(self.id)  # its code starts again in a pristine V8 context
         await self.start()
 
     async def send_text(self, text: str) -> None:
@@ -611,7 +613,7 @@ class Conversation:
         variables = {**self.session.variables, "internal": self.session.internal}
         try:
             index = await self.ports.sandbox.first_true(
-                [r.condition for r in routes], variables, timeout=CONDITION_TIMEOUT
+                [r.condition for r in routes], variables, timeout=CONDITION_TIMEOUT, realm=self.id
             )
         except ConditionError as exc:
             route = routes[exc.index]

@@ -1,22 +1,31 @@
 """JavaScript for route conditions and code actions, in mini-racer (V8), with time and memory limits.
 
-One V8 context per Sandbox is reused (a new one costs ~20 ms with lodash); it is created lazily inside the
-running asyncio loop and replaced when that loop changes or the context hit a limit. Code actions run one
-at a time per Sandbox; conditions may run alongside them.
+V8 runs in a worker process of the Sandbox's own (`sandbox_worker.py`), started on first use in the running
+asyncio loop and started again after it dies: a V8 abort (a fatal out-of-memory that no limit catches) costs
+the action that caused it, reported as "the code action ran out of memory and was stopped", never the
+workbench. Route conditions run there too: an expression can hold an arrow function that does anything.
+
+Each `realm` (a conversation's id; "" by default) gets a pristine V8 context of its own, made ahead of time
+in the worker so that a conversation's start does not wait for it (a new one costs ~20 ms with lodash).
+`release(realm)` forgets it (a conversation ends or restarts). A context is reused for the realm's actions
+and replaced when it hit a limit or a run tainted it (see the prelude). Code actions run one at a time per
+Sandbox; conditions may run alongside them.
 
 Semantics worth knowing:
 - Results of a code action count only once `send()` was called. If the code throws after `send()`, what was
   sent is kept (as Chatlayer would have delivered it) and `error` is set as well.
 - The action ends when its body settled and it sent, or when nothing it started (fetch, timer) is pending;
   `fetch(...).then(...send())` without `await` therefore works.
-- Globals a code action creates or overwrites are deleted or restored after it; builtin prototypes are not
-  frozen, so `Array.prototype.x = ...` lasts for the context (reasonable effort, not a security boundary).
+- Globals a code action creates or overwrites are deleted or restored after it. Builtin prototypes are not
+  frozen: a run that adds to one (`Object.prototype.x = ...`, prototype pollution through lodash 4.17.4's
+  `_.merge`), leaves a global it cannot delete, or leaves an `Atomics.waitAsync` pending taints the context,
+  and the next run gets a pristine one; overwriting an existing builtin method lasts for the realm.
 - A condition that times out is attributed to the condition V8 was evaluating when it was stopped.
 - Conditions see the session variables as bare names (missing ones are undefined), `internal`
   (`variables["internal"]` or `{}`) and the standard globals, but not globals created by code actions.
 - Debug mode (`run_code(..., step=...)`) runs the code instrumented (`instrument.py`): V8 decides at every
-  statement whether to stop; a stop pings Python, which lets the step handler hold it (fetch responses
-  wait meanwhile, and the time limit does not run) and then tells V8 to go on.
+  statement whether to stop; a stop pings the engine (a message on the worker's pipe), which lets the step
+  handler hold it (fetch responses wait meanwhile, and the time limit does not run) and then tells V8 to go on.
 """
 
 from __future__ import annotations
@@ -25,15 +34,13 @@ import asyncio
 import itertools
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from py_mini_racer import JSEvalException
-
 from workbench.engine.instrument import instrument
-from workbench.engine.sandbox_context import JsContext
-from workbench.engine.sandbox_run import execute
+from workbench.engine.sandbox_run import execute, json_value
 from workbench.engine.sandbox_types import (
     CodeError,
     CodeResult,
@@ -45,6 +52,7 @@ from workbench.engine.sandbox_types import (
     WrappedSource,
     wrap_source,
 )
+from workbench.engine.sandbox_worker_client import STOP_GRACE, RemoteContext, RemoteError, WorkerLost, WorkerProcess
 
 __all__ = [
     "DEFAULT_HEAP_LIMIT",
@@ -62,6 +70,9 @@ __all__ = [
 ]
 
 DEFAULT_HEAP_LIMIT = 64 * 2**20
+# Realms kept per Sandbox: the least recently used goes first (a conversation that was never released).
+MAX_REALMS = 8
+_CONDITION_LOST = "the condition ran out of memory and was stopped"
 
 # A watch expression over a scope of bare names (a prototype-less object, so `toString` is not in it), its value
 # as JSON: undefined as null, functions as "function name()".
@@ -95,8 +106,10 @@ class Sandbox:
     ) -> None:
         self._wrap = wrap
         self._heap_limit = heap_limit
-        self._ctx: JsContext | None = None
-        self._creating: asyncio.Task[JsContext] | None = None
+        self._worker: WorkerProcess | None = None
+        self._starting: asyncio.Task[WorkerProcess] | None = None
+        self._realms: OrderedDict[str, RemoteContext] = OrderedDict()
+        self._realm_ids = itertools.count(1)
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._run_ids = itertools.count(1)
@@ -113,23 +126,49 @@ class Sandbox:
         await self.close()
 
     async def close(self) -> None:
-        """Release the V8 context; the Sandbox makes a new one if it is used again."""
-        creating, self._creating = self._creating, None
-        if creating is not None and not creating.done():
-            creating.cancel()
-        self._drop()
+        """End the worker process; the Sandbox starts a new one if it is used again."""
+        starting, self._starting = self._starting, None
+        if starting is not None and not starting.done():
+            starting.cancel()
+        worker, self._worker = self._worker, None
+        self._realms.clear()
+        if worker is None:
+            return
+        if worker.loop is asyncio.get_running_loop():
+            await worker.close()
+        else:
+            worker.kill()
 
     aclose = close
 
+    async def release(self, realm: str) -> None:
+        """Forget `realm`'s V8 context: its next condition or action gets a pristine one."""
+        ctx = self._realms.pop(realm, None)
+        if ctx is not None:
+            ctx.close()
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker process's id while it runs (for diagnostics and tests)."""
+        return self._worker.pid if self._worker is not None and self._worker.alive else None
+
+    async def memory(self) -> dict[str, Any]:
+        """For benchmarks: the worker's resident memory (`rss`) and each open realm's V8 heap in use
+        (`heap`), in bytes; empty before the worker started."""
+        if self._worker is None or not self._worker.alive:
+            return {}
+        _, future = self._worker.request({"op": "stats"})
+        return dict(await future)
+
     async def first_true(
-        self, conditions: Sequence[str | None], variables: dict[str, Any], timeout: float = 1.0
+        self, conditions: Sequence[str | None], variables: dict[str, Any], timeout: float = 1.0, *, realm: str = ""
     ) -> int | None:
         """Index of the first truthy condition (None is always true), or None; one round trip to V8."""
         if not conditions:
             return None
         if conditions[0] is None:
             return 0
-        ctx = await self._context(None)
+        ctx = await self._context(realm, None)
         prefix = ""
         if any(c is not None and c not in ctx.cond_ids for c in conditions):
             prefix = ctx.reset_prefix()
@@ -150,36 +189,46 @@ class Sandbox:
                 out = await ctx.eval(f"{prefix}__wb.first({json.dumps(ids)},{defs},{scope})")
         except TimeoutError:
             index = await _stopped_condition(ctx, conditions)
-            self._drop(ctx)
+            self._drop(realm, ctx)
             raise ConditionError(index, f"timed out after {timeout:g} s") from None
-        except JSEvalException as exc:
+        except RemoteError as exc:
             index = await _stopped_condition(ctx, conditions)
-            self._drop(ctx)
-            raise ConditionError(index, str(exc)) from None
+            self._drop(realm, ctx)
+            message = "the condition ran out of memory" if exc.kind == "oom" else str(exc)
+            raise ConditionError(index, message) from None
+        except WorkerLost as exc:
+            self._drop(realm, ctx)
+            raise ConditionError(_first_condition(conditions), _CONDITION_LOST if exc.started else str(exc)) from None
         ctx.cond_ids.update(new)
-        if isinstance(out, str):
-            index, message = json.loads(out)
+        index, message, tainted = _first_reply(out, conditions)
+        if tainted:
+            self._drop(realm, ctx)
+        if message is not None:
             raise ConditionError(index, message)
-        return None if out < 0 else int(out)  # type: ignore[operator, call-overload]
+        return None if index < 0 else index
 
-    async def evaluate(self, expression: str, scope: dict[str, Any], timeout: float = 1.0) -> Any:
+    async def evaluate(self, expression: str, scope: dict[str, Any], timeout: float = 1.0, *, realm: str = "") -> Any:
         """The JSON value of a JavaScript expression over `scope`'s keys as bare names (a debugger's watch);
         `EvaluationError` when it throws, does not compile or runs past `timeout` seconds."""
-        ctx = await self._context(None)
+        ctx = await self._context(realm, None)
         code = _EVALUATE_JS % (json.dumps(expression), json.dumps(json.dumps(scope, default=str)))
         try:
             async with asyncio.timeout(timeout):
                 out = await ctx.eval(code)
         except TimeoutError:
-            self._drop(ctx)
+            await _answers_after_stop(ctx)
+            self._drop(realm, ctx)
             raise EvaluationError(f"timed out after {timeout:g} s") from None
-        except JSEvalException as exc:
-            self._drop(ctx)
+        except (RemoteError, WorkerLost) as exc:
+            self._drop(realm, ctx)
             raise EvaluationError(str(exc)) from None
-        reply = json.loads(str(out))
+        reply = json_value(out)
+        if not isinstance(reply, dict):
+            self._drop(realm, ctx)
+            raise EvaluationError("the expression's value could not be read back")
         if "error" in reply:
-            raise EvaluationError(reply["error"])
-        return reply["value"]
+            raise EvaluationError(str(reply["error"]))
+        return reply.get("value")
 
     async def run_code(
         self,
@@ -190,6 +239,7 @@ class Sandbox:
         fetch: FetchHandler | None = None,
         heap_limit: int = DEFAULT_HEAP_LIMIT,
         step: StepHandler | None = None,
+        realm: str = "",
     ) -> CodeResult:
         """Run a code action (the body of an async function) with `args`; never raises for the code's faults.
 
@@ -200,7 +250,7 @@ class Sandbox:
         """
         started = time.perf_counter()
         async with self._run_lock():
-            ctx = await self._context(heap_limit)
+            ctx = await self._context(realm, heap_limit)
             result = await execute(
                 ctx,
                 source,
@@ -213,7 +263,7 @@ class Sandbox:
                 step=step,
             )
             if ctx.broken:
-                self._drop(ctx)
+                self._drop(realm, ctx)
             return result
 
     def _run_lock(self) -> asyncio.Lock:
@@ -222,44 +272,102 @@ class Sandbox:
             self._lock, self._lock_loop = asyncio.Lock(), loop
         return self._lock
 
-    async def _context(self, heap_limit: int | None) -> JsContext:
-        loop = asyncio.get_running_loop()
-        ctx = self._ctx
-        if ctx is not None and (ctx.broken or ctx.loop is not loop):
-            self._drop(ctx)
+    async def _context(self, realm: str, heap_limit: int | None, *, retry: bool = True) -> RemoteContext:
+        """The realm's context, ready: made (from the worker's spare) when it has none or lost it; once more
+        in a new worker when the worker died meanwhile."""
+        worker = await self._running_worker()
+        ctx = self._realms.get(realm)
+        if ctx is not None and (ctx.broken or ctx.worker is not worker):
+            self._drop(realm, ctx)
             ctx = None
         if ctx is None:
-            creating = self._creating
-            if creating is None or creating.get_loop() is not loop:
-                creating = self._creating = loop.create_task(JsContext.create(heap_limit or self._heap_limit))
-            try:
-                ctx = await asyncio.shield(creating)
-            finally:
-                if self._creating is creating and creating.done():
-                    self._creating = None
-            if self._ctx is None or self._ctx.broken:
-                self._ctx = ctx
-            ctx = self._ctx
-        if heap_limit is not None:
-            ctx.set_heap_limit(heap_limit)
+            ctx = self._realms[realm] = RemoteContext(worker, next(self._realm_ids), heap_limit or self._heap_limit)
+            while len(self._realms) > MAX_REALMS:
+                self._realms.popitem(last=False)[1].close()
+        else:
+            self._realms.move_to_end(realm)
+            if heap_limit is not None:
+                ctx.set_heap_limit(heap_limit)
+        try:
+            await ctx.ready()
+        except RemoteError as exc:
+            self._drop(realm, ctx)
+            raise RuntimeError(f"the JavaScript sandbox could not make a context: {exc}") from None
+        except WorkerLost as exc:
+            self._drop(realm, ctx)
+            if not exc.started or not retry:
+                raise RuntimeError(str(exc)) from None
+            return await self._context(realm, heap_limit, retry=False)
         return ctx
 
-    def _drop(self, ctx: JsContext | None = None) -> None:
-        if ctx is None or ctx is self._ctx:
-            current, self._ctx = self._ctx, None
-            if current is not None:
-                current.close()
-        if ctx is not None:
-            ctx.close()
+    async def _running_worker(self) -> WorkerProcess:
+        """The worker of the running loop, started when there is none or it died."""
+        loop = asyncio.get_running_loop()
+        worker = self._worker
+        if worker is not None and worker.alive and worker.loop is loop:
+            return worker
+        if worker is not None:
+            worker.kill()
+            self._worker = None
+            self._realms.clear()
+        starting = self._starting
+        if starting is None or starting.get_loop() is not loop:
+            starting = self._starting = loop.create_task(WorkerProcess.start())
+        try:
+            worker = await asyncio.shield(starting)
+        finally:
+            if self._starting is starting and starting.done():
+                self._starting = None
+        if self._worker is None or not self._worker.alive:
+            self._worker = worker
+        return self._worker
+
+    def _drop(self, realm: str, ctx: RemoteContext) -> None:
+        if self._realms.get(realm) is ctx:
+            del self._realms[realm]
+        ctx.close()
 
 
-async def _stopped_condition(ctx: JsContext, conditions: Sequence[str | None]) -> int:
-    """Which condition a timeout stopped: V8 stays usable after a cancelled eval long enough to ask."""
-    try:
-        async with asyncio.timeout(0.5):
-            index = await ctx.eval("__wb.condIndex()")
-        if isinstance(index, int) and 0 <= index < len(conditions):
-            return index
-    except (TimeoutError, JSEvalException):
-        pass
+def _first_condition(conditions: Sequence[str | None]) -> int:
     return next(i for i, c in enumerate(conditions) if c is not None)
+
+
+def _first_reply(out: Any, conditions: Sequence[str | None]) -> tuple[int, str | None, bool]:
+    """What `__wb.first` answered: the index (-1: no condition held), a failure's message or None, and
+    whether the realm is tainted. A reply not in that shape is a failure that taints."""
+    reply = [out, None, False] if isinstance(out, int) else json_value(out)
+    shaped = isinstance(reply, list) and len(reply) == 3 and isinstance(reply[0], int)
+    if not shaped or not -1 <= reply[0] < len(conditions):
+        return _first_condition(conditions), "the condition's result could not be read back", True
+    index, message, tainted = reply
+    if message is None:
+        return index, None, bool(tainted)
+    if index < 0 or conditions[index] is None:
+        index = _first_condition(conditions)
+    return index, str(message), bool(tainted)
+
+
+async def _stopped_condition(ctx: RemoteContext, conditions: Sequence[str | None]) -> int:
+    """Which condition a timeout or a limit stopped: V8 stays usable after a stopped eval long enough to ask.
+    V8 that does not answer at once ignored the stop, and its worker is ended."""
+    try:
+        async with asyncio.timeout(STOP_GRACE):
+            index = await ctx.eval("__wb.condIndex()")
+        if isinstance(index, int) and 0 <= index < len(conditions) and conditions[index] is not None:
+            return index
+    except TimeoutError:
+        ctx.abandon()
+    except (RemoteError, WorkerLost):
+        pass
+    return _first_condition(conditions)
+
+
+async def _answers_after_stop(ctx: RemoteContext) -> None:
+    """After a stopped eval, V8 must answer a trivial one at once; if it does not, its worker is ended."""
+    try:
+        async with asyncio.timeout(STOP_GRACE):
+            await ctx.eval("0")
+    except TimeoutError:
+        ctx.abandon()
+    except (RemoteError, WorkerLost):
+        pass

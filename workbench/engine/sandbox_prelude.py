@@ -26,6 +26,10 @@ const G = globalThis;
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const getNames = Object.getOwnPropertyNames;
+const ownKeys = Reflect.ownKeys;
+const getProto = Object.getPrototypeOf;
+const promiseThen = Promise.prototype.then;
+const waitAsync = Atomics.waitAsync;
 const hasOwn = Object.hasOwn;
 const is = Object.is;
 const MAX_LOGS = 1000;
@@ -39,6 +43,16 @@ let baseline = null;
 let lodash = undefined;
 let timerSeq = 0;
 let condIndex = -1;  // the condition being evaluated: still readable after a timeout stopped it
+let openWaits = 0;  // Atomics.waitAsync calls of user code not settled yet
+// Intrinsics whose own keys are counted at init: a run that adds to them (prototype pollution) or leaves a
+// global or a wait behind taints the realm, and the engine replaces it. Overwriting an existing builtin
+// method is not noticed (it lasts for the conversation).
+const WATCHED = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype,
+  Boolean.prototype, Symbol.prototype, BigInt.prototype, Promise.prototype, RegExp.prototype, Date.prototype,
+  Error.prototype, Map.prototype, Set.prototype, getProto(async function () {}), getProto(function* () {}),
+  getProto([][Symbol.iterator]()), getProto(getProto([][Symbol.iterator]()))];
+let watchedKeys = null;
+let globalKeys = 0;
 const codeFns = new Map();
 const condFns = new Map();
 const fetchErrors = new WeakSet();
@@ -117,6 +131,12 @@ function viewLocals(get) {
     out[name] = view(value, 0, []);
   }
   return out;
+}
+
+function tainted() {
+  if (openWaits > 0 || ownKeys(G).length !== globalKeys) return true;
+  for (let i = 0; i < WATCHED.length; i++) if (ownKeys(WATCHED[i]).length !== watchedKeys[i]) return true;
+  return false;
 }
 
 // Baseline globals are locked at init, so only globals a run added need to go.
@@ -329,7 +349,18 @@ function makeFetch(run) {
 }
 
 function sleep(ms) {
-  return Atomics.waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(1, Number(ms) || 0)).value;
+  return waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(1, Number(ms) || 0)).value;
+}
+
+// Atomics.waitAsync as user code sees it: counted while pending, so that a wait outliving its run taints.
+function countedWaitAsync(typedArray, index, value, timeout) {
+  const result = waitAsync(typedArray, index, value, timeout);
+  if (result.async) {
+    openWaits++;
+    const settled = () => { openWaits--; };
+    promiseThen.call(result.value, settled, settled);
+  }
+  return result;
 }
 
 function addTimer(fn, delay, rest, repeat) {
@@ -355,7 +386,8 @@ function finish(run) {
   current = null;
   cleanupGlobals();
   return '{"st":"done","sent":' + run.sent + ',"payload":' + (run.payload || 'null') +
-    ',"logs":' + stringify(run.logs) + ',"error":' + (run.error ? stringify(run.error) : 'null') + '}';
+    ',"logs":' + stringify(run.logs) + ',"error":' + (run.error ? stringify(run.error) : 'null') +
+    ',"taint":' + tainted() + '}';
 }
 
 function pending(run) {
@@ -377,6 +409,28 @@ const scopeHandler = {
 
 function errorText(d) { return d.name ? d.name + ': ' + d.message : d.message; }
 
+function firstTrue(ids, defs, varsJson) {
+  condIndex = -1;
+  for (const k of Object.keys(defs)) {
+    let f;
+    try { f = new Function('__wbScope', 'with (__wbScope) { return (' + defs[k] + '\n); }'); }
+    catch (e) { f = describe(e); }
+    condFns.set(Number(k), f);
+  }
+  const scope = new Proxy(parse(varsJson), scopeHandler);
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] < 0) return i;
+    condIndex = i;
+    const f = condFns.get(ids[i]);
+    if (f === undefined) return [i, 'the condition was not compiled'];
+    if (typeof f !== 'function') return [i, errorText(f)];
+    let value;
+    try { value = f.call(scope, scope); } catch (e) { return [i, errorText(describe(e))]; }
+    if (value) return i;
+  }
+  return -1;
+}
+
 const W = {
   init(pingFn) {
     ping = pingFn;
@@ -385,6 +439,7 @@ const W = {
     G.setInterval = (fn, delay, ...rest) => addTimer(fn, delay, rest, true);
     G.clearTimeout = clearTimer;
     G.clearInterval = clearTimer;
+    Atomics.waitAsync = countedWaitAsync;
     baseline = new Map(getNames(G).map((n) => [n, G[n]]));
     // Lock the global bindings and freeze namespaces and constructors; prototypes stay unfrozen
     // (freezing them breaks ordinary assignments such as `obj.toString = ...`).
@@ -393,6 +448,8 @@ const W = {
       if (desc.configurable) Object.defineProperty(G, name, {value, writable: false, configurable: false});
       if ((typeof value === 'function' && /^[A-Z]/.test(name)) || FROZEN.includes(name)) Object.freeze(value);
     }
+    watchedKeys = WATCHED.map((p) => ownKeys(p).length);
+    globalKeys = ownKeys(G).length;
     return true;
   },
   reset() { codeFns.clear(); condFns.clear(); },
@@ -445,27 +502,17 @@ const W = {
     }
     return 1;
   },
+  // The index of the first true condition (-1: none) as a number; as a JSON string [index, error or null,
+  // tainted] when a condition failed or left the realm tainted.
   first(ids, defs, varsJson) {
-    for (const k of Object.keys(defs)) {
-      let f;
-      try { f = new Function('__wbScope', 'with (__wbScope) { return (' + defs[k] + '\n); }'); }
-      catch (e) { f = describe(e); }
-      condFns.set(Number(k), f);
-    }
-    const scope = new Proxy(parse(varsJson), scopeHandler);
-    for (let i = 0; i < ids.length; i++) {
-      condIndex = i;
-      if (ids[i] < 0) return i;
-      const f = condFns.get(ids[i]);
-      if (f === undefined) return stringify([i, 'the condition was not compiled']);
-      if (typeof f !== 'function') return stringify([i, errorText(f)]);
-      let value;
-      try { value = f.call(scope, scope); } catch (e) { return stringify([i, errorText(describe(e))]); }
-      if (value) return i;
-    }
-    return -1;
+    const out = firstTrue(ids, defs, varsJson);
+    cleanupGlobals();
+    const taint = tainted();
+    if (typeof out === 'number' && !taint) return out;
+    return stringify(typeof out === 'number' ? [out, null, taint] : [out[0], out[1], taint]);
   },
 };
+
 Object.defineProperty(G, '__wb', {value: Object.freeze(W), writable: false, enumerable: false, configurable: false});
 })();
 """

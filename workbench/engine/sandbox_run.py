@@ -1,5 +1,5 @@
-"""Drive one code action through a JsContext: one eval when the code finishes synchronously, more for fetch
-and, in debug mode, for every stop the debugger holds."""
+"""Drive one code action through a realm of the worker: one eval when the code finishes synchronously, more
+for fetch and, in debug mode, for every stop the debugger holds."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import esprima
-from py_mini_racer import JSEvalException, JSOOMException, JSParseException
 
-from workbench.engine.sandbox_context import JsContext
 from workbench.engine.sandbox_messages import normalise_messages
 from workbench.engine.sandbox_prelude import CODE_URL
 from workbench.engine.sandbox_types import (
@@ -26,13 +24,17 @@ from workbench.engine.sandbox_types import (
     StepHandler,
     WrappedSource,
 )
+from workbench.engine.sandbox_worker_client import STOP_GRACE, RemoteContext, RemoteError, WorkerLost
 
 _STACK_POSITION = re.compile(re.escape(CODE_URL) + r":(\d+):(\d+)")
 _PARSE_HEAD = re.compile(r"^.*?:(\d+): (.*)$")
+WORKER_LOST = "the code action ran out of memory and was stopped"
+_OUT_OF_MEMORY = "the code action ran out of memory"
+_UNREADABLE = "the code action's result could not be read back (did it change a builtin such as Object.prototype?)"
 
 
 async def execute(
-    ctx: JsContext,
+    ctx: RemoteContext,
     source: str,
     args: Any,
     *,
@@ -43,7 +45,8 @@ async def execute(
     started: float,
     step: StepHandler | None = None,
 ) -> CodeResult:
-    """Run `source` once in `ctx`; marks `ctx` broken when it hit a limit and must be thrown away.
+    """Run `source` once in `ctx`; closes `ctx` when it hit a limit or was tainted and must be thrown away
+    (and ends its worker when V8 did not stop when told to).
 
     With `step` the run is in debug mode: `wrap` should instrument the source, and the run stops where
     the step handler's plan says.
@@ -67,37 +70,87 @@ async def execute(
     bridge = _Bridge(ctx, run_id, fetch, step, wrapped)
     try:
         async with asyncio.timeout(timeout) as limit:
-            state = json.loads(await ctx.eval(code))
+            state = _state(await ctx.eval(code))
             if cached is None:
                 ctx.code_ids[key] = (fn_id, wrapped)
             state = await bridge.follow(state, limit)
-    except JSParseException as exc:
-        return fail("syntax", *_syntax_error(str(exc), wrapped))
+    except RemoteError as exc:
+        if exc.kind == "parse":
+            return fail("syntax", *_syntax_error(str(exc), wrapped))
+        ctx.close()
+        return fail("memory", _OUT_OF_MEMORY) if exc.kind == "oom" else fail("runtime", str(exc))
+    except WorkerLost as exc:
+        if not exc.started:
+            raise RuntimeError(str(exc)) from None
+        return fail("memory", WORKER_LOST)
     except TimeoutError:
-        if ctx.memory_exhausted():
+        if await ctx.memory_exhausted():
             ctx.close()
-            return fail("memory", "the code action ran out of memory")
+            return fail("memory", _OUT_OF_MEMORY)
         timed_out = CodeError("timeout", f"the code action did not finish within {timeout:g} s")
-        state = await _salvage(ctx, run_id)
+        salvaged = await _salvage(ctx, run_id)
         ctx.close()
-        if state is None:
+        if salvaged is None:
             return CodeResult(sent=False, error=timed_out, duration=time.perf_counter() - started)
-        return replace(_result(state, wrapped, started), error=timed_out)
-    except JSOOMException:
-        ctx.close()
-        return fail("memory", "the code action ran out of memory")
-    except JSEvalException as exc:
-        ctx.close()
-        return fail("runtime", str(exc))
+        return replace(_result(salvaged, wrapped, started), error=timed_out)
     except BaseException:
         ctx.close()
         raise
     finally:
         bridge.stop()
-    if state.get("st") != "done":
+    if state["st"] != "done":
         ctx.close()
-        return fail("runtime", "the sandbox lost track of the code action")
+        return fail("runtime", _UNREADABLE)
+    if state["taint"]:
+        ctx.close()
     return _result(state, wrapped, started)
+
+
+def json_value(text: Any) -> Any:
+    """`text` (what V8 sent back: checked, not trusted) parsed as JSON; None when it is not JSON text."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _state(text: Any) -> dict[str, Any]:
+    """A run's state as the prelude reports it, checked whole: `{"st": "unreadable"}` when it is not in the
+    prelude's shape (user code that changed builtins the prelude's JSON goes through)."""
+    state = json_value(text)
+    st = state.get("st") if isinstance(state, dict) else None
+    if st == "pending":
+        halt = state.get("halt")
+        reqs = state.get("reqs")
+        if isinstance(reqs, list) and all(_is_request(r) for r in reqs) and (halt is None or _is_halt(halt)):
+            return state
+    elif st == "done":
+        logs, error = state.get("logs"), state.get("error")
+        if (
+            isinstance(state.get("sent"), bool)
+            and isinstance(logs, list)
+            and all(isinstance(e, list) and len(e) == 2 for e in logs)
+            and (error is None or isinstance(error, dict))
+        ):
+            return {**state, "taint": state.get("taint") is not False}
+    elif st == "gone":
+        return state
+    return {"st": "unreadable"}
+
+
+def _is_request(request: Any) -> bool:
+    return (
+        isinstance(request, dict)
+        and isinstance(request.get("id"), int)
+        and isinstance(request.get("url"), str)
+        and isinstance(request.get("options"), dict)
+    )
+
+
+def _is_halt(halt: Any) -> bool:
+    return isinstance(halt, dict) and {"where", "line", "function", "depth", "locals", "builder"} <= halt.keys()
 
 
 class _Bridge:
@@ -109,7 +162,7 @@ class _Bridge:
 
     def __init__(
         self,
-        ctx: JsContext,
+        ctx: RemoteContext,
         run_id: int,
         handler: FetchHandler | None,
         step: StepHandler | None,
@@ -150,7 +203,7 @@ class _Bridge:
                         await self._send_plan("plan")
                 if self._failures:
                     raise self._failures[0]
-                state = json.loads(await self._ctx.eval(f"__wb.take({self._run_id})"))
+                state = _state(await self._ctx.eval(f"__wb.take({self._run_id})"))
         finally:
             if unwatch is not None:
                 unwatch()
@@ -217,14 +270,19 @@ class _Bridge:
             task.cancel()
 
 
-async def _salvage(ctx: JsContext, run_id: int) -> dict[str, Any] | None:
-    """After a timeout, what the run sent and logged so far: V8 answers once the runaway eval was stopped."""
+async def _salvage(ctx: RemoteContext, run_id: int) -> dict[str, Any] | None:
+    """After a timeout, what the run sent and logged so far: V8 answers once the runaway eval was stopped.
+    V8 that does not answer at once ignored the stop (a builtin such as `Array.prototype.fill` on a huge
+    array), and its worker is ended rather than left to grow until V8 aborts."""
     try:
-        async with asyncio.timeout(0.25):
-            state = json.loads(await ctx.eval(f"__wb.abort({run_id})"))
-    except (TimeoutError, JSEvalException, ValueError):
+        async with asyncio.timeout(STOP_GRACE):
+            state = _state(await ctx.eval(f"__wb.abort({run_id})"))
+    except TimeoutError:
+        ctx.abandon()
         return None
-    return state if state.get("st") == "done" else None
+    except (RemoteError, WorkerLost):
+        return None
+    return state if state["st"] == "done" else None
 
 
 def _halt(raw: dict[str, Any], wrapped: WrappedSource) -> Halt:
@@ -251,12 +309,12 @@ def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> Co
     problems: list[str] = []
     next_state = None
     if isinstance(payload, dict):
-        for namespace, data, *line in payload.get("vars", []):
-            variables[namespace] = data
-            if line:
-                lines[namespace] = line[0]
-        messages, problems = normalise_messages(payload.get("msgs", []))
-        next_state = payload.get("next")
+        for namespace, data, *line in _entries(payload.get("vars")):
+            variables[str(namespace)] = data
+            if line and isinstance(line[0], int):
+                lines[str(namespace)] = line[0]
+        messages, problems = normalise_messages(_entries(payload.get("msgs")))
+        next_state = payload.get("next") if isinstance(payload.get("next"), str) else None
     # what the builder could not use is said where the code's author looks: in its console
     return CodeResult(
         sent=bool(state["sent"]),
@@ -268,6 +326,11 @@ def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> Co
         duration=time.perf_counter() - started,
         variable_lines=lines,
     )
+
+
+def _entries(items: Any) -> list[list[Any]]:
+    """The builder's recorded calls that have the shape the prelude gives them (a list of 2 or more)."""
+    return [item for item in items if isinstance(item, list) and len(item) >= 2] if isinstance(items, list) else []
 
 
 def _runtime_error(error: dict[str, Any], wrapped: WrappedSource) -> CodeError:

@@ -81,7 +81,9 @@ async def run(ctx: ActionContext, debugger: Debugger | None = None) -> list[ev.E
     step = debugger.probe(name, args, exchanges) if debugger is not None else None
     ends = time.monotonic() + code.timeout
     fetch = fetch_handler(ctx, exchanges, (lambda: ends + step.held) if step is not None else (lambda: ends))
-    result = await ctx.ports.sandbox.run_code(code.source, args, timeout=code.timeout, fetch=fetch, step=step)
+    result = await ctx.ports.sandbox.run_code(
+        code.source, args, timeout=code.timeout, fetch=fetch, step=step, realm=ctx.conversation_id
+    )
     out: list[ev.Event] = [started, *ctx.warnings, *exchanges]
     out.extend(ev.CodeLog(state=name, level=level, message=text) for level, text in result.logs)  # type: ignore[arg-type]
     if result.error is not None:

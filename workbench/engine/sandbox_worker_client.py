@@ -1,0 +1,299 @@
+"""The engine's side of the sandbox worker process (`sandbox_worker.py`): starting it, requests and their
+answers over its pipes on the asyncio loop, pings, and noticing when it dies.
+
+`WorkerProcess` is one worker; `RemoteContext` is one realm in it as the sandbox sees it (what a `JsContext`
+is inside the worker, plus the caches of what was compiled there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import itertools
+import logging
+import os
+import subprocess
+import sys
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workbench.engine.sandbox_worker_wire import FrameReader, encode
+
+_log = logging.getLogger(__name__)
+
+# Compiled conditions and code functions kept per realm before the caches are dropped and rebuilt.
+CACHE_LIMIT = 2000
+# How long V8 may take to answer once an eval was stopped before the worker is taken for stuck.
+STOP_GRACE = 0.25
+_STDERR_TAIL = 4096
+_live: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
+
+
+class WorkerLost(Exception):
+    """The worker process ended before it answered (V8 aborted, or it was stopped)."""
+
+    def __init__(self, message: str, *, started: bool) -> None:
+        super().__init__(message)
+        self.started = started
+
+
+class RemoteError(Exception):
+    """V8 refused an eval: `kind` is `parse` (a syntax error), `oom` (the hard memory limit) or `eval`."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class WorkerProcess:
+    """One sandbox worker process, bound to the asyncio loop that started it."""
+
+    def __init__(self, popen: subprocess.Popen[bytes], loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.alive = True
+        self._ending = False  # we asked it to end: its end is no news
+        self._popen = popen
+        self._ready = False
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._pings: dict[int, Callable[[], None]] = {}
+        self._reader = FrameReader()
+        self._stderr = bytearray()
+        self._transports: list[asyncio.BaseTransport] = []
+        self._stdin: asyncio.WriteTransport | None = None
+        _live.add(self)
+
+    @classmethod
+    async def start(cls) -> WorkerProcess:
+        """Start a worker; requests can be sent at once (they wait in the pipe until it is ready)."""
+        loop = asyncio.get_running_loop()
+        # The worker imports this package from where the engine found it, whatever the current directory.
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "workbench.engine.sandbox_worker"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        worker = cls(popen, loop)
+        try:
+            stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, popen.stdin)
+            worker._stdin = stdin  # type: ignore[assignment]
+            worker._transports.append(stdin)
+            for pipe, feed in ((popen.stdout, worker._on_data), (popen.stderr, worker._on_stderr)):
+                transport, _ = await loop.connect_read_pipe(lambda feed=feed: _Pipe(feed, worker._on_eof), pipe)
+                worker._transports.append(transport)
+        except BaseException:
+            worker.kill()
+            raise
+        return worker
+
+    @property
+    def pid(self) -> int:
+        """The worker's process id."""
+        return self._popen.pid
+
+    def request(self, message: dict[str, Any]) -> tuple[int, asyncio.Future[Any]]:
+        """Send `message` with a new id; the future gets the answer (`RemoteError`, `WorkerLost`)."""
+        future: asyncio.Future[Any] = self.loop.create_future()
+        if not self.alive:
+            future.set_exception(self._lost())
+            return 0, future
+        request = next(self._ids)
+        self._pending[request] = future
+        self.notify({**message, "id": request})
+        return request, future
+
+    def notify(self, message: dict[str, Any]) -> None:
+        """Send `message` without waiting for an answer."""
+        if self.alive and self._stdin is not None and not self._stdin.is_closing():
+            self._stdin.write(encode(message))
+
+    def forget(self, request: int) -> None:
+        """Stop the eval `request` (its answer, if any, is dropped)."""
+        if self._pending.pop(request, None) is not None:
+            self.notify({"op": "cancel", "id": request})
+
+    def on_ping(self, realm: int, callback: Callable[[], None] | None) -> None:
+        """Call `callback` whenever the realm's JavaScript pings (None: stop)."""
+        if callback is None:
+            self._pings.pop(realm, None)
+        else:
+            self._pings[realm] = callback
+
+    def kill(self) -> None:
+        """End the worker at once (V8 that does not stop is ended with it)."""
+        self._ending = True
+        with contextlib.suppress(OSError):
+            self._popen.kill()
+        self._ended()
+
+    async def close(self) -> None:
+        """End the worker (at once: it keeps nothing worth a graceful exit, and closing must not wait)."""
+        self.kill()
+
+    # --- pipes ---
+
+    def _on_data(self, data: bytes) -> None:
+        for message in self._reader.feed(data):
+            request = message.get("id")
+            if request is not None:
+                future = self._pending.pop(request, None)
+                if future is None or future.done():
+                    continue
+                if "err" in message:
+                    future.set_exception(RemoteError(message["err"], message["msg"]))
+                else:
+                    future.set_result(message["ok"])
+            elif "ping" in message:
+                callback = self._pings.get(message["ping"])
+                if callback is not None:
+                    callback()
+            elif message.get("ready"):
+                self._ready = True
+
+    def _on_stderr(self, data: bytes) -> None:
+        self._stderr += data
+        del self._stderr[:-_STDERR_TAIL]
+
+    def _on_eof(self) -> None:
+        if self.alive and not self._ending:
+            code = self._popen.poll()
+            why = _fatal_line(self._stderr.decode(errors="replace"))
+            _log.warning("the sandbox worker process stopped (exit code %s)%s", code, f": {why}" if why else "")
+        self._ended()
+
+    def _ended(self) -> None:
+        if self.alive:
+            self.alive = False
+            lost = self._lost()
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(lost)
+            self._pending.clear()
+            # Wake every run that waits for a ping: its next eval finds the worker gone.
+            pings, self._pings = self._pings, {}
+            for callback in pings.values():
+                callback()
+        for transport in self._transports:
+            with contextlib.suppress(Exception):
+                transport.close()
+        self._transports.clear()
+        self._reap()
+
+    def _reap(self) -> None:
+        if self._popen.poll() is None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the child goes when we do
+                self.loop.call_later(0.05, self._reap)
+
+    def _lost(self) -> WorkerLost:
+        if self._ready:
+            return WorkerLost("the JavaScript engine stopped", started=True)
+        why = _fatal_line(self._stderr.decode(errors="replace"))
+        return WorkerLost(f"the JavaScript engine could not start{': ' + why if why else ''}", started=False)
+
+
+class _Pipe(asyncio.Protocol):
+    def __init__(self, feed: Callable[[bytes], None], eof: Callable[[], None]) -> None:
+        self._feed = feed
+        self._eof = eof
+
+    def data_received(self, data: bytes) -> None:
+        self._feed(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._eof()
+
+
+def _fatal_line(text: str) -> str:
+    """The line of a worker's error output that says why it stopped (V8's "Fatal …", else the last one)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    fatal = [line for line in lines if "Fatal" in line or "Error" in line]
+    return (fatal or lines or [""])[-1]
+
+
+@atexit.register
+def _kill_workers() -> None:
+    for worker in list(_live):
+        worker.kill()
+
+
+class RemoteContext:
+    """One realm of a worker, as the sandbox uses it: evals, wake-ups, and what was compiled there."""
+
+    def __init__(self, worker: WorkerProcess, realm: int, heap_limit: int) -> None:
+        self.worker = worker
+        self.realm = realm
+        self.heap_limit = heap_limit
+        self.cond_ids: dict[str, int] = {}
+        self.code_ids: dict[tuple[Any, str], tuple[int, Any]] = {}  # (wrap, source) → (function id, wrapped)
+        self.ids = itertools.count()
+        self.wake: asyncio.Event | None = None
+        self._closed = False
+        worker.on_ping(realm, self._on_ping)
+        _, self._opened = worker.request({"op": "open", "realm": realm, "heap": heap_limit})
+        self._opened.add_done_callback(lambda opened: opened.cancelled() or opened.exception())
+
+    @property
+    def broken(self) -> bool:
+        """Whether the realm is gone (closed, or its worker died)."""
+        return self._closed or not self.worker.alive
+
+    async def ready(self) -> None:
+        """Wait until the worker has the realm ready (the start of a worker and a realm are not timed)."""
+        await asyncio.shield(self._opened)
+
+    async def eval(self, code: str) -> Any:
+        """Evaluate `code` in the realm; cancelling the call stops V8."""
+        request, future = self.worker.request({"op": "eval", "realm": self.realm, "code": code})
+        try:
+            return await future
+        except asyncio.CancelledError:
+            self.worker.forget(request)
+            raise
+
+    def set_heap_limit(self, heap_limit: int) -> None:
+        """Change the hard memory limit when a caller asks for another one."""
+        if heap_limit != self.heap_limit:
+            self.worker.notify({"op": "limit", "realm": self.realm, "heap": heap_limit})
+            self.heap_limit = heap_limit
+
+    async def memory_exhausted(self) -> bool:
+        """Whether V8 hit the hard memory limit (it stays true: the realm must go)."""
+        _, future = self.worker.request({"op": "oom", "realm": self.realm})
+        try:
+            async with asyncio.timeout(STOP_GRACE):
+                return bool(await future)
+        except (TimeoutError, RemoteError, WorkerLost):
+            return False
+
+    def reset_prefix(self) -> str:
+        """JavaScript to put before an eval that adds to the caches: empties them when they are full."""
+        if len(self.cond_ids) + len(self.code_ids) < CACHE_LIMIT:
+            return ""
+        self.cond_ids.clear()
+        self.code_ids.clear()
+        return "__wb.reset(),"
+
+    def close(self) -> None:
+        """Release the realm; safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            self.wake = None
+            self.worker.on_ping(self.realm, None)
+            self.worker.notify({"op": "drop", "realm": self.realm})
+
+    def abandon(self) -> None:
+        """V8 did not stop when told to: end the worker, and this realm (and the others there) with it."""
+        self.close()
+        self.worker.kill()
+
+    def _on_ping(self) -> None:
+        if self.wake is not None:
+            self.wake.set()
