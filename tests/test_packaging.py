@@ -1,6 +1,7 @@
 """The package as a user installs it from a wheel: everything it needs ships inside it and is found there."""
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+NOT_SOURCE = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache")
 BUNDLED = {
     "workbench/resources/flow.schema.json",
     "workbench/resources/convo.schema.json",
@@ -23,11 +25,14 @@ BUNDLED = {
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel built from the checkout, offline (the environment's own setuptools)."""
+    """A wheel built offline (the environment's own setuptools) from a copy of the checkout, so that the build
+    folders it writes never meet another build in the checkout."""
+    source = tmp_path_factory.mktemp("source") / "checkout"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out), "."],
-        cwd=ROOT,
+        cwd=source,
         check=True,
         capture_output=True,
         timeout=300,
