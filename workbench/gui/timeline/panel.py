@@ -22,6 +22,9 @@ from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.history import SessionHistory
 
 POINT_ROLE = Qt.ItemDataRole.UserRole
+REFRESH_MS = 100
+"""How long the panel gathers turns before it shows them: a tree view lays out all its rows again when one is
+added, so a burst of thousands of turns (an iframe page posting) must not add them one at a time."""
 _HISTORY_EVENTS = (ev.TurnStarted, ev.TurnFinished, ev.StateEntered)
 
 
@@ -85,7 +88,7 @@ class TimelinePanel(QWidget):
         self._entered: list[Point] = []
         """The state points of the turn still going."""
         self._running: QTreeWidgetItem | None = None
-        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self.tree.itemClicked.connect(self._on_clicked)
         self.branch_box.activated.connect(self._on_branch_chosen)
@@ -219,7 +222,8 @@ class TimelinePanel(QWidget):
         self.refresh()
 
     def _on_event(self, event: ev.Event) -> None:
-        if isinstance(event, _HISTORY_EVENTS):
+        # A burst of turns: at most one refresh per REFRESH_MS.
+        if isinstance(event, _HISTORY_EVENTS) and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
     def _on_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
