@@ -1,13 +1,18 @@
-"""Code actions per second through Sandbox.run_code, against a bare mini-racer eval of the same source.
+"""Code actions per second through Sandbox.run_code, against a bare mini-racer eval of the same source, and
+what a pristine realm per conversation costs.
 
 Run: `python tests/benchmarks/bench_code_action.py [N]`. Targets: >= 1,000 executions/s end to end and
-within 3x of the bare `eval_cancelable` (the call a sandbox inside an asyncio loop has to use).
+within 3x of the bare `eval_cancelable` (the call a sandbox inside an asyncio loop has to use). run_code
+crosses to the sandbox worker process and back once per action; the bare evals run in this process.
+Also printed: route conditions per second, and a conversation's first action (a new realm, taken from the
+worker's spare) against a later one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import statistics
 import sys
 import time
 
@@ -42,6 +47,34 @@ async def bench_sandbox(n: int) -> float:
     return n / elapsed
 
 
+async def bench_conditions(n: int) -> float:
+    """Route decisions per second through first_true (two conditions and a default route)."""
+    routes = ["price > 100", "label === 'cheap' && price > 10", None]
+    async with Sandbox() as sb:
+        await sb.first_true(routes, {"price": 1, "label": "cheap"})
+        start = time.perf_counter()
+        for i in range(n):
+            assert await sb.first_true(routes, {"price": i % 200, "label": "cheap"}) is not None
+        return n / (time.perf_counter() - start)
+
+
+async def bench_new_realm(n: int) -> tuple[float, float]:
+    """Median seconds of a conversation's first code action (a pristine realm) and of a later one."""
+    firsts: list[float] = []
+    laters: list[float] = []
+    async with Sandbox() as sb:
+        await sb.run_code(SOURCE, {"distance": 1}, realm="warm-up")
+        for i in range(n):
+            realm = f"conversation {i}"
+            await asyncio.sleep(0.05)  # a conversation's first turn leaves the worker time to make the next spare
+            for times in (firsts, laters):
+                start = time.perf_counter()
+                assert (await sb.run_code(SOURCE, {"distance": i}, realm=realm)).sent
+                times.append(time.perf_counter() - start)
+            await sb.release(realm)
+    return statistics.median(firsts), statistics.median(laters)
+
+
 async def bench_bare(n: int, cancelable: bool) -> float:
     """Executions per second of the same source evaluated directly (args inlined, stub builder)."""
     racer = MiniRacer()
@@ -64,11 +97,15 @@ async def main(n: int) -> None:
     sandbox = await bench_sandbox(n)
     bare = await bench_bare(n, cancelable=True)
     bare_sync = await bench_bare(n, cancelable=False)
+    conditions = await bench_conditions(n)
+    first, later = await bench_new_realm(max(10, n // 100))
     ratio = bare / sandbox
     print(f"run_code:                   {sandbox:8.0f} executions/s ({1e6 / sandbox:.0f} µs each)")
     print(f"bare eval_cancelable:       {bare:8.0f} executions/s ({1e6 / bare:.0f} µs each)")
     print(f"bare eval (sync, blocking): {bare_sync:8.0f} executions/s ({1e6 / bare_sync:.0f} µs each)")
     print(f"ratio bare_cancelable/run_code: {ratio:.2f}x; bare_sync/run_code: {bare_sync / sandbox:.2f}x")
+    print(f"first_true (route choice):  {conditions:8.0f} decisions/s ({1e6 / conditions:.0f} µs each)")
+    print(f"pristine realm per conversation: first action {first * 1e3:.2f} ms, later ones {later * 1e3:.2f} ms")
     print(f"targets: >= 1000/s {'met' if sandbox >= 1000 else 'MISSED'}; within 3x {'met' if ratio <= 3 else 'MISSED'}")
 
 

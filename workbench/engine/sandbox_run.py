@@ -84,12 +84,11 @@ async def execute(
             raise RuntimeError(str(exc)) from None
         return fail("memory", WORKER_LOST)
     except TimeoutError:
-        if await ctx.memory_exhausted():
-            ctx.close()
+        exhausted, salvaged = await asyncio.gather(ctx.memory_exhausted(), _salvage(ctx, run_id))
+        ctx.close()
+        if exhausted:
             return fail("memory", _OUT_OF_MEMORY)
         timed_out = CodeError("timeout", f"the code action did not finish within {timeout:g} s")
-        salvaged = await _salvage(ctx, run_id)
-        ctx.close()
         if salvaged is None:
             return CodeResult(sent=False, error=timed_out, duration=time.perf_counter() - started)
         return replace(_result(salvaged, wrapped, started), error=timed_out)

@@ -123,7 +123,7 @@ class _Worker(asyncio.Protocol):
         task = self._realms.get(realm)
         if task is None:
             raise LookupError(f"realm {realm} is not open")
-        return await asyncio.shield(task)
+        return task.result() if task.done() else await asyncio.shield(task)
 
     def _start(self, request: int, work: Any) -> None:
         task = asyncio.ensure_future(self._answer(request, work))
