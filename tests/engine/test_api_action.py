@@ -29,7 +29,9 @@ def call(api: ApiAction, variables: dict[str, Any] | None = None) -> list[ev.Eve
     async def go() -> list[ev.Event]:
         async with httpx.AsyncClient() as client:
             state = State(name="book", kind="api", api=api, next=(Route("confirm"),), on_error="failed")
-            flow = Flow(name="test", start="book", states={"book": state})
+            # the states a response may jump to (an unknown nextDialogstate goes to on_error)
+            others = {name: State(name=name, kind="say") for name in ("confirm", "failed", "pick_seat")}
+            flow = Flow(name="test", start="book", states={"book": state, **others})
             session = Session(defaults=dict(variables or {}))
             ctx = ActionContext(flow=flow, state=state, session=session, ports=Ports(http=client, sandbox=None))
             return await api_action.run(ctx)

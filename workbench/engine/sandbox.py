@@ -147,6 +147,11 @@ class Sandbox:
         if ctx is not None:
             ctx.close()
 
+    def holds_realm(self, realm: str) -> bool:
+        """Whether `realm` still has a live context (its globals and any paused or pending work)."""
+        ctx = self._realms.get(realm)
+        return ctx is not None and not ctx.broken
+
     @property
     def worker_pid(self) -> int | None:
         """The worker process's id while it runs (for diagnostics and tests)."""
