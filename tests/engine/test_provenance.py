@@ -54,13 +54,16 @@ def test_every_variable_says_which_state_and_action_set_it_and_when(flow_from):
     conversation = run(flow_from)
     found = provenance(conversation.events, conversation.flow.variables)
     assert {path: (p.origin, p.state, p.turn) for path, p in found.items()} == {
+        "locale": ("default", None, 0),
         "currency": ("default", None, 0),
         "first_visit": ("default", None, 0),
+        "internal.nlp": ("entity", "ask_name", 2),  # the NLP's reading of "Ann"
         "name": ("ask", "ask_name", 2),
         "city": ("button", "menu", 3),
         "user": ("iframe", "page", 4),  # the page's UPDATE_SESSION merged into the code's `user`
         "price": ("edit", None, 4),  # an edit by hand is not a turn of its own
     }
+    assert (found["locale"].detail, found["currency"].detail) == ("engine default", "flow default")
     assert found["city"].detail == "Brussels"
     assert found["user"].detail == "https://example.com"
     assert found["user"].value == {"name": "Ann", "tier": "gold", "seat": "12A"}
@@ -101,7 +104,13 @@ def test_clear_session_removes_variables_and_restores_defaults():
         ev.VariableChanged(name="name", removed=True, origin="edit"),
     ]
     found = provenance(events, {"currency": "EUR"})
-    assert set(found) == {"currency"}
+    assert set(found) == {"locale", "currency"}
     assert (found["currency"].origin, found["currency"].state, found["currency"].value) == ("default", "forget", "EUR")
     removals = [(w.path, w.origin) for w in history(events) if w.removed]
     assert removals == [("currency", "cleared"), ("seat", "cleared"), ("name", "edit")]
+
+
+def test_a_flow_default_stands_over_the_engine_default_it_replaces():
+    found = provenance([], {"locale": "nl"})
+    assert (found["locale"].value, found["locale"].detail) == ("nl", "flow default")
+    assert provenance([])["locale"].detail == "engine default"

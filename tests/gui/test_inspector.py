@@ -7,9 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from workbench.engine.provenance import Provenance
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.model import PROVENANCE_COLUMN, VariableModel
 from workbench.gui.inspector.model import VALUE_COLUMN as VALUE
+from workbench.gui.inspector.origin import describe, set_by
 from workbench.gui.inspector.panel import NOW, VariableInspector
 from workbench.gui.inspector.values import edit_text, format_path, parse_edit
 
@@ -241,6 +243,8 @@ def test_the_set_by_column_and_the_tool_tip_say_who_set_each_value(booked):
     assert text(model, "destination", PROVENANCE_COLUMN) == "ask · ask_destination"
     assert text(model, "user.address.city", PROVENANCE_COLUMN) == "edit"  # set whole with `user`
     assert text(model, "first_name", PROVENANCE_COLUMN) == "default"
+    assert text(model, "locale", PROVENANCE_COLUMN) == "default"
+    assert "engine default" in text(model, "locale", 0, Qt.ItemDataRole.ToolTipRole)
     assert text(model, "internal.channel", PROVENANCE_COLUMN) == ""
     tip = text(model, "destination", 0, Qt.ItemDataRole.ToolTipRole)
     assert "Set by ask in ask_destination" in tip and "turn 3" in tip
@@ -277,3 +281,11 @@ def test_a_changed_row_is_amber_not_the_selections_colour_in_light_and_dark_them
     assert colour.red() > colour.green() > colour.blue(), "amber: warm, not blue"
     assert colour != QColor(base) and colour != QColor(selection)
     assert abs(colour.hueF() - QColor(selection).hueF()) > 0.3
+
+
+def test_the_nlps_reading_of_a_message_says_so_in_plain_words():
+    write = Provenance("internal.nlp", {"expression": "Ann"}, "nlp", "ask_name", "nlp", 0.0, 5, 2)
+    assert set_by(write) == "NLP · ask_name"
+    lines = describe(write).splitlines()
+    assert lines[0] == "Set by NLP in ask_name" and lines[1].startswith("turn 2, at ")
+    assert lines[2] == "The user's message as the NLP understood it: its expression, the best intent and its score"

@@ -63,13 +63,15 @@ def test_saving_the_flow_reloads_it_keeping_the_session_and_saying_what_changed(
     open_and_wait(window, qtbot, flow_copy)
     window.bridge.send_text("book a train")
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
-    old = window.bridge.conversation
+    conversation = window.bridge.conversation
     text = flow_copy.read_text().replace("Where would you like to go?", "Where to, {first_name}?")
     flow_copy.write_text(text)
-    qtbot.waitUntil(lambda: window.bridge.conversation is not old, timeout=10_000)
+    qtbot.waitUntil(lambda: any(isinstance(e, ev.FlowReloaded) for e in conversation.events), timeout=10_000)
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
-    assert window.bridge.conversation.session.get("first_name") == "Ann"
-    assert bot_texts(window)[-1] == "Where to, Ann?"
+    assert window.bridge.conversation is conversation
+    assert conversation.session.get("first_name") == "Ann"
+    note = window.chat.bubbles()[-1]
+    assert note.objectName() == "reloadNote" and note.title == "flow reloaded: ask_destination changed"
     assert "changed: ask_destination" in window.statusBar().currentMessage()
 
 

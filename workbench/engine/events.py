@@ -201,7 +201,7 @@ class EngineError(Event):
 
 # --- session ---
 
-VariableOrigin = Literal["ask", "button", "entity", "code", "api", "iframe", "edit", "set", "default", "offload"]
+VariableOrigin = Literal["ask", "button", "entity", "nlp", "code", "api", "iframe", "edit", "set", "default", "offload"]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.engine import events as ev
-from workbench.engine.session import PathError, parse_path
+from workbench.engine.session import PathError, Session, parse_path
 
 Path = tuple[str | int, ...]
 
@@ -47,7 +47,8 @@ def history(events: Sequence[ev.Event]) -> list[Provenance]:
 
 
 def provenance(events: Sequence[ev.Event], defaults: Mapping[str, Any] | None = None) -> dict[str, Provenance]:
-    """For every path set and still standing, its last write; `defaults` are the flow's session defaults."""
+    """For every path set and still standing, its last write; `defaults` are the flow's session defaults (the
+    engine's own, such as `locale`, stand unless the flow sets them too)."""
     standing = Standing(defaults)
     standing.feed(events)
     return {write.path: write for write in standing.by_path().values()}
@@ -58,10 +59,15 @@ class Standing:
     so following a long conversation costs the same at its last turn as at its first."""
 
     def __init__(self, defaults: Mapping[str, Any] | None = None) -> None:
-        self._standing: dict[Path, Provenance] = {
+        engine = {
+            (name,): Provenance(name, value, "default", None, "engine default", 0.0, None, 0)
+            for name, value in Session().variables.items()
+        }
+        flow = {
             (name,): Provenance(name, value, "default", None, "flow default", 0.0, None, 0)
             for name, value in (defaults or {}).items()
         }
+        self._standing: dict[Path, Provenance] = {**engine, **flow}
         self._read = 0
         self._turn = 0
 

@@ -1,5 +1,7 @@
 """The seed's iframe page inside the whole window: its button's message shows in the chat and the bot answers."""
 
+import shutil
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -49,3 +51,31 @@ def test_the_seat_picker_opens_at_its_height_beside_a_chat_that_keeps_its_width(
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert window.chat.width() >= 400
     assert not dock.visibleRegion().isEmpty()
+
+
+def test_saving_the_flow_keeps_the_iframe_page_and_it_still_talks_to_the_bot(make_window, qtbot, run_js, tmp_path):
+    from tests.gui.conftest import SAMPLE
+    from workbench.engine import events as ev
+
+    shutil.copytree(SAMPLE.parent, tmp_path / "flow")
+    flow_file = tmp_path / "flow" / SAMPLE.name
+    window = make_window({"first_name": "Ann"})
+    task = window.open_flow(flow_file)
+    qtbot.waitUntil(lambda: task.done() and not window.bridge.busy, timeout=10_000)
+    with qtbot.waitSignal(window.bridge.event, check_params_cb=lambda e: e.kind == "IframeOpened", timeout=10_000):
+        window.bridge.send_text("help")
+    host = window.iframe_panel.host
+    with qtbot.waitSignal(host.content_loaded, timeout=LOAD_TIMEOUT):
+        pass
+    page = host.url
+    conversation = window.bridge.conversation
+
+    flow_file.write_text(flow_file.read_text().replace("This little page shows", "This small page shows"))
+    qtbot.waitUntil(lambda: any(isinstance(e, ev.FlowReloaded) for e in conversation.events), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+
+    assert window.bridge.conversation is conversation
+    assert host.url == page
+    run_js(host, "document.querySelector('button').click()")
+    texts = lambda: [item.engine_event.text for item in window.chat.bubbles() if hasattr(item.engine_event, "text")]  # noqa: E731
+    qtbot.waitUntil(lambda: "I saw that you clicked the button!" in texts(), timeout=10_000)

@@ -46,8 +46,10 @@ class DebugActions(QObject):
             action.triggered.connect(lambda _=False, c=spec.command: session.run(c))
             owner.addAction(action)
             self.by_command[spec.command] = action
+        self._enabled: dict[Command, bool] = {}
+        """What each action was last set to: a QAction tells every widget showing it of each setEnabled."""
         session.pause_changed.connect(self.update_enabled)
-        session.bridge.busy_changed.connect(self.update_enabled)
+        session.busy_settled.connect(self.update_enabled)
         self.update_enabled()
 
     def actions(self) -> list[QAction]:
@@ -60,11 +62,14 @@ class DebugActions(QObject):
         attached = self.session.debugger is not None
         for command, action in self.by_command.items():
             if command == "pause":
-                action.setEnabled(attached and not paused)
+                enabled = attached and not paused
             elif command == "stop":
-                action.setEnabled(paused or self.session.bridge.busy)
+                enabled = paused or self.session.bridge.busy
             else:
-                action.setEnabled(paused)
+                enabled = paused
+            if self._enabled.get(command) != enabled:
+                self._enabled[command] = enabled
+                action.setEnabled(enabled)
 
     def use_window_keys(self, window: QWidget, continue_action: QAction) -> None:
         """Make the keys work anywhere in `window`, with `continue_action` (the window's own F5) as Continue."""

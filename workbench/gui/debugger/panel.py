@@ -86,7 +86,7 @@ class DebuggerPanel(QWidget):
         self.session.breakpoints_changed.connect(self._show_breakpoints)
         self.session.pause_changed.connect(self._on_pause)
         bridge.conversation_changed.connect(self._on_conversation)
-        bridge.busy_changed.connect(self._on_busy)
+        self.session.busy_settled.connect(self._show_status)
 
     def _lay_out(self) -> None:
         self.toolbar = StepToolBar()
@@ -166,9 +166,6 @@ class DebuggerPanel(QWidget):
         else:
             count = len(self.session.breakpoints)
             self.status.setText(f"{count} breakpoint{'s' if count != 1 else ''}. {HINT}" if count else HINT)
-
-    def _on_busy(self, _busy: bool) -> None:
-        self._show_status()
 
     def _on_conversation(self, conversation: Conversation | None) -> None:
         if self.state is not None and not self.show_state(self.state):

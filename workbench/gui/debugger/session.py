@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.engine.debugger import Breakpoint, Debugger
 from workbench.gui.engine_bridge import EngineBridge
+
+BUSY_SETTLE_MS = 50
+"""How long a change of the bridge's busy state waits before `busy_settled` tells of it: an iframe page posting
+thousands of messages toggles it twice per message, and the toolbar need not follow each one."""
 
 Command = Literal["continue_", "pause", "step_over", "step_into", "step_out", "stop"]
 """A `Debugger` method that steps: continue, pause, step over/into/out, stop (which ends the turn)."""
@@ -29,6 +33,8 @@ class DebugSession(QObject):
     """A breakpoint was added or removed."""
     pause_changed = Signal(object)
     """The conversation paused (the `Paused` event) or went on (None)."""
+    busy_settled = Signal()
+    """The bridge's busy state may have changed: at most one per `BUSY_SETTLE_MS`, to read `bridge.busy` then."""
 
     def __init__(self, bridge: EngineBridge, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +42,8 @@ class DebugSession(QObject):
         self.paused: ev.Paused | None = None
         self._breakpoints: set[Breakpoint] = set()
         self._pause_on_errors = True
+        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_SETTLE_MS)
+        self._busy_timer.timeout.connect(self.busy_settled)
         bridge.conversation_changed.connect(self._on_conversation)
         bridge.event.connect(self._on_event)
         bridge.busy_changed.connect(self._on_busy)
@@ -83,6 +91,8 @@ class DebugSession(QObject):
     def _on_busy(self, _busy: bool) -> None:
         # A cancelled turn ends its pause without a `Resumed`: the debugger's own state says so.
         self._set_paused(self.debugger.paused if self.debugger is not None else None)
+        if not self._busy_timer.isActive():
+            self._busy_timer.start()
 
     def _set_paused(self, paused: ev.Paused | None) -> None:
         if paused is not self.paused:

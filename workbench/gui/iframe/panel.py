@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
+from workbench.engine.conversation import Conversation
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.iframe.host import DEFAULT_HEIGHT, PageHost
 
@@ -35,6 +35,8 @@ class IframePanel(QWidget):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self._conversation = bridge.conversation
+        """The conversation the page belongs to."""
         self._queue: deque[tuple[str, str]] = deque()
         self._in_flight = 0
         self._drain: asyncio.Task[None] | None = None
@@ -89,7 +91,11 @@ class IframePanel(QWidget):
             self._verdict = f"rejected: {event.reason}"
             self._show_status()
 
-    def _on_conversation_changed(self, _conversation: Any) -> None:
+    def _on_conversation_changed(self, conversation: Conversation | None) -> None:
+        # A reload, a rewind or a branch switch re-announces the same conversation: its page stays.
+        if conversation is self._conversation:
+            return
+        self._conversation = conversation
         # The page belonged to the previous conversation: what it posted must not reach the new one.
         self._queue.clear()
         self.host.clear()

@@ -6,6 +6,10 @@ import time
 
 from workbench.engine.provenance import Provenance
 
+_NAMES = {"nlp": "NLP"}
+"""How an origin reads when its name alone is not plain enough."""
+_EXPLAINED = {"nlp": "The user's message as the NLP understood it: its expression, the best intent and its score"}
+
 
 def where_set(write: Provenance) -> str:
     """`state:line` of a write, `state` without a code line, "" outside any state."""
@@ -19,12 +23,13 @@ def set_by(write: Provenance | None) -> str:
     if write is None:
         return ""
     where = where_set(write)
-    return f"{write.origin} · {where}" if where else write.origin
+    who = _NAMES.get(write.origin, write.origin)
+    return f"{who} · {where}" if where else who
 
 
 def describe(write: Provenance) -> str:
     """The tool tip lines about a write: who, where, when and what else is known."""
-    who = f"Set by {write.origin}"
+    who = f"Set by {_NAMES.get(write.origin, write.origin)}"
     if write.state is not None:
         who += f" in {write.state}"
     if write.line is not None:
@@ -32,7 +37,9 @@ def describe(write: Provenance) -> str:
     lines = [who]
     if write.index is not None:
         lines.append(f"turn {write.turn}, at {time.strftime('%H:%M:%S', time.localtime(write.at))}")
-    if write.detail:
+    if write.origin in _EXPLAINED:
+        lines.append(_EXPLAINED[write.origin])
+    elif write.detail:
         lines.append(write.detail)
     if write.state is not None:
         lines.append("Double-click the Set by cell to show where")

@@ -107,7 +107,8 @@ class VariableInspector(QWidget):
         turns = self._history.turns() if self._history else []
         known = len(self._turns)
         self.turn_box.blockSignals(True)
-        if any(new.started is not old.started for new, old in zip(turns, self._turns, strict=False)):
+        # The history starts over on a new log, so the last known turn alone tells whether the list still holds.
+        if known and (len(turns) < known or turns[known - 1].started is not self._turns[-1].started):
             while self.turn_box.count() > 1:
                 self.turn_box.removeItem(0)
             self.turn_box.setCurrentIndex(0)

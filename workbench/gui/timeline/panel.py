@@ -160,18 +160,28 @@ class TimelinePanel(QWidget):
                 self.now_item = None
             self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(self._running))
             self._running = None
-        last: QTreeWidgetItem | None = None
+        added: list[QTreeWidgetItem] = []
         for point in new:
             if point.kind == "state":
                 self._entered.append(point)
                 continue
-            last = self._turn_item(self._turn_label(point.turn), point, self._entered)
+            added.append(self._turn_item(self._turn_label(point.turn), point, self._entered))
             self._entered = []
         if self._entered:  # a turn still going (paused, say): its states so far
             self._running = self._turn_item(f"{self._turn_label(self._entered[0].turn)} (running)", None, self._entered)
-            last = self._running
-        if last is not None:
+            added.append(self._running)
+        if not added:
+            return
+        # All of a burst's turns in one insert, painted once: the tree lays its rows out again per insert.
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.addTopLevelItems(added)
+            for item in added:
+                item.setExpanded(True)
+            last = added[-1]
             self._mark_now(last.child(last.childCount() - 1) if last.data(0, POINT_ROLE) is None else last)
+        finally:
+            self.tree.setUpdatesEnabled(True)
 
     def _start_over(self, conversation: Conversation | None) -> None:
         self._conversation = conversation
@@ -198,8 +208,6 @@ class TimelinePanel(QWidget):
             child.setData(0, POINT_ROLE, state)
             child.setToolTip(0, _tooltip(child))
             item.addChild(child)
-        self.tree.addTopLevelItem(item)
-        item.setExpanded(True)
         return item
 
     def _mark_now(self, item: QTreeWidgetItem | None) -> None:
