@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.engine import events as ev
+from workbench.engine.conversation import Conversation
 from workbench.engine.entities.system import system_entities
 from workbench.engine.inputs import EXPECT_KINDS, validate, warm_up_dates
 from workbench.flow.regex_limits import TIMEOUT, PatternTimeout, compile_pattern
@@ -119,3 +121,34 @@ def test_a_catastrophic_bot_pattern_in_a_convo_file_fails_the_turn_in_time_and_s
 
 def test_a_bot_pattern_that_matches_in_time_passes(tmp_path: Path) -> None:
     assert replay(tmp_path, "/^a+b$/").passed
+
+
+def test_a_catastrophic_expect_pattern_in_a_conversation_warns_and_asks_again(flow_from) -> None:
+    flow = flow_from(
+        f"""
+        name: Codes
+        start: ask_code
+        states:
+          ask_code:
+            ask: Your code?
+            save: code
+            expect: "{CATASTROPHIC}"
+            retry: That is not a code.
+            next: done
+          done:
+            say: Thanks
+        """
+    )
+
+    async def scenario() -> Conversation:
+        conversation = Conversation(flow)
+        await conversation.start()
+        await conversation.send_text(VICTIM)
+        await conversation.aclose()
+        return conversation
+
+    conversation = asyncio.run(scenario())
+    warnings = [e.message for e in conversation.events if isinstance(e, ev.EngineWarning)]
+    assert warnings == [f"the pattern {CATASTROPHIC} took longer than {TIMEOUT:g} s on this input: treated as no match"]
+    assert [e.text for e in conversation.events if isinstance(e, ev.BotMessage)][-1] == "That is not a code."
+    assert conversation.session.get("code") is None

@@ -52,9 +52,11 @@ def answer(ctx: ActionContext, text: str, matcher: NluMatcher) -> Answer:
         )
         return Answer("accepted", [changed])
     attempt = ctx.session.ask_failures + 1
-    rejected = ev.InputRejected(state=ctx.state.name, text=text, expect=ask.expect, attempt=attempt)
+    rejected: list[ev.Event] = [ev.InputRejected(state=ctx.state.name, text=text, expect=ask.expect, attempt=attempt)]
+    if checked.warning:  # e.g. a pattern that ran out of time: the answer counts as wrong, and the tester learns why
+        rejected.append(ev.EngineWarning(message=checked.warning, state=ctx.state.name))
     ctx.extra["input"] = text
     if attempt >= MAX_FAILURES and (ask.give_up or ask.give_up_goto):
-        return Answer("give_up", [rejected, *render_items(ctx, ask.give_up)])
+        return Answer("give_up", [*rejected, *render_items(ctx, ask.give_up)])
     retry = render_items(ctx, ask.retry or DEFAULT_RETRY)
-    return Answer("retry", [rejected, *retry, ev.WaitingForInput(state=ctx.state.name, expect=ask.expect)])
+    return Answer("retry", [*rejected, *retry, ev.WaitingForInput(state=ctx.state.name, expect=ask.expect)])
