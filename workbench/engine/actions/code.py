@@ -8,9 +8,9 @@ stopping where the debugger says); time spent paused counts against neither the 
 
 from __future__ import annotations
 
+import asyncio
 import copy
-import time
-from collections.abc import Callable
+import itertools
 from typing import Any
 
 from workbench.engine import events as ev
@@ -19,6 +19,11 @@ from workbench.engine.actions.message import from_dict
 from workbench.engine.debugger import Debugger
 from workbench.engine.http_port import perform
 from workbench.engine.sandbox_types import CodeError, FetchError, FetchHandler
+
+MAX_FETCHES_IN_FLIGHT = 8
+"""Requests of one code action under way at the same time; further `fetch()` calls wait for a free one."""
+MAX_FETCHES = 100
+"""`fetch()` calls one code action may make; later calls reject with "too many fetch() calls"."""
 
 
 def code_args(ctx: ActionContext) -> Any:
@@ -30,25 +35,36 @@ def code_args(ctx: ActionContext) -> Any:
     return ctx.render_value(code.args)
 
 
-def fetch_handler(ctx: ActionContext, exchanges: list[ev.Event], deadline: Callable[[], float]) -> FetchHandler:
+def fetch_handler(ctx: ActionContext, exchanges: list[ev.Event]) -> FetchHandler:
     """`fetch()` for the code: carried out by the engine's HTTP client, each exchange kept as an event.
 
-    `deadline()` is the `time.monotonic()` by which the action must be done.
+    At most `MAX_FETCHES_IN_FLIGHT` requests of the action are under way at once (the others wait their turn),
+    and after `MAX_FETCHES` calls `fetch()` rejects. A request may take the action's whole timeout, counted
+    from when it is sent: neither waiting for its turn nor waiting for V8 (other conversations' code actions)
+    eats into it. The action's own time limit still ends the action.
     """
+    code = ctx.state.code
+    assert code is not None
+    timeout = code.timeout
+    slots = asyncio.Semaphore(MAX_FETCHES_IN_FLIGHT)
+    calls = itertools.count(1)
 
     async def fetch(url: str, options: dict[str, Any]) -> dict[str, Any]:
+        if next(calls) > MAX_FETCHES:
+            raise FetchError(f"too many fetch() calls: a code action may make at most {MAX_FETCHES}")
         headers = {str(k): str(v) for k, v in (options.get("headers") or {}).items()}
         body = options.get("body")
-        result = await perform(
-            ctx.ports.http,
-            method=str(options.get("method") or "GET").upper(),
-            url=url,
-            headers=headers,
-            content=body if isinstance(body, str | bytes) else None,
-            timeout=max(0.001, deadline() - time.monotonic()),
-            state=ctx.state.name,
-            source="fetch",
-        )
+        async with slots:
+            result = await perform(
+                ctx.ports.http,
+                method=str(options.get("method") or "GET").upper(),
+                url=url,
+                headers=headers,
+                content=body if isinstance(body, str | bytes) else None,
+                timeout=timeout,
+                state=ctx.state.name,
+                source="fetch",
+            )
         exchanges.append(result.exchange)
         if result.status is None:
             raise FetchError(result.error or f"request to {url} failed")
@@ -79,8 +95,7 @@ async def run(ctx: ActionContext, debugger: Debugger | None = None) -> list[ev.E
     args = copy.deepcopy(code_args(ctx))
     exchanges: list[ev.Event] = []
     step = debugger.probe(name, args, exchanges) if debugger is not None else None
-    ends = time.monotonic() + code.timeout
-    fetch = fetch_handler(ctx, exchanges, (lambda: ends + step.held) if step is not None else (lambda: ends))
+    fetch = fetch_handler(ctx, exchanges)
     result = await ctx.ports.sandbox.run_code(
         code.source, args, timeout=code.timeout, fetch=fetch, step=step, realm=ctx.conversation_id
     )
