@@ -24,3 +24,12 @@ def test_import_linter_contract_holds():
     linter = Path(sys.executable).with_name("lint-imports")
     out = subprocess.run([str(linter)], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_flow_package_loads_without_the_engine_in_a_fresh_interpreter():
+    flow_modules = [m.removesuffix(".__init__") for m in ENGINE_MODULES if m.startswith("workbench.flow")]
+    above = ("workbench.engine", "workbench.testing", "workbench.gui")
+    loaded = f"sorted(m for m in sys.modules if m.startswith({above!r}))"
+    probe = f"import {', '.join(flow_modules)}; import sys; print({loaded})"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"

@@ -15,8 +15,8 @@ from typing import TextIO
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
-from workbench.engine.template import to_text
 from workbench.flow.model import Flow
+from workbench.flow.template import to_text
 
 HELP = (
     "Type to talk; a number presses that button. Commands: /vars /state /restart /quit "

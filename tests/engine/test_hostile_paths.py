@@ -11,8 +11,9 @@ import pytest
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
-from workbench.engine.session import MAX_GROWTH, MAX_INDEX, PathError, Session, parse_path, set_path
+from workbench.engine.session import MAX_GROWTH, Session, set_path
 from workbench.flow.model import Flow
+from workbench.flow.paths import MAX_INDEX, PathError, parse_path
 
 TOO_LARGE = "index 100000000 in x[100000000] is too large (at most 10000)"
 

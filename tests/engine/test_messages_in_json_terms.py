@@ -8,7 +8,7 @@ import pytest
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.engine.iframe_messages import Rejection, parse
-from workbench.engine.template import SHOWN_CHARS
+from workbench.flow.template import SHOWN_CHARS
 
 PYTHON_WORDS = re.compile(r"\b(int|float|str|dict|NoneType|None|True|False)\b|got list")
 

@@ -30,9 +30,9 @@ from typing import Any, Literal, TypeGuard
 import httpx
 
 from workbench.engine import events as ev
-from workbench.engine import template
 from workbench.engine.http_port import HttpResult, perform
 from workbench.engine.offload_messages import Bot, Item, items
+from workbench.flow import template
 from workbench.flow.model import Flow, OffloadAction
 
 WEBHOOK_TIMEOUT = 10.0

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.engine import events as ev
-from workbench.engine.session import PathError, Session, parse_path
+from workbench.engine.session import Session
+from workbench.flow.paths import PathError, parse_path
 
 Path = tuple[str | int, ...]
 

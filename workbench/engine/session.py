@@ -12,14 +12,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.engine import events as ev
+from workbench.flow.paths import PathError, parse_path
 
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _MISSING = object()
 INTERNAL = "internal"
 ENGINE_OWNED: tuple[str, ...] = ("nlp", "currentDialogstate", "previousDialogstate", "offloaded")
@@ -29,42 +28,8 @@ _INTERNAL_WRITERS = frozenset({"default", "entity"})
 and the NLU (`internal.nlp`)."""
 
 
-MAX_INDEX = 10_000
-"""The largest list index a variable path may name (`items[10000]`)."""
 MAX_GROWTH = 100
 """How far past a list's end a write may reach: `items[i]` may pad the list with at most this many nulls."""
-
-
-class PathError(ValueError):
-    """A variable path that cannot be parsed, or a write it cannot make; the message says why in JSON's terms."""
-
-
-def parse_path(path: str) -> tuple[str | int, ...]:
-    """Split `a.b[0].c` into `('a', 'b', 0, 'c')`; an index above `MAX_INDEX` is refused."""
-    parts: list[str | int] = []
-    pos = 0
-    text = path.strip()
-    while pos < len(text):
-        if text[pos] == "." and parts:
-            pos += 1
-        m = _PATH_PART.match(text, pos)
-        if not m:
-            raise PathError(f"bad variable path '{path}'")
-        if m.group(1) is not None:
-            parts.append(m.group(1))
-        else:
-            digits = m.group(2).lstrip("0") or "0"
-            if len(digits) > len(str(MAX_INDEX)) or int(digits) > MAX_INDEX:
-                raise PathError(f"index {_cut(m.group(2))} in {_cut(text)} is too large (at most {MAX_INDEX})")
-            parts.append(int(digits))
-        pos = m.end()
-    if not parts or not isinstance(parts[0], str):
-        raise PathError(f"bad variable path '{path}'")
-    return tuple(parts)
-
-
-def _cut(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) -> Any:

@@ -8,7 +8,6 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from workbench.engine.session import PathError, parse_path
 from workbench.flow.model import (
     BUILTIN_STATE_NAMES,
     KIND_KEYS,
@@ -31,6 +30,7 @@ from workbench.flow.model import (
     Settings,
     State,
 )
+from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Reporter, did_you_mean
 from workbench.flow.regex_limits import PatternError, compile_pattern
 from workbench.flow.validate import Facts, column_in_file, near_names
@@ -67,7 +67,8 @@ MAX_TYPING_DELAY = 60_000
 
 
 def quoted(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else repr(value)
+    """A value in a message: text in single quotes, anything else as `kind_name` calls it."""
+    return f"'{value}'" if isinstance(value, str) else kind_name(value)
 
 
 def kind_name(value: Any) -> str:
@@ -84,7 +85,9 @@ def kind_name(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"a {type(value).__name__}"
+    if isinstance(value, bytes):
+        return "binary data"
+    return "a set" if isinstance(value, set | frozenset) else "a value of an unknown kind"
 
 
 def _is_number(value: Any) -> bool:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
-from workbench.engine.events import StateEntered
 from workbench.flow.model import Choice, Flow, SayItem, State
 
 ANYWHERE = "*"
@@ -37,6 +36,19 @@ _CODE_JUMP = re.compile(r"""setNextDialogState\(\s*(['"`])([^'"`]+)\1\s*\)""")
 _OFFLOAD_STATES = ("offloading_opened", "offloading_closed", "offloading_disabled")
 
 
+class Entered(Protocol):
+    """What the graph reads of the engine's `StateEntered` event (the flow package does not import the engine)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def previous(self) -> str | None: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def route(self) -> int | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Transition:
     """One edge: from `source` to `target`, and why (`route` numbers the routes of `next` from 0)."""
@@ -53,8 +65,8 @@ class Transition:
         return (self.source, self.target, self.why, self.route)
 
     @classmethod
-    def from_event(cls, event: StateEntered) -> Transition:
-        """The edge a `StateEntered` event took."""
+    def from_event(cls, event: Entered) -> Transition:
+        """The edge a `StateEntered` event of the engine took."""
         reason = event.reason
         if reason in ("intent", "fallback"):
             return cls(ANYWHERE, event.state, reason)

@@ -33,10 +33,10 @@ from functools import lru_cache
 import esprima
 from rapidfuzz import fuzz, process
 
-from workbench.engine.session import PathError, parse_path
-from workbench.engine.template import TemplateError, parse
 from workbench.flow.model import Choice, CodeAction, Flow, SayItem, State
+from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Reporter, did_you_mean
+from workbench.flow.template import TemplateError, parse
 from workbench.flow.yaml_source import Pos
 
 SYSTEM_STATES = frozenset(

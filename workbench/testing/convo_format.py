@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from workbench.engine.session import PathError, parse_path, refused_start_value
+from workbench.engine.session import refused_start_value
 from workbench.flow.build import kind_name
 from workbench.flow.model import Loc
+from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Problem, Reporter, did_you_mean
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, is_regex

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from workbench.engine import template
+from workbench.flow import template
 from workbench.testing.assertions import show, subset_mismatches
 from workbench.testing.convo_format import HttpStub
 

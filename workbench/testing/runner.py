@@ -35,11 +35,11 @@ import httpx
 import yaml
 
 from workbench.engine import events as ev
-from workbench.engine import template
 from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.conversation import BUILTIN_STATES, Conversation
 from workbench.engine.sandbox import Sandbox
 from workbench.engine.session import refused_start_value
+from workbench.flow import template
 from workbench.flow.loader import LoadResult, load_flow
 from workbench.flow.model import Flow, Loc
 from workbench.flow.problems import Problem, did_you_mean
@@ -144,7 +144,7 @@ def check_test(test: ConvoTest, flow: Flow) -> list[Problem]:
     def check(name: str | None, loc: Loc | None, what: str) -> None:
         if name is not None and loc is not None and name not in known:
             hint = did_you_mean(name, known)
-            problems.append(Problem(loc, f"{what} '{name}' is not a state of flow {flow.name!r}{hint}"))
+            problems.append(Problem(loc, f"{what} '{name}' is not a state of flow '{flow.name}'{hint}"))
 
     check(test.start, test.start_loc, "start state")
     for turn in test.turns:
@@ -345,7 +345,7 @@ class _Replay:
         return Failure(
             loc=loc,
             message=message,
-            turn=turn.text if turn else f"conversation {self.test.name!r}",
+            turn=turn.text if turn else f"conversation '{self.test.name}'",
             expected=expected,
             actual=actual,
             diff=tuple(diff),
@@ -433,7 +433,7 @@ class _Replay:
             titles = [c.title for c in self.conversation.session.choices]
             return self.fail(
                 turn,
-                f"there is no button or quick reply {turn.value!r} to click",
+                f"there is no button or quick reply '{turn.value}' to click",
                 expected=show(turn.value),
                 actual=f"the choices are {show(titles)}" if titles else "there are no buttons to click",
             )

@@ -27,13 +27,16 @@ import base64
 import dataclasses
 from typing import Any
 
-from workbench.engine import chatlayer_messages, http_port, template
+from workbench.engine import chatlayer_messages, http_port
 from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import from_dict
 from workbench.engine.chatlayer_messages import json_kind, json_text
-from workbench.engine.session import PathError, get_path, parse_path
+from workbench.engine.session import get_path
+from workbench.flow import template
+from workbench.flow.build import quoted
 from workbench.flow.model import BUILTIN_STATE_NAMES, ApiAction
+from workbench.flow.paths import PathError, parse_path
 
 METHODS: frozenset[str] = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _MISSING = object()
@@ -74,14 +77,14 @@ def _auth_header(ctx: ActionContext, auth: dict[str, Any]) -> str:
         return f"Basic {token}"
     if kind == "bearer":
         return f"Bearer {template.to_text(ctx.render_value(auth.get('token', '')))}"
-    raise RequestError(f"unknown auth type {auth.get('type')!r} (use basic or bearer)")
+    raise RequestError(f"unknown auth type {quoted(auth.get('type'))} (use basic or bearer)")
 
 
 def build_request(ctx: ActionContext, api: ApiAction) -> Request:
     """Render the action's request; template warnings collect in `ctx.warnings`."""
     method = api.method.upper()
     if method not in METHODS:
-        raise RequestError(f"unknown method {api.method!r} (use {', '.join(sorted(METHODS))})")
+        raise RequestError(f"unknown method '{api.method}' (use {', '.join(sorted(METHODS))})")
     url = ctx.render(api.url)
     params = {str(k): _param(ctx.render_value(v)) for k, v in api.query.items()}
     headers = {str(k): template.to_text(ctx.render_value(v)) for k, v in api.headers.items()}

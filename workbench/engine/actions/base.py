@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 
 from workbench.engine import events as ev
-from workbench.engine import template
 from workbench.engine.sandbox import Sandbox
+from workbench.flow import template
 from workbench.flow.model import Flow, State
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.engine.provenance import Provenance, Standing, provenance
-from workbench.engine.session import PathError, Session, get_path, parse_path
+from workbench.engine.session import Session, get_path
+from workbench.flow.paths import PathError, parse_path
 from workbench.gui.inspector.values import Path
 
 CONTEXTS = "contexts"

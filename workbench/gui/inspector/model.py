@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from workbench.engine.provenance import Provenance
-from workbench.engine.session import PathError, parse_path
+from workbench.flow.paths import PathError, parse_path
 from workbench.gui.graph.theme import mix
 from workbench.gui.inspector.history import CONTEXTS, EMPTY, MISSING, TurnView
 from workbench.gui.inspector.origin import describe, set_by

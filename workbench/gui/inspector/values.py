@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from workbench.engine.session import PathError, parse_path
+from workbench.flow.paths import PathError, parse_path
 
 Path = tuple[str | int, ...]
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.engine.session import PathError
+from workbench.flow.paths import PathError
 from workbench.gui.preview.page import RenderedUrl, nest, render_url
 from workbench.testing.cli_test import parse_vars
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from workbench.engine import events as ev
-from workbench.engine import template
+from workbench.flow import template
 from workbench.flow.model import State
 from workbench.gui.preview.page import PREVIEW_HEIGHT
 from workbench.gui.preview.verdict import flow_states

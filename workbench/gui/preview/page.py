@@ -11,9 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from workbench.engine import template
 from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.session import get_path, set_path
+from workbench.flow import template
 
 PREVIEW_HEIGHT = 420
 """The iframe's height in the preview when no flow state gives one."""

@@ -1,0 +1,175 @@
+"""`{var}` interpolation, Chatlayer style.
+
+`{name}`, `{user.lastName}`, `{items[0]}`, with modifiers `{name|toUpperCase}`, `|toLowerCase`, `|capitalize` and
+`|increment` (a number plus one; meant for values in `set:`). A `{` that does not start a variable name (`{ `,
+`{"`, `{}`) is literal text, so JSON inside messages survives. A missing variable renders as an empty string and
+is reported through `on_missing`, never raised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from workbench.flow.paths import PathError, parse_path
+
+MODIFIERS: frozenset[str] = frozenset({"toUpperCase", "toLowerCase", "capitalize", "increment"})
+SHOWN_CHARS = 160
+"""How much of a template `shown` keeps."""
+
+_OPEN = re.compile(r"\{(?=[A-Za-z_$])")
+_INNER = re.compile(r"[^{}\n]*")
+
+Lookup = Callable[[str], Any]
+OnMissing = Callable[[str], None]
+
+
+class TemplateError(ValueError):
+    """A malformed template; `column` counts from 1 within the template text."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """One `{path|modifier…}` in a template."""
+
+    path: str
+    modifiers: tuple[str, ...]
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> tuple[Placeholder, ...]:
+    """The placeholders of `text`; raises `TemplateError` for an unclosed or malformed one."""
+    found: list[Placeholder] = []
+    for m in _OPEN.finditer(text):
+        inner = _INNER.match(text, m.end())
+        end = inner.end() if inner else m.end()
+        if end >= len(text) or text[end] != "}":
+            raise TemplateError(f"unclosed template {text[m.start() : end]!r}", m.start() + 1)
+        body = text[m.end() : end]
+        path, *mods = (p.strip() for p in body.split("|"))
+        try:
+            parse_path(path)
+        except PathError:
+            raise TemplateError(f"bad variable name {path!r} in template", m.start() + 1) from None
+        for mod in mods:
+            if mod not in MODIFIERS:
+                known = ", ".join(sorted(MODIFIERS))
+                raise TemplateError(f"unknown modifier {mod!r} (known: {known})", m.start() + 1)
+        found.append(Placeholder(path, tuple(mods), m.start(), end + 1))
+    return tuple(found)
+
+
+def variables(text: str) -> list[str]:
+    """The variable paths a template refers to (empty if it is malformed)."""
+    try:
+        return [p.path for p in parse(text)]
+    except TemplateError:
+        return []
+
+
+def to_text(value: Any) -> str:
+    """A value as JavaScript would print it in a string: `3` not `3.0`, objects as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return _json(value)
+    return str(value)
+
+
+def shown(template: Any) -> str:
+    """A template as its author reads it in a message: text as written, a templated YAML value (an API body, a
+    JSON Builder message) as compact JSON; cut short after SHOWN_CHARS characters."""
+    text = template if isinstance(template, str) else _json(template)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def _json(value: Any) -> str:
+    # `default=str`: YAML may hold dates, which JSON has no word for.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _apply(value: Any, modifiers: tuple[str, ...]) -> Any:
+    for mod in modifiers:
+        if mod == "increment":
+            try:
+                number = float(value) if value not in (None, "") else 0.0
+            except (TypeError, ValueError):
+                number = 0.0
+            value = int(number) + 1 if number.is_integer() else number + 1
+        elif mod == "toUpperCase":
+            value = to_text(value).upper()
+        elif mod == "toLowerCase":
+            value = to_text(value).lower()
+        elif mod == "capitalize":
+            text = to_text(value)
+            value = text[:1].upper() + text[1:]
+    return value
+
+
+def _resolve(p: Placeholder, lookup: Lookup, on_missing: OnMissing | None) -> Any:
+    value = lookup(p.path)
+    if value is None and "increment" not in p.modifiers and on_missing is not None:
+        on_missing(p.path)
+    return _apply(value, p.modifiers)
+
+
+def render(text: str, lookup: Lookup, on_missing: OnMissing | None = None) -> str:
+    """`text` with every placeholder filled in. A malformed template is returned unchanged."""
+    if "{" not in text:
+        return text
+    try:
+        placeholders = parse(text)
+    except TemplateError:
+        return text
+    out: list[str] = []
+    pos = 0
+    for p in placeholders:
+        out.append(text[pos : p.start])
+        out.append(to_text(_resolve(p, lookup, on_missing)))
+        pos = p.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def render_value(value: Any, lookup: Lookup, on_missing: OnMissing | None = None) -> Any:
+    """Render templates inside any YAML value, recursively.
+
+    A string that is exactly one placeholder keeps the variable's type (`"{count|increment}"` gives a number);
+    `{var: path}` gives the variable's value and `{state: name}` the dialog state's id.
+    """
+    if isinstance(value, str):
+        if value.startswith("{") and value.endswith("}"):
+            try:
+                placeholders = parse(value)
+            except TemplateError:
+                return value
+            if len(placeholders) == 1 and placeholders[0].start == 0 and placeholders[0].end == len(value):
+                resolved = _resolve(placeholders[0], lookup, on_missing)
+                return "" if resolved is None else resolved
+        return render(value, lookup, on_missing)
+    if isinstance(value, dict):
+        if len(value) == 1 and "var" in value and isinstance(value["var"], str):
+            found = lookup(value["var"])
+            if found is None and on_missing is not None:
+                on_missing(value["var"])
+            return found
+        if len(value) == 1 and "state" in value and isinstance(value["state"], str):
+            return value["state"]
+        return {k: render_value(v, lookup, on_missing) for k, v in value.items()}
+    if isinstance(value, list):
+        return [render_value(v, lookup, on_missing) for v in value]
+    return value
