@@ -95,11 +95,13 @@ class ChatStream(QScrollArea):
             self._size_column()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """An item changed its height: move the items below it."""
-        if event.type() == QEvent.Type.Resize and not self._placing and watched in self._rows:
-            row = self._rows[watched]  # type: ignore[index]
-            self._place_from(row)
-        return False
+        """An item changed its height: move the items below it. Everything else goes to QScrollArea, which
+        watches the column's size to set the scroll bar's range."""
+        if watched in self._rows:
+            if event.type() == QEvent.Type.Resize and not self._placing:
+                self._place_from(self._rows[watched])  # type: ignore[index]
+            return False
+        return super().eventFilter(watched, event)
 
     # --- placing ---
 
