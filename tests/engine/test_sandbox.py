@@ -203,22 +203,45 @@ def test_condition_cannot_pollute_later_calls() -> None:
     assert with_sandbox(body) == [0, 0]
 
 
-def test_condition_compiled_once_and_one_round_trip() -> None:
+def count_evals(ctx: Any) -> list[str]:
+    """Record every piece of JavaScript `ctx` evaluates from now on."""
+    calls: list[str] = []
+    original = ctx.eval
+
+    async def counting(js: str) -> Any:
+        calls.append(js)
+        return await original(js)
+
+    ctx.eval = counting
+    return calls
+
+
+def test_condition_in_the_worker_compiled_once_and_one_round_trip() -> None:
+    routes = ["[price].some((p) => p > 100)", "[price].some((p) => p > 10)"]  # arrows: not bounded
+
+    async def body(sb: Sandbox) -> None:
+        await sb.first_true(routes, {"price": 1})
+        ctx = sb._realms[""]
+        assert set(ctx.cond_ids) == set(routes)
+        calls = count_evals(ctx)
+        assert await sb.first_true([*routes, None], {"price": 50}) == 1
+        assert len(calls) == 1
+        assert "p > 10" not in calls[0]  # cached: only ids and variables travel
+
+    with_sandbox(body)
+
+
+def test_bounded_condition_compiled_once_in_the_engine_and_reads_only_its_variables() -> None:
     async def body(sb: Sandbox) -> None:
         await sb.first_true(["price > 100", "price > 10"], {"price": 1})
-        ctx = sb._realms[""]
-        assert set(ctx.cond_ids) == {"price > 100", "price > 10"}
-        calls: list[str] = []
-        original = ctx.eval
-
-        async def counting(js: str) -> Any:
-            calls.append(js)
-            return await original(js)
-
-        ctx.eval = counting  # type: ignore[method-assign]
-        assert await sb.first_true(["price > 100", "price > 10", None], {"price": 50}) == 1
+        assert sb.worker_pid is None  # no round trip to the worker
+        assert set(sb._local.cond_ids) == {"price > 100", "price > 10"}
+        calls = count_evals(await sb._local._context())
+        variables = {"price": 50, "notes": "x" * 1000}
+        assert await sb.first_true(["price > 100", "price > 10", None], variables) == 1
         assert len(calls) == 1
         assert "price > 10" not in calls[0]  # cached: only ids and variables travel
+        assert "notes" not in calls[0]  # a variable no condition reads stays behind
 
     with_sandbox(body)
 

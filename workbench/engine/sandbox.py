@@ -3,7 +3,9 @@
 V8 runs in a worker process of the Sandbox's own (`sandbox_worker.py`), started on first use in the running
 asyncio loop and started again after it dies: a V8 abort (a fatal out-of-memory that no limit catches) costs
 the action that caused it, reported as "the code action ran out of memory and was stopped", never the
-workbench. Route conditions run there too: an expression can hold an arrow function that does anything.
+workbench. Route conditions run there too (an expression can hold an arrow function that does anything),
+except bounded ones (`condition_safety.py`: no loops, no code, no unbounded allocation), which run in a V8
+context of the engine's own process (`sandbox_conditions.py`) and save the round trip to the worker.
 
 Each `realm` (a conversation's id; "" by default) gets a pristine V8 context of its own, made ahead of time
 in the worker so that a conversation's start does not wait for it (a new one costs ~20 ms with lodash).
@@ -40,6 +42,7 @@ from types import TracebackType
 from typing import Any
 
 from workbench.engine.instrument import instrument
+from workbench.engine.sandbox_conditions import LocalConditions, bounded_scope, first_call, first_condition, first_reply
 from workbench.engine.sandbox_run import execute, json_value
 from workbench.engine.sandbox_types import (
     CodeError,
@@ -113,6 +116,7 @@ class Sandbox:
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._run_ids = itertools.count(1)
+        self._local = LocalConditions(heap_limit)
 
     async def __aenter__(self) -> Sandbox:
         return self
@@ -132,6 +136,7 @@ class Sandbox:
             starting.cancel()
         worker, self._worker = self._worker, None
         self._realms.clear()
+        self._local.close()
         if worker is None:
             return
         if worker.loop is asyncio.get_running_loop():
@@ -168,30 +173,20 @@ class Sandbox:
     async def first_true(
         self, conditions: Sequence[str | None], variables: dict[str, Any], timeout: float = 1.0, *, realm: str = ""
     ) -> int | None:
-        """Index of the first truthy condition (None is always true), or None; one round trip to V8."""
+        """Index of the first truthy condition (None is always true), or None; one round trip to V8 (in this
+        process when every condition is bounded, in the realm's worker context otherwise)."""
         if not conditions:
             return None
         if conditions[0] is None:
             return 0
+        scope = bounded_scope(conditions, variables)
+        if scope is not None:
+            return await self._local.first_true(conditions, scope, timeout)
         ctx = await self._context(realm, None)
-        prefix = ""
-        if any(c is not None and c not in ctx.cond_ids for c in conditions):
-            prefix = ctx.reset_prefix()
-        ids: list[int] = []
-        new: dict[str, int] = {}
-        for text in conditions:
-            if text is None:
-                ids.append(-1)
-                continue
-            cid = ctx.cond_ids.get(text, new.get(text))
-            if cid is None:
-                cid = new[text] = next(ctx.ids)
-            ids.append(cid)
-        defs = json.dumps({cid: text for text, cid in new.items()})
-        scope = json.dumps(json.dumps(variables, default=str))
+        code, new = first_call(ctx, conditions, variables)
         try:
             async with asyncio.timeout(timeout):
-                out = await ctx.eval(f"{prefix}__wb.first({json.dumps(ids)},{defs},{scope})")
+                out = await ctx.eval(code)
         except TimeoutError:
             index = await _stopped_condition(ctx, conditions)
             self._drop(realm, ctx)
@@ -203,9 +198,9 @@ class Sandbox:
             raise ConditionError(index, message) from None
         except WorkerLost as exc:
             self._drop(realm, ctx)
-            raise ConditionError(_first_condition(conditions), _CONDITION_LOST if exc.started else str(exc)) from None
+            raise ConditionError(first_condition(conditions), _CONDITION_LOST if exc.started else str(exc)) from None
         ctx.cond_ids.update(new)
-        index, message, tainted = _first_reply(out, conditions)
+        index, message, tainted = first_reply(out, conditions)
         if tainted:
             self._drop(realm, ctx)
         if message is not None:
@@ -333,25 +328,6 @@ class Sandbox:
         ctx.close()
 
 
-def _first_condition(conditions: Sequence[str | None]) -> int:
-    return next(i for i, c in enumerate(conditions) if c is not None)
-
-
-def _first_reply(out: Any, conditions: Sequence[str | None]) -> tuple[int, str | None, bool]:
-    """What `__wb.first` answered: the index (-1: no condition held), a failure's message or None, and
-    whether the realm is tainted. A reply not in that shape is a failure that taints."""
-    reply = [out, None, False] if isinstance(out, int) else json_value(out)
-    shaped = isinstance(reply, list) and len(reply) == 3 and isinstance(reply[0], int)
-    if not shaped or not -1 <= reply[0] < len(conditions):
-        return _first_condition(conditions), "the condition's result could not be read back", True
-    index, message, tainted = reply
-    if message is None:
-        return index, None, bool(tainted)
-    if index < 0 or conditions[index] is None:
-        index = _first_condition(conditions)
-    return index, str(message), bool(tainted)
-
-
 async def _stopped_condition(ctx: RemoteContext, conditions: Sequence[str | None]) -> int:
     """Which condition a timeout or a limit stopped: V8 stays usable after a stopped eval long enough to ask.
     V8 that does not answer at once ignored the stop, and its worker is ended."""
@@ -364,7 +340,7 @@ async def _stopped_condition(ctx: RemoteContext, conditions: Sequence[str | None
         ctx.abandon()
     except (RemoteError, WorkerLost):
         pass
-    return _first_condition(conditions)
+    return first_condition(conditions)
 
 
 async def _answers_after_stop(ctx: RemoteContext) -> None:
