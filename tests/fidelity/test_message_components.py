@@ -63,8 +63,21 @@ def test_url_and_call_buttons_are_links_that_say_nothing_to_the_bot(
     events = answered(backend, flow_from, [BUTTONS], press(title))
     (message,) = of(ev.BotMessage, events)
     assert next(b for b in message.buttons if b.title == title).url == url
-    pressed = events[[e.kind for e in events].index("TurnStarted", 1) :]
-    assert not of(ev.StateEntered, pressed) and not of(ev.BotMessage, pressed)
+    assert entered(events) == ["call"], "no bot dialog runs"
+
+
+@pytest.mark.parametrize("title", ["Docs", "Call us"])
+def test_pressing_a_link_only_button_starts_no_turn_and_records_no_user_message(
+    backend: Backend, flow_from, title: str
+) -> None:
+    """bot-answers/dialog-state/message-components.md, 'Call' ("This button will initiate a call") and 'URL': the
+    Call button example (`phone_number`, 'Call us') and the URL button only open their link; nothing reaches the
+    bot, so the conversation has no turn for the press and no user message with the title."""
+    unpressed = [e.kind for e in answered(backend, flow_from, [BUTTONS])]
+    events = answered(backend, flow_from, [BUTTONS], press(title))
+    assert [e.kind for e in events] == unpressed
+    assert [e.input for e in of(ev.TurnStarted, events)] == ["start"]
+    assert not of(ev.UserMessage, events)
 
 
 def test_quick_replies_with_an_icon_and_a_location_reply_left_out(backend: Backend, flow_from) -> None:

@@ -139,7 +139,7 @@ def test_language_words_name_their_language(words: tuple[str, ...], code: str) -
 
 def test_an_ask_state_stores_the_date_relative_to_the_conversations_clock(flow_from) -> None:
     """Input types: "The parser will convert this into a date representation, DD-MM-YYYY, and the result will be
-    stored in the user session" — through a whole conversation, with its matcher's clock fixed."""
+    stored in the user session" — through a whole conversation, with its clock fixed."""
     flow = flow_from(
         """
         name: Date
@@ -156,8 +156,7 @@ def test_an_ask_state_stores_the_date_relative_to_the_conversations_clock(flow_f
     )
 
     async def run() -> Conversation:
-        conversation = Conversation(flow)
-        conversation.matcher = NluMatcher(flow.nlu, clock=lambda: NOW)
+        conversation = Conversation(flow, clock=lambda: NOW)
         await conversation.start()
         await conversation.send_text("I need to be in Paris next week Friday")
         await conversation.aclose()

@@ -2,7 +2,8 @@
 
 The conversation owns the event log; its `session` is the projection of that log. Every input runs one turn
 under a lock, so inputs arriving together are handled one after the other. The log is the current branch of
-`timeline`: `rewind` goes back to a point of it on a new branch, `switch_branch` returns to another one.
+`timeline`: `rewind` goes back to a point of it on a new branch, `switch_branch` returns to another one. Over a
+long session the log keeps its recent turns whole and folds older ones into a snapshot (`event_log.EventLog`).
 With a `debugger` the conversation awaits its gate before each state and runs code actions in debug mode.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import datetime as dt
 import functools
 import logging
 import time
@@ -28,12 +30,15 @@ from workbench.engine.actions import input as ask_action
 from workbench.engine.actions import message as say_action
 from workbench.engine.actions.base import ActionContext, Ports
 from workbench.engine.debugger import Debugger, DebugStop
+from workbench.engine.event_log import EventLog
 from workbench.engine.flow_changes import FlowChanges
+from workbench.engine.internal_error import doing_in_turn, internal_error
 from workbench.engine.nlu import IntentMatch, NluMatcher, state_for_intent
 from workbench.engine.offload_messages import Bot
 from workbench.engine.sandbox import ConditionError, Sandbox
-from workbench.engine.session import Session, deep_merge, refused_start_value
+from workbench.engine.session import Session, refused_start_value
 from workbench.engine.timeline import Point, Timeline
+from workbench.flow.build import quoted
 from workbench.flow.model import Flow, SayItem, State
 
 Subscriber = Callable[[ev.Event], None]
@@ -77,7 +82,9 @@ class Conversation:
         sandbox: Sandbox | None = None,
         max_transitions: int = MAX_TRANSITIONS,
         debugger: Debugger | None = None,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
+        self._clock = clock  # "now" for relative dates and times in the user's words; a test fixes it
         self._use_flow(flow)
         self.max_transitions = max_transitions
         self._persona = copy.deepcopy(dict(variables or {}))
@@ -88,7 +95,7 @@ class Conversation:
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
         self.id = uuid.uuid4().hex
-        self.events: list[ev.Event] = []
+        self.events = EventLog(flow.variables)
         self.session = Session(defaults=copy.deepcopy(flow.variables))
         self.timeline = Timeline(self.events)
         self._debugger: Debugger | None = None
@@ -157,7 +164,7 @@ class Conversation:
         """Throw the conversation away (its branches too) and start again with a fresh session."""
         await self._release_pause()
         async with self._lock:
-            self.events = []
+            self.events = EventLog(self.flow.variables)
             self.timeline = Timeline(self.events)
             self.session = Session(defaults=copy.deepcopy(self.flow.variables))
             self.emit(ev.TurnStarted(input="restart"))
@@ -175,18 +182,29 @@ class Conversation:
     async def press(self, choice: int | str | ev.ChoiceOut) -> None:
         """The user pressed a button or quick reply: by number (from 1), by title, or the choice itself."""
         found = self.find_choice(choice)
+        if found is not None and found.url and not found.goto:
+            return  # a link (or a Call button's tel:) only opens: nothing reaches the bot
         title = found.title if found else str(choice)
         await self._turn(ev.TurnStarted(input="button", text=title), self._on_press(found, choice))
 
     async def post_message(self, data: Any, origin: str = "") -> None:
         """A page in the iframe posted `data` (a JSON string or an object) from `origin`. Every check happens
-        here: a refused message changes nothing and emits `IframeMessageRejected` with the reason."""
-        command = iframe_messages.parse(data, self._known_states())
-        if isinstance(command, iframe_messages.Rejection):
-            async with self._lock:
+        here, on the whole message and against the session as it is when the message's turn comes: a refused
+        message changes nothing and emits `IframeMessageRejected` with the reason."""
+        async with self._lock:
+            command = iframe_messages.parse(data, self._known_states())
+            writes: list[tuple[str, Any]] = []
+            if isinstance(command, iframe_messages.IframeCommand) and command.type == "UPDATE_SESSION":
+                planned = iframe_messages.plan_update(command, self.session)
+                if isinstance(planned, iframe_messages.Rejection):
+                    command = planned
+                else:
+                    writes = planned
+            if isinstance(command, iframe_messages.Rejection):
                 self.emit(ev.IframeMessageRejected(origin=origin, reason=command.reason, data=command.data))
-            return
-        await self._turn(ev.TurnStarted(input="iframe", text=command.type), self._on_iframe(command, origin))
+                return
+            started = ev.TurnStarted(input="iframe", text=command.type)
+            await self._run_turn(started, self._on_iframe(command, origin, writes))
 
     async def agent_reply(self, text: str) -> None:
         """The human agent answers while the conversation is offloaded: the agent has taken over, and from now
@@ -263,15 +281,15 @@ class Conversation:
 
     def _use_flow(self, flow: Flow) -> None:
         self.flow = flow
-        self.matcher = NluMatcher(flow.nlu)
+        self.matcher = NluMatcher(flow.nlu, clock=self._clock)
         self._intent_states: dict[str, list[State]] = {}
         for state in flow.states.values():
             if state.intent:
                 self._intent_states.setdefault(state.intent, []).append(state)
 
-    def _load(self, events: list[ev.Event]) -> None:
+    def _load(self, events: EventLog) -> None:
         self.events = events
-        self.session = Session.from_events(events, defaults=self.flow.variables)
+        self.session = events.session(self.flow.variables)
 
     async def _release_pause(self) -> bool:
         """Stop a turn held by the debugger and let it unwind (before closing, restarting or rewinding)."""
@@ -324,7 +342,7 @@ class Conversation:
         except DebugStop:
             pass  # the debugger's Resumed(command="stop") said so; the interrupted action left no trace
         except Exception as exc:  # an engine bug must not take the session down with it
-            self.emit(ev.EngineError(error="internal", message=f"{type(exc).__name__}: {exc}"))
+            self.emit(ev.EngineError(error="internal", message=internal_error(doing_in_turn(started), exc)))
         finally:
             if self.debugger is not None:
                 self.debugger.turn_finished()
@@ -346,15 +364,16 @@ class Conversation:
     def _known_states(self) -> set[str]:
         return set(self.flow.states) | set(BUILTIN_STATES)
 
-    async def _on_iframe(self, command: iframe_messages.IframeCommand, origin: str) -> None:
+    async def _on_iframe(
+        self, command: iframe_messages.IframeCommand, origin: str, writes: list[tuple[str, Any]]
+    ) -> None:
+        """Apply an accepted message; `writes` are an UPDATE_SESSION's, planned whole by `plan_update`."""
         self.emit(ev.IframeMessageAccepted(origin=origin, type=command.type, payload=command.payload))
         if command.type == "SEND_MESSAGE":
             await self._on_text(command.payload, echo=ev.UserMessage(text=command.payload, via="iframe"))
         elif command.type == "UPDATE_SESSION":
-            for name, value in command.payload.items():
-                previous = self.session.get(name)
-                merged = deep_merge(previous, value) if isinstance(previous, dict) else value
-                self._set_variable(name, merged, "iframe", detail=origin)
+            for name, value in writes:
+                self._set_variable(name, value, "iframe", detail=origin)
         else:
             await self._enter(Step(command.payload, "iframe"))
 
@@ -449,7 +468,8 @@ class Conversation:
 
     async def _on_press(self, choice: ev.ChoiceOut | None, wanted: Any) -> None:
         if choice is None:
-            self.emit(ev.EngineError(error="input", message=f"there is no button {wanted!r} to press"))
+            named = f"'{wanted.title}'" if isinstance(wanted, ev.ChoiceOut) else quoted(wanted)
+            self.emit(ev.EngineError(error="input", message=f"there is no button {named} to press"))
             return
         self.emit(ev.UserMessage(text=choice.title, via="button", payload=choice.payload))
         if choice.url and not choice.goto:
@@ -510,7 +530,7 @@ class Conversation:
                 self.emit(
                     ev.EngineError(
                         error="flow",
-                        message=f"there is no dialog state {step.target!r}",
+                        message=f"there is no dialog state '{step.target}'",
                         state=self.session.current_state,
                     )
                 )
@@ -620,7 +640,7 @@ class Conversation:
             self.emit(
                 ev.EngineError(
                     error="condition",
-                    message=f"condition {route.condition!r} failed: {exc.message}",
+                    message=f"condition `{route.condition}` failed: {exc.message}",
                     state=state.name,
                     where=str(route.loc),
                 )

@@ -15,9 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import unquote
 
 import httpx
 
@@ -167,18 +169,36 @@ def _headers(headers: httpx.Headers) -> dict[str, str]:
     return dict(headers.items())
 
 
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _as_fetch_reads(url: str) -> str:
+    """`url` as node-fetch's URL parser (WHATWG URL) reads it, for httpx to send: leading and trailing spaces
+    and control characters dropped, tabs and new lines removed, `\\` as `/` before the query, `'` in the query
+    and the other control characters percent-encoded. httpx encodes the rest as WHATWG does: a space as `%20`,
+    `"`, `<`, `>`, and in the path `` ` ``, `{`, `}`."""
+    url = _TAB_OR_NEWLINE.sub("", url.strip(_C0_OR_SPACE))
+    rest, hash_mark, fragment = url.partition("#")
+    before, question_mark, query = rest.partition("?")
+    if before.lower().startswith(("http:", "https:")):
+        before = before.replace("\\", "/")
+    query = query.replace("'", "%27")
+    encoded = before + question_mark + query + hash_mark + fragment
+    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", encoded)
+
+
 def _check_url(request: httpx.Request, url: str) -> str | None:
     if not request.url.scheme and not request.url.host:
-        return f"invalid URL {url!r}: it is not absolute (is a variable in it empty?)"
+        return f"invalid URL '{url}': it is not absolute (is a variable in it empty?)"
     if request.url.scheme not in ("http", "https"):
         scheme = request.url.scheme or "none"
-        return f"invalid URL {url!r}: only http and https are supported (scheme: {scheme})"
+        return f"invalid URL '{url}': only http and https are supported (scheme: {scheme})"
     if not request.url.host:
-        return f"invalid URL {url!r}: it has no host (is a variable in it empty?)"
-    if any(c.isspace() for c in url.strip()):
-        return f"invalid URL {url!r}: it contains white space"
+        return f"invalid URL '{url}': it has no host (is a variable in it empty?)"
     if "%" in request.url.host:
-        return f"invalid URL {url!r}: bad host name {request.url.host!r}"
+        return f"invalid URL '{url}': bad host name '{unquote(request.url.host)}'"
     return None
 
 
@@ -194,19 +214,27 @@ def _refused(exc: BaseException) -> bool:
     return False
 
 
+_WHAT_WENT_WRONG: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.ConnectError, "could not connect to {url}"),
+    (httpx.RemoteProtocolError, "the server at {url} broke the connection"),
+    (httpx.ReadError, "the connection to {url} broke while the response was read"),
+    (httpx.WriteError, "the connection to {url} broke while the request was sent"),
+    (httpx.ProxyError, "the proxy refused the request to {url}"),
+    (httpx.DecodingError, "the response from {url} could not be decompressed"),
+    (httpx.TooManyRedirects, "too many redirects from {url}"),
+    (httpx.LocalProtocolError, "the request to {url} could not be sent"),
+)
+
+
 def _network_error(exc: Exception, url: str, timeout: float) -> str:
+    """What went wrong with a request, in words (never an exception's class name), with the exception's text."""
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return f"timed out after {timeout:g} s waiting for {url}"
-    if isinstance(exc, httpx.ConnectError):
-        reason = str(exc) or type(exc).__name__
-        if _refused(exc):
-            return f"connection refused to {url}"
-        return f"could not connect to {url}: {reason}"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"the server at {url} broke the connection: {exc or 'no response'}"
-    if isinstance(exc, httpx.HTTPError):
-        return f"request to {url} failed: {exc or type(exc).__name__}"
-    return f"request to {url} failed: {type(exc).__name__}: {exc}"
+    if isinstance(exc, httpx.ConnectError) and _refused(exc):
+        return f"connection refused to {url}"
+    what = next((what for kind, what in _WHAT_WENT_WRONG if isinstance(exc, kind)), "the request to {url} failed")
+    detail = str(exc).strip()
+    return what.format(url=url) + (f": {detail}" if detail else "")
 
 
 async def _receive(
@@ -295,7 +323,7 @@ async def perform(
     try:
         request = client.build_request(
             method,
-            url,
+            _as_fetch_reads(url),
             headers=headers,
             params=params,
             content=content,
@@ -303,7 +331,7 @@ async def perform(
             timeout=httpx.Timeout(timeout),
         )
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as exc:
-        return done(error=f"invalid URL {url!r}: {exc}")
+        return done(error=f"invalid URL '{url}': {exc}")
     problem = _check_url(request, url)
     if problem is not None:
         return done(request=request, error=problem)

@@ -13,6 +13,7 @@ from typing import Any
 
 import esprima
 
+from workbench.engine.internal_error import internal_error
 from workbench.engine.sandbox_messages import normalise_messages
 from workbench.engine.sandbox_prelude import CODE_URL
 from workbench.engine.sandbox_types import (
@@ -249,7 +250,7 @@ class _Bridge:
         except FetchError as exc:
             return False, json.dumps(str(exc))
         except Exception as exc:
-            return False, json.dumps(f"{type(exc).__name__}: {exc}")
+            return False, json.dumps(internal_error(f"fetching {url}", exc))
         body = response.get("body", "")
         if isinstance(body, bytes):
             body = body.decode("utf-8", errors="replace")

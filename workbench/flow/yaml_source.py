@@ -224,7 +224,7 @@ def load_yaml(text: str) -> Document:
         message = f"character U+{code:04X} is not allowed in YAML"
         raise YamlSyntaxError(message, len(before), len(before[-1]) + 1) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(str(exc).strip() or type(exc).__name__, 1, 1) from None
+        raise YamlSyntaxError(str(exc).strip() or "the text is not valid YAML", 1, 1) from None
     finally:
         loader.dispose()
         if gc_was_enabled:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
+from workbench.engine.internal_error import internal_error
 from workbench.flow.model import Flow
 
 
@@ -96,7 +97,8 @@ class EngineBridge(QObject):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None and self._conversation is not None:
             exc = task.exception()
-            self.event.emit(ev.EngineError(error="internal", message=f"{type(exc).__name__}: {exc}"))
+            message = internal_error("doing what the window asked", exc)
+            self.event.emit(ev.EngineError(error="internal", message=message))
         if not self._tasks:
             self.busy_changed.emit(False)
 

@@ -39,8 +39,8 @@ def show(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     try:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
+    except (TypeError, ValueError):  # a value that holds itself
+        return "a value that cannot be written as JSON"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +190,7 @@ def card_dict(card: ev.CardOut) -> dict[str, Any]:
 
 def _kind(value: Any) -> str:
     # Not `workbench.flow.build.kind_name`: this one compares kinds, so a number is "a number" (not its value), and
-    # it describes engine values (tuples, any Mapping, other types by their bare name), not only loaded YAML.
+    # it describes engine values (tuples, any Mapping), not only loaded YAML.
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -203,7 +203,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, Mapping):
         return "a mapping"
-    return type(value).__name__
+    return "a value of an unknown kind"
 
 
 def _same(expected: Any, actual: Any) -> bool:

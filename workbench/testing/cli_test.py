@@ -101,7 +101,7 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         try:
             check(expression)
         except ExpressionError as exc:
-            print(f"error: cannot read {expression!r}: {exc}", file=sys.stderr)
+            print(f"error: cannot read '{expression}': {exc}", file=sys.stderr)
             return 2
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:

@@ -306,7 +306,7 @@ class DiffReport:
             assert d is not None
             lines += [
                 f"{d.loc.file}:{d.loc.line}: {d.turn}",
-                f"  in {convo.name!r}: the {d.what} differs",
+                f"  in '{convo.name}': the {d.what} differs",
                 f"    {self.left + ':':<{width}} {d.left}",
                 f"    {self.right + ':':<{width}} {d.right}",
                 "",

@@ -42,7 +42,7 @@ class _Parser:
     def parse(self) -> bool:
         value = self.any()
         if self.peek() is not None:
-            raise ExpressionError(f"unexpected {self.peek()!r}")
+            raise ExpressionError(f"unexpected '{self.peek()}'")
         return value
 
     def any(self) -> bool:
@@ -69,7 +69,7 @@ class _Parser:
                 raise ExpressionError("a '(' is not closed")
             return value
         if token in ("and", "or", ")"):
-            raise ExpressionError(f"unexpected {token!r}")
+            raise ExpressionError(f"unexpected '{token}'")
         return self.word(token)
 
 

@@ -10,7 +10,8 @@ Response, applied in Chatlayer's order when the call succeeds:
 2. `save: {variable: path.in[0].json}` from the flow: parts of any JSON response (a path that is not there
    sets nothing and gives an `EngineWarning`).
 3. `messages: [{type, config}]`: bot messages (see `chatlayer_messages`); one that cannot be shown is skipped
-   with an `EngineWarning` saying which and why, and the rest still applies.
+   with an `EngineWarning` saying which and why, and the rest still applies; at most 100 per response
+   (`output_caps`), the rest left out with a warning.
 4. `action: {nextDialogstate}`: where to jump; without it the state's `next` is followed.
 
 Connection refused, a timeout, a non-2xx status, a body larger than 5 MB or one that is not strict JSON (see
@@ -31,6 +32,7 @@ from workbench.engine import chatlayer_messages, http_port
 from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import from_dict
+from workbench.engine.actions.output_caps import cap_messages
 from workbench.engine.chatlayer_messages import json_kind, json_text
 from workbench.engine.session import get_path
 from workbench.flow import template
@@ -201,9 +203,12 @@ def _apply_save(writes: _Writes, save: dict[str, str], data: Any) -> None:
 
 
 def _messages(ctx: ActionContext, messages: Any) -> list[ev.Event]:
-    normalised, problems = chatlayer_messages.normalise_all(messages)
     state = ctx.state.name
-    out: list[ev.Event] = [ev.EngineWarning(message=f"response {p}", state=state) for p in problems]
+    out: list[ev.Event] = []
+    if isinstance(messages, list):
+        messages, out = cap_messages(messages, f"the API response of state '{state}'", state)
+    normalised, problems = chatlayer_messages.normalise_all(messages)
+    out += [ev.EngineWarning(message=f"response {p}", state=state) for p in problems]
     out.extend(from_dict(state, m) for m in normalised)
     return out
 

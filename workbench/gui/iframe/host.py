@@ -118,7 +118,7 @@ class PageHost(QWidget):
         folder), else from its own folder. Raises ValueError for any other kind of URL."""
         qurl = QUrl(url)
         if qurl.scheme() not in SCHEMES:
-            raise ValueError(f"cannot show {url!r} in an iframe: expected an http(s) or file URL")
+            raise ValueError(f"cannot show '{url}' in an iframe: expected an http(s) or file URL")
         frame_url = url
         if qurl.isLocalFile():
             frame_url = self._servers.url_for(
