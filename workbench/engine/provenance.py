@@ -8,6 +8,7 @@ below it: after `user = {...}`, `user.seat` is the `user` write's doing.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,9 +51,16 @@ def history(events: Sequence[ev.Event]) -> list[Provenance]:
 def provenance(events: Sequence[ev.Event], defaults: Mapping[str, Any] | None = None) -> dict[str, Provenance]:
     """For every path set and still standing, its last write; `defaults` are the flow's session defaults (the
     engine's own, such as `locale`, stand unless the flow sets them too)."""
-    standing = Standing(defaults)
+    standing = _standing_at_start(events, defaults)
     standing.feed(events)
     return {write.path: write for write in standing.by_path().values()}
+
+
+def _standing_at_start(events: Sequence[ev.Event], defaults: Mapping[str, Any] | None) -> Standing:
+    """Where reading `events` begins: a long conversation's log (`EventLog`) that folded its older turns away
+    holds what was standing where it goes on; any other log begins at the flow's defaults."""
+    start = getattr(events, "standing", None)
+    return start(defaults) if callable(start) else Standing(defaults)
 
 
 class Standing:
@@ -85,6 +93,12 @@ class Standing:
             for write in _writes_of(event, self._read, self._turn):
                 self._apply(write)
             self._read += 1
+
+    def copy(self) -> Standing:
+        """A copy that can be fed on without changing this one."""
+        twin = copy.copy(self)
+        twin._standing = dict(self._standing)
+        return twin
 
     def by_path(self) -> dict[Path, Provenance]:
         """The last write of every path set and still standing, by path."""

@@ -206,9 +206,12 @@ class Session:
         self.internal.setdefault("offloaded", False)
 
     @classmethod
-    def from_events(cls, events: Iterable[ev.Event], defaults: Mapping[str, Any] | None = None) -> Session:
-        """The session that `events` produce, starting from the flow's `defaults`."""
-        session = cls(defaults=copy.deepcopy(dict(defaults or {})))
+    def from_events(
+        cls, events: Iterable[ev.Event], defaults: Mapping[str, Any] | None = None, *, base: Session | None = None
+    ) -> Session:
+        """The session that `events` produce, starting from the flow's `defaults`, or from a copy of `base` (a
+        session snapshot, such as the one a long conversation's log keeps of its older turns)."""
+        session = copy.deepcopy(base) if base is not None else cls(defaults=copy.deepcopy(dict(defaults or {})))
         for event in events:
             session.apply(event)
         return session

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from workbench.engine import events as ev
+from workbench.engine.event_log import EventLog
 
 PointKind = Literal["turn", "state"]
 
@@ -41,7 +42,11 @@ def points(events: Sequence[ev.Event]) -> list[Point]:
 
 class PointScanner:
     """The points of a log that only grows, kept up to date: each event is looked at once, so asking again after
-    a new turn costs what the new events cost, not what the whole log does."""
+    a new turn costs what the new events cost, not what the whole log does.
+
+    Of a long conversation's log (`EventLog`) that folded its older turns away, the points begin where the kept
+    events do, after the last turn folded; the points folded away are forgotten too, but keep their numbers
+    (`points(start)` counts them)."""
 
     def __init__(self, events: Sequence[ev.Event]) -> None:
         self.events = events
@@ -49,17 +54,21 @@ class PointScanner:
 
     def _reset(self) -> None:
         self._found: list[Point] = []
+        self._dropped = 0
         self._first: int | None = None
-        self._scanned = 0
-        self._turn = 0
-        self._finished = 0
+        self._start = self._scanned = 0
+        self._start_turn = self._turn = self._finished = 0
         self._what = ""
+        self._forget_folded()
 
     def points(self, start: int = 0) -> list[Point]:
         """The points from the `start`-th on (0: all of them, beginning with the one before the first turn)."""
         self._scan()
         if start > 0:
-            return self._found[start - 1 :]
+            return self._found[max(0, start - 1 - self._dropped) :]
+        if self._start > 0:
+            label = f"after turn {self._start_turn} (the turns before it are no longer kept)"
+            return [Point(index=self._start, kind="turn", turn=self._start_turn, label=label), *self._found]
         first = len(self.events) if self._first is None else self._first
         return [Point(index=first, kind="turn", turn=0, label="before the first turn"), *self._found]
 
@@ -68,9 +77,21 @@ class PointScanner:
         self._scan()
         return self._finished
 
+    def _forget_folded(self) -> None:
+        """Forget the points of turns an `EventLog` folded away since the last look (and skip its folded events)."""
+        log = self.events
+        if not isinstance(log, EventLog) or log.start <= self._start:
+            return
+        kept = [point for point in self._found if point.index > log.start]
+        self._dropped += len(self._found) - len(kept)
+        self._found, self._start, self._start_turn = kept, log.start, log.turns_before
+        if self._scanned < log.start:
+            self._scanned, self._turn, self._finished = log.start, log.turns_before, log.turns_before
+
     def _scan(self) -> None:
         if len(self.events) < self._scanned:  # the log was cut: it is not the one read so far
             self._reset()
+        self._forget_folded()
         for index in range(self._scanned, len(self.events)):
             event = self.events[index]
             if isinstance(event, ev.TurnStarted):
@@ -105,14 +126,14 @@ class Branch:
     id: int
     parent: int | None
     fork: int
-    events: list[ev.Event]
+    events: EventLog
     created: float = field(default_factory=time.time)
 
 
 class Timeline:
     """The branches of one conversation, a tree of logs; `current` is the branch the conversation writes."""
 
-    def __init__(self, events: list[ev.Event]) -> None:
+    def __init__(self, events: EventLog) -> None:
         root = Branch(id=0, parent=None, fork=0, events=events)
         self._branches: dict[int, Branch] = {0: root}
         self._scanners: dict[int, PointScanner] = {}
@@ -148,7 +169,7 @@ class Timeline:
         """A new current branch holding the current log's first `at` events; the old branch is kept."""
         if not 0 <= at <= len(self.current.events):
             raise IndexError(f"the log has no point {at}")
-        branch = Branch(id=len(self._branches), parent=self.current.id, fork=at, events=self.current.events[:at])
+        branch = Branch(id=len(self._branches), parent=self.current.id, fork=at, events=self.current.events.prefix(at))
         self._branches[branch.id] = branch
         self.current = branch
         return branch
