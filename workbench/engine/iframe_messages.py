@@ -2,7 +2,10 @@
 
 A message is `{target: 'CL_API', type, payload}`, as a JSON string (as in Chatlayer's example) or an object:
 `SEND_MESSAGE {text}`, `UPDATE_SESSION {...}` and `GO_TO_DIALOGSTATE {dialogstate}` (also `dialogStateId` or
-`nextDialogstate`). Everything else is refused with a reason; nothing here changes anything.
+`nextDialogstate`). A message is read strictly and bounded (`incoming`: at most 64 KB, 64 levels deep, no
+`NaN` or `Infinity`), and UPDATE_SESSION names variables a page may write: paths without spaces around their
+names, never `internal` however it is written. `plan_update` then tries the writes on the session, so that an
+update applies whole or not at all. Everything else is refused with a reason; nothing here changes anything.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from workbench.engine import incoming
+from workbench.engine.chatlayer_messages import json_kind
+from workbench.engine.session import Session
 from workbench.flow.build import kind_name
 
 MAX_BYTES = 64 * 1024
@@ -26,6 +32,8 @@ class IframeCommand:
 
     type: Literal["SEND_MESSAGE", "UPDATE_SESSION", "GO_TO_DIALOGSTATE"]
     payload: Any
+    data: str = ""
+    """The message as text (cut short), for the log should the session refuse it (`plan_update`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +44,8 @@ class Rejection:
     data: str
 
 
-def _shown(data: Any) -> str:
-    text = data if isinstance(data, str) else _dumps(data)
+def _shown(text: str) -> str:
     return text if len(text) <= 500 else text[:500] + "…"
-
-
-def _dumps(data: Any) -> str:
-    try:
-        return json.dumps(data, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(data)
 
 
 def _named(value: Any) -> str:
@@ -55,14 +55,20 @@ def _named(value: Any) -> str:
 
 def parse(data: Any, states: Container[str]) -> IframeCommand | Rejection:
     """Check a posted message; `states` are the dialog states GO_TO_DIALOGSTATE may name."""
-    raw = data if isinstance(data, str) else _dumps(data)
+    if not isinstance(data, str):
+        found = incoming.problem(data)
+        if found is not None:
+            return Rejection(f"message {found}", f"({json_kind(data)} that cannot be shown as JSON)")
+    raw = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
     if len(raw.encode("utf-8", "replace")) > MAX_BYTES:
         return Rejection(f"message is larger than {MAX_BYTES // 1024} KB", _shown(raw))
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            data = incoming.loads(data)
         except json.JSONDecodeError as exc:
             return Rejection(f"not JSON ({exc.msg} at character {exc.pos})", _shown(raw))
+        except incoming.IncomingError as exc:
+            return Rejection(f"message {exc}", _shown(raw))
     if not isinstance(data, dict):
         return Rejection(f"expected an object, got {kind_name(data)}", _shown(raw))
     if data.get("target") != TARGET:
@@ -80,7 +86,17 @@ def parse(data: Any, states: Container[str]) -> IframeCommand | Rejection:
         payload = next(payload[k] for k in STATE_KEYS if k in payload)
     elif kind == "SEND_MESSAGE":
         payload = payload["text"].strip()
-    return IframeCommand(kind, payload)
+    return IframeCommand(kind, payload, _shown(raw))
+
+
+def plan_update(command: IframeCommand, session: Session) -> list[tuple[str, Any]] | Rejection:
+    """The variable writes of an accepted UPDATE_SESSION in order, each object merged into the object it meets,
+    or why `session` cannot hold one of them (`Session.write_refusal`): then none of them applies."""
+    try:
+        planned = incoming.plan_writes(session, command.payload.items(), merge=True)
+    except incoming.IncomingError as exc:
+        return Rejection(f"UPDATE_SESSION: {exc}", command.data)
+    return [(name, value) for name, value, _ in planned]
 
 
 def _check_payload(kind: str, payload: Any, states: Container[str]) -> str | None:
@@ -94,8 +110,12 @@ def _check_payload(kind: str, payload: Any, states: Container[str]) -> str | Non
     if kind == "UPDATE_SESSION":
         if not payload:
             return "payload has no variables"
-        if "internal" in payload or any(str(k).startswith("internal.") for k in payload):
-            return "internal.* variables are read-only"
+        for name in payload:
+            refused = incoming.name_problem(name)
+            if refused is not None:
+                return refused
+            if incoming.is_internal(name):
+                return f"cannot set {name}: internal.* variables are read-only"
         return None
     key = next((k for k in STATE_KEYS if k in payload), None)
     if key is None:

@@ -4,6 +4,12 @@
 Results apply only when the code called `send()`, in Chatlayer's order: session variables, then messages, then
 the jump. A failed action changes no variable. With a debugger the code runs in debug mode (instrumented,
 stopping where the debugger says); time spent paused counts against neither the action's nor a fetch's timeout.
+
+What the code hands to `send()` comes from outside the flow author's control and is checked whole before any
+of it applies (`incoming`): variable paths the session can hold, values at most 64 levels deep, finite numbers,
+at most `MAX_VALUE_BYTES` per value and `MAX_RESULT_BYTES` in all, a next dialog state that exists. Anything
+else fails the action (its `on_error`) with a message that names the problem; `internal.*` is not set, with a
+warning, as in the API action. Console output and bot messages are capped (`output_caps`).
 """
 
 from __future__ import annotations
@@ -14,16 +20,24 @@ import itertools
 from typing import Any
 
 from workbench.engine import events as ev
+from workbench.engine import incoming
 from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import from_dict
+from workbench.engine.actions.output_caps import cap_console, cap_messages
+from workbench.engine.chatlayer_messages import json_text
 from workbench.engine.debugger import Debugger
-from workbench.engine.http_port import perform
-from workbench.engine.sandbox_types import CodeError, FetchError, FetchHandler
+from workbench.engine.http_port import perform, size_text
+from workbench.engine.sandbox_types import CodeError, CodeResult, FetchError, FetchHandler
+from workbench.flow.model import BUILTIN_STATE_NAMES
 
 MAX_FETCHES_IN_FLIGHT = 8
 """Requests of one code action under way at the same time; further `fetch()` calls wait for a free one."""
 MAX_FETCHES = 100
 """`fetch()` calls one code action may make; later calls reject with "too many fetch() calls"."""
+MAX_VALUE_BYTES = 2**20
+"""The largest value (as JSON text) one `addSessionVariable` may hand over."""
+MAX_RESULT_BYTES = 5 * 2**20
+"""The most one `send()` may hand over: its variables' names and values and its messages, as JSON text."""
 
 
 def code_args(ctx: ActionContext) -> Any:
@@ -96,11 +110,18 @@ async def run(ctx: ActionContext, debugger: Debugger | None = None) -> list[ev.E
     exchanges: list[ev.Event] = []
     step = debugger.probe(name, args, exchanges) if debugger is not None else None
     fetch = fetch_handler(ctx, exchanges)
-    result = await ctx.ports.sandbox.run_code(
-        code.source, args, timeout=code.timeout, fetch=fetch, step=step, realm=ctx.conversation_id
-    )
+    try:
+        result = await ctx.ports.sandbox.run_code(
+            code.source, args, timeout=code.timeout, fetch=fetch, step=step, realm=ctx.conversation_id
+        )
+    except RecursionError:
+        # V8's answer nests deeper than Python's JSON reader goes (the sandbox closes that realm first).
+        too_deep = f"what the code handed to send() is nested more than {incoming.MAX_DEPTH} levels deep"
+        result = CodeResult(sent=False, error=CodeError("runtime", too_deep))
     out: list[ev.Event] = [started, *ctx.warnings, *exchanges]
-    out.extend(ev.CodeLog(state=name, level=level, message=text) for level, text in result.logs)  # type: ignore[arg-type]
+    logs, cut = cap_console(result.logs, name)
+    out.extend(ev.CodeLog(state=name, level=level, message=text) for level, text in logs)  # type: ignore[arg-type]
+    out.extend(cut)
     if result.error is not None:
         message = f"{result.error.kind} error in the code of state '{name}': {result.error.message}"
         if result.error.line is not None:
@@ -112,18 +133,66 @@ async def run(ctx: ActionContext, debugger: Debugger | None = None) -> list[ev.E
             ev.EngineWarning(message=f"the code of state '{name}' never called send(); nothing was applied", state=name)
         )
         return [*out, ctx.finished("code", result={"sent": False})]
+    try:
+        applied = _sent(ctx, result)
+    except incoming.IncomingError as exc:
+        message = f"send() in the code of state '{name}' was refused: {exc}; nothing was applied"
+        out.append(ev.EngineError(error="code", message=message, state=name))
+        return [*out, ctx.finished("code", ok=False, error=message)]
+    out.extend(applied)
+    variables = sorted(e.name for e in applied if isinstance(e, ev.VariableChanged))
+    summary = {"sent": True, "variables": variables, "messages": sum(isinstance(e, ev.BotMessage) for e in applied)}
+    return [*out, ctx.finished("code", result=summary, jump=result.next_state)]
+
+
+def _sent(ctx: ActionContext, result: CodeResult) -> list[ev.Event]:
+    """The events of what the code sent, in Chatlayer's order (variables, then messages), checked whole; raises
+    `IncomingError` naming the first thing that cannot be used, before anything applies."""
+    name = ctx.state.name
+    events: list[ev.Event] = []
+    writes: list[tuple[str, Any]] = []
+    total = 0
     for variable, value in result.variables.items():
-        out.append(
+        call = f"addSessionVariable({json_text(variable)})"
+        refused = incoming.name_problem(variable)
+        if refused is not None:
+            raise incoming.IncomingError(f"{call}: {refused}")
+        total += len(variable) + _checked_size(value, call, variable)
+        if incoming.is_internal(variable):
+            events.append(
+                ev.EngineWarning(message=f"{call}: '{variable}' is read-only (internal.*), not set", state=name)
+            )
+        else:
+            writes.append((variable, value))
+    messages, capped = cap_messages(result.messages, f"the code of state '{name}'", name)
+    total += sum(_checked_size(message, "a message", "") for message in messages)
+    if total > MAX_RESULT_BYTES:
+        raise incoming.IncomingError(f"it is {size_text(total)} in all, more than {size_text(MAX_RESULT_BYTES)}")
+    jump = result.next_state
+    if jump and jump not in ctx.flow.states and jump not in BUILTIN_STATE_NAMES:
+        raise incoming.IncomingError(f"setNextDialogState({json_text(jump)}): this flow has no such dialog state")
+    for variable, value, previous in incoming.plan_writes(ctx.session, writes):
+        events.append(
             ev.VariableChanged(
                 name=variable,
                 value=value,
-                previous=ctx.session.get(variable),
+                previous=previous,
                 origin="code",
                 state=name,
                 detail="addSessionVariable",
                 line=result.variable_lines.get(variable),
             )
         )
-    out.extend(from_dict(name, message) for message in result.messages)
-    summary = {"sent": True, "variables": sorted(result.variables), "messages": len(result.messages)}
-    return [*out, ctx.finished("code", result=summary, jump=result.next_state)]
+    return [*events, *capped, *(from_dict(name, message) for message in messages)]
+
+
+def _checked_size(value: Any, what: str, root: str) -> int:
+    """The size of `value` as JSON text; raises `IncomingError` when `incoming.problem` refuses it or it is
+    larger than `MAX_VALUE_BYTES`."""
+    found = incoming.problem(value, root)
+    if found is not None:
+        raise incoming.IncomingError(f"{what}: the value {found}")
+    size = incoming.json_size(value)
+    if size > MAX_VALUE_BYTES:
+        raise incoming.IncomingError(f"{what}: the value is {size_text(size)}, more than {size_text(MAX_VALUE_BYTES)}")
+    return size
