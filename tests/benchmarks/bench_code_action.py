@@ -2,10 +2,11 @@
 what a pristine realm per conversation costs.
 
 Run: `python tests/benchmarks/bench_code_action.py [N]`. Targets: >= 1,000 executions/s end to end and
-within 3x of the bare `eval_cancelable` (the call a sandbox inside an asyncio loop has to use). run_code
-crosses to the sandbox worker process and back once per action; the bare evals run in this process.
-Also printed: route conditions per second, and a conversation's first action (a new realm, taken from the
-worker's spare) against a later one.
+within 1.5x of the bare `eval_cancelable` (the call a sandbox inside an asyncio loop has to use; issue 13).
+run_code crosses to the sandbox worker process and back once per action; the bare evals run in this process.
+Also printed: route decisions per second for bounded conditions (decided in the engine's own V8 context) and
+for others (in the worker), and a conversation's first action (a new realm, taken from the worker's spare)
+against a later one.
 """
 
 from __future__ import annotations
@@ -47,9 +48,8 @@ async def bench_sandbox(n: int) -> float:
     return n / elapsed
 
 
-async def bench_conditions(n: int) -> float:
+async def bench_conditions(n: int, routes: list[str | None]) -> float:
     """Route decisions per second through first_true (two conditions and a default route)."""
-    routes = ["price > 100", "label === 'cheap' && price > 10", None]
     async with Sandbox() as sb:
         await sb.first_true(routes, {"price": 1, "label": "cheap"})
         start = time.perf_counter()
@@ -97,16 +97,22 @@ async def main(n: int) -> None:
     sandbox = await bench_sandbox(n)
     bare = await bench_bare(n, cancelable=True)
     bare_sync = await bench_bare(n, cancelable=False)
-    conditions = await bench_conditions(n)
+    bounded = await bench_conditions(n, ["price > 100", "label === 'cheap' && price > 10", None])
+    # an arrow function is not in the bounded subset: these go to the worker
+    unbounded = await bench_conditions(n, ["[price].some((p) => p > 100)", "label === 'cheap' && price > 10", None])
     first, later = await bench_new_realm(max(10, n // 100))
     ratio = bare / sandbox
     print(f"run_code:                   {sandbox:8.0f} executions/s ({1e6 / sandbox:.0f} µs each)")
     print(f"bare eval_cancelable:       {bare:8.0f} executions/s ({1e6 / bare:.0f} µs each)")
     print(f"bare eval (sync, blocking): {bare_sync:8.0f} executions/s ({1e6 / bare_sync:.0f} µs each)")
     print(f"ratio bare_cancelable/run_code: {ratio:.2f}x; bare_sync/run_code: {bare_sync / sandbox:.2f}x")
-    print(f"first_true (route choice):  {conditions:8.0f} decisions/s ({1e6 / conditions:.0f} µs each)")
+    print(f"first_true, bounded:        {bounded:8.0f} decisions/s ({1e6 / bounded:.0f} µs each, in the engine)")
+    print(f"first_true, not bounded:    {unbounded:8.0f} decisions/s ({1e6 / unbounded:.0f} µs each, in the worker)")
     print(f"pristine realm per conversation: first action {first * 1e3:.2f} ms, later ones {later * 1e3:.2f} ms")
-    print(f"targets: >= 1000/s {'met' if sandbox >= 1000 else 'MISSED'}; within 3x {'met' if ratio <= 3 else 'MISSED'}")
+    print(
+        f"targets: >= 1000/s {'met' if sandbox >= 1000 else 'MISSED'}; "
+        f"within 1.5x of bare eval_cancelable {'met' if ratio <= 1.5 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

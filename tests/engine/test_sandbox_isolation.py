@@ -204,7 +204,7 @@ def test_what_one_conversation_does_to_its_realm_does_not_reach_the_next(flow_fr
     first, second = asyncio.run(scenario())
     if kind != "to_json_on_object_prototype":  # that one garbles its own action's result, and only that
         assert variables_set(first)["proof"] == "yes"
-    assert [e.message for e in first + second if isinstance(e, ev.EngineError) and e.state == "probe"] == []
+    assert [e.message for e in [*first, *second] if isinstance(e, ev.EngineError) and e.state == "probe"] == []
     assert variables_set(first)["seen"] == "nothing"
     assert variables_set(second)["seen"] == "nothing"
 

@@ -35,10 +35,11 @@ class ConditionCache(Protocol):
 
 
 def first_call(
-    cache: ConditionCache, conditions: Sequence[str | None], variables: dict[str, Any]
+    cache: ConditionCache, conditions: Sequence[str | None], variables: dict[str, Any], entry: str = "first"
 ) -> tuple[str, dict[str, int]]:
-    """The JavaScript that evaluates `conditions` over `variables` in a realm, and the conditions it compiles
-    there for the first time (add them to `cache.cond_ids` once the realm answered)."""
+    """The JavaScript that evaluates `conditions` over `variables` in a realm (through the prelude's `entry`),
+    and the conditions it compiles there for the first time (add them to `cache.cond_ids` once the realm
+    answered)."""
     prefix = ""
     if any(c is not None and c not in cache.cond_ids for c in conditions):
         prefix = cache.reset_prefix()
@@ -54,7 +55,7 @@ def first_call(
         ids.append(cid)
     defs = json.dumps({cid: text for text, cid in new.items()})
     scope = json.dumps(json.dumps(variables, default=str))
-    return f"{prefix}__wb.first({json.dumps(ids)},{defs},{scope})", new
+    return f"{prefix}__wb.{entry}({json.dumps(ids)},{defs},{scope})", new
 
 
 def first_condition(conditions: Sequence[str | None]) -> int:
@@ -123,7 +124,7 @@ class LocalConditions:
     async def first_true(self, conditions: Sequence[str | None], scope: dict[str, Any], timeout: float) -> int | None:
         """Index of the first truthy condition (None is always true), or None; `ConditionError` when one fails."""
         ctx = await self._context()
-        code, new = first_call(self, conditions, scope)
+        code, new = first_call(self, conditions, scope, "decide")
         try:
             async with asyncio.timeout(timeout):
                 out = await ctx.eval(code)
