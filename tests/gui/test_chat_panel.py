@@ -1,9 +1,10 @@
 """The chat pane shows a real conversation as it happens and drives it through the bridge."""
 
 import json
+import time
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QDesktopServices, QImage
 from PySide6.QtWidgets import QLabel
 
@@ -15,6 +16,7 @@ from workbench.gui.chat.bubbles import BotBubble, TextBubble
 from workbench.gui.chat.cards import CarouselItem, IframeCard, JsonCard
 from workbench.gui.chat.choices import ChoiceButton
 from workbench.gui.chat.input_box import HistoryLineEdit
+from workbench.gui.chat.items import ChatItem
 from workbench.gui.chat.media import ImageView
 from workbench.gui.chat.notes import NoteItem
 
@@ -334,3 +336,106 @@ def test_a_template_warning_shows_a_json_body_as_json(make_bridge, flow_from, pa
     panel = panel_on(make_bridge(flow))
     note = next(b for b in panel.bubbles() if isinstance(b.engine_event, ev.TemplateWarning))
     assert note.message == 'seat has no value in “{"event":"booked","seat":{"var":"seat"}}”: it was left empty'
+
+
+class Clock(QObject):
+    """Notes when the typing line appears and when each bot message is placed in the chat."""
+
+    def __init__(self, panel: ChatPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.typing_shown: list[tuple[float, list[str]]] = []
+        self.bot_placed: list[tuple[float, str]] = []
+        panel.typing.installEventFilter(self)
+        panel.stream.widget().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note the time of the typing line's Show and of a bot message's item joining the chat's column."""
+        if watched is self.panel.typing and event.type() == QEvent.Type.Show:
+            self.typing_shown.append((time.monotonic(), bot_texts(self.panel)))
+        elif event.type() == QEvent.Type.ChildAdded:
+            child = event.child()
+            if isinstance(child, ChatItem) and isinstance(child.engine_event, ev.BotMessage):
+                self.bot_placed.append((time.monotonic(), child.engine_event.text))
+        return False
+
+
+TYPING_FLOW = """
+settings: {typing_delay: 80}
+start: ask_name
+states:
+  ask_name:
+    ask: What is your name?
+    save: name
+    next: greet
+  greet:
+    say: ["Hello {name}!", Nice to meet you.]
+"""
+
+
+def test_the_window_shows_the_bot_typing_for_the_flows_typing_delay_before_each_message(
+    make_bridge, flow_from, show_widget, qtbot
+):
+    bridge = make_bridge(flow_from(TYPING_FLOW))
+    panel = show_widget(ChatPanel(bridge, typing_delay=True), 480, 640)
+    assert bot_texts(panel) == ["What is your name?"], "what is already in the log shows at once"
+    clock = Clock(panel)
+
+    say(qtbot, panel, "Ann")
+    qtbot.waitUntil(lambda: len(clock.bot_placed) == 2 and panel.typing.isHidden(), timeout=10_000)
+
+    [(typing_at, shown_then)] = clock.typing_shown
+    assert shown_then == ["What is your name?"], "the typing line comes before the message"
+    (hello_at, hello), (nice_at, nice) = clock.bot_placed
+    assert (hello, nice) == ("Hello Ann!", "Nice to meet you.")
+    assert hello_at - typing_at >= 0.079 and nice_at - hello_at >= 0.079  # Qt counts whole milliseconds
+    assert isinstance(panel.bubbles()[-3].engine_event, ev.UserMessage), "the user's message did not wait"
+
+
+def test_the_typing_delay_is_the_windows_alone(make_bridge, flow_from, panel_on, qtbot):
+    bridge = make_bridge(flow_from(TYPING_FLOW))
+    panel = panel_on(bridge)
+    say(qtbot, panel, "Ann")
+    settle(qtbot, bridge)
+    assert bot_texts(panel)[-2:] == ["Hello Ann!", "Nice to meet you."], "a panel without typing_delay waits not"
+
+
+def test_a_call_button_says_call_and_a_quick_replys_icon_shows_only_from_this_machine(
+    make_bridge, flow_from, sample_backend, panel_on, tmp_path
+):
+    icon = tmp_path / "tea.png"
+    image = QImage(16, 16, QImage.Format.Format_RGB32)
+    image.fill(QColor("darkgreen"))
+    assert image.save(str(icon))
+    messages = [
+        {
+            "type": "button",
+            "config": {
+                "title": "Questions?",
+                "buttons": [{"type": "phone_number", "title": "Call us", "payload": "+32 9 123 45 67"}],
+            },
+        },
+        {
+            "type": "quickReply",
+            "config": {
+                "title": "Pick one",
+                "quickReplies": [
+                    {"title": "Tea", "payload": {"nextDialogstateId": "tea"}, "image_url": icon.as_uri()},
+                    {"title": "Juice", "payload": {"nextDialogstateId": "tea"}, "image_url": "https://i.example/j.png"},
+                ],
+            },
+        },
+    ]
+    flow = flow_from(
+        f"""
+        start: ask
+        states:
+          ask:
+            api: {{method: POST, url: "{sample_backend}/mirror", body: {json.dumps({"messages": messages})}}}
+          tea: {{say: Tea it is}}
+        """
+    )
+    panel = panel_on(make_bridge(flow))
+    call = next(b for b in panel.findChildren(ChoiceButton) if b.choice.title == "Call us")
+    assert call.text() == "📞 Call us" and call.toolTip() == "Call +3291234567"
+    assert button(panel, "Tea").has_icon and not button(panel, "Juice").has_icon

@@ -18,6 +18,7 @@ from workbench.gui.chat.input_box import HistoryLineEdit
 from workbench.gui.chat.items import ChatContext, ChatItem
 from workbench.gui.chat.media import ImageLoader
 from workbench.gui.chat.offload_bar import OffloadBar
+from workbench.gui.chat.pacing import TypingPacer
 from workbench.gui.chat.stream import ChatStream
 from workbench.gui.chat.style import Role, embolden, make_label
 from workbench.gui.debugger.session import is_held
@@ -33,14 +34,17 @@ PLACEHOLDER_OFFLOADED = "Message to the agent…"
 
 class ChatPanel(QWidget):
     """The conversation of `bridge` as a chat. `iframe_requested(url, height)` asks the window to open the
-    iframe panel (height 0: the panel's default)."""
+    iframe panel (height 0: the panel's default). With `typing_delay`, each new bot message comes after "Bot is
+    typing…" has shown for the flow's `typing_delay` (what is already in the log shows at once)."""
 
     iframe_requested = Signal(str, int)
 
-    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None, *, typing_delay: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("chatPanel")
         self._bridge = bridge
+        self._typing_delay = typing_delay
+        self._pacer = TypingPacer(self._show, self._show_activity, self._flow_typing_delay, self)
         self._context = ChatContext(
             choose=self._choose, open_iframe=self.iframe_requested.emit, images=ImageLoader(self)
         )
@@ -118,23 +122,34 @@ class ChatPanel(QWidget):
             widget.setEnabled(conversation is not None)
         if conversation is not None:
             for event in list(conversation.events):
-                self._on_event(event)
+                if (item := self._item_for(event)) is not None:
+                    self._show(item)
         self._show_activity()
 
     def _on_event(self, event: ev.Event) -> None:
+        if (item := self._item_for(event)) is not None:
+            self._pacer.add(item)
+
+    def _item_for(self, event: ev.Event) -> ChatItem | None:
+        """The chat item that shows `event`; None for an event that only changes what is there."""
         if isinstance(event, ev.Paused | ev.Resumed):
             self._show_activity()
-            return
+            return None
         if isinstance(event, ev.TurnStarted) and event.input == "restart":
             self._clear()
-            return
+            return None
         if isinstance(event, ev.UserToAgent):
             if self._last_user is not None:
                 self._last_user.add_caption("to agent")
-            return
-        item = build_item(event, self._context)
-        if item is None:
-            return
+            return None
+        return build_item(event, self._context)
+
+    def _flow_typing_delay(self) -> int:
+        flow = self._bridge.flow
+        return flow.settings.typing_delay if self._typing_delay and flow is not None else 0
+
+    def _show(self, item: ChatItem) -> None:
+        event = item.engine_event
         if isinstance(event, ev.UserMessage):
             self._user_answered(item)
         else:
@@ -161,6 +176,7 @@ class ChatPanel(QWidget):
         self.input_box.setPlaceholderText(PLACEHOLDER if provider is None else PLACEHOLDER_OFFLOADED)
 
     def _clear(self) -> None:
+        self._pacer.clear()
         self.stream.clear()
         self._unanswered.clear()
         self._last_user = None
@@ -170,8 +186,9 @@ class ChatPanel(QWidget):
         self._show_activity()
 
     def _show_activity(self) -> None:
-        """Say what the bot does: PAUSED at once while the debugger holds the turn, TYPING once a turn takes
-        longer than TYPING_DELAY_MS, nothing while the bot waits for the user."""
+        """Say what the bot does: PAUSED at once while the debugger holds the turn, TYPING while a bot message
+        waits for its typing delay or once a turn takes longer than TYPING_DELAY_MS, nothing while the bot waits
+        for the user."""
         if is_held(self._bridge.conversation):
             self._typing_timer.stop()
             self.typing.setText(PAUSED)
@@ -180,7 +197,10 @@ class ChatPanel(QWidget):
         if self.typing.text() == PAUSED:  # going on after a pause: typing again, after the delay
             self.typing.hide()
             self.typing.setText(TYPING)
-        if not self._bridge.busy:
+        if self._pacer.typing:
+            self._typing_timer.stop()
+            self.typing.show()
+        elif not self._bridge.busy:
             self._typing_timer.stop()
             self.typing.hide()
         elif self.typing.isHidden() and not self._typing_timer.isActive():
