@@ -98,7 +98,7 @@ class PointScanner:
                 if self._first is None:
                     self._first = index
                 self._turn += 1
-                self._what = f"{event.input} {event.text!r}" if event.text else event.input
+                self._what = f"{event.input} '{event.text}'" if event.text else event.input
             elif isinstance(event, ev.StateEntered):
                 label = f"turn {self._turn}: before {event.state}"
                 self._found.append(
