@@ -57,7 +57,7 @@ def test_every_variable_says_which_state_and_action_set_it_and_when(flow_from):
         "locale": ("default", None, 0),
         "currency": ("default", None, 0),
         "first_visit": ("default", None, 0),
-        "internal.nlp": ("entity", "ask_name", 2),  # the NLP's reading of "Ann"
+        "internal.nlp": ("nlp", "ask_name", 2),  # the NLP's reading of "Ann"
         "name": ("ask", "ask_name", 2),
         "city": ("button", "menu", 3),
         "user": ("iframe", "page", 4),  # the page's UPDATE_SESSION merged into the code's `user`

@@ -442,10 +442,10 @@ class Conversation:
         score (also below the threshold, so a Go To can route on it); an intent above the threshold is matched
         and returned; every entity found is stored. With the NLP off (`nlp: false`) only the expression is kept."""
         if not nlp:
-            self._set_variable("internal.nlp", {"expression": text}, "entity", detail="nlp")
+            self._set_variable("internal.nlp", {"expression": text}, "nlp")
             return None
         understood = self.matcher.understand(text)
-        self._set_variable("internal.nlp", understood.internal(), "entity", detail="nlp")
+        self._set_variable("internal.nlp", understood.internal(), "nlp")
         match = understood.match
         if match is not None:
             self.emit(ev.IntentMatched(intent=match.intent, score=match.score, text=text, entities=match.entities))

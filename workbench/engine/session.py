@@ -23,7 +23,7 @@ _MISSING = object()
 INTERNAL = "internal"
 ENGINE_OWNED: tuple[str, ...] = ("nlp", "currentDialogstate", "previousDialogstate", "offloaded")
 """The `internal.*` values the engine keeps; the others are what a channel gives."""
-_INTERNAL_WRITERS = frozenset({"default", "entity"})
+_INTERNAL_WRITERS = frozenset({"default", "nlp"})
 """Origins whose `VariableChanged` may write internal.*: starting values (checked by `refused_start_value`)
 and the NLU (`internal.nlp`)."""
 

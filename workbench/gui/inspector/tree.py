@@ -24,6 +24,7 @@ class ValueTree(QTreeView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(0)  # measure the rows in view, not every row on every change
 
     def set_view(self, view: TurnView, *, editable: bool) -> None:
         """Show `view`, keeping the rows expanded and the current row where they still exist."""

@@ -117,6 +117,9 @@ class ExplorerPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):  # tags and results are short: shown whole, the test names take the rest
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Size those columns by the rows in view: measuring all of them on every result made a run of 1,000
+        # conversations block the loop for seconds.
+        header.setResizeContentsPrecision(0)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.elapsed = QLabel()
