@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings
 
 from workbench.cli import SAMPLE_FLOW, sample_variables
 from workbench.gui.app import make_application
-from workbench.gui.main_window import MainWindow
+from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ["Ann", ("press", "Book a ticket"), "Bruxelles", "tomorrow", "2"]
@@ -26,6 +26,7 @@ SCRIPT = ["Ann", ("press", "Book a ticket"), "Bruxelles", "tomorrow", "2"]
 
 async def take(out: Path, settings_file: Path) -> None:
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    settings.setValue(TYPING_DELAY_SETTING, False)
     window = MainWindow(settings, sample_variables(SAMPLE_FLOW))
     window.resize(1600, 1000)
     window.show()

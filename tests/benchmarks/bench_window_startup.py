@@ -21,7 +21,7 @@ import qasync
 from PySide6.QtCore import QSettings, QTimer
 from workbench.cli import SAMPLE_FLOW
 from workbench.gui.app import make_application
-from workbench.gui.main_window import MainWindow
+from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow
 
 app = make_application()
 figures = {}
@@ -35,6 +35,7 @@ async def settled():
 
 async def main():
     settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
+    settings.setValue(TYPING_DELAY_SETTING, False)
     window = MainWindow(settings)
     window.show()
     await settled()

@@ -15,7 +15,7 @@ from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
 from workbench.flow.model import Flow
 from workbench.gui.engine_bridge import EngineBridge
-from workbench.gui.main_window import MainWindow
+from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow
 
 # QtWebEngine (the iframe panel) needs this before the QApplication that pytest-qt creates.
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
@@ -109,7 +109,9 @@ def make_window(qt_loop, qtbot, tmp_path) -> Iterator[Callable[..., MainWindow]]
     made: list[MainWindow] = []
 
     def build(variables: dict | None = None, settings: QSettings | None = None) -> MainWindow:
-        settings = settings or QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.Format.IniFormat)
+        if settings is None:
+            settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.Format.IniFormat)
+            settings.setValue(TYPING_DELAY_SETTING, False)  # tests see bot messages at once (a test turns it on)
         window = MainWindow(settings, variables)
         window.show()
         made.append(window)

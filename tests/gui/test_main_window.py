@@ -137,3 +137,11 @@ def test_a_fresh_window_gives_the_graph_its_height_and_the_chat_its_width(window
     qtbot.waitUntil(lambda: graph.height() >= 400, timeout=5_000)
     assert window.chat.width() >= 400
     assert window.dockWidgetArea(graph) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_the_typing_delay_is_a_view_setting_that_the_window_keeps(make_window):
+    window = make_window()
+    assert not window.typing_delay_action.isChecked() and not window.chat.typing_delay  # test windows start without
+    window.typing_delay_action.trigger()
+    assert window.chat.typing_delay
+    assert make_window(settings=window.settings).chat.typing_delay  # kept for the next start

@@ -30,6 +30,8 @@ from workbench.gui.preview.menu import install as install_preview
 from workbench.gui.problems.panel import ProblemsPanel, location, summary
 
 MAX_RECENT = 8
+TYPING_DELAY_SETTING = "chat/typing_delay"
+"""Whether the chat shows "Bot is typing…" for the flow's `settings.typing_delay` before each bot message."""
 BUSY_DELAY_MS = 250
 
 
@@ -48,7 +50,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Flow Workbench")
         self.resize(1400, 900)
 
-        self.chat = ChatPanel(self.bridge)
+        self.chat = ChatPanel(self.bridge, typing_delay=settings.value(TYPING_DELAY_SETTING, True, type=bool))
         self.setCentralWidget(self.chat)
         self.graph = GraphPanel(self.bridge)
         self.inspector = VariableInspector(self.bridge)
@@ -141,7 +143,16 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.typing_delay_action = self._action("Bot &typing delay", self._set_typing_delay)
+        self.typing_delay_action.setCheckable(True)
+        self.typing_delay_action.setChecked(self.settings.value(TYPING_DELAY_SETTING, True, type=bool))
+        view.addAction(self.typing_delay_action)
         self._fill_recent()
+
+    def _set_typing_delay(self, on: bool) -> None:
+        self.settings.setValue(TYPING_DELAY_SETTING, on)
+        self.chat.set_typing_delay(on)
 
     # --- flows ---
 

@@ -144,6 +144,15 @@ class ChatPanel(QWidget):
             return None
         return build_item(event, self._context)
 
+    @property
+    def typing_delay(self) -> bool:
+        """Whether new bot messages wait for the flow's typing delay."""
+        return self._typing_delay
+
+    def set_typing_delay(self, on: bool) -> None:
+        """Whether new bot messages wait for the flow's typing delay (from the next message on)."""
+        self._typing_delay = on
+
     def _flow_typing_delay(self) -> int:
         flow = self._bridge.flow
         return flow.settings.typing_delay if self._typing_delay and flow is not None else 0

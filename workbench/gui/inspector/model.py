@@ -1,6 +1,6 @@
 """The tree model of a session snapshot: one row per variable, object key or array item; `internal` and the
-active `contexts` last and read-only. The model holds a projection (`TurnView`) and never changes the session itself: an edit is announced
-with `edit_requested(path, value)` for the panel to send to the engine."""
+active `contexts` last and read-only. The model holds a projection (`TurnView`) and never changes the session
+itself: an edit is announced with `edit_requested(path, value)` for the panel to send to the engine."""
 
 from __future__ import annotations
 
