@@ -472,8 +472,6 @@ class Conversation:
             self.emit(ev.EngineError(error="input", message=f"there is no button {named} to press"))
             return
         self.emit(ev.UserMessage(text=choice.title, via="button", payload=choice.payload))
-        if choice.url and not choice.goto:
-            return
         if not choice.goto:
             await self._on_text(choice.title, echo=None)
             return
