@@ -1,4 +1,5 @@
-"""Regenerate docs/screenshot.png: the main window, offscreen, after a short scripted conversation on the sample.
+"""Regenerate docs/screenshot.png: the main window, offscreen, after a short scripted conversation on the sample that
+ends at the seat picker, with the iframe panel open on it.
 
 Run: `python scripts/screenshot.py [OUT.png]`.
 """
@@ -21,7 +22,7 @@ from workbench.gui.app import make_application
 from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ["Ann", ("press", "Book a ticket"), "Bruxelles", "tomorrow", "2"]
+SCRIPT = ["Ann", ("press", "Book a ticket"), "Ghent", "tomorrow", "4"]  # 4 to Ghent costs over 40: pick a seat
 
 
 async def take(out: Path, settings_file: Path) -> None:
@@ -38,11 +39,21 @@ async def take(out: Path, settings_file: Path) -> None:
         else:
             window.bridge.send_text(step)
         await window.bridge.wait_idle()
-    await asyncio.sleep(0.5)
+    await page_shown(window)
     window.grab().save(str(out))
     print(f"wrote {out}")
     window.close()
     await window.bridge.conversation.aclose()
+
+
+async def page_shown(window: MainWindow) -> None:
+    """Wait until the iframe panel's page has loaded, then let it paint."""
+    if window.iframe_panel is None:
+        raise SystemExit("the script did not reach the seat picker")
+    loaded = asyncio.get_running_loop().create_future()
+    window.iframe_panel.host.content_loaded.connect(lambda *_: loaded.done() or loaded.set_result(None))
+    await asyncio.wait_for(loaded, timeout=30)
+    await asyncio.sleep(1.0)  # a picture, not a test: give Chromium a moment to paint the loaded page
 
 
 def main() -> None:
