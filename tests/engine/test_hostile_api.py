@@ -111,7 +111,7 @@ def assert_failed_with(conversation: Conversation, reason: str) -> None:
 
 def test_json_nested_100000_deep_goes_to_on_error(answer: Answer) -> None:
     conversation = answer("[" * 100_000 + "]" * 100_000)
-    assert_failed_with(conversation, "the response's JSON is nested more than 100 levels deep")
+    assert_failed_with(conversation, "the response is nested more than 100 levels deep")
 
 
 def test_json_nested_just_too_deep_for_the_session_goes_to_on_error(answer: Answer) -> None:
@@ -122,11 +122,13 @@ def test_json_nested_just_too_deep_for_the_session_goes_to_on_error(answer: Answ
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_not_json_and_go_to_on_error(answer: Answer, constant: str) -> None:
     conversation = answer('{"session": {"namespace": "price", "data": ' + constant + "}}")
-    assert_failed_with(conversation, f"the response is not JSON ({constant} is no JSON number)")
+    assert_failed_with(conversation, f"the response holds {constant}, which is not a JSON number")
 
 
 def test_a_number_too_large_for_json_goes_to_on_error(answer: Answer) -> None:
-    assert_failed_with(answer('{"price": 1e999}'), "the number 1e999, too large to be a number in JSON")
+    assert_failed_with(
+        answer('{"price": 1e999}'), "the response holds the number 1e999, too large for a JavaScript number"
+    )
 
 
 def test_invalid_utf8_goes_to_on_error_and_names_the_byte(answer: Answer) -> None:

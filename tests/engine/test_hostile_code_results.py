@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 
 import httpx
@@ -117,7 +118,7 @@ def nest(levels: int) -> str:
 @pytest.mark.parametrize("levels", [65, 5_000])
 def test_a_value_nested_more_than_64_levels_deep_fails_the_action(ran: Ran, levels: int) -> None:
     conversation = ran(nest(levels) + send(".addSessionVariable('deep', v)"))
-    assert_failed_with(conversation, "nested more than 64 levels deep")
+    assert_failed_with(conversation, "the code action's result is nested more than 64 levels deep")
 
 
 def test_a_value_64_levels_deep_is_taken(ran: Ran) -> None:
@@ -158,6 +159,39 @@ def test_console_output_is_cut_after_64_kb_with_a_warning(ran: Ran) -> None:
     assert "after" not in logged
     assert "console output cut after 64 KB" in messages_of(conversation, ev.EngineWarning)
     assert conversation.session.current_state == "done"
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory since `reset_peak_rss`, in KB."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+def reset_peak_rss() -> None:
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def test_a_28_mb_console_log_is_cut_in_v8_before_it_reaches_the_engine(ran: Ran) -> None:
+    ran(send())  # the worker and its realm are made before memory is measured
+    reset_peak_rss()
+    before = peak_rss_kb()
+    started = time.perf_counter()
+    conversation = ran("console.log('x'.repeat(28 * 1024 * 1024)); " + send())
+    assert time.perf_counter() - started < 10
+    assert peak_rss_kb() - before < 20 * 1024
+    logged = [e.message for e in conversation.events if isinstance(e, ev.CodeLog) and e.state == "run"]
+    assert [len(text) for text in logged] == [MAX_CONSOLE_BYTES]
+    assert "console output cut after 64 KB" in messages_of(conversation, ev.EngineWarning)
+    assert conversation.session.current_state == "done"
+
+
+def test_console_text_of_many_bytes_per_character_is_cut_at_64_kb(ran: Ran) -> None:
+    conversation = ran("console.log('é'.repeat(40000)); console.log('🙂'.repeat(40000)); " + send())
+    logged = [e.message for e in conversation.events if isinstance(e, ev.CodeLog) and e.state == "run"]
+    assert logged[0] == "é" * 32768
+    assert len(logged) == 1
+    assert "console output cut after 64 KB" in messages_of(conversation, ev.EngineWarning)
 
 
 def test_at_most_100_bot_messages_from_one_action_with_a_warning(ran: Ran) -> None:

@@ -238,7 +238,7 @@ def test_an_internal_bug_becomes_a_problem(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(build.Builder, "flow", broken)
     result = load_flow_text(MINI)
     assert result.flow is None
-    expected = "internal error in the flow loader, please report it: KeyError('oops')"
+    expected = "internal error in the flow loader, please report it: 'oops'"
     assert result.problems[0].message == expected
 
 

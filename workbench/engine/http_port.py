@@ -7,14 +7,13 @@ here: the response came back, and the caller decides what a 404 means (`HttpResu
 
 `HttpResult.json` reads a body strictly, as a backend's answer must be read: text in its charset with no
 invalid bytes, JSON without `NaN` or `Infinity` (JavaScript's JSON.parse refuses them too), nested at most
-`MAX_JSON_DEPTH` levels, whole numbers of at most `MAX_NUMBER_DIGITS` digits.
+`MAX_JSON_DEPTH` levels, whole numbers of at most `incoming.MAX_DIGITS` digits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from urllib.parse import unquote
 import httpx
 
 from workbench.engine import events as ev
+from workbench.engine import incoming
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 5 * 2**20
@@ -33,7 +33,6 @@ EVENT_BODY_LIMIT = 64 * 2**10
 MAX_JSON_DEPTH = 100
 """How deeply a response's JSON may nest arrays and objects (deeper ones would exhaust Python's stack when the
 session copies them)."""
-MAX_NUMBER_DIGITS = 100
 
 Source = Literal["api", "fetch", "webhook"]
 
@@ -85,48 +84,12 @@ class HttpResult:
 
 def parse_json(text: str) -> Any:
     """`text` parsed as strict JSON (see the module docstring); raises `BodyError` saying why it is not."""
-    too_deep = BodyError(f"the response's JSON is nested more than {MAX_JSON_DEPTH} levels deep")
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded_int, parse_float=_finite_float)
+        return incoming.loads(text, max_depth=MAX_JSON_DEPTH)
     except json.JSONDecodeError as exc:
         raise BodyError(f"the response is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise too_deep from None
-    if _deeper_than(data, MAX_JSON_DEPTH):
-        raise too_deep
-    return data
-
-
-def _refuse_constant(name: str) -> Any:
-    raise BodyError(f"the response is not JSON ({name} is no JSON number)")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise BodyError(f"the response holds the number {text[:40]}, too large to be a number in JSON")
-    return value
-
-
-def _bounded_int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
-        count = len(digits.lstrip("-"))
-        raise BodyError(f"the response holds a whole number of {count} digits (at most {MAX_NUMBER_DIGITS})")
-    return int(digits)
-
-
-def _deeper_than(data: Any, limit: int) -> bool:
-    """Whether `data` nests lists and dicts more than `limit` levels deep (walked without recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
-        if children is None:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+    except incoming.IncomingError as exc:
+        raise BodyError(f"the response {exc}") from None
 
 
 def _charset(headers: dict[str, str]) -> str:

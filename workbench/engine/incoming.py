@@ -29,17 +29,21 @@ class IncomingError(ValueError):
     """A value or a write refused; the text says why, as a phrase in JSON's terms (`is nested more than…`)."""
 
 
-def loads(text: str) -> Any:
-    """`text` read as strict JSON and checked with `problem`; raises `json.JSONDecodeError` for text that is not
-    JSON and `IncomingError` for JSON that is refused, saying why."""
+def loads(text: str, max_depth: int = MAX_DEPTH) -> Any:
+    """`text` read as strict JSON and checked with `problem` (nested at most `max_depth` levels); raises
+    `json.JSONDecodeError` for text that is not JSON and `IncomingError` for JSON that is refused, saying why."""
     try:
         data = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded_int, parse_float=_finite_float)
     except RecursionError:
-        raise IncomingError(f"is nested more than {MAX_DEPTH} levels deep") from None
-    found = problem(data)
+        raise IncomingError(_too_deep(max_depth)) from None
+    found = problem(data, max_depth=max_depth)
     if found is not None:
         raise IncomingError(found)
     return data
+
+
+def _too_deep(max_depth: int) -> str:
+    return f"is nested more than {max_depth} levels deep"
 
 
 def _refuse_constant(name: str) -> Any:
@@ -60,16 +64,16 @@ def _bounded_int(digits: str) -> int:
     return int(digits)
 
 
-def problem(value: Any, root: str = "") -> str | None:
-    """Why `value` cannot be taken as JSON from outside, or None: nested more than `MAX_DEPTH` levels, a
+def problem(value: Any, root: str = "", *, max_depth: int = MAX_DEPTH) -> str | None:
+    """Why `value` cannot be taken as JSON from outside, or None: nested more than `max_depth` levels, a
     number that is not finite or has more than `MAX_DIGITS` digits, anything JSON cannot hold. `root` names
     `value` in the place the reason gives (`at payload.n`). Walked without recursion."""
     stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(value, 1, ())]
     while stack:
         item, depth, trail = stack.pop()
         if isinstance(item, dict | list):
-            if depth > MAX_DEPTH:
-                return f"is nested more than {MAX_DEPTH} levels deep"
+            if depth > max_depth:
+                return _too_deep(max_depth)
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
             for key, child in pairs:
                 if isinstance(item, dict) and not isinstance(key, str):

@@ -18,6 +18,9 @@ from pathlib import Path
 
 PRELUDE_URL = "wb-prelude.js"
 CODE_URL = "code.js"
+MAX_CONSOLE_BYTES = 64 * 2**10
+"""Console text (UTF-8) one code action may log. The prelude stops keeping it just past this many bytes, so
+that the rest never leaves the worker; the engine cuts it here and says so (`output_caps.cap_console`)."""
 
 PRELUDE_JS = r"""
 (function () {
@@ -33,6 +36,7 @@ const waitAsync = Atomics.waitAsync;
 const hasOwn = Object.hasOwn;
 const is = Object.is;
 const MAX_LOGS = 1000;
+const MAX_CONSOLE_BYTES = @MAX_CONSOLE_BYTES@;
 const SNAP_DEPTH = 6;
 const SNAP_ITEMS = 100;
 const FROZEN = ['JSON', 'Math', 'Reflect', 'Atomics', 'Intl', 'console', 'WebAssembly', '_'];
@@ -65,6 +69,16 @@ function describe(e) {
     }
   } catch (ignored) { /* a hostile getter: fall through */ }
   return {name: '', message: fmt(e), stack: ''};
+}
+
+// Lone surrogates count 2 bytes here and 3 in the engine: the prelude never stops before the engine would cut.
+function utf8Length(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2;
+  }
+  return n;
 }
 
 function fmt(x) {
@@ -161,6 +175,7 @@ class Run {
     this.payload = null;
     this.error = null;
     this.logs = [];
+    this.logBytes = 0;
     this.reqSeq = 0;
     this.reqs = new Map();
     this.newReqs = [];
@@ -176,9 +191,17 @@ class Run {
   }
   fail(e) { if (!this.error) this.error = describe(e); }
   settle() { this.settled = true; }
+  // Text past MAX_CONSOLE_BYTES is dropped here; what is kept goes just past it, for the engine to cut and say so.
   log(level, items) {
-    if (this.logs.length < MAX_LOGS) this.logs.push([level, items.map(fmt).join(' ')]);
-    else if (this.logs.length === MAX_LOGS) this.logs.push(['warn', 'too many console messages; dropped the rest']);
+    if (this.logBytes > MAX_CONSOLE_BYTES) return;
+    if (this.logs.length < MAX_LOGS) {
+      let text = items.map(fmt).join(' ');
+      const room = MAX_CONSOLE_BYTES - this.logBytes;
+      // a UTF-16 unit is at least one byte in UTF-8: cut before measuring
+      if (text.length > room) text = text.slice(0, room + 1);
+      this.logBytes += utf8Length(text);
+      this.logs.push([level, text]);
+    } else if (this.logs.length === MAX_LOGS) this.logs.push(['warn', 'too many console messages; dropped the rest']);
   }
   send(payload) {
     if (!this.active) return;
@@ -521,7 +544,7 @@ const W = {
 
 Object.defineProperty(G, '__wb', {value: Object.freeze(W), writable: false, enumerable: false, configurable: false});
 })();
-"""
+""".replace("@MAX_CONSOLE_BYTES@", str(MAX_CONSOLE_BYTES))
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from typing import Any
 
 import esprima
 
+from workbench.engine import incoming
 from workbench.engine.internal_error import internal_error
 from workbench.engine.sandbox_messages import normalise_messages
 from workbench.engine.sandbox_prelude import CODE_URL
@@ -32,6 +33,10 @@ _PARSE_HEAD = re.compile(r"^.*?:(\d+): (.*)$")
 WORKER_LOST = "the code action ran out of memory and was stopped"
 _OUT_OF_MEMORY = "the code action ran out of memory"
 _UNREADABLE = "the code action's result could not be read back (did it change a builtin such as Object.prototype?)"
+_TOO_DEEP = f"the code action's result is nested more than {incoming.MAX_DEPTH} levels deep"
+ANSWER_DEPTH = incoming.MAX_DEPTH + 4
+"""How deeply an answer from V8 may nest: what the code sent (at most `incoming.MAX_DEPTH` levels) inside the
+prelude's own 4 (a run's state, its payload, the list of builder calls, one call)."""
 
 
 async def execute(
@@ -100,26 +105,31 @@ async def execute(
         bridge.stop()
     if state["st"] != "done":
         ctx.close()
-        return fail("runtime", _UNREADABLE)
+        return fail("runtime", _TOO_DEEP if state["st"] == "too deep" else _UNREADABLE)
     if state["taint"]:
         ctx.close()
     return _result(state, wrapped, started)
 
 
-def json_value(text: Any) -> Any:
-    """`text` (what V8 sent back: checked, not trusted) parsed as JSON; None when it is not JSON text."""
+def json_value(text: Any, too_deep: Any = None) -> Any:
+    """`text` (what V8 sent back: checked, not trusted) read as JSON nested at most `ANSWER_DEPTH` levels; None
+    when it is not JSON text, `too_deep` when it nests deeper."""
     if not isinstance(text, str):
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return incoming.loads(text, max_depth=ANSWER_DEPTH)
+    except json.JSONDecodeError:
         return None
+    except incoming.IncomingError:
+        # JSON.stringify writes no NaN, no Infinity and no long whole number: what is refused nests too deep
+        return too_deep
 
 
 def _state(text: Any) -> dict[str, Any]:
     """A run's state as the prelude reports it, checked whole: `{"st": "unreadable"}` when it is not in the
-    prelude's shape (user code that changed builtins the prelude's JSON goes through)."""
-    state = json_value(text)
+    prelude's shape (user code that changed builtins the prelude's JSON goes through), `{"st": "too deep"}`
+    when it nests more than `ANSWER_DEPTH` levels."""
+    state = json_value(text, too_deep={"st": "too deep"})
     st = state.get("st") if isinstance(state, dict) else None
     if st == "pending":
         halt = state.get("halt")
@@ -135,7 +145,7 @@ def _state(text: Any) -> dict[str, Any]:
             and (error is None or isinstance(error, dict))
         ):
             return {**state, "taint": state.get("taint") is not False}
-    elif st == "gone":
+    elif st in ("gone", "too deep"):
         return state
     return {"st": "unreadable"}
 

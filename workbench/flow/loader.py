@@ -93,12 +93,18 @@ def _load(text: str, file: str, path: Path | None) -> LoadResult:
         reporter.error(1, 1, "the flow file is nested too deeply to read")
         flow = None
     except Exception as exc:  # a bug here must reach the user as a problem, never as a crash of the app
-        reporter.error(1, 1, f"internal error in the flow loader, please report it: {exc!r}")
+        reporter.error(1, 1, _internal_error(exc))
         flow = None
     problems = reporter.sorted()
     if any(p.is_error for p in problems):
         flow = None
     return LoadResult(flow, problems)
+
+
+def _internal_error(exc: Exception) -> str:
+    """The problem a bug of the loader becomes: its own text, never its Python class (it tells the user nothing)."""
+    detail = str(exc).strip()
+    return "internal error in the flow loader, please report it" + (f": {detail}" if detail else "")
 
 
 def _parse(text: str, file: str, path: Path | None, reporter: Reporter) -> Flow | None:

@@ -54,17 +54,17 @@ def parse(text: str) -> tuple[Placeholder, ...]:
         inner = _INNER.match(text, m.end())
         end = inner.end() if inner else m.end()
         if end >= len(text) or text[end] != "}":
-            raise TemplateError(f"unclosed template {text[m.start() : end]!r}", m.start() + 1)
+            raise TemplateError(f"unclosed template '{text[m.start() : end]}'", m.start() + 1)
         body = text[m.end() : end]
         path, *mods = (p.strip() for p in body.split("|"))
         try:
             parse_path(path)
         except PathError:
-            raise TemplateError(f"bad variable name {path!r} in template", m.start() + 1) from None
+            raise TemplateError(f"bad variable name '{path}' in template", m.start() + 1) from None
         for mod in mods:
             if mod not in MODIFIERS:
                 known = ", ".join(sorted(MODIFIERS))
-                raise TemplateError(f"unknown modifier {mod!r} (known: {known})", m.start() + 1)
+                raise TemplateError(f"unknown modifier '{mod}' (known: {known})", m.start() + 1)
         found.append(Placeholder(path, tuple(mods), m.start(), end + 1))
     return tuple(found)
 

@@ -110,14 +110,9 @@ async def run(ctx: ActionContext, debugger: Debugger | None = None) -> list[ev.E
     exchanges: list[ev.Event] = []
     step = debugger.probe(name, args, exchanges) if debugger is not None else None
     fetch = fetch_handler(ctx, exchanges)
-    try:
-        result = await ctx.ports.sandbox.run_code(
-            code.source, args, timeout=code.timeout, fetch=fetch, step=step, realm=ctx.conversation_id
-        )
-    except RecursionError:
-        # V8's answer nests deeper than Python's JSON reader goes (the sandbox closes that realm first).
-        too_deep = f"what the code handed to send() is nested more than {incoming.MAX_DEPTH} levels deep"
-        result = CodeResult(sent=False, error=CodeError("runtime", too_deep))
+    result = await ctx.ports.sandbox.run_code(
+        code.source, args, timeout=code.timeout, fetch=fetch, step=step, realm=ctx.conversation_id
+    )
     out: list[ev.Event] = [started, *ctx.warnings, *exchanges]
     logs, cut = cap_console(result.logs, name)
     out.extend(ev.CodeLog(state=name, level=level, message=text) for level, text in logs)  # type: ignore[arg-type]

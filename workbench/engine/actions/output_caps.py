@@ -7,11 +7,10 @@ from typing import TypeVar
 
 from workbench.engine import events as ev
 from workbench.engine.http_port import size_text
+from workbench.engine.sandbox_prelude import MAX_CONSOLE_BYTES
 
 MAX_MESSAGES = 100
 """Bot messages one action (or one API response) may send."""
-MAX_CONSOLE_BYTES = 64 * 2**10
-"""Console text (UTF-8) one code action may log."""
 
 T = TypeVar("T")
 
