@@ -5,6 +5,7 @@ without asking."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from qa_helpers import book_to_ghent, copy_sample, open_flow, qa_window, save_as_test, save_dialog, saver, showing, tick
 
+from workbench.engine import events as ev
 from workbench.gui.recording.save import ask
 from workbench.gui.recording.writer import write_atomically
 from workbench.testing.convo_format import load_convo_file
@@ -179,4 +181,103 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(PermissionError):
         write_atomically(tmp_path / "b.convo.yaml", "text\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _save_to(window, qtbot, path: Path):
+    """Start saving, name the file `path` in the dialog, accept it; the save task and the dialog."""
+    task = saver(window).save()
+    dialog = save_dialog(window, qtbot)
+    dialog.path_edit.setText(str(path))
+    dialog.accept()
+    return task, dialog
+
+
+def test_a_file_that_cannot_be_written_says_not_saved_in_the_testers_terms(window, qtbot, flow):
+    open_flow(window, qtbot, flow)
+    (flow.parent / "plain_file").write_text("not a folder\n")
+    task, _ = _save_to(window, qtbot, flow.parent / "plain_file" / "t.convo.yaml")
+    box = showing(window, QMessageBox, qtbot)
+    assert box.text() == f"Not saved: cannot write {flow.parent / 'plain_file' / 't.convo.yaml'}: Not a directory"
+    box.done(QMessageBox.StandardButton.Ok)
+    qtbot.waitUntil(task.done, timeout=5_000)
+    assert task.result() is None
+
+
+def test_any_failure_while_saving_says_not_saved_without_python_words(window, qtbot, flow, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise ValueError("something deep inside")
+
+    monkeypatch.setattr("workbench.gui.recording.save.write_atomically", broken)
+    open_flow(window, qtbot, flow)
+    task, _ = _save_to(window, qtbot, flow.parent / "t.convo.yaml")
+    box = showing(window, QMessageBox, qtbot)
+    assert box.text().startswith("Not saved: the workbench hit an internal error while writing")
+    assert "ValueError" not in box.text()
+    box.done(QMessageBox.StandardButton.Ok)
+    qtbot.waitUntil(task.done, timeout=5_000)
+    assert task.result() is None
+
+
+def user_messages(window) -> list[ev.UserMessage]:
+    return [e for e in window.bridge.conversation.events if isinstance(e, ev.UserMessage)]
+
+
+def test_a_lone_surrogate_is_announced_in_the_dialog_and_saved_as_the_replacement_character(window, qtbot, flow):
+    open_flow(window, qtbot, flow)
+    window.bridge.send_text("Ghent \ud800")
+    qtbot.waitUntil(lambda: any(e.text == "Ghent \ud800" for e in user_messages(window)), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    task = saver(window).save()
+    dialog = save_dialog(window, qtbot)
+    assert not dialog.warning_label.isHidden()
+    assert "U+FFFD" in dialog.warning_label.text()
+    dialog.accept()
+    qtbot.waitUntil(task.done, timeout=5_000)
+    path = task.result()
+    assert "  - user: Ghent \ufffd\n" in path.read_bytes().decode("utf-8")
+    assert load_convo_file(path).ok
+
+
+def test_the_save_dialog_shows_no_warning_for_ordinary_text(window, qtbot, flow):
+    open_flow(window, qtbot, flow)
+    task = saver(window).save()
+    dialog = save_dialog(window, qtbot)
+    assert dialog.warning_label.isHidden()
+    dialog.reject()
+    qtbot.waitUntil(task.done, timeout=5_000)
+
+
+def test_a_save_removes_what_a_killed_save_left_behind(tmp_path):
+    target = tmp_path / "a.convo.yaml"
+    stale = tmp_path / ".a.convo.yaml.dead0001.tmp"
+    young = tmp_path / ".a.convo.yaml.busy0002.tmp"  # perhaps another save, still running
+    other = tmp_path / ".b.convo.yaml.dead0003.tmp"  # another file's: not this save's business
+    for leftover in (stale, young, other):
+        leftover.write_text("half a fi")
+    an_hour_ago = time.time() - 3600
+    for leftover in (stale, other):
+        os.utime(leftover, (an_hour_ago, an_hour_ago))
+    write_atomically(target, "whole\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, young.name, other.name])
+
+
+def test_saving_over_a_symlink_writes_through_to_its_target(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "a.convo.yaml"
+    real.write_text("old\n")
+    real.chmod(0o640)
+    link = tmp_path / "a.convo.yaml"
+    link.symlink_to(real)
+    write_atomically(link, "new\n", overwrite=True)
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_text() == "new\n"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in shared.iterdir()] == ["a.convo.yaml"]
+
+
+def test_text_that_is_not_valid_unicode_is_not_written_at_all(tmp_path):
+    with pytest.raises(UnicodeEncodeError):
+        write_atomically(tmp_path / "c.convo.yaml", "user: \ud800\n")
     assert list(tmp_path.iterdir()) == []

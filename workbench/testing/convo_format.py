@@ -548,13 +548,13 @@ class _Reader:
     def turn_user(self, raw: Any, pos: Pos, file: str) -> str | None:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             return str(raw)
-        if isinstance(raw, str) and raw.strip():
+        if isinstance(raw, str):  # as typed: white space only, or nothing, is what some users send
             return raw
         self.type_error(file, pos, "'user'", "the text the user types", raw)
         return None
 
     def turn_agent(self, raw: Any, pos: Pos, file: str) -> str | None:
-        if isinstance(raw, str) and raw.strip():
+        if isinstance(raw, str):
             return raw
         self.type_error(file, pos, "'agent'", "the text the agent says", raw)
         return None

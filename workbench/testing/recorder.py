@@ -9,11 +9,18 @@ The `variables:` of the recording are the persona the conversation started with,
 environment gave to the flow's own variables (such as the `api_base` of a backend on a random port): those start
 as the flow has them, so the recording replays anywhere.
 
+Every recording is valid UTF-8 that the convo loader reads back as it was recorded: characters YAML does not
+allow in a file or reads as line breaks (controls, DEL, U+2028, U+2029…) are written as `\\u` escapes in double
+quotes. A lone UTF-16 surrogate (JavaScript strings may hold one; Unicode text may not) cannot be written at all: it
+is recorded as U+FFFD (the replacement character) everywhere it occurs, so the replay sends U+FFFD where the page
+sent the surrogate and expects U+FFFD where the bot echoed it (`holds_lone_surrogates` lets the save dialog warn).
+
 Not recorded: variables set by hand in the inspector, and restarts (record from the last restart).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,10 +34,17 @@ from workbench.flow.model import Flow
 from workbench.testing.assertions import card_dict, fold, is_regex
 
 _FLOW_INDICATORS = re.compile(r"[,:?#\[\]{}]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Not allowed raw in a YAML file, or read as a line break (U+0085, U+2028, U+2029) even inside quotes.
+_NOT_RAW_IN_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+"""What a lone surrogate is recorded as."""
 
 
 def _scalar_is_plain(text: str, nested: bool) -> bool:
     if not text or text != text.strip() or "\n" in text or (nested and _FLOW_INDICATORS.search(text)):
+        return False
+    if _NOT_RAW_IN_YAML.search(text):
         return False
     try:
         return yaml.safe_load(text) == text and not text.startswith(("{", "[", "'", '"', "&", "*", "!", "|", ">"))
@@ -41,13 +55,32 @@ def _scalar_is_plain(text: str, nested: bool) -> bool:
 def flow_yaml(value: Any, nested: bool = False) -> str:
     """`value` as YAML on one line: plain strings where YAML reads them back the same, else flow style."""
     if isinstance(value, str):
-        return value if _scalar_is_plain(value, nested) else json.dumps(value, ensure_ascii=False)
+        value = _LONE_SURROGATE.sub(REPLACEMENT, value)
+        return value if _scalar_is_plain(value, nested) else _double_quoted(value)
     if isinstance(value, Mapping):
         items = ", ".join(f"{flow_yaml(str(k), True)}: {flow_yaml(v, True)}" for k, v in value.items())
         return "{" + items + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(flow_yaml(v, True) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+def _double_quoted(text: str) -> str:
+    # JSON's string syntax is YAML's double-quoted style, \u escapes included.
+    return _NOT_RAW_IN_YAML.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def holds_lone_surrogates(value: Any) -> bool:
+    """Whether `value` (an event, or any value inside one) holds a lone UTF-16 surrogate."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.search(value) is not None
+    if isinstance(value, Mapping):
+        return any(holds_lone_surrogates(k) or holds_lone_surrogates(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_lone_surrogates(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(holds_lone_surrogates(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return False
 
 
 def _text(text: str) -> str:

@@ -50,16 +50,25 @@ class SaveChoice:
 class SaveTestDialog(QDialog):
     """Asks where to save the live conversation as a test and which of the offered assertions to keep.
 
-    The file follows the name (in `folder`) until the tester edits the file field by hand.
+    The file follows the name (in `folder`) until the tester edits the file field by hand. A `warning` (what the
+    saved test will differ in from the live conversation) shows above the buttons.
     """
 
     def __init__(
-        self, folder: Path, name: str, offered: Sequence[Assertion], made_requests: bool, parent: QWidget | None = None
+        self,
+        folder: Path,
+        name: str,
+        offered: Sequence[Assertion],
+        made_requests: bool,
+        parent: QWidget | None = None,
+        *,
+        warning: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("save_test_dialog")
         self.setWindowTitle("Save conversation as test")
         self.folder = folder
+        self.warning_label = QLabel(warning, wordWrap=True, objectName="save_warning")
         self.name_edit = QLineEdit(name)
         self.path_edit = QLineEdit(str(folder / file_name(name)))
         self.tags_edit = QLineEdit(placeholderText="smoke, booking")
@@ -80,6 +89,7 @@ class SaveTestDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._lay_out()
+        self.warning_label.setVisible(bool(warning))  # after the layout has made it a child, not a window
         self._path_by_hand = False
         self.name_edit.textEdited.connect(self._follow_name)
         self.path_edit.textEdited.connect(self._path_edited)
@@ -101,6 +111,7 @@ class SaveTestDialog(QDialog):
         layout.addWidget(self.http_box)
         layout.addWidget(QLabel("Check at the end of the conversation (tick the ones to keep):"))
         layout.addWidget(self.assertion_list, 1)
+        layout.addWidget(self.warning_label)
         layout.addWidget(self.buttons)
         self.resize(560, 480)
 

@@ -7,6 +7,7 @@ slot would re-enter the running loop.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from datetime import datetime
 from pathlib import Path
@@ -21,10 +22,16 @@ from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.recording.assertions import offered, with_assertions
 from workbench.gui.recording.dialog import SaveChoice, SaveTestDialog
 from workbench.gui.recording.writer import write_atomically
-from workbench.testing.recorder import record
+from workbench.testing.recorder import holds_lone_surrogates, record
 
 if TYPE_CHECKING:
     from workbench.gui.main_window import MainWindow
+
+_log = logging.getLogger(__name__)
+SURROGATE_WARNING = (
+    "Some text in this conversation is not valid Unicode (a lone UTF-16 surrogate, as a page's JavaScript can "
+    "send). The test writes each such character as U+FFFD (\ufffd): its replay sends that character instead."
+)
 
 
 async def ask(dialog: QDialog) -> int:
@@ -79,24 +86,41 @@ class ConversationSaver(QObject):
         flow_path = conversation.flow.path
         made_requests = any(isinstance(e, ev.HttpExchange) for e in conversation.events)
         name = f"Recorded {datetime.now():%Y-%m-%d %H.%M}"
-        dialog = SaveTestDialog(flow_path.parent, name, offered(conversation), made_requests, self.window)
+        warning = SURROGATE_WARNING if any(map(holds_lone_surrogates, conversation.events)) else ""
+        dialog = SaveTestDialog(
+            flow_path.parent, name, offered(conversation), made_requests, self.window, warning=warning
+        )
         if await ask(dialog) != QDialog.DialogCode.Accepted:
             return None
         choice = dialog.choice()
-        text = record(
-            conversation.events,
-            conversation.flow,
-            name=choice.name,
-            flow_ref=Path(os.path.relpath(flow_path, choice.path.parent)).as_posix(),
-            environment=self.window.flow_session.variables,
-            tags=choice.tags,
-            canned_http=choice.canned_http,
-        )
-        return await self._write(choice, with_assertions(text, choice.assertions))
+        try:
+            text = record(
+                conversation.events,
+                conversation.flow,
+                name=choice.name,
+                flow_ref=Path(os.path.relpath(flow_path, choice.path.parent)).as_posix(),
+                environment=self.window.flow_session.variables,
+                tags=choice.tags,
+                canned_http=choice.canned_http,
+            )
+            text = with_assertions(text, choice.assertions)
+        except Exception as exc:  # whatever goes wrong, the tester hears that nothing was saved
+            return await self._not_saved(choice.path, exc)
+        return await self._write(choice, text)
+
+    async def _not_saved(self, path: Path, exc: BaseException) -> None:
+        if isinstance(exc, OSError):
+            reason = f"cannot write {path}: {exc.strerror or 'the file system refused'}"
+        elif isinstance(exc, UnicodeError):
+            reason = f"{path} would hold text that is not valid Unicode"
+        else:
+            _log.error("saving %s failed", path, exc_info=exc)
+            reason = f"the workbench hit an internal error while writing {path}; please report it"
+        await ask(_message_box(self.window, QMessageBox.Icon.Warning, "Not saved", f"Not saved: {reason}"))
 
     async def _write(self, choice: SaveChoice, text: str) -> Path | None:
         path = choice.path
-        overwrite = path.exists()
+        overwrite = os.path.exists(path)  # never raises: a folder that cannot be read fails the write, below
         if overwrite:
             question = _message_box(
                 self.window, QMessageBox.Icon.Question, "Replace test?", f"{path} already exists. Replace it?"
@@ -107,9 +131,7 @@ class ConversationSaver(QObject):
                 return None
         try:
             write_atomically(path, text, overwrite=overwrite)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            await ask(_message_box(self.window, QMessageBox.Icon.Warning, "Not saved", f"Cannot save {path}: {reason}"))
-            return None
+        except Exception as exc:  # as above
+            return await self._not_saved(path, exc)
         self.window.statusBar().showMessage(f"Saved the conversation as a test: {path}", 10_000)
         return path
