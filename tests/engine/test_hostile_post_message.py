@@ -203,3 +203,30 @@ def test_two_pages_posting_at_once_are_checked_against_the_session_each_finds(pa
     assert conversation.session.get("slot") == [1]
     [refused] = [e for e in conversation.events if isinstance(e, ev.IframeMessageRejected)]
     assert "cannot set slot.name: slot is a list, not an object" in refused.reason
+
+
+def test_a_lone_surrogate_from_a_page_or_the_keyboard_becomes_the_replacement_character(flow_from) -> None:
+    flow = flow_from(
+        """
+        name: Echo
+        start: ask
+        states:
+          ask:
+            ask: Say something
+            save: said
+            next: echo
+          echo:
+            say: "You said: {said}"
+        """
+    )
+
+    async def scenario() -> Conversation:
+        conversation = Conversation(flow)
+        await conversation.start()
+        await conversation.send_text("a\ud800b")
+        await conversation.aclose()
+        return conversation
+
+    conversation = asyncio.run(scenario())
+    assert conversation.session.get("said") == "a\ufffdb"
+    assert not [e for e in conversation.events if isinstance(e, ev.EngineError)]

@@ -50,9 +50,13 @@ def test_an_allocation_v8_cannot_stop_costs_only_its_action() -> None:
             return hostile, after, first_worker, sb.worker_pid
 
     hostile, after, first_worker, second_worker = asyncio.run(scenario())
-    assert hostile.error is not None and hostile.error.kind == "timeout"
-    assert hostile.error.message == "the code action did not finish within 1 s"
-    assert first_worker is None  # V8 ignored the stop, so its worker was ended
+    # V8 ignores the stop: either the time limit ends its worker, or (on a slow machine, first) V8 aborts it
+    assert hostile.error is not None
+    assert (hostile.error.kind, hostile.error.message) in {
+        ("timeout", "the code action did not finish within 1 s"),
+        ("memory", "the code action ran out of memory and was stopped"),
+    }
+    assert first_worker is None  # the worker that ran it is gone
     assert second_worker is not None
     assert after.variables == {"n": 3}
 

@@ -29,8 +29,7 @@ BUDGET = settings(
     derandomize=not LONG,
 )
 
-# The answer is taken as it is (no NLP: the engine's number finder cannot read a lone surrogate, see the
-# report), echoed, forgotten, and asked for again.
+# The answer is taken as it is, echoed, forgotten, and asked for again (the NLU reads every answer too).
 ECHO_FLOW = """\
 name: Echo
 start: ask
@@ -38,7 +37,6 @@ states:
   ask:
     ask: Say something
     save: said
-    nlp: false
     next: echo
   echo:
     say: "You said: {said}"

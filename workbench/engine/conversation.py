@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from workbench.engine import events as ev
-from workbench.engine import iframe_messages, offload
+from workbench.engine import iframe_messages, incoming, offload
 from workbench.engine.actions import ACTIONS
 from workbench.engine.actions import code as code_action
 from workbench.engine.actions import input as ask_action
@@ -174,6 +174,7 @@ class Conversation:
 
     async def send_text(self, text: str) -> None:
         """The user typed `text`."""
+        text = incoming.valid_text(text)
         await self._turn(
             ev.TurnStarted(input="text", text=text),
             self._on_text(text, echo=ev.UserMessage(text=text, via="text")),
@@ -209,6 +210,7 @@ class Conversation:
     async def agent_reply(self, text: str) -> None:
         """The human agent answers while the conversation is offloaded: the agent has taken over, and from now
         on the user's messages go to the agent only (until then the bot stays active)."""
+        text = incoming.valid_text(text)
         await self._turn(ev.TurnStarted(input="agent", text=text), self._on_agent(text))
 
     async def hand_back(self, state: str | None = None) -> None:
@@ -370,7 +372,8 @@ class Conversation:
         """Apply an accepted message; `writes` are an UPDATE_SESSION's, planned whole by `plan_update`."""
         self.emit(ev.IframeMessageAccepted(origin=origin, type=command.type, payload=command.payload))
         if command.type == "SEND_MESSAGE":
-            await self._on_text(command.payload, echo=ev.UserMessage(text=command.payload, via="iframe"))
+            text = incoming.valid_text(command.payload)
+            await self._on_text(text, echo=ev.UserMessage(text=text, via="iframe"))
         elif command.type == "UPDATE_SESSION":
             for name, value in writes:
                 self._set_variable(name, value, "iframe", detail=origin)

@@ -104,6 +104,12 @@ def json_size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 
+def valid_text(text: str) -> str:
+    """`text` as valid Unicode: a lone UTF-16 surrogate (which a page's JavaScript can send) becomes U+FFFD, as a
+    browser shows it; a surrogate pair becomes its character."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def name_problem(name: Any) -> str | None:
     """Why `name` cannot name a session variable written from outside, or None: it must be a variable path
     (`a.b[0]`) whose names have no spaces at their start or end. (`is_internal` says whether it is internal.*.)"""
