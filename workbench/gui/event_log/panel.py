@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ class EventLogPanel(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self._at_bottom = True
+        """Whether the table follows the newest rows: it did not scroll up from the bottom."""
         self.model = EventTableModel(self)
         self._kinds = KindFilter(KINDS, self)
         self._kinds.setSourceModel(self.model)
@@ -132,8 +133,9 @@ class EventLogPanel(QWidget):
         for column, sample in _WIDTHS.items():
             header.resizeSection(column, table.fontMetrics().horizontalAdvance(sample) + 16)
         table.selectionModel().currentRowChanged.connect(lambda current, _: self._show(current.data(EVENT_ROLE)))
-        self._text.rowsAboutToBeInserted.connect(self._remember_bottom)
-        self._text.rowsInserted.connect(self._follow_bottom)
+        # New rows are followed when the table lays itself out (once for all the rows a burst added), not per row.
+        table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        table.verticalScrollBar().rangeChanged.connect(self._follow_bottom)
         return table
 
     # --- reacting ---
@@ -158,10 +160,9 @@ class EventLogPanel(QWidget):
         self.detail.setPlainText(details(event) if event is not None else "")
         self.event_selected.emit(event)
 
-    def _remember_bottom(self, parent: QModelIndex, first: int, last: int) -> None:
-        bar = self.table.verticalScrollBar()
-        self._at_bottom = bar.value() == bar.maximum()
+    def _on_scrolled(self, value: int) -> None:
+        self._at_bottom = value == self.table.verticalScrollBar().maximum()
 
-    def _follow_bottom(self, parent: QModelIndex, first: int, last: int) -> None:
+    def _follow_bottom(self, _minimum: int, maximum: int) -> None:
         if self._at_bottom:
-            self.table.scrollToBottom()
+            self.table.verticalScrollBar().setValue(maximum)

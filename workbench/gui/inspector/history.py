@@ -1,21 +1,22 @@
 """The session turn by turn, as projections of the conversation's event log (no Qt, no engine logic).
 
-A turn starts at each `TurnStarted` event and runs to the next one. The session after a turn is
-`Session.from_events` of the log up to the turn's end; what the turn changed is what its `VariableChanged` and
+A turn starts at each `TurnStarted` event and runs to the next one. The session after a turn is the log's up to
+the turn's end (`EventLog.prefix(end).session()`); what the turn changed is what its `VariableChanged` and
 `SessionCleared` events name, and whatever differs from the session at the turn's start. Each view also says
-who set every variable still standing (`workbench.engine.provenance`).
+who set every variable still standing (`workbench.engine.provenance`). Of a long conversation whose log folded its
+older turns away, the turns begin after the last turn folded and keep their numbers.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
-from workbench.engine.provenance import Provenance, Standing, provenance
+from workbench.engine.event_log import EventLog
+from workbench.engine.provenance import Provenance, provenance
 from workbench.engine.session import Session, get_path
 from workbench.flow.paths import PathError, parse_path
 from workbench.gui.inspector.values import Path
@@ -122,18 +123,21 @@ class SessionHistory:
         self._reset()
 
     def _reset(self) -> None:
-        self._log = self.conversation.events
+        log = self._log = self.conversation.events
         self._flow = self.conversation.flow
         self._finished: list[Turn] = []
+        """The finished turns the log still keeps."""
+        self._begun = log.turns_before
+        """How many turns began in the events read so far (and before them, folded away)."""
         self._current: tuple[int, int, ev.TurnStarted] | None = None
         """The latest turn so far: its number, where it starts and its `TurnStarted`."""
-        self._session = Session(defaults=copy.deepcopy(self._flow.variables))
-        """The session after the events read so far."""
-        self._standing = Standing(self._flow.variables)
+        self._session = log.prefix(log.start).session(self._flow.variables)
+        """The session after the events read so far, from what the log stored of the turns it folded away."""
+        self._standing = log.standing(self._flow.variables)
         self._before_now: dict[str, Any] = {}
 
     def turns(self) -> list[Turn]:
-        """Every turn of the log so far."""
+        """Every turn the log keeps so far."""
         log = self._scan()
         if self._current is None:
             return list(self._finished)
@@ -143,8 +147,9 @@ class SessionHistory:
     def turn(self, number: int) -> Turn | None:
         """Turn `number` (from 1), if the log has it; cheap however long the log is."""
         self._scan()
-        if 0 < number <= len(self._finished):
-            return self._finished[number - 1]
+        first = self._finished[0].number if self._finished else 0
+        if first and first <= number < first + len(self._finished):
+            return self._finished[number - first]
         if self._current is not None and number == self._current[0]:
             return Turn(number, self._current[1], len(self.conversation.events), self._current[2])
         return None
@@ -162,17 +167,22 @@ class SessionHistory:
     def at(self, turn: Turn) -> TurnView:
         """The session as it was after `turn`, with what that turn changed."""
         log = self._scan()
+        defaults = self.conversation.flow.variables
+        upto = log.prefix(turn.end)
         return TurnView(
-            snapshot=self._replay(log[: turn.end]),
-            before=self._replay(log[: turn.start]),
+            snapshot=shown(upto.session(defaults)),
+            before=shown(log.prefix(turn.start).session(defaults)),
             touched=touched_paths(log[turn.start : turn.end]),
-            writes=standing_writes(log[: turn.end], self.conversation.flow.variables),
+            writes=standing_writes(upto, defaults),
         )
 
-    def _scan(self) -> list[ev.Event]:
+    def _scan(self) -> EventLog:
         log = self.conversation.events
-        if log is not self._log or self.conversation.flow is not self._flow or len(log) < self._standing.read:
-            self._reset()
+        read = self._standing.read
+        if log is not self._log or self.conversation.flow is not self._flow or not log.start <= read <= len(log):
+            self._reset()  # a new log or flow, or one that folded away events not read yet
+        while self._finished and self._finished[0].start < log.start:
+            self._finished.pop(0)
         new = log[self._standing.read :]
         last_start = next((i for i in range(len(new) - 1, -1, -1) if isinstance(new[i], ev.TurnStarted)), None)
         for offset, event in enumerate(new):
@@ -181,12 +191,10 @@ class SessionHistory:
                 if self._current is not None:
                     number, start, started = self._current
                     self._finished.append(Turn(number, start, index, started))
-                self._current = (len(self._finished) + 1, index, event)
+                self._begun += 1
+                self._current = (self._begun, index, event)
                 if offset == last_start:  # only the latest turn's "before" is kept
                     self._before_now = shown(self._session)
             self._session.apply(event)
         self._standing.feed(new)
         return log
-
-    def _replay(self, events: Sequence[ev.Event]) -> dict[str, Any]:
-        return shown(Session.from_events(events, self.conversation.flow.variables))

@@ -101,11 +101,30 @@ class VariableModel(QAbstractItemModel):
     # --- contents ---
 
     def set_view(self, view: TurnView, *, editable: bool) -> None:
-        """Show `view`; `editable` says whether values may be edited (only the live session may)."""
-        self.beginResetModel()
-        self._root = self._build(view)
+        """Show `view`; `editable` says whether values may be edited (only the live session may). When the rows
+        are the same as before (only values changed) they are updated in place: the view keeps its layout."""
+        root = self._build(view)
         self._editable = editable
-        self.endResetModel()
+        if not _same_rows(self._root, root):
+            self.beginResetModel()
+            self._root = root
+            self.endResetModel()
+            return
+        self._root.value = root.value
+        self._update(self._root, root)
+
+    def _update(self, old: Node, new: Node) -> None:
+        """Give `old`'s rows (the same as `new`'s) the contents of `new`'s, and announce the rows that read
+        differently now (each announcement makes the view measure the row again)."""
+        for mine, theirs in zip(old.children, new.children, strict=True):
+            if _reads_differently(mine, theirs):
+                mine.value, mine.read_only, mine.changed = theirs.value, theirs.read_only, theirs.changed
+                mine.previous, mine.provenance = theirs.previous, theirs.provenance
+                last = len(self.columns) - 1
+                self.dataChanged.emit(self.createIndex(mine.row, 0, mine), self.createIndex(mine.row, last, mine))
+            else:
+                mine.value = theirs.value
+            self._update(mine, theirs)
 
     @property
     def editable(self) -> bool:
@@ -220,6 +239,32 @@ class VariableModel(QAbstractItemModel):
             return False
         self.edit_requested.emit(format_path(node.path), parsed)
         return True
+
+
+def _same_rows(old: Node, new: Node) -> bool:
+    """Whether two trees have the same rows: the same keys in the same order, all the way down."""
+    return len(old.children) == len(new.children) and all(
+        mine.key == theirs.key and _same_rows(mine, theirs)
+        for mine, theirs in zip(old.children, new.children, strict=True)
+    )
+
+
+def _reads_differently(old: Node, new: Node) -> bool:
+    """Whether a row's cells or tool tip would change from `old`'s to `new`'s (an object or an array shows only
+    its size, which the same rows keep: its members are rows of their own)."""
+    return (
+        not _same_value(old.value, new.value)
+        or old.changed != new.changed
+        or not _same_value(old.previous, new.previous)
+        or old.provenance != new.provenance
+        or old.read_only != new.read_only
+    )
+
+
+def _same_value(old: Any, new: Any) -> bool:
+    if type(old) is not type(new):
+        return False
+    return (isinstance(old, dict | list | tuple) and len(old) == len(new)) or old == new
 
 
 def _changed_background() -> QBrush:

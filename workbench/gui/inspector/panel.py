@@ -13,15 +13,19 @@ from workbench.gui.inspector.model import PROVENANCE_COLUMN, VariableModel
 from workbench.gui.inspector.tree import ValueTree
 
 NOW = "Now"
+REFRESH_MS = 50
+"""How long the inspector gathers events before it shows them: at most one refresh per this many ms during a
+burst (an iframe page posting thousands of messages), so the window never blocks for long."""
 
 
 class VariableInspector(QWidget):
     """The session of the bridge's conversation as a tree, now (editable) or after an earlier turn (read-only).
 
-    Rows the shown turn changed are highlighted; double-clicking a value edits it (JSON accepted), which sets
-    the variable through the engine. The tree is rebuilt from the engine's session after each burst of events.
-    The "Set by" column (and every row's tool tip) says which write gave a value its value; double-clicking it
-    announces where that write happened with `provenance_activated`.
+        Rows the shown turn changed are highlighted; double-clicking a value edits it (JSON accepted), which sets
+        the variable through the engine. The tree follows the engine's session after each burst of events (in place
+    when only values changed).
+        The "Set by" column (and every row's tool tip) says which write gave a value its value; double-clicking it
+        announces where that write happened with `provenance_activated`.
     """
 
     provenance_activated = Signal(str, object)
@@ -47,8 +51,7 @@ class VariableInspector(QWidget):
         layout.addWidget(self.turn_box)
         layout.addWidget(self.tree)
 
-        # Events come in bursts: one refresh after the burst instead of one per event.
-        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self.tree.itemDelegate().closeEditor.connect(lambda *_: self._refresh_timer.start())
         self.tree.doubleClicked.connect(self._on_double_click)
@@ -95,7 +98,9 @@ class VariableInspector(QWidget):
         self.refresh()
 
     def _on_event(self, event: ev.Event) -> None:
-        self._refresh_timer.start()
+        # A burst of events: at most one refresh per REFRESH_MS.
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
 
     def _on_double_click(self, index: QModelIndex) -> None:
         write = self.model.node(index).provenance
@@ -103,10 +108,12 @@ class VariableInspector(QWidget):
             self.provenance_activated.emit(write.state, write.line)
 
     def _sync_turns(self) -> None:
-        """Add the new turns before `Now`; after a restart (a new log) the list starts over at `Now`."""
+        """Add the new turns before `Now` and drop those a long conversation's log folded away; after a restart
+        (a new log) the list starts over at `Now`."""
         turns = self._history.turns() if self._history else []
-        known = len(self._turns)
         self.turn_box.blockSignals(True)
+        self._drop_folded(turns)
+        known = len(self._turns)
         # The history starts over on a new log, so the last known turn alone tells whether the list still holds.
         if known and (len(turns) < known or turns[known - 1].started is not self._turns[-1].started):
             while self.turn_box.count() > 1:
@@ -117,6 +124,18 @@ class VariableInspector(QWidget):
             self.turn_box.insertItem(known + offset, turn.label)
         self._turns = turns
         self.turn_box.blockSignals(False)
+
+    def _drop_folded(self, turns: list[Turn]) -> None:
+        """Take out of the list the turns before the first one the history still has (the log folded them); the
+        live session shows instead of one of them."""
+        if not turns or not self._turns or turns[0].number <= self._turns[0].number:
+            return
+        folded = min(len(self._turns), turns[0].number - self._turns[0].number)
+        if self.turn_box.currentIndex() < folded:
+            self.turn_box.setCurrentIndex(self.turn_box.count() - 1)
+        for _ in range(folded):
+            self.turn_box.removeItem(0)
+        del self._turns[:folded]
 
     def _show(self) -> None:
         turn = self.selected_turn()

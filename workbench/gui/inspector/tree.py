@@ -12,7 +12,8 @@ from workbench.gui.inspector.values import Path
 
 
 class ValueTree(QTreeView):
-    """Shows `model`; `set_view` replaces what it shows without collapsing what the user opened."""
+    """Shows `model`; `set_view` replaces what it shows without collapsing what the user opened, and fits the
+    columns beside the value to the rows in view."""
 
     def __init__(self, model: VariableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -22,9 +23,14 @@ class ValueTree(QTreeView):
         self.setUniformRowHeights(True)
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The columns beside the value fit their contents once per change of view, not in ResizeToContents mode:
+        # that measures every row in view again for every row whose data changes.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(VALUE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setResizeContentsPrecision(0)  # measure the rows in view, not every row on every change
+        header.setResizeContentsPrecision(0)  # measure the rows in view, not every row
+        self.expanded.connect(self.fit_columns)
+        self.collapsed.connect(self.fit_columns)
+        self.verticalScrollBar().valueChanged.connect(self.fit_columns)
 
     def set_view(self, view: TurnView, *, editable: bool) -> None:
         """Show `view`, keeping the rows expanded and the current row where they still exist."""
@@ -35,6 +41,13 @@ class ValueTree(QTreeView):
             self.setExpanded(self.value_model.index_for(path), True)
         if current:
             self.setCurrentIndex(self.value_model.index_for(current))
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Fit the columns beside the value to the rows in view."""
+        for column in range(self.value_model.columnCount()):
+            if column != VALUE_COLUMN:
+                self.resizeColumnToContents(column)
 
     def expanded_paths(self, parent: QModelIndex = NO_INDEX) -> list[Path]:
         """The paths of the expanded rows under `parent`, parents before their children."""

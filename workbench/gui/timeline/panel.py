@@ -36,7 +36,7 @@ def branch_label(timeline: Timeline, branch: Branch) -> str:
         depth, parent = depth + 1, timeline.branch(parent).parent
     text = f"Branch {branch.id} — {turns} turn{'s' if turns != 1 else ''}"
     if branch.parent is not None:
-        forked_at = PointScanner(branch.events[: branch.fork]).finished_turns()
+        forked_at = PointScanner(branch.events.prefix(branch.fork)).finished_turns()
         text += f", from branch {branch.parent} after turn {forked_at}"
     return "    " * depth + text
 
@@ -155,6 +155,7 @@ class TimelinePanel(QWidget):
             self.now_item = None
         new = conversation.timeline.points(self._shown)
         self._shown += len(new)
+        self._drop_folded(conversation.events.start)
         if self._running is not None:  # the running turn is shown again below, with its states so far
             if self.now_item is not None and self._running in (self.now_item, self.now_item.parent()):
                 self.now_item = None
@@ -182,6 +183,22 @@ class TimelinePanel(QWidget):
             self._mark_now(last.child(last.childCount() - 1) if last.data(0, POINT_ROLE) is None else last)
         finally:
             self.tree.setUpdatesEnabled(True)
+
+    def _drop_folded(self, start: int) -> None:
+        """Take out the turns a long conversation's log folded away (the points before `start`): they can no
+        longer be gone back to."""
+        while self.tree.topLevelItemCount():
+            first = self.tree.topLevelItem(0)
+            point = first.data(0, POINT_ROLE)
+            if not isinstance(point, Point) or point.index >= start:
+                break
+            self.tree.takeTopLevelItem(0)
+        else:
+            return
+        # The earliest turn kept ends at `start`: its end can be gone back to, its states cannot.
+        for row in reversed(range(first.childCount())):
+            if first.child(row).data(0, POINT_ROLE).index < start:
+                first.takeChild(row)
 
     def _start_over(self, conversation: Conversation | None) -> None:
         self._conversation = conversation
