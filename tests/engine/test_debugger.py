@@ -366,7 +366,7 @@ def test_closing_while_paused_stops_the_turn_and_leaves_no_task_behind(quote_flo
     left, conversation = asyncio.run(scenario())
     assert left == set()
     assert of(ev.Resumed, conversation.events)[-1].command == "stop"
-    assert conversation.ports._sandbox is None
+    assert not conversation.ports.sandbox.holds_realm(conversation.id)  # its V8 realm is released
 
 
 def test_restarting_while_paused_starts_over(quote_flow):

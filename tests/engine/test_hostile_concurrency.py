@@ -183,3 +183,29 @@ def test_fifty_concurrent_conversations_sharing_a_sandbox_each_book_a_ticket_on_
     assert sorted(c.session.get("booking.ticket_id") for c in conversations) == sorted(f"T-{n}" for n in range(1, 51))
     assert server.tickets == 50
     assert len(workers) == 1 and None not in workers  # one worker process served them all
+
+
+def test_conversations_given_no_sandbox_share_one_worker_each_in_its_own_realm(flow_from) -> None:
+    flow = flow_from(
+        """
+        name: Counter
+        start: count
+        states:
+          count:
+            code: |
+              globalThis.seen = (globalThis.seen || 0) + 1;
+              ChatlayerResponseBuilder().addSessionVariable('seen', globalThis.seen).send();
+        """
+    )
+
+    async def scenario() -> tuple[list[Any], set[int | None]]:
+        conversations = [Conversation(flow) for _ in range(5)]
+        await asyncio.gather(*(c.start() for c in conversations))
+        workers = {c.ports.sandbox.worker_pid for c in conversations}
+        seen = [c.session.get("seen") for c in conversations]
+        await asyncio.gather(*(c.aclose() for c in conversations))
+        return seen, workers
+
+    seen, workers = asyncio.run(scenario())
+    assert seen == [1, 1, 1, 1, 1]  # a pristine realm each
+    assert len(workers) == 1 and None not in workers

@@ -223,10 +223,26 @@ def user_messages(window) -> list[ev.UserMessage]:
     return [e for e in window.bridge.conversation.events if isinstance(e, ev.UserMessage)]
 
 
-def test_a_lone_surrogate_is_announced_in_the_dialog_and_saved_as_the_replacement_character(window, qtbot, flow):
+def test_a_lone_surrogate_typed_arrives_as_the_replacement_character_and_is_saved_so(window, qtbot, flow):
     open_flow(window, qtbot, flow)
     window.bridge.send_text("Ghent \ud800")
-    qtbot.waitUntil(lambda: any(e.text == "Ghent \ud800" for e in user_messages(window)), timeout=10_000)
+    qtbot.waitUntil(lambda: any(e.text == "Ghent \ufffd" for e in user_messages(window)), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    task = saver(window).save()
+    dialog = save_dialog(window, qtbot)
+    dialog.accept()
+    qtbot.waitUntil(task.done, timeout=5_000)
+    path = task.result()
+    assert "  - user: Ghent \ufffd\n" in path.read_bytes().decode("utf-8")
+    assert load_convo_file(path).ok
+
+
+def test_a_lone_surrogate_in_a_value_is_announced_in_the_dialog_and_saved_as_the_replacement_character(
+    window, qtbot, flow
+):
+    open_flow(window, qtbot, flow)
+    window.bridge.set_variable("nickname", "Fa\udc00y")  # a value as a page's JavaScript could send it
+    qtbot.waitUntil(lambda: window.bridge.conversation.session.get("nickname") is not None, timeout=10_000)
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
     task = saver(window).save()
     dialog = save_dialog(window, qtbot)
@@ -234,9 +250,7 @@ def test_a_lone_surrogate_is_announced_in_the_dialog_and_saved_as_the_replacemen
     assert "U+FFFD" in dialog.warning_label.text()
     dialog.accept()
     qtbot.waitUntil(task.done, timeout=5_000)
-    path = task.result()
-    assert "  - user: Ghent \ufffd\n" in path.read_bytes().decode("utf-8")
-    assert load_convo_file(path).ok
+    assert load_convo_file(task.result()).ok
 
 
 def test_the_save_dialog_shows_no_warning_for_ordinary_text(window, qtbot, flow):

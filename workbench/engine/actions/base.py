@@ -25,14 +25,15 @@ class Ports:
     """The outside world as the actions see it; a test or a replay swaps what is behind it.
 
     What is not given is created on first use (most turns need neither HTTP nor JavaScript) and closed by
-    `aclose`; what is given belongs to the caller.
+    `aclose`; what is given belongs to the caller. Without a sandbox, conversations share the process's one
+    (`shared_sandbox()`): one worker process serves them all, each conversation in a realm of its own, which it
+    releases when it ends — so 200 conversations at once cost one worker, not 200.
     """
 
     def __init__(self, http: httpx.AsyncClient | None = None, sandbox: Sandbox | None = None) -> None:
         self._http = http
         self._sandbox = sandbox
         self._own_http = http is None
-        self._own_sandbox = sandbox is None
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -45,7 +46,7 @@ class Ports:
     def sandbox(self) -> Sandbox:
         """The JavaScript sandbox of code actions and route conditions."""
         if self._sandbox is None:
-            self._sandbox = Sandbox()
+            self._sandbox = shared_sandbox()
         return self._sandbox
 
     async def aclose(self) -> None:
@@ -53,9 +54,13 @@ class Ports:
         if self._own_http and self._http is not None:
             await self._http.aclose()
             self._http = None
-        if self._own_sandbox and self._sandbox is not None:
-            await self._sandbox.aclose()
-            self._sandbox = None
+
+
+@functools.cache
+def shared_sandbox() -> Sandbox:
+    """The process's JavaScript sandbox for conversations that were given none (its worker follows the running
+    event loop, and ends with the process)."""
+    return Sandbox()
 
 
 @functools.cache
