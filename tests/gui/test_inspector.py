@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from workbench.engine import events as ev
 from workbench.engine.provenance import Provenance
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.model import PROVENANCE_COLUMN, VariableModel
@@ -289,3 +290,35 @@ def test_the_nlps_reading_of_a_message_says_so_in_plain_words():
     lines = describe(write).splitlines()
     assert lines[0] == "Set by NLP in ask_name" and lines[1].startswith("turn 2, at ")
     assert lines[2] == "The user's message as the NLP understood it: its expression, the best intent and its score"
+
+
+def test_a_value_change_updates_the_tree_in_place_and_a_new_variable_rebuilds_it(booked, qtbot):
+    bridge, inspector = booked
+    model = inspector.model
+    resets = []
+    model.modelReset.connect(lambda: resets.append("reset"))
+    changed = []
+    model.dataChanged.connect(lambda first, _last: changed.append(model.node(first).path))
+    bridge.set_variable("user.address.city", "Bruges")
+    settle(qtbot, bridge, inspector)
+    assert text(model, "user.address.city") == '"Bruges"'
+    assert highlighted(model, "user.address.city")
+    assert resets == []
+    assert ("user", "address", "city") in changed
+    assert ("first_name",) not in changed  # only the rows that read differently are announced
+    bridge.set_variable("nickname", "Annie")
+    settle(qtbot, bridge, inspector)
+    assert resets == ["reset"]
+    assert text(model, "nickname") == '"Annie"'
+
+
+def test_a_burst_of_events_refreshes_the_inspector_once(booked, qtbot):
+    bridge, inspector = booked
+    shown = []
+    show = inspector.tree.set_view
+    inspector.tree.set_view = lambda view, *, editable: shown.append(view) or show(view, editable=editable)
+    for n in range(50):
+        bridge.event.emit(ev.CodeLog(state="code", level="log", message=f"line {n}"))
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    qtbot.wait(200)  # a second refresh would come within the 50 ms the inspector gathers events for
+    assert len(shown) == 1
