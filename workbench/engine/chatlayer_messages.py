@@ -35,6 +35,8 @@ import json
 import re
 from typing import Any
 
+from workbench.flow.build import value_kind
+
 Message = dict[str, Any]
 
 _TEXT = {"text"}
@@ -51,27 +53,12 @@ class MessageFormatError(ValueError):
     """A Chatlayer message that cannot be understood; the text says why, in JSON's terms."""
 
 
-def json_kind(value: Any) -> str:
-    """What a JSON value is called: `null`, `a boolean`, `a number`, `a string`, `an array`, `an object`."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return "an object"
-
-
 def json_text(value: Any, limit: int = 80) -> str:
     """A value as compact JSON, shortened to about `limit` characters."""
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     except ValueError:  # a circular structure cannot come from JSON, but stay safe
-        text = json_kind(value)
+        text = value_kind(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -86,7 +73,7 @@ def _object(value: Any, where: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise MessageFormatError(f"{where} is {json_kind(value)}, not an object")
+        raise MessageFormatError(f"{where} is {value_kind(value)}, not an object")
     return value
 
 
@@ -94,7 +81,7 @@ def _array(value: Any, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise MessageFormatError(f"{where} is {json_kind(value)}, not an array")
+        raise MessageFormatError(f"{where} is {value_kind(value)}, not an array")
     return value
 
 
@@ -128,11 +115,11 @@ def choice(data: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
     if isinstance(data, str):
         return {"title": data}
     if not isinstance(data, dict):
-        problems.append(f"{where} left out: it is {json_kind(data)}, not an object")
+        problems.append(f"{where} left out: it is {value_kind(data)}, not an object")
         return None
     kind = data.get("type", data.get("content_type"))
     if kind is not None and not isinstance(kind, str):
-        problems.append(f'{where} left out: its "type" is {json_kind(kind)}, not a string')
+        problems.append(f'{where} left out: its "type" is {value_kind(kind)}, not a string')
         return None
     out: dict[str, Any] = {"title": plain(data.get("title", data.get("text", data.get("label"))))}
     payload = data.get("payload", data.get("value"))
@@ -171,7 +158,7 @@ def choices(items: Any, where: str, problems: list[str]) -> list[dict[str, Any]]
     if items is None:
         return []
     if not isinstance(items, list):
-        problems.append(f"{where} ignored: it is {json_kind(items)}, not an array")
+        problems.append(f"{where} ignored: it is {value_kind(items)}, not an array")
         return []
     found = (choice(item, f"{where}[{i}]", problems) for i, item in enumerate(items))
     return [c for c in found if c is not None]
@@ -183,7 +170,7 @@ def card(data: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
     Both spellings of the docs are read: Chatlayer's `subTitle`, `imageUrl`, `webUrl` and Messenger's
     `subtitle`, `image_url`, `item_url` (or `default_action.url`)."""
     if not isinstance(data, dict):
-        problems.append(f"{where} left out: it is {json_kind(data)}, not an object")
+        problems.append(f"{where} left out: it is {value_kind(data)}, not an object")
         return None
     image = data.get("imageUrl", data.get("image_url", data.get("image")))
     default_action = data.get("default_action")
@@ -218,7 +205,7 @@ def _text(config: dict[str, Any], where: str, problems: list[str]) -> Message:
         else:
             shape = f'an object without a "text" string ({json_text(item)})' if isinstance(item, dict) else None
             problems.append(
-                f'{where}.textMessages[{i}] ignored: it is {shape or json_kind(item)}, not {{"text": "…"}} or a string'
+                f'{where}.textMessages[{i}] ignored: it is {shape or value_kind(item)}, not {{"text": "…"}} or a string'
             )
     if found:
         return {"type": "text", "text": found[0]}
@@ -239,7 +226,7 @@ def _chatlayer(message: dict[str, Any], where: str, problems: list[str]) -> Mess
     """A message in Chatlayer's `{type, config}` shape."""
     kind = message["type"]
     if not isinstance(kind, str):
-        raise MessageFormatError(f'its "type" is {json_kind(kind)}, not a string (use {_TYPES})')
+        raise MessageFormatError(f'its "type" is {value_kind(kind)}, not a string (use {_TYPES})')
     config = _object(message.get("config"), f"{where}.config")
     inside = f"{where}.config"
     if kind in _TEXT:
@@ -288,7 +275,7 @@ def _messenger(message: dict[str, Any], where: str, problems: list[str]) -> Mess
         )
     text = message.get("text")
     if not isinstance(text, str):
-        raise MessageFormatError(f"{where}.text is {json_kind(text)}, not a string")
+        raise MessageFormatError(f"{where}.text is {value_kind(text)}, not a string")
     if "quick_replies" in message:
         replies = choices(message["quick_replies"], f"{where}.quick_replies", problems)
         return {"type": "quick_replies", "text": text, "quick_replies": replies}
@@ -300,7 +287,7 @@ def to_normalised(message: Any, where: str = "message", problems: list[str] | No
     Parts left out (a bad button, a bad card) are described in `problems`."""
     problems = [] if problems is None else problems
     if not isinstance(message, dict):
-        raise MessageFormatError(f"it is {json_kind(message)}, not an object")
+        raise MessageFormatError(f"it is {value_kind(message)}, not an object")
     if "type" in message:
         return _chatlayer(message, where, problems)
     if "attachment" in message or "text" in message:
@@ -312,7 +299,7 @@ def normalise_all(messages: Any, where: str = "messages") -> tuple[list[Message]
     """Every message of a Chatlayer `messages` array normalised, and a problem text for each one skipped or
     changed (`messages[1] skipped: …`, `messages[0].config.buttons[2] left out: …`)."""
     if not isinstance(messages, list):
-        return [], [f"{where} ignored: it is {json_kind(messages)}, not an array"]
+        return [], [f"{where} ignored: it is {value_kind(messages)}, not an array"]
     out: list[Message] = []
     problems: list[str] = []
     for index, message in enumerate(messages):

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from workbench.engine import incoming
-from workbench.engine.chatlayer_messages import json_kind
 from workbench.engine.session import Session
-from workbench.flow.build import kind_name
+from workbench.flow.build import kind_name, value_kind
 
 MAX_BYTES = 64 * 1024
 TARGET = "CL_API"
@@ -58,7 +57,7 @@ def parse(data: Any, states: Container[str]) -> IframeCommand | Rejection:
     if not isinstance(data, str):
         found = incoming.problem(data)
         if found is not None:
-            return Rejection(f"message {found}", f"({json_kind(data)} that cannot be shown as JSON)")
+            return Rejection(f"message {found}", f"({value_kind(data)} that cannot be shown as JSON)")
     raw = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
     if len(raw.encode("utf-8", "replace")) > MAX_BYTES:
         return Rejection(f"message is larger than {MAX_BYTES // 1024} KB", _shown(raw))

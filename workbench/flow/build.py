@@ -4,7 +4,7 @@ unknown keys (with "did you mean"), wrong types, references to states, intents a
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,19 +72,27 @@ def quoted(value: Any) -> str:
 
 
 def kind_name(value: Any) -> str:
-    """How a YAML value is called in messages."""
+    """How a YAML value is called in messages: a number by its value, anything else by its kind."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value_kind(value, yaml=True)
+
+
+def value_kind(value: Any, *, yaml: bool = False) -> str:
+    """What kind of value `value` is, in JSON's words (`an array`, `an object`) or, with `yaml`, in YAML's (`a list`,
+    `a mapping`): the one vocabulary of kinds for every message the user reads."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
-        return str(value)
+        return "a number"
     if isinstance(value, str):
         return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list" if yaml else "an array"
+    if isinstance(value, Mapping):
+        return "a mapping" if yaml else "an object"
     if isinstance(value, bytes):
         return "binary data"
     return "a set" if isinstance(value, set | frozenset) else "a value of an unknown kind"

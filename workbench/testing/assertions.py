@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from workbench.engine import events as ev
+from workbench.flow.build import value_kind
 from workbench.flow.regex_limits import BoundedPattern, PatternTimeout, compile_pattern
 
 MatchMode = Literal["exact", "regex", "contains"]
@@ -188,24 +189,6 @@ def card_dict(card: ev.CardOut) -> dict[str, Any]:
     return data
 
 
-def _kind(value: Any) -> str:
-    # Not `workbench.flow.build.kind_name`: this one compares kinds, so a number is "a number" (not its value), and
-    # it describes engine values (tuples, any Mapping), not only loaded YAML.
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    return "a value of an unknown kind"
-
-
 def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, bool) or isinstance(actual, bool):
         return type(expected) is type(actual) and expected == actual
@@ -248,7 +231,11 @@ def subset_mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
         return [] if found else [f"{where}expected a value matching {expected}, got {show(actual)}"]
     if _same(expected, actual):
         return []
-    detail = "" if _kind(expected) == _kind(actual) else f" ({_kind(actual)}, not {_kind(expected)})"
+    detail = (
+        ""
+        if value_kind(expected, yaml=True) == value_kind(actual, yaml=True)
+        else (f" ({value_kind(actual, yaml=True)}, not {value_kind(expected, yaml=True)})")
+    )
     return [f"{where}expected {show(expected)}, got {show(actual)}{detail}"]
 
 

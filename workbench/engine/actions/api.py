@@ -33,10 +33,10 @@ from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import from_dict
 from workbench.engine.actions.output_caps import cap_messages
-from workbench.engine.chatlayer_messages import json_kind, json_text
+from workbench.engine.chatlayer_messages import json_text
 from workbench.engine.session import get_path
 from workbench.flow import template
-from workbench.flow.build import quoted
+from workbench.flow.build import quoted, value_kind
 from workbench.flow.model import BUILTIN_STATE_NAMES, ApiAction
 from workbench.flow.paths import PathError, parse_path
 
@@ -160,7 +160,7 @@ def _apply_session(writes: _Writes, session: Any) -> None:
         if namespace:
             writes.events.append(
                 ev.EngineWarning(
-                    message=f"response session.namespace is {json_kind(namespace)}, not a variable name; ignored",
+                    message=f"response session.namespace is {value_kind(namespace)}, not a variable name; ignored",
                     state=writes.ctx.state.name,
                 )
             )
@@ -228,7 +228,7 @@ def _jump(ctx: ActionContext, action: Any) -> tuple[str | None, list[ev.Event]]:
     if named in (None, ""):
         return None, []
     if not isinstance(named, str):
-        raise ResponseError(f"the response's action.nextDialogstate is {json_kind(named)}, not a dialog state name")
+        raise ResponseError(f"the response's action.nextDialogstate is {value_kind(named)}, not a dialog state name")
     if named not in ctx.flow.states and named not in BUILTIN_STATE_NAMES:
         raise ResponseError(f"the response's action.nextDialogstate {json_text(named)} is no dialog state of this flow")
     return named, []
