@@ -78,6 +78,21 @@ def test_exit_status_is_2_on_bad_input(data: Path) -> None:
     assert workbench_test(str(data), "-k", "coffee and")[0] == 2
 
 
+def test_the_sample_suite_gives_the_same_results_and_coverage_with_one_and_two_workers(tmp_path: Path) -> None:
+    sample = Path(__file__).parents[2] / "flows" / "train_ticket"
+    figures = []
+    for workers in ("1", "2"):
+        results, coverage = tmp_path / f"results{workers}.json", tmp_path / f"coverage{workers}.json"
+        status, _ = workbench_test(
+            str(sample), "--tags", "not live", "-j", workers, "--json", str(results), "--coverage-json", str(coverage)
+        )
+        outcomes = [(t["id"], t["status"]) for t in json.loads(results.read_text())["results"]]
+        figures.append((status, outcomes, json.loads(coverage.read_text())))
+    assert figures[0][0] == 0
+    assert len(figures[0][1]) >= 8
+    assert figures[1] == figures[0]
+
+
 def test_var_overrides_a_starting_variable(tmp_path: Path, data: Path) -> None:
     path = tmp_path / "var.convo.yaml"
     path.write_text(f"flow: {data / 'shop.yaml'}\nstart: ask_size\nturns:\n  - bot: Which size of milk?\n")

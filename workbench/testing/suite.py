@@ -1,8 +1,8 @@
 """Running many convo files: in this process, or spread over worker processes (`workers > 1`).
 
-Each worker process keeps one event loop and one `Runner` (so one JavaScript sandbox and each flow loaded once)
-for its whole life and replays whole files; results come back without their event logs, with the coverage
-of the file already counted.
+Every convo file is parsed once, by `plan`, which keeps the selected tests. Each worker process keeps one event loop
+and one `Runner` (so one JavaScript sandbox and each flow loaded once) for its whole life and replays chunks of
+tests; results come back without their event logs, with the coverage of the chunk already counted.
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ class SuiteResult:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The files in order, the selected tests of each (by index), and a result for each file that cannot run."""
+    """The files in order, the selected tests of each, and a result for each file that cannot run."""
 
     files: tuple[Path, ...]
-    tests: dict[Path, list[int]]
+    tests: dict[Path, tuple[ConvoTest, ...]]
     errors: dict[Path, ConvoResult]
 
     @property
@@ -61,27 +61,15 @@ class Plan:
 
 def plan(files: Sequence[Path], select: Select | None = None) -> Plan:
     """Load every file and pick the tests to run."""
-    tests: dict[Path, list[int]] = {}
+    tests: dict[Path, tuple[ConvoTest, ...]] = {}
     errors: dict[Path, ConvoResult] = {}
     for path in files:
         convo = load_convo_file(path)
         if not convo.ok:
             errors[path] = file_error(convo)
         else:
-            tests[path] = [i for i, t in enumerate(convo.tests) if select is None or select(t)]
+            tests[path] = convo.tests if select is None else tuple(filter(select, convo.tests))
     return Plan(tuple(files), tests, errors)
-
-
-class _Files:
-    """Convo files loaded once per process."""
-
-    def __init__(self) -> None:
-        self._loaded: dict[Path, tuple[ConvoTest, ...]] = {}
-
-    def tests(self, path: Path, indexes: Sequence[int]) -> list[ConvoTest]:
-        if path not in self._loaded:
-            self._loaded[path] = load_convo_file(path).tests
-        return [self._loaded[path][i] for i in indexes]
 
 
 async def run_tests(
@@ -116,11 +104,7 @@ async def run_suite(
             if path in todo.errors:
                 suite.results.append(todo.errors[path])
                 continue
-            # Each file is visited once: loaded here and let go after it ran, so that a long suite does not keep
-            # every test alive (a bigger heap makes the collector's full passes longer for a window on this loop).
-            loaded = load_convo_file(path).tests
-            tests = [loaded[i] for i in todo.tests[path]]
-            suite.results += await run_tests(runner, tests, suite.coverage, progress)
+            suite.results += await run_tests(runner, todo.tests[path], suite.coverage, progress)
     finally:
         await runner.aclose()
     suite.duration = time.perf_counter() - began
@@ -129,28 +113,30 @@ async def run_suite(
 
 # --- worker processes -------------------------------------------------------------------------------------------
 
-_worker: tuple[asyncio.AbstractEventLoop, Runner, _Files] | None = None
+_worker: tuple[asyncio.AbstractEventLoop, Runner] | None = None
 
 
 def _start_worker(variables: Mapping[str, Any] | None) -> None:
     global _worker
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    _worker = (loop, Runner(variables=variables), _Files())
+    _worker = (loop, Runner(variables=variables))
 
 
-def _work(path: Path, indexes: list[int]) -> tuple[list[ConvoResult], dict[str, Any]]:
+def _work(tests: list[ConvoTest]) -> tuple[list[ConvoResult], dict[str, Any]]:
     assert _worker is not None, "the worker was not started"
-    loop, runner, files = _worker
+    loop, runner = _worker
     coverage = Coverage()
-    results = loop.run_until_complete(run_tests(runner, files.tests(path, indexes), coverage))
+    results = loop.run_until_complete(run_tests(runner, tests, coverage))
     return results, coverage.to_json()
 
 
-def _chunks(todo: Plan, workers: int) -> list[tuple[Path, list[int]]]:
-    """Pieces of files small enough to keep every worker busy until the end."""
-    size = max(1, min(50, todo.count // (workers * 4)))
-    return [(path, indexes[i : i + size]) for path, indexes in todo.tests.items() for i in range(0, len(indexes), size)]
+def _chunks(todo: Plan, workers: int) -> list[list[ConvoTest]]:
+    """The tests in file order, in chunks big enough to amortise sending them and small enough to keep every
+    worker busy until the end."""
+    size = max(1, min(200, todo.count // (workers * 8)))
+    tests = [test for path in todo.files for test in todo.tests.get(path, ())]
+    return [tests[i : i + size] for i in range(0, len(tests), size)]
 
 
 def run_suite_parallel(
@@ -167,10 +153,10 @@ def run_suite_parallel(
     """
     began = time.perf_counter()
     suite = SuiteResult()
-    done: dict[tuple[Path, int], list[ConvoResult]] = {}
+    done: dict[int, list[ConvoResult]] = {}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(variables,)) as pool:
-        futures = {pool.submit(_work, path, indexes): (path, indexes[0]) for path, indexes in _chunks(todo, workers)}
+        futures = {pool.submit(_work, chunk): index for index, chunk in enumerate(_chunks(todo, workers))}
         for future in as_completed(futures):
             results, coverage = future.result()
             done[futures[future]] = results
@@ -182,12 +168,12 @@ def run_suite_parallel(
                 for pending in futures:
                     pending.cancel()
                 break
+    by_file: dict[str, list[ConvoResult]] = {}
+    for index in sorted(done):
+        for result in done[index]:
+            by_file.setdefault(result.file, []).append(result)
     for path in todo.files:
-        if path in todo.errors:
-            suite.results.append(todo.errors[path])
-            continue
-        for key in sorted(k for k in done if k[0] == path):
-            suite.results += done[key]
+        suite.results += [todo.errors[path]] if path in todo.errors else by_file.get(str(path), [])
     suite.duration = time.perf_counter() - began
     return suite
 

@@ -1,0 +1,194 @@
+"""Replay at scale: N one-conversation files of 10 turns against an echo flow, with 1 and 2 worker processes.
+
+Run it with `python tests/benchmarks/bench_replay_scale.py [N ...]` (default: 1000 10000). For each N it prints
+turns per second and the peak memory (RSS) of a fresh process that runs the suite as `workbench test` does.
+When `node` and `npm` are on PATH it also installs botium-core 1.15 into a temporary folder (no global install)
+and replays the same conversations with Botium's own core and an in-process echo connector, side by side.
+Targets (2-core machine): -j 1 at 10,000 files >= 12,000 turns/s and flat or rising from 1,000; peak RSS under
+100 MB for -j 1; -j 2 at least 1.7x -j 1 at 10,000 files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+TURNS = 10
+TIMEOUT = 600
+
+
+def echo_flow() -> str:
+    """A flow that echoes what it is told, five times: each `ask` saves the answer and the next state says it."""
+    states = []
+    for k in range(TURNS // 2):
+        after = f"\n    next: ask{k + 1}" if k + 1 < TURNS // 2 else ""
+        states.append(f"  ask{k}:\n    ask: Say something.\n    save: said{k}\n    next: echo{k}\n")
+        states.append(f"  echo{k}:\n    say: 'You said: {{said{k}}}'{after}\n")
+    return "name: Echo\nstart: ask0\nstates:\n" + "".join(states)
+
+
+def conversation(n: int) -> list[str]:
+    """The ten turns of conversation `n`: five things said, each echoed."""
+    return [f"item{n}-{k}" for k in range(TURNS // 2)]
+
+
+def convo_yaml(n: int) -> str:
+    """Conversation `n` as a convo file."""
+    turns = "".join(f"      - user: {said}\n      - bot: 'You said: {said}'\n" for said in conversation(n))
+    return f"flow: ../echo.yaml\nconversations:\n  - name: echo {n}\n    turns:\n{turns}"
+
+
+def botium_convo(n: int) -> str:
+    """Conversation `n` in Botium's BotiumScript text format."""
+    lines = [f"echo {n}", ""]
+    for said in conversation(n):
+        lines += ["#me", said, "", "#bot", f"You said: {said}", ""]
+    return "\n".join(lines)
+
+
+def write_suite(folder: Path, count: int) -> Path:
+    """The echo flow and `count` one-conversation files (under `folder/convos`); returns the convos folder."""
+    (folder / "echo.yaml").write_text(echo_flow(), encoding="utf-8")
+    convos = folder / "convos"
+    convos.mkdir()
+    for n in range(count):
+        (convos / f"echo_{n:05d}.convo.yaml").write_text(convo_yaml(n), encoding="utf-8")
+    return convos
+
+
+# Runs in a fresh interpreter so that the peak RSS is that of one `workbench test` run alone.
+_RUN = """
+import json, resource, sys, time
+from pathlib import Path
+from workbench.testing import suite
+from workbench.testing.convo_format import find_convo_files
+began = time.perf_counter()
+todo = suite.plan(find_convo_files([Path(sys.argv[1])]))
+result = suite.run(todo, workers=int(sys.argv[2]))
+elapsed = time.perf_counter() - began
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"passed": result.count("passed"), "total": len(result.results), "seconds": elapsed, "rss": rss}))
+"""
+
+
+def replay(convos: Path, workers: int) -> dict[str, float]:
+    """Plan and run the suite in a fresh process; its figures (the peak RSS is that process's, in MB)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(convos), str(workers)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+BOTIUM_SCRIPT = r"""
+const path = require('path');
+const fs = require('fs');
+const BotDriver = require('botium-core').BotDriver;
+
+class EchoConnector {
+  constructor({ queueBotSays }) { this.queueBotSays = queueBotSays; }
+  Validate() { return Promise.resolve(); }
+  Build() { return Promise.resolve(); }
+  Start() { return Promise.resolve(); }
+  UserSays(msg) {
+    setImmediate(() => this.queueBotSays({ sender: 'bot', messageText: 'You said: ' + msg.messageText }));
+    return Promise.resolve();
+  }
+  Stop() { return Promise.resolve(); }
+  Clean() { return Promise.resolve(); }
+}
+
+async function main() {
+  const folder = process.argv[2];
+  const driver = new BotDriver({ CONTAINERMODE: EchoConnector, SCRIPTING_ENABLE_MEMORY: false });
+  const compiler = driver.BuildCompiler();
+  const began = process.hrtime.bigint();
+  compiler.ReadScriptsFromDirectory(folder);
+  compiler.ExpandConvos();
+  const container = await driver.Build();
+  let passed = 0;
+  for (const convo of compiler.convos) {
+    await container.Start();
+    await convo.Run(container);
+    await container.Stop();
+    passed += 1;
+  }
+  await container.Clean();
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  const rss = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ passed, total: compiler.convos.length, seconds, rss }));
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
+"""
+
+
+def install_botium(folder: Path) -> str | None:
+    """Install botium-core 1.15 under `folder`; None when done, else why the Botium column is skipped."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return "node or npm is not on PATH"
+    done = subprocess.run(
+        ["npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund", "botium-core@1.15"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    if done.returncode != 0:
+        return "npm install botium-core@1.15 failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+    (folder / "bench.js").write_text(BOTIUM_SCRIPT, encoding="utf-8")
+    return None
+
+
+def botium(folder: Path, count: int) -> dict[str, float]:
+    """Replay `count` conversations with Botium's core; its figures."""
+    convos = folder / f"convos_{count}"
+    convos.mkdir()
+    for n in range(count):
+        (convos / f"echo_{n:05d}.convo.txt").write_text(botium_convo(n), encoding="utf-8")
+    done = subprocess.run(
+        ["node", str(folder / "bench.js"), str(convos)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        cwd=folder,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def column(figures: dict[str, float]) -> str:
+    """Turns per second and peak RSS, as the table shows them."""
+    assert figures["passed"] == figures["total"], figures
+    return f"{figures['total'] * TURNS / figures['seconds']:>9,.0f} turns/s {figures['rss']:>6.0f} MB"
+
+
+def main() -> None:
+    """Write each suite to a temporary folder, replay it with -j 1, -j 2 and Botium, print the figures."""
+    counts = [int(arg) for arg in sys.argv[1:]] or [1000, 10000]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "botium").mkdir()
+        skipped = install_botium(root / "botium")
+        if skipped:
+            print(f"Botium column skipped: {skipped}")
+        print(f"{'files':>7} | {'workbench -j 1':>26} | {'workbench -j 2':>26} | {'botium-core 1.15':>26}")
+        for count in counts:
+            folder = root / f"suite_{count}"
+            folder.mkdir()
+            convos = write_suite(folder, count)
+            one, two = replay(convos, 1), replay(convos, 2)
+            other = "skipped" if skipped else column(botium(root / "botium", count))
+            print(f"{count:>7} | {column(one):>26} | {column(two):>26} | {other:>26}", flush=True)
+            print(textwrap.indent(f"-j 2 / -j 1: {one['seconds'] / two['seconds']:.2f}x", " " * 10))
+
+
+if __name__ == "__main__":
+    main()
