@@ -108,7 +108,7 @@ class EchoConnector {
 
 async function main() {
   const folder = process.argv[2];
-  const driver = new BotDriver({ CONTAINERMODE: EchoConnector, SCRIPTING_ENABLE_MEMORY: false });
+  const driver = new BotDriver({ CONTAINERMODE: (args) => new EchoConnector(args), SCRIPTING_ENABLE_MEMORY: false });
   const compiler = driver.BuildCompiler();
   const began = process.hrtime.bigint();
   compiler.ReadScriptsFromDirectory(folder);
