@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import sys
@@ -12,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from workbench.bundled import resource_text
-from workbench.engine.session import refused_start_value
-from workbench.flow.loader import load_flow
-from workbench.gui.preview.cli import add_preview_parser, run_preview_command
 from workbench.sample import SAMPLE_FLOW, start_sample_backend
-from workbench.testing.cli_diff import add_diff_parser, run_diff_command
-from workbench.testing.cli_test import add_test_parser, parse_vars, run_test_command
 
 
 def _parser() -> argparse.ArgumentParser:
+    # Imported here rather than at the top so that `main` can first keep httpx's own CLI from loading.
+    from workbench.gui.preview.cli import add_preview_parser
+    from workbench.testing.cli_diff import add_diff_parser
+    from workbench.testing.cli_test import add_test_parser
+
     parser = argparse.ArgumentParser(prog="workbench", description="Test Chatlayer-style chatbot flows.")
     sub = parser.add_subparsers(dest="command")
 
@@ -47,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(paths: Sequence[Path], quiet: bool) -> int:
+    # Each command imports what it needs when it runs, so that none waits for what only another uses.
+    from workbench.flow.loader import load_flow
+
     failed = False
     for path in paths:
         result = load_flow(path)
@@ -68,6 +70,9 @@ def sample_variables(path: Path | None) -> dict[str, object]:
 def _given(pairs: Sequence[str]) -> dict[str, Any] | None:
     """The `--var` values, or None (each refusal said on stderr) when one names an internal.* value the engine
     keeps (a channel's, such as `internal.channel`, may be given)."""
+    from workbench.engine.session import refused_start_value
+    from workbench.testing.cli_test import parse_vars
+
     variables = parse_vars(pairs)
     refused = [why for name, value in variables.items() if (why := refused_start_value(name, value))]
     for why in refused:
@@ -76,7 +81,10 @@ def _given(pairs: Sequence[str]) -> dict[str, Any] | None:
 
 
 def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
+    import asyncio
+
     from workbench.chat import chat
+    from workbench.flow.loader import load_flow
 
     given = _given(pairs)
     if given is None:
@@ -103,8 +111,16 @@ def _open(path: Path | None, pairs: Sequence[str]) -> int:
     return run_app(flow, {**sample_variables(flow), **given})
 
 
+def _skip_httpx_cli() -> None:
+    """Keep `import httpx` from loading httpx's own command-line client: it does whenever click and rich are
+    installed (as they often are, for other tools), which costs about 100 ms of start-up that no command uses."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # a None entry makes that import fail; httpx expects it may
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `workbench` console script."""
+    _skip_httpx_cli()
     try:
         return _run(_parser().parse_args(argv))
     except BrokenPipeError:
@@ -114,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from workbench.gui.preview.cli import run_preview_command
+    from workbench.testing.cli_diff import run_diff_command
+    from workbench.testing.cli_test import run_test_command
+
     if args.command == "validate":
         return _validate(args.flows, args.quiet)
     if args.command == "schema":

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import regex
+if TYPE_CHECKING:
+    import regex
 
 TIMEOUT = 0.1
 """Seconds one search may take (the `regex` package checks now and then, so a stop comes a little later)."""
@@ -53,6 +55,8 @@ def compile_pattern(pattern: str, *, ignore_case: bool = False) -> BoundedPatter
         re.compile(pattern)
     except re.error as exc:
         raise PatternError(exc.msg, pattern, exc.pos) from None
+    import regex  # here, not at the top: a flow without patterns need not load it
+
     try:
         compiled = regex.compile(pattern, regex.V0 | (regex.IGNORECASE if ignore_case else 0))
     except regex.error as exc:

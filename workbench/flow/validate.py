@@ -30,9 +30,6 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import esprima
-from rapidfuzz import fuzz, process
-
 from workbench.flow.model import Choice, CodeAction, Flow, SayItem, State
 from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Reporter, did_you_mean
@@ -79,6 +76,8 @@ class Facts:
 @lru_cache(maxsize=8192)
 def js_syntax_error(source: str) -> tuple[str, int, int] | None:
     """Esprima's complaint about a JavaScript script as (message, line, column), or None when it parses."""
+    import esprima  # here, not at the top: a flow without JavaScript need not load the parser
+
     try:
         esprima.parseScript(source)
     except esprima.Error as exc:
@@ -89,6 +88,8 @@ def js_syntax_error(source: str) -> tuple[str, int, int] | None:
 @lru_cache(maxsize=8192)
 def condition_error(condition: str) -> tuple[str, int, int] | None:
     """What is wrong with a route condition, which must be one JavaScript expression, or None."""
+    import esprima
+
     try:
         program = esprima.parseScript(condition)
     except esprima.Error as exc:
@@ -114,6 +115,8 @@ def column_in_file(pos: Pos, value: str, index: int, lines: list[str]) -> int:
 def near_names(name: str, choices: Collection[str]) -> list[str]:
     """The few of `choices` closest to `name`, for `did_you_mean`: difflib over thousands of names, once for each
     of thousands of misspellings, is quadratic; rapidfuzz shortlists them in C."""
+    from rapidfuzz import fuzz, process  # here: only a flow with a misspelled name needs it
+
     near = process.extract(name, choices, scorer=fuzz.ratio, limit=5, score_cutoff=50)
     return [choice for choice, _score, _index in near]
 

@@ -12,15 +12,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from workbench.testing import suite
-from workbench.testing.convo_format import find_convo_files
-from workbench.testing.coverage_html import write_coverage_html
-from workbench.testing.json_report import write_json
-from workbench.testing.junit import write_junit
-from workbench.testing.runner import ConvoResult
-from workbench.testing.selection import ExpressionError, Selection, check
+if TYPE_CHECKING:
+    from workbench.testing.runner import ConvoResult
+    from workbench.testing.suite import SuiteResult
 
 
 def add_test_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -85,7 +81,7 @@ class Progress:
             self.out.flush()
 
 
-def _summary(result: suite.SuiteResult) -> str:
+def _summary(result: SuiteResult) -> str:
     parts = [f"{result.count('passed')} passed", f"{result.count('failed')} failed"]
     if result.count("error"):
         parts.append(f"{result.count('error')} with errors")
@@ -96,6 +92,14 @@ def _summary(result: suite.SuiteResult) -> str:
 
 def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run `workbench test` with parsed arguments; returns the exit status."""
+    # Imported here, not at the top: every `workbench` command builds this parser, and the runner pulls in the
+    # whole engine.
+    from workbench.testing import suite
+    from workbench.testing.convo_format import find_convo_files
+    from workbench.testing.coverage_html import write_coverage_html
+    from workbench.testing.json_report import write_json
+    from workbench.testing.selection import ExpressionError, Selection, check
+
     out = out or sys.stdout
     for expression in filter(None, (args.keyword, args.tags)):
         try:
@@ -119,6 +123,8 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         if item.failure is not None:
             print(f"{item.status.upper()} {item.id}\n{item.failure.report()}\n", file=out)
     if args.junit:
+        from workbench.testing.junit import write_junit  # only when asked for: it loads an XML library
+
         write_junit(result.results, args.junit)
     if args.json:
         write_json(result.results, result.duration, args.json)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.flow.loader import load_flow
-from workbench.flow.model import Flow
 from workbench.gui.preview.page import PREVIEW_HEIGHT, local_file, render_url
-from workbench.gui.preview.verdict import flow_states
 from workbench.testing.cli_test import parse_vars
+
+if TYPE_CHECKING:
+    from workbench.flow.model import Flow
 
 
 def add_preview_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -42,6 +42,10 @@ def add_preview_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run_preview_command(args: argparse.Namespace) -> int:
     """Open the preview window and run until it closes (or Ctrl+C closes it: then `INTERRUPTED`); 1 when the page file
     or the flow cannot be opened."""
+    # Imported here: every `workbench` command builds this command's parser, and these load the flow and the engine.
+    from workbench.flow.loader import load_flow
+    from workbench.gui.preview.verdict import flow_states
+
     flow: Flow | None = None
     if args.flow is not None:
         result = load_flow(args.flow)
