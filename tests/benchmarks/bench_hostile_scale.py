@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared echo flow
 
 import httpx
+from echo_flow import ECHO
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -35,23 +37,6 @@ from workbench.flow.model import Flow
 from workbench.sample import start_sample_backend, stop_sample_backend
 
 MB = 2**20
-
-ECHO = """
-name: Echo
-start: ask
-states:
-  ask:
-    ask: Say something
-    save: said
-    next: reply
-  reply:
-    say: You said {said}
-    set: {last: "{said}"}
-    next: again
-  again:
-    clear_session: [said]
-    next: ask
-"""
 
 BOOKING = """
 name: Booking

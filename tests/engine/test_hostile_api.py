@@ -10,24 +10,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from turn_checks import DONE_OR_FAILED, written_by
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.model import Flow
 
-FLOW = """
+FLOW = (
+    """\
 name: hostile api
 start: call
 states:
   call:
     api: {method: GET, url: "{api_base}/answer"}
-    next: done
-    on_error: failed
-  done:
-    say: done
-  failed:
-    say: failed
 """
+    + DONE_OR_FAILED
+)
 
 
 class Answers(BaseHTTPRequestHandler):
@@ -104,9 +102,7 @@ def assert_failed_with(conversation: Conversation, reason: str) -> None:
     assert ended_in(conversation) == "failed"
     (error,) = errors(conversation)
     assert reason in error
-    assert not [
-        e for e in conversation.events if isinstance(e, ev.VariableChanged | ev.BotMessage) and e.state == "call"
-    ]
+    assert not written_by(conversation.events, "call")
 
 
 def test_json_nested_100000_deep_goes_to_on_error(answer: Answer) -> None:

@@ -11,31 +11,12 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from turn_checks import CODE_RESULT_FLOW, assert_log_replays, written_by
 
 from workbench.engine import events as ev
 from workbench.engine.actions.output_caps import MAX_CONSOLE_BYTES, MAX_MESSAGES
 from workbench.engine.conversation import Conversation
-from workbench.engine.session import Session
 from workbench.flow.model import Flow
-
-FLOW = """
-name: hostile code
-start: setup
-states:
-  setup:
-    code: |
-      ChatlayerResponseBuilder().addSessionVariable('obj', {x: 1}).addSessionVariable('list', [1]).send();
-    next: run
-  run:
-    code: |
-      CODE
-    next: done
-    on_error: failed
-  done:
-    say: done
-  failed:
-    say: failed
-"""
 
 Ran = Callable[[str], Conversation]
 
@@ -45,7 +26,7 @@ def ran(flow_from: Callable[[str], Flow]) -> Ran:
     """`ran(code)`: the conversation after state `run` ran `code` (one line of JavaScript)."""
 
     def run(code: str) -> Conversation:
-        flow = flow_from(FLOW.replace("CODE", code))
+        flow = flow_from(CODE_RESULT_FLOW.replace("CODE", code))
 
         async def go() -> Conversation:
             async with Conversation(flow) as conversation:
@@ -58,7 +39,7 @@ def ran(flow_from: Callable[[str], Flow]) -> Ran:
 
 
 def written_by_run(conversation: Conversation) -> list[ev.Event]:
-    return [e for e in conversation.events if isinstance(e, ev.VariableChanged | ev.BotMessage) and e.state == "run"]
+    return written_by(conversation.events, "run")
 
 
 def messages_of(conversation: Conversation, kind: type[ev.EngineError] | type[ev.EngineWarning]) -> list[str]:
@@ -73,8 +54,7 @@ def assert_failed_with(conversation: Conversation, reason: str) -> None:
     assert "Error:" not in error.split("the code of state 'run'")[0]  # no Python exception name up front
     assert not written_by_run(conversation)
     assert "ok" not in conversation.session.variables
-    replayed = Session.from_events(conversation.events, defaults=conversation.flow.variables)
-    assert replayed.snapshot() == conversation.session.snapshot()
+    assert_log_replays(conversation)
 
 
 def send(*calls: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from echo_flow import ECHO
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -206,19 +207,7 @@ def test_two_pages_posting_at_once_are_checked_against_the_session_each_finds(pa
 
 
 def test_a_lone_surrogate_from_a_page_or_the_keyboard_becomes_the_replacement_character(flow_from) -> None:
-    flow = flow_from(
-        """
-        name: Echo
-        start: ask
-        states:
-          ask:
-            ask: Say something
-            save: said
-            next: echo
-          echo:
-            say: "You said: {said}"
-        """
-    )
+    flow = flow_from(ECHO)
 
     async def scenario() -> Conversation:
         conversation = Conversation(flow)
@@ -228,5 +217,5 @@ def test_a_lone_surrogate_from_a_page_or_the_keyboard_becomes_the_replacement_ch
         return conversation
 
     conversation = asyncio.run(scenario())
-    assert conversation.session.get("said") == "a\ufffdb"
+    assert conversation.session.get("last") == "a\ufffdb"
     assert not [e for e in conversation.events if isinstance(e, ev.EngineError)]

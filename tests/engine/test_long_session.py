@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from echo_flow import NAMED_ECHO, talk
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -16,26 +17,6 @@ from workbench.engine.event_log import KEEP_TURNS
 from workbench.engine.provenance import provenance
 from workbench.engine.timeline import turn_point
 from workbench.flow.model import Flow
-
-ECHO = """
-start: ask_name
-states:
-  ask_name:
-    ask: What is your name?
-    save: name
-    next: ask
-  ask:
-    ask: Say something
-    save: said
-    next: reply
-  reply:
-    say: You said {said}
-    set: {last: "{said}"}
-    next: again
-  again:
-    clear_session: [said]
-    next: ask
-"""
 
 TURNS = 3 * KEEP_TURNS
 
@@ -45,19 +26,12 @@ async def chat(
 ) -> tuple[Conversation, dict[int, Any]]:
     """A conversation of `turns` messages after the name; the session as it was after the turns asked for."""
     conversation = Conversation(flow)
-    await conversation.start()
-    await conversation.send_text("Ann")
-    sessions: dict[int, Any] = {}
-    for n in range(1, turns + 1):
-        await conversation.send_text(f"message {n}")
-        if n in keep_session_at:
-            sessions[n] = conversation.session.snapshot()
-    return conversation, sessions
+    return conversation, await talk(conversation, turns, keep_session_at)
 
 
 @pytest.fixture
 def echo(flow_from: Callable[[str], Flow]) -> Flow:
-    return flow_from(ECHO)
+    return flow_from(NAMED_ECHO)
 
 
 def test_a_long_conversation_keeps_a_bounded_number_of_events(echo: Flow) -> None:

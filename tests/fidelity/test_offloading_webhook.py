@@ -19,7 +19,7 @@ import pytest
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 
-from .helpers import converse, press
+from .helpers import converse, of, press, said
 from .offload_webhook import VERIFY_TOKEN, WebhookServer, running_webhook
 
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -70,6 +70,34 @@ states:
 """
 
 
+# The welcome state's second message, as both the quick reply example and the offload transcript print it.
+CHOOSE_MESSAGE = {
+    "text": "Choose what you want to do?",
+    "quick_replies": [
+        {
+            "title": "Do API FROM CODE",
+            "payload": '{"title":"Do API FROM CODE","caption":"Do API FROM CODE","type":"quickreply","parameters":[],"nextDialogstateId":"19f87132-e23c-4335-877d-6a36f511c2cc","originalTitle":"Do API FROM CODE"}',
+            "content_type": "text",
+        },
+        {
+            "title": "Api Plugin",
+            "payload": '{"title":"Api Plugin","caption":"Api Plugin","type":"quickreply","parameters":[],"nextDialogstateId":"e0b327e0-bfa0-42a7-9685-c68491625b6e","originalTitle":"Api Plugin"}',
+            "content_type": "text",
+        },
+        {
+            "title": "carousel",
+            "payload": '{"title":"carousel","caption":"carousel","type":"quickreply","parameters":[],"nextDialogstateId":"0844670c-ee9f-43eb-9102-f50321cb4921","originalTitle":"carousel"}',
+            "content_type": "text",
+        },
+        {
+            "title": "first options",
+            "payload": '{"title":"first options","caption":"first options","type":"quickreply","parameters":[],"nextDialogstateId":"13fc7f3e-80e5-45b8-862b-d2ff436eae0e","originalTitle":"first options"}',
+            "content_type": "text",
+        },
+    ],
+}
+
+
 @pytest.fixture
 def webhook() -> Iterator[WebhookServer]:
     """The live chat platform's webhook on 127.0.0.1."""
@@ -105,10 +133,6 @@ def assert_documented(documented: Any, sent: Any, where: str = "body") -> None:
             assert_documented(d, s, f"{where}[{i}]")
     else:
         assert sent == documented, f"{where}: {sent!r} instead of {documented!r}"
-
-
-def of(kind, events):
-    return [e for e in events if isinstance(e, kind)]
 
 
 def test_the_health_check_is_a_get_with_the_verify_token_answered_status_ok(example_flow, webhook):
@@ -160,31 +184,7 @@ def test_quick_reply_bot_message_example(example_flow, webhook):
             {"actor": "bot", "message": {"text": "Hi Welcome"}, "timestamp": "2021-11-15T07:47:08.383Z"},
             {
                 "actor": "bot",
-                "message": {
-                    "text": "Choose what you want to do?",
-                    "quick_replies": [
-                        {
-                            "title": "Do API FROM CODE",
-                            "payload": '{"title":"Do API FROM CODE","caption":"Do API FROM CODE","type":"quickreply","parameters":[],"nextDialogstateId":"19f87132-e23c-4335-877d-6a36f511c2cc","originalTitle":"Do API FROM CODE"}',
-                            "content_type": "text",
-                        },
-                        {
-                            "title": "Api Plugin",
-                            "payload": '{"title":"Api Plugin","caption":"Api Plugin","type":"quickreply","parameters":[],"nextDialogstateId":"e0b327e0-bfa0-42a7-9685-c68491625b6e","originalTitle":"Api Plugin"}',
-                            "content_type": "text",
-                        },
-                        {
-                            "title": "carousel",
-                            "payload": '{"title":"carousel","caption":"carousel","type":"quickreply","parameters":[],"nextDialogstateId":"0844670c-ee9f-43eb-9102-f50321cb4921","originalTitle":"carousel"}',
-                            "content_type": "text",
-                        },
-                        {
-                            "title": "first options",
-                            "payload": '{"title":"first options","caption":"first options","type":"quickreply","parameters":[],"nextDialogstateId":"13fc7f3e-80e5-45b8-862b-d2ff436eae0e","originalTitle":"first options"}',
-                            "content_type": "text",
-                        },
-                    ],
-                },
+                "message": CHOOSE_MESSAGE,
                 "timestamp": "2021-11-15T07:47:08.384Z",
             },
         ],
@@ -361,31 +361,7 @@ def test_offload_example_carries_the_transcript(example_flow, webhook):
             {"actor": "bot", "message": {"text": "Hi Welcome"}, "timestamp": "2021-11-15T08:36:11.991Z"},
             {
                 "actor": "bot",
-                "message": {
-                    "text": "Choose what you want to do?",
-                    "quick_replies": [
-                        {
-                            "title": "Do API FROM CODE",
-                            "payload": '{"title":"Do API FROM CODE","caption":"Do API FROM CODE","type":"quickreply","parameters":[],"nextDialogstateId":"19f87132-e23c-4335-877d-6a36f511c2cc","originalTitle":"Do API FROM CODE"}',
-                            "content_type": "text",
-                        },
-                        {
-                            "title": "Api Plugin",
-                            "payload": '{"title":"Api Plugin","caption":"Api Plugin","type":"quickreply","parameters":[],"nextDialogstateId":"e0b327e0-bfa0-42a7-9685-c68491625b6e","originalTitle":"Api Plugin"}',
-                            "content_type": "text",
-                        },
-                        {
-                            "title": "carousel",
-                            "payload": '{"title":"carousel","caption":"carousel","type":"quickreply","parameters":[],"nextDialogstateId":"0844670c-ee9f-43eb-9102-f50321cb4921","originalTitle":"carousel"}',
-                            "content_type": "text",
-                        },
-                        {
-                            "title": "first options",
-                            "payload": '{"title":"first options","caption":"first options","type":"quickreply","parameters":[],"nextDialogstateId":"13fc7f3e-80e5-45b8-862b-d2ff436eae0e","originalTitle":"first options"}',
-                            "content_type": "text",
-                        },
-                    ],
-                },
+                "message": CHOOSE_MESSAGE,
                 "timestamp": "2021-11-15T08:36:11.992Z",
             },
             {
@@ -441,7 +417,7 @@ def test_offload_success_with_pause_bot_pauses_the_bot(example_flow, webhook):
     """Page: "Offload", the response `{"offloadSuccess": true, "pauseBot": true}`: offloaded, the bot paused;
     the user's messages still reach the webhook as `messages` events, and the bot does not answer them."""
     events = converse(example_flow, press("first options"), press("offload"), "are you there?")
-    assert [e.text for e in of(ev.BotMessage, events)][-2:] == [
+    assert said(events)[-2:] == [
         "Connecting you…",
         "Please wait for a couple of minutes while a live agent connects to this chat session.",
     ]
@@ -460,7 +436,7 @@ def test_offload_success_without_pause_bot_keeps_the_bot_active_until_an_agent_s
         await conversation.agent_reply("Hi, I am Bob from support")
 
     events = converse(example_flow, press("first options"), press("offload"), "hello?", agent, "thanks Bob")
-    assert [e.text for e in of(ev.BotMessage, events)][-1] == "Sorry?", "the bot answered 'hello?'"
+    assert said(events)[-1] == "Sorry?", "the bot answered 'hello?'"
     assert [e.text for e in of(ev.UserToAgent, events)] == ["thanks Bob"]
     sent = [m["message"].get("text") for body in webhook.posts("messages") for m in body["messages"]]
     assert sent[-3:] == ["hello?", "Sorry?", "thanks Bob"]
@@ -472,7 +448,7 @@ def test_offload_success_false_is_a_failed_offload(example_flow, webhook):
     bot, in the flow's offloading_closed dialog (README page: the live chat is not open)."""
     webhook.offload = (200, {"offloadSuccess": False})
     events = converse(example_flow, press("first options"), press("offload"), "hello?")
-    texts = [e.text for e in of(ev.BotMessage, events)]
+    texts = said(events)
     assert texts[-2:] == ["Our live chat is closed right now.", "Sorry?"]
     assert not of(ev.Offloaded, events)
     assert "offloadSuccess: false" in of(ev.EngineWarning, events)[0].message
@@ -488,7 +464,7 @@ def test_a_reply_other_than_the_documented_one_is_an_error(example_flow, webhook
         'answered {"status": "ok"} to the offload; expected {"offloadSuccess": true, "pauseBot": true} '
         'or {"offloadSuccess": false}'
     )
-    assert [e.text for e in of(ev.BotMessage, events)][-1] == "Sorry, something went wrong."
+    assert said(events)[-1] == "Sorry, something went wrong."
 
 
 def test_a_webhook_that_fails_its_health_check_is_not_used(example_flow, webhook):
@@ -498,5 +474,5 @@ def test_a_webhook_that_fails_its_health_check_is_not_used(example_flow, webhook
     events = converse(example_flow, "hello", press("first options"), press("offload"))
     assert webhook.posts() == []
     assert [r.method for r in webhook.requests()] == ["GET"]
-    assert [e.text for e in of(ev.BotMessage, events)][-1] == "Live chat is not available."
+    assert said(events)[-1] == "Live chat is not available."
     assert of(ev.EngineError, events)[0].message.endswith("failed its health check: status 403")

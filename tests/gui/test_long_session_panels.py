@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from echo_flow import NAMED_ECHO, talk
 
-from workbench.engine.conversation import Conversation
 from workbench.engine.event_log import KEEP_TURNS
 from workbench.engine.timeline import Point
 from workbench.flow.model import Flow
@@ -15,26 +15,6 @@ from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.model import PROVENANCE_COLUMN, VALUE_COLUMN
 from workbench.gui.inspector.panel import NOW, VariableInspector
 from workbench.gui.timeline.panel import POINT_ROLE, TimelinePanel
-
-ECHO = """
-start: ask_name
-states:
-  ask_name:
-    ask: What is your name?
-    save: name
-    next: ask
-  ask:
-    ask: Say something
-    save: said
-    next: reply
-  reply:
-    say: You said {said}
-    set: {last: "{said}"}
-    next: again
-  again:
-    clear_session: [said]
-    next: ask
-"""
 
 MESSAGES = 2 * KEEP_TURNS + 10
 """Enough messages for the log to fold its older half once."""
@@ -73,17 +53,10 @@ class Panels:
         return [point for item in self.timeline.items() if isinstance(point := item.data(0, POINT_ROLE), Point)]
 
 
-async def talk(conversation: Conversation, messages: int) -> None:
-    await conversation.start()
-    await conversation.send_text("Ann")
-    for n in range(1, messages + 1):
-        await conversation.send_text(f"message {n}")
-
-
 @pytest.fixture
 def long_talk(make_bridge, flow_from: Callable[[str], Flow], qt_loop, qtbot) -> tuple[EngineBridge, Panels]:
     """A conversation past its log's fold, with panels that watched it all along."""
-    bridge = make_bridge(flow_from(ECHO), start=False)
+    bridge = make_bridge(flow_from(NAMED_ECHO), start=False)
     watching = Panels(bridge, qtbot)
     task = qt_loop.create_task(talk(bridge.conversation, MESSAGES))
     qtbot.waitUntil(task.done, timeout=120_000)

@@ -11,6 +11,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from echo_flow import ECHO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,23 +29,6 @@ BUDGET = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
     derandomize=not LONG,
 )
-
-# The answer is taken as it is, echoed, forgotten, and asked for again (the NLU reads every answer too).
-ECHO_FLOW = """\
-name: Echo
-start: ask
-states:
-  ask:
-    ask: Say something
-    save: said
-    next: echo
-  echo:
-    say: "You said: {said}"
-    next: forget
-  forget:
-    clear_session: [said]
-    next: ask
-"""
 
 TRICKY = [
     "yes",
@@ -113,7 +97,7 @@ def as_written(text: str) -> str:
 def record_and_replay(folder: Path, texts: list[str]) -> tuple[Path, list[str], object]:
     """Talk to the echo flow with `texts`, save the recording in `folder`, and replay the file."""
     flow_path = folder / "echo.yaml"
-    flow_path.write_text(ECHO_FLOW, encoding="utf-8")
+    flow_path.write_text(ECHO, encoding="utf-8")
     flow = load_flow_or_raise(flow_path)
     convo = folder / "recorded.convo.yaml"
 
