@@ -14,9 +14,9 @@ import tempfile
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from local_server import LocalServer
 
 from workbench.flow.loader import load_flow_text
 from workbench.flow.model import Flow
@@ -75,32 +75,21 @@ def silent_url() -> Iterator[str]:
     sock.close()
 
 
-class HeldServer:
+class HeldServer(LocalServer):
     """A server on 127.0.0.1 that holds each request until the test releases it: `arrived` is set when a request
     is in, `release()` lets every request (held or to come) have its answer, `200 {}`."""
+
+    name = "held server"
 
     def __init__(self) -> None:
         self.arrived = threading.Event()
         self._released = threading.Event()
-        held = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                held.arrived.set()
-                held._released.wait(60)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *_: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, name="held server", daemon=True).start()
+    def before_answer(self) -> None:
+        """Held until released (at most a minute)."""
+        self.arrived.set()
+        self._released.wait(60)
 
     async def wait_arrived(self, timeout: float = 30) -> None:
         """Until a request has arrived (without blocking the event loop)."""
@@ -113,8 +102,7 @@ class HeldServer:
     def close(self) -> None:
         """Answer what is held and stop the server."""
         self.release()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().close()
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
+from local_server import LocalServer
 
 from workbench.engine import events as ev
 from workbench.engine.actions.code import MAX_FETCHES, MAX_FETCHES_IN_FLIGHT
@@ -57,47 +57,29 @@ states:
 """
 
 
-class CountingServer:
+class CountingServer(LocalServer):
     """A server on 127.0.0.1 that answers every POST `200 {}` after 20 ms and counts the requests it had in hand
     at the same time (`most_at_once`) and in all (`received`)."""
+
+    protocol_version = "HTTP/1.1"
+    name = "counting server"
 
     def __init__(self) -> None:
         self.received = 0
         self.most_at_once = 0
         self._in_hand = 0
         self._lock = threading.Lock()
-        counter = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with counter._lock:
-                    counter.received += 1
-                    counter._in_hand += 1
-                    counter.most_at_once = max(counter.most_at_once, counter._in_hand)
-                time.sleep(0.02)
-                with counter._lock:
-                    counter._in_hand -= 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *_: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, name="counting server", daemon=True).start()
-
-    def close(self) -> None:
-        """Stop the server."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def before_answer(self) -> None:
+        """Counted, in hand for 20 ms."""
+        with self._lock:
+            self.received += 1
+            self._in_hand += 1
+            self.most_at_once = max(self.most_at_once, self._in_hand)
+        time.sleep(0.02)
+        with self._lock:
+            self._in_hand -= 1
 
 
 @pytest.fixture

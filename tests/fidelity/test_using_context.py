@@ -49,9 +49,21 @@ states:
 """
 
 
+def food_order_text(lifespan: int = 1, requiring: tuple[str, str] | None = None) -> str:
+    """The page's flow with the lifespan of `free_dessert` (the page keeps it at 1); `requiring` (a state's answer
+    such as "Your order is placed.", and the YAML of a required context) changes what that state requires."""
+    text = FOOD_ORDER.replace("LIFESPAN", str(lifespan))
+    if requiring is None:
+        return text
+    says, context = requiring
+    return text.replace(
+        f"    required_context: place_order\n    say: {says}", f"    required_context: {context}\n    say: {says}"
+    )
+
+
 def food_order(lifespan: int = 1) -> Flow:
     """The page's flow, with the lifespan of `free_dessert` (the page keeps it at 1)."""
-    result = load_flow_text(FOOD_ORDER.replace("LIFESPAN", str(lifespan)), "food_order.yaml")
+    result = load_flow_text(food_order_text(lifespan), "food_order.yaml")
     assert result.ok and not result.problems, [str(p) for p in result.problems]
     assert result.flow is not None
     return result.flow
@@ -128,10 +140,7 @@ def test_a_dialog_with_several_required_contexts_needs_them_all() -> None:
     active when the order question is answered; at lifespan 1 it ran out with the no, and yes reaches nothing."""
 
     def order_with_dessert(lifespan: int) -> Flow:
-        text = FOOD_ORDER.replace("LIFESPAN", str(lifespan)).replace(
-            "    required_context: place_order\n    say: Your order is placed.",
-            "    required_context: [place_order, free_dessert]\n    say: Your order is placed.",
-        )
+        text = food_order_text(lifespan, requiring=("Your order is placed.", "[place_order, free_dessert]"))
         flow = load_flow_text(text, "food_order.yaml").flow
         assert flow is not None
         return flow
@@ -145,10 +154,7 @@ def test_reusing_an_intent_with_different_contexts_is_valid_and_without_them_an_
     settings" — the page's flow loads without a problem; the same intent on two dialogs whose required contexts
     are the same (or both none) cannot be told apart, and the validator says where."""
     food_order()
-    same = FOOD_ORDER.replace("LIFESPAN", "1").replace(
-        "required_context: place_order\n    say: Your order is on",
-        "required_context: free_dessert\n    say: Your order is on",
-    )
+    same = food_order_text(requiring=("Your order is on hold.", "free_dessert"))
     problems = [str(p) for p in load_flow_text(same, "food_order.yaml").errors]
     assert problems == [
         "food_order.yaml:29:13: error: intent 'general.no' already jumps to state 'No to free dessert' with the same"
@@ -164,10 +170,7 @@ def test_reusing_an_intent_with_different_contexts_is_valid_and_without_them_an_
 def test_a_required_context_that_no_dialog_outputs_is_a_warning() -> None:
     """Required context: "type the name of your context ... If it doesn't exist, a new context will be created" —
     in a flow file a misspelt name would silently never match, so the validator warns."""
-    typo = FOOD_ORDER.replace("LIFESPAN", "1").replace(
-        "required_context: place_order\n    say: Your order is on",
-        "required_context: place_ordr\n    say: Your order is on",
-    )
+    typo = food_order_text(requiring=("Your order is on hold.", "place_ordr"))
     warnings = [str(p) for p in load_flow_text(typo, "food_order.yaml").warnings]
     assert warnings == [
         "food_order.yaml:30:23: warning: no state has output context 'place_ordr'; did you mean 'place_order'?"
