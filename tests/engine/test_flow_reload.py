@@ -3,29 +3,12 @@ version from where it was, says what changed, and restarts (saying so) only when
 
 import asyncio
 
+from trip_flow import TRIP, TRIP_ASKING_ANEW, TRIP_WITHOUT_SEAT
+
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.engine.provenance import provenance
 from workbench.engine.timeline import points
-
-TRIP = """
-start: welcome
-variables: {greeting: Hi}
-states:
-  welcome:
-    say: "{greeting}"
-    next: ask_destination
-  ask_destination:
-    ask: Where to?
-    save: destination
-    next: ask_seat
-  ask_seat:
-    ask: Which seat?
-    save: seat
-    next: done
-  done:
-    say: Going to {destination} in seat {seat}
-"""
 
 
 def texts(events):
@@ -62,11 +45,7 @@ def test_a_reload_keeps_the_log_and_goes_on_with_the_new_version(flow_from):
 
 
 def test_when_the_current_state_is_gone_the_conversation_says_so_and_restarts_at_the_start(flow_from):
-    without_seat = flow_from(
-        TRIP.replace("next: ask_seat", "next: done").replace(
-            "  ask_seat:\n    ask: Which seat?\n    save: seat\n    next: done\n", ""
-        )
-    )
+    without_seat = flow_from(TRIP_WITHOUT_SEAT)
 
     async def scenario():
         async with Conversation(flow_from(TRIP)) as conversation:
@@ -90,7 +69,7 @@ def test_when_the_current_state_is_gone_the_conversation_says_so_and_restarts_at
 
 
 def test_going_back_to_before_a_reload_runs_the_new_version(flow_from):
-    asks_again = flow_from(TRIP.replace("ask: Where to?", "ask: Where would you like to go?"))
+    asks_again = flow_from(TRIP_ASKING_ANEW)
 
     async def scenario():
         async with Conversation(flow_from(TRIP)) as conversation:

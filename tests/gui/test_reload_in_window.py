@@ -4,30 +4,12 @@ provenance, notes the reload in the chat and the log, and goes on with the new v
 from pathlib import Path
 
 import pytest
+from trip_flow import TRIP, TRIP_ASKING_ANEW, TRIP_WITHOUT_SEAT
 
 from workbench.engine import events as ev
 from workbench.gui.debugger.install import controller
 from workbench.gui.inspector.model import PROVENANCE_COLUMN
 from workbench.gui.timeline.panel import POINT_ROLE
-
-TRIP = """\
-name: Trip
-start: welcome
-states:
-  welcome:
-    say: Hi
-    next: ask_destination
-  ask_destination:
-    ask: Where to?
-    save: destination
-    next: ask_seat
-  ask_seat:
-    ask: Which seat?
-    save: seat
-    next: done
-  done:
-    say: Going to {destination} in seat {seat}
-"""
 
 
 @pytest.fixture
@@ -95,10 +77,7 @@ def test_saving_a_changed_flow_keeps_the_history_and_notes_the_reload(trip, qtbo
 
 
 def test_when_the_current_state_is_removed_the_chat_says_where_the_conversation_restarts(trip, qtbot):
-    without_seat = TRIP.replace("next: ask_seat", "next: done").replace(
-        "  ask_seat:\n    ask: Which seat?\n    save: seat\n    next: done\n", ""
-    )
-    save(trip, qtbot, without_seat)
+    save(trip, qtbot, TRIP_WITHOUT_SEAT)
     notes = [item for item in trip.chat.bubbles() if item.objectName() == "reloadNote"]
     assert [n.title for n in notes] == [
         "flow reloaded: ask_destination changed; the current state ask_seat was removed; "
@@ -109,7 +88,7 @@ def test_when_the_current_state_is_removed_the_chat_says_where_the_conversation_
 
 
 def test_going_back_in_the_timeline_to_before_the_reload_runs_the_new_version(trip, qtbot):
-    save(trip, qtbot, TRIP.replace("ask: Where to?", "ask: Where would you like to go?"))
+    save(trip, qtbot, TRIP_ASKING_ANEW)
     timeline = controller(trip).timeline
     item = next(item for item in timeline.items() if item.text(0) == "before ask_destination")
     timeline.rewind(item.data(0, POINT_ROLE))
