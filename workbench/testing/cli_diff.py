@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.testing.cli_test import parse_vars
-from workbench.testing.flow_diff import DiffError, diff_flow
 
 
 def add_diff_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -44,6 +43,9 @@ def add_diff_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_diff_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run `workbench diff` with parsed arguments; returns the exit status."""
+    # Here, not at the top: every `workbench` command builds this parser, and the flow diff loads the engine.
+    from workbench.testing.flow_diff import DiffError, diff_flow
+
     out = out or sys.stdout
     flow = args.flow
     against, *convos = args.against

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
-from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.session import get_path, set_path
 from workbench.flow import template
 
@@ -29,6 +27,9 @@ class RenderedUrl:
 
 def render_url(url_template: str, variables: Mapping[str, Any], folder: Path) -> RenderedUrl:
     """Fill in `url_template` from `variables` (dotted paths work, as in the engine), then make it absolute."""
+    # Here, not at the top: every `workbench` command builds the preview parser, and the actions load the engine.
+    from workbench.engine.actions.iframe import resolve_url
+
     missing: list[str] = []
     url = template.render(url_template.strip(), lambda path: get_path(variables, path), missing.append)
     return RenderedUrl(resolve_url(url, folder), tuple(dict.fromkeys(missing)))
@@ -36,6 +37,8 @@ def render_url(url_template: str, variables: Mapping[str, Any], folder: Path) ->
 
 def local_file(url: str) -> Path | None:
     """The file a `file:` URL names, None for any other URL."""
+    from urllib.request import url2pathname  # urllib.request loads http.client and more; only file URLs need it
+
     parts = urlsplit(url)
     return Path(url2pathname(parts.path)) if parts.scheme == "file" else None
 
