@@ -8,14 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
+from fidelity.convo import replay as replay_convo
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.engine.entities.system import system_entities
 from workbench.engine.inputs import EXPECT_KINDS, validate, warm_up_dates
 from workbench.flow.regex_limits import TIMEOUT, PatternTimeout, compile_pattern
-from workbench.testing.convo_format import load_convo_file
-from workbench.testing.runner import ConvoResult, Runner
+from workbench.testing.runner import ConvoResult
 
 CATASTROPHIC = "/^(a|aa)+$/"
 """Backtracks exponentially in the length of a run of `a`s that does not end the text."""
@@ -92,22 +92,9 @@ def test_the_linear_address_patterns_still_find_addresses() -> None:
 
 
 def replay(tmp_path: Path, bot_turn: str) -> ConvoResult:
-    (tmp_path / "flow.yaml").write_text(
-        f"name: echo\nstart: hello\nstates:\n  hello:\n    say: {VICTIM}\n", encoding="utf-8"
-    )
-    convo = tmp_path / "victim.convo.yaml"
-    convo.write_text(f"flow: flow.yaml\ntimeout: 5\nturns:\n  - bot: '{bot_turn}'\n", encoding="utf-8")
-    loaded = load_convo_file(convo)
-    assert loaded.ok, [str(p) for p in loaded.problems]
-
-    async def go() -> ConvoResult:
-        runner = Runner()
-        try:
-            return await runner.run(loaded.tests[0])
-        finally:
-            await runner.aclose()
-
-    return asyncio.run(go())
+    """The runner's result for a convo file whose one bot turn is `bot_turn`, on a flow that says VICTIM."""
+    flow = f"name: echo\nstart: hello\nstates:\n  hello:\n    say: {VICTIM}\n"
+    return replay_convo(tmp_path, flow, f"timeout: 5\nturns:\n  - bot: '{bot_turn}'\n")
 
 
 def test_a_catastrophic_bot_pattern_in_a_convo_file_fails_the_turn_in_time_and_says_why(tmp_path: Path) -> None:

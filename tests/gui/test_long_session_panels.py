@@ -65,16 +65,22 @@ def long_talk(make_bridge, flow_from: Callable[[str], Flow], qt_loop, qtbot) -> 
     return bridge, watching
 
 
+def panels_opened(long_talk: tuple[EngineBridge, Panels], qtbot, opened: str) -> Panels:
+    """The panels that watched the talk ("before the fold") or new ones ("after the fold"), refreshed."""
+    bridge, watching = long_talk
+    panels = watching if opened == "before the fold" else Panels(bridge, qtbot)
+    panels.refresh()
+    return panels
+
+
 def turn_label(number: int) -> str:
     return f"Turn {number} — user: message {number - 2}"
 
 
 @pytest.mark.parametrize("opened", ["before the fold", "after the fold"])
 def test_the_inspector_shows_the_values_and_the_turns_the_log_still_keeps(long_talk, qtbot, opened):
-    bridge, watching = long_talk
-    log = bridge.conversation.events
-    panels = watching if opened == "before the fold" else Panels(bridge, qtbot)
-    panels.refresh()
+    log = long_talk[0].conversation.events
+    panels = panels_opened(long_talk, qtbot, opened)
 
     assert log.compacted and log.turns_before > 2
     assert panels.cell("last") == f'"message {MESSAGES}"'
@@ -94,10 +100,8 @@ def test_the_inspector_shows_the_values_and_the_turns_the_log_still_keeps(long_t
 
 @pytest.mark.parametrize("opened", ["before the fold", "after the fold"])
 def test_the_timeline_lists_only_the_turns_it_can_go_back_to(long_talk, qtbot, opened):
-    bridge, watching = long_talk
-    log = bridge.conversation.events
-    panels = watching if opened == "before the fold" else Panels(bridge, qtbot)
-    panels.refresh()
+    log = long_talk[0].conversation.events
+    panels = panels_opened(long_talk, qtbot, opened)
 
     turns = panels.timeline_turns()
     assert turns[-1] == turn_label(LAST_TURN)
