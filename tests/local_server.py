@@ -1,4 +1,5 @@
-"""A test's own HTTP server on 127.0.0.1 that answers every GET and POST `200 {}`, on a thread of its own.
+"""A test's own HTTP server on 127.0.0.1 that answers every GET and POST `200` (`{}` or what the test sets), on
+a thread of its own.
 
 Importable as `local_server` from any test (tests/ is on the path of every test run).
 """
@@ -10,9 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class LocalServer:
-    """Answers every request `200 {}` (JSON) once `before_answer` returns; `url` is where it listens."""
+    """Answers every request `200` with the bytes of `body` (JSON: `{}` unless changed) once `before_answer`
+    returns; `url` is where it listens."""
 
     protocol_version = "HTTP/1.0"
+    body = b"{}"
     name = "local server"
 
     def __init__(self) -> None:
@@ -24,11 +27,12 @@ class LocalServer:
             def _answer(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 owner.before_answer()
+                body = owner.body
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"{}")
+                self.wfile.write(body)
 
             do_GET = do_POST = _answer
 

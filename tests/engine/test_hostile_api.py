@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from local_server import LocalServer
 from turn_checks import DONE_OR_FAILED, written_by
 
 from workbench.engine import events as ev
@@ -28,45 +27,19 @@ states:
 )
 
 
-class Answers(BaseHTTPRequestHandler):
-    """Answers every GET with the bytes the test put in `server.body`."""
-
-    server: AnsweringServer
-
-    def do_GET(self) -> None:
-        body = self.server.body
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: object) -> None:
-        pass
-
-
-class AnsweringServer(ThreadingHTTPServer):
-    """A backend on 127.0.0.1 whose every answer is `body`."""
-
-    body: bytes = b"{}"
-
-
 @pytest.fixture(scope="module")
-def backend() -> Iterator[AnsweringServer]:
-    server = AnsweringServer(("127.0.0.1", 0), Answers)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def backend() -> Iterator[LocalServer]:
+    """A backend on 127.0.0.1 whose every answer is its `body`, the bytes the test puts there."""
+    server = LocalServer()
     yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    server.close()
 
 
 Answer = Callable[[bytes | str], Conversation]
 
 
 @pytest.fixture
-def answer(backend: AnsweringServer, flow_from: Callable[[str], Flow]) -> Answer:
+def answer(backend: LocalServer, flow_from: Callable[[str], Flow]) -> Answer:
     """`answer(body)`: the conversation after the API action received `body` (JSON text or raw bytes)."""
     flow = flow_from(FLOW)
 
@@ -74,9 +47,8 @@ def answer(backend: AnsweringServer, flow_from: Callable[[str], Flow]) -> Answer
         backend.body = body.encode() if isinstance(body, str) else body
 
         async def go() -> Conversation:
-            url = f"http://127.0.0.1:{backend.server_address[1]}"
             async with httpx.AsyncClient() as client:
-                conversation = Conversation(flow, http=client, variables={"api_base": url})
+                conversation = Conversation(flow, http=client, variables={"api_base": backend.url})
                 await conversation.start()
                 await conversation.aclose()
             return conversation
