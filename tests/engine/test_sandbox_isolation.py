@@ -50,13 +50,14 @@ def test_an_allocation_v8_cannot_stop_costs_only_its_action() -> None:
             return hostile, after, first_worker, sb.worker_pid
 
     hostile, after, first_worker, second_worker = asyncio.run(scenario())
-    # V8 ignores the stop: either the time limit ends its worker, or (on a slow machine, first) V8 aborts it
+    # V8 may stop at its heap limit, or ignore the stop: then the time limit or V8's own abort ends its worker
     assert hostile.error is not None
     assert (hostile.error.kind, hostile.error.message) in {
         ("timeout", "the code action did not finish within 1 s"),
         ("memory", "the code action ran out of memory and was stopped"),
+        ("memory", "the code action ran out of memory"),
     }
-    assert first_worker is None  # the worker that ran it is gone
+    assert hostile.error.kind == "memory" or first_worker is None  # a worker V8 would not give back is ended
     assert second_worker is not None
     assert after.variables == {"n": 3}
 
