@@ -1,14 +1,13 @@
 """Hostile scale (issue 12, items 4 and 13): a long conversation, many conversations at once, a realm per conversation.
 
-Run: `python tests/benchmarks/bench_hostile_scale.py [TURNS] [CONVERSATIONS] [OWN_SANDBOXES]` (defaults 100,000,
-200 and 10). Prints:
+Run: `python tests/benchmarks/bench_hostile_scale.py [TURNS] [CONVERSATIONS]` (defaults 100,000 and 200). Prints:
 - the resident memory of this process over one conversation of TURNS turns (at 0, 10k, 50k and TURNS turns), with
   the events it counted and the events it keeps. Target: flat (the log folds its older turns into a snapshot).
 - CONVERSATIONS conversations at once, each a code action fetching a price and an API action booking a ticket on
   the sample backend, sharing one Sandbox: how many booked, the p95 turn time, the worker processes and their
   memory. Target: all of them book, on one worker process.
-- the same with OWN_SANDBOXES conversations that each make their own Sandbox (no `sandbox=` given): what a worker
-  process per conversation costs.
+- the same with conversations given no Sandbox, which share the process's one (`shared_sandbox()`): the default
+  of the window and of `Conversation(flow)`.
 - a code action's time in a conversation's pristine realm (its first code action) against a later one.
 """
 
@@ -110,11 +109,11 @@ async def long_session(turns: int) -> None:
         assert conversation.session.get("last") == f"message {turns - 1}"
 
 
-async def many_at_once(flow: Flow, count: int, *, shared: bool) -> None:
+async def many_at_once(flow: Flow, count: int, *, given: bool) -> None:
     """`count` conversations started together; each books a ticket (a code action, then an API action)."""
     async with Sandbox() as sandbox, httpx.AsyncClient() as http:
         conversations = [
-            Conversation(flow, sandbox=sandbox if shared else None, http=http if shared else None) for _ in range(count)
+            Conversation(flow, sandbox=sandbox if given else None, http=http if given else None) for _ in range(count)
         ]
         times: list[float] = []
 
@@ -130,7 +129,7 @@ async def many_at_once(flow: Flow, count: int, *, shared: bool) -> None:
         errors = [e.message for c in conversations for e in c.events if isinstance(e, ev.EngineError)]
         pids = workers()
         p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
-        what = "one shared Sandbox" if shared else "a Sandbox each"
+        what = "one Sandbox given to all" if given else "no Sandbox given (the process's shared one)"
         print(
             f"{count} conversations, {what}: {booked}/{count} booked in {took:.2f} s, turn p95 {p95:.2f} s, "
             f"{len(pids)} worker process(es) with {sum(rss(p) for p in pids) / MB:.0f} MB, engine {rss() / MB:.0f} MB",
@@ -165,21 +164,21 @@ async def pristine_realm_cost(flow: Flow, count: int = 20) -> None:
     )
 
 
-async def main(turns: int, count: int, own: int) -> None:
+async def main(turns: int, count: int) -> None:
     """Every measurement, one after the other."""
     await long_session(turns)
     server, url = start_sample_backend()
     try:
         flow = load(BOOKING.replace("BASE", url))
-        await many_at_once(flow, count, shared=True)
-        await many_at_once(flow, own, shared=False)
+        await many_at_once(flow, count, given=True)
+        await many_at_once(flow, count, given=False)
         await pristine_realm_cost(flow)
     finally:
         stop_sample_backend(server)
 
 
 def arguments(argv: list[str]) -> tuple[Any, ...]:
-    defaults = (100_000, 200, 10)
+    defaults = (100_000, 200)
     return tuple(int(argv[i]) if len(argv) > i else default for i, default in enumerate(defaults))
 
 
