@@ -19,6 +19,7 @@ from py_mini_racer import JSEvalException, JSOOMException
 
 from workbench.engine.condition_safety import bounded_names
 from workbench.engine.sandbox_context import JsContext
+from workbench.engine.sandbox_run import json_value
 from workbench.engine.sandbox_types import ConditionError
 from workbench.engine.sandbox_worker_client import CACHE_LIMIT, STOP_GRACE
 
@@ -66,7 +67,7 @@ def first_condition(conditions: Sequence[str | None]) -> int:
 def first_reply(out: Any, conditions: Sequence[str | None]) -> tuple[int, str | None, bool]:
     """What `__wb.first` answered: the index (-1: no condition held), a failure's message or None, and
     whether the realm is tainted. A reply not in that shape is a failure that taints."""
-    reply = [out, None, False] if isinstance(out, int) else _json_value(out)
+    reply = [out, None, False] if isinstance(out, int) else json_value(out)
     shaped = isinstance(reply, list) and len(reply) == 3 and isinstance(reply[0], int)
     if not shaped or not -1 <= reply[0] < len(conditions):
         return first_condition(conditions), "the condition's result could not be read back", True
@@ -92,15 +93,6 @@ def bounded_scope(conditions: Sequence[str | None], variables: dict[str, Any]) -
             if name in variables:
                 scope[name] = variables[name]
     return scope
-
-
-def _json_value(text: Any) -> Any:
-    if not isinstance(text, str):
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 class LocalConditions:
