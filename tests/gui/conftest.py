@@ -69,6 +69,21 @@ def sample_flow() -> Flow:
 
 
 @pytest.fixture
+def tiny_flow(flow_from) -> Flow:
+    """Two message states, hello then bye: a flow that fits any view."""
+    return flow_from("""
+        name: Tiny
+        start: hello
+        states:
+          hello:
+            say: Hi
+            next: bye
+          bye:
+            say: Bye
+    """)
+
+
+@pytest.fixture
 def show_widget(qtbot) -> Callable[[W, int, int], W]:
     """Show a widget at a size (width, height) and return it; pytest-qt closes and deletes it after the test."""
 

@@ -73,20 +73,10 @@ def test_restart_clears_the_path(make_bridge, sample_flow, panel_on, qtbot):
     assert [n.name for n in panel.view.node_items() if n.visited] == ["welcome", "ask_name"]
 
 
-def test_a_new_conversation_on_a_reloaded_flow_rebuilds_the_graph(make_bridge, sample_flow, panel_on, flow_from):
+def test_a_new_conversation_on_a_reloaded_flow_rebuilds_the_graph(make_bridge, sample_flow, panel_on, tiny_flow):
     bridge = make_bridge(sample_flow)
     panel = panel_on(bridge)
-    other = flow_from("""
-        name: Tiny
-        start: hello
-        states:
-          hello:
-            say: Hi
-            next: bye
-          bye:
-            say: Bye
-    """)
-    bridge.attach(Conversation(other))
+    bridge.attach(Conversation(tiny_flow))
     assert [n.name for n in panel.view.node_items()] == ["hello", "bye"]
     assert panel.view.current_state is None
 

@@ -160,18 +160,8 @@ def test_a_large_flow_opens_legible_around_its_start_with_an_overview(make_bridg
     assert not overview.isVisible()
 
 
-def test_a_small_flow_is_fitted_whole_and_has_no_overview(make_bridge, panel_on, flow_from, qtbot):
-    flow = flow_from("""
-        name: Tiny
-        start: hello
-        states:
-          hello:
-            say: Hi
-            next: bye
-          bye:
-            say: Bye
-    """)
-    panel = panel_on(make_bridge(flow, start=False))
+def test_a_small_flow_is_fitted_whole_and_has_no_overview(make_bridge, panel_on, tiny_flow, qtbot):
+    panel = panel_on(make_bridge(tiny_flow, start=False))
     assert panel.view.shows_whole_graph()
     assert panel.view.transform().m11() == pytest.approx(1.0)
     assert not panel.overview.isVisible()
