@@ -9,11 +9,12 @@ from pathlib import Path
 
 import yaml
 
+from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
 from workbench.testing import suite
 from workbench.testing.convo_format import load_convo_text
-from workbench.testing.coverage import Coverage
+from workbench.testing.coverage import Coverage, FlowCoverage
 from workbench.testing.coverage_html import coverage_html
 from workbench.testing.json_report import report_json
 from workbench.testing.junit import classname, junit_xml
@@ -159,3 +160,24 @@ def test_a_recording_keeps_the_flows_own_values_for_what_its_environment_set(dat
     assert "\n  - request: POST {api_base}/tickets\n" in text
     assert sample_backend not in text
     assert f'api_base: "{sample_backend}"' in record(events, flow, name="Recorded", flow_ref="prices.yaml")
+
+
+def test_coverage_reads_the_same_whatever_order_workers_merged_it_in(flow_from):
+    flow = flow_from("""
+        name: Jumps
+        start: a
+        states:
+          a: {say: A}
+          b: {say: B}
+          c: {say: C}
+    """)
+    jumps = [ev.StateEntered(state=s, previous="a", reason="iframe") for s in ("b", "c")]
+    orders = []
+    for parts in (jumps, list(reversed(jumps))):
+        total = FlowCoverage.for_flow(flow)
+        for jump in parts:
+            part = FlowCoverage.for_flow(flow)
+            part.record([jump])
+            total.merge(part)
+        orders.append(total.to_json())
+    assert orders[0] == orders[1]

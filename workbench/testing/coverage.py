@@ -54,6 +54,11 @@ class EdgeHits:
         }
 
 
+def _by_ends(edge: EdgeHits) -> tuple[str, str, str, int]:
+    t = edge.transition
+    return (t.source, t.target, t.why, -1 if t.route is None else t.route)
+
+
 def _total(hits: Iterable[int]) -> dict[str, Any]:
     values = list(hits)
     covered = sum(1 for h in values if h > 0)
@@ -144,8 +149,9 @@ class FlowCoverage:
 
     @property
     def dynamic_edges(self) -> list[EdgeHits]:
-        """Transitions taken at run time that the flow does not declare."""
-        return [e for e in self.edges.values() if not e.declared]
+        """Transitions taken at run time that the flow does not declare, sorted by their ends (so the order in
+        which parallel workers' coverage was merged never shows)."""
+        return sorted((e for e in self.edges.values() if not e.declared), key=_by_ends)
 
     def totals(self) -> dict[str, dict[str, Any]]:
         """Covered, total and percent for states, declared transitions and intents."""
@@ -169,7 +175,7 @@ class FlowCoverage:
             "flow": self.flow,
             "path": self.path,
             "states": dict(self.states),
-            "transitions": [e.to_json() for e in self.edges.values()],
+            "transitions": [e.to_json() for e in [*self.declared_edges, *self.dynamic_edges]],
             "intents": dict(self.intents),
             "extra_states": dict(self.extra_states),
             "totals": self.totals(),
