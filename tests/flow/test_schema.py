@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,8 @@ ACCEPTED = [
     "name: n\nvariables: {a: [1]}\nnlu: {threshold: 0, intents: {i: []}, entities: {e: {values: []}}}\n"
     + HEAD
     + "  a:\n",
+    "languages: {primary: nl, secondary: [en, fr], detection: a}\n" + HEAD + "  a:\n",
+    "languages: {secondary: fr}\n" + HEAD + "  a:\n",
 ]
 
 # Mistakes of shape (not of reference), which the schema can see as well as the loader.
@@ -71,6 +74,10 @@ REJECTED = [
     "nlu: {entities: {e: {synonyms: {}}}}\n" + HEAD + "  a:\n",
     "nlu: {intents: {i: hello}}\n" + HEAD + "  a:\n",
     "name: [x]\n" + HEAD + "  a:\n",
+    "languages: {primary: EN}\n" + HEAD + "  a:\n",
+    "languages: {secondary: [nl-BE]}\n" + HEAD + "  a:\n",
+    "languages: {secondary: [nl, nl]}\n" + HEAD + "  a:\n",
+    "languages: {main: en}\n" + HEAD + "  a:\n",
     "- a\n",
 ]
 
@@ -89,8 +96,11 @@ def test_schema_is_valid_draft_2020_12() -> None:
 
 
 REPO = Path(__file__).resolve().parents[2]
+TRANSLATION_FILE = re.compile(r"\.[a-z]{2}\.yaml$")
 SAMPLE_FLOWS = sorted(SAMPLES.glob("*.yaml")) + sorted(
-    p for p in (REPO / "flows").rglob("*.yaml") if not p.name.endswith(".convo.yaml")
+    p
+    for p in (REPO / "flows").rglob("*.yaml")
+    if not p.name.endswith(".convo.yaml") and not TRANSLATION_FILE.search(p.name)
 )
 
 

@@ -8,9 +8,11 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
+from workbench.flow.languages import code_problem
 from workbench.flow.model import (
     BUILTIN_STATE_NAMES,
     KIND_KEYS,
+    NO_LOC,
     ApiAction,
     Ask,
     Card,
@@ -21,6 +23,7 @@ from workbench.flow.model import (
     Flow,
     IframeAction,
     Intent,
+    Languages,
     Loc,
     Media,
     Nlu,
@@ -36,7 +39,8 @@ from workbench.flow.regex_limits import PatternError, compile_pattern
 from workbench.flow.validate import Facts, column_in_file, near_names
 from workbench.flow.yaml_source import Pos, YList, YMap
 
-TOP_KEYS = ("name", "start", "variables", "nlu", "settings", "states")
+TOP_KEYS = ("name", "start", "languages", "variables", "nlu", "settings", "states")
+LANGUAGES_KEYS = ("primary", "secondary", "detection")
 SETTINGS_KEYS = ("disabled", "max_message_length", "typing_delay")
 MAX_LENGTH_KEYS = ("characters", "goto")
 NLU_KEYS = ("intents", "entities", "threshold", "fallback")
@@ -158,6 +162,10 @@ class Builder:
 
     def loc(self, pos: Pos) -> Loc:
         return Loc(self.file, pos.line, pos.column)
+
+    def value_loc(self, m: YMap, key: str) -> Loc:
+        """Where `m[key]` is written, or NO_LOC when `m` has no `key`."""
+        return self.loc(m.value_pos[key]) if key in m else NO_LOC
 
     def error(self, pos: Pos, message: str) -> None:
         self.rep.error(pos.line, pos.column, message)
@@ -296,8 +304,65 @@ class Builder:
         else:
             start = self.state_ref(top["start"], top.value_pos["start"], "start", "the top level") or ""
         settings = self.settings(top)
+        languages = self.languages(top)
         states = self.states(states_raw) if isinstance(states_raw, YMap) else {}
-        return Flow(name=name, start=start, states=states, variables=variables, nlu=nlu, path=path, settings=settings)
+        return Flow(
+            name=name,
+            start=start,
+            states=states,
+            variables=variables,
+            nlu=nlu,
+            path=path,
+            settings=settings,
+            languages=languages,
+            language=languages.primary,
+        )
+
+    def languages(self, top: YMap) -> Languages:
+        """`languages:`: the primary language (default en), the secondary ones and the language detection state."""
+        if "languages" not in top:
+            return Languages()
+        m = self.mapping(top["languages"], top.value_pos["languages"], "'languages'")
+        if m is None:
+            return Languages()
+        self.check_keys(m, LANGUAGES_KEYS, "languages")
+        primary = "en"
+        if "primary" in m:
+            primary = self.language_code(m["primary"], m.value_pos["primary"], "'primary' in languages") or primary
+        secondary: list[str] = []
+        if "secondary" in m:
+            value, pos = m["secondary"], m.value_pos["secondary"]
+            if isinstance(value, YList):
+                items = list(zip(value, value.item_pos, strict=True))
+            elif isinstance(value, str):
+                items = [(value, pos)]
+            else:
+                self.type_error(pos, "'secondary' in languages", "a list of language codes", value)
+                items = []
+            for item, item_pos in items:
+                code = self.language_code(item, item_pos, "'secondary' in languages")
+                if code == primary:
+                    self.error(item_pos, f"'{code}' in 'secondary' of languages is the primary language already")
+                elif code in secondary:
+                    self.error(item_pos, f"'{code}' is given twice in 'secondary' of languages")
+                elif code is not None:
+                    secondary.append(code)
+                    self.facts.languages[code] = item_pos
+        detection = None
+        if "detection" in m:
+            detection = self.state_ref(m["detection"], m.value_pos["detection"], "detection", "languages")
+        return Languages(primary, tuple(secondary), detection)
+
+    def language_code(self, value: Any, pos: Pos, what: str) -> str | None:
+        """A two-letter language code (`nl`), or None (reported, with the code meant for `NL` or `nl-BE`)."""
+        if not isinstance(value, str):
+            self.type_error(pos, what, "a two-letter language code", value)
+            return None
+        problem = code_problem(value)
+        if problem is not None:
+            self.error(pos, f"{what}: {problem}")
+            return None
+        return value
 
     def variables(self, top: YMap) -> dict[str, Any]:
         if "variables" not in top:
@@ -579,8 +644,7 @@ class Builder:
     def messages(self, value: Any, pos: Pos, what: str) -> tuple[SayItem, ...]:
         """`say`-shaped content: a string or a list of messages."""
         if isinstance(value, str):
-            self.facts.templates.append((value, pos))
-            return (SayItem(text=value, loc=self.loc(pos)),)
+            return (self.message(value, pos, what),)
         if not isinstance(value, YList):
             self.type_error(pos, what, "a string or a list of messages", value)
             return ()
@@ -590,7 +654,7 @@ class Builder:
     def message(self, value: Any, pos: Pos, what: str) -> SayItem | None:
         if isinstance(value, str):
             self.facts.templates.append((value, pos))
-            return SayItem(text=value, loc=self.loc(pos))
+            return SayItem(text=value, loc=self.loc(pos), text_loc=self.loc(pos))
         where = f"a message in {what}"
         if not isinstance(value, YMap):
             self.type_error(pos, f"each message in {what}", "a string or a mapping", value)
@@ -622,6 +686,7 @@ class Builder:
             cards=cards,
             html=html,
             loc=self.loc(pos),
+            text_loc=self.value_loc(value, "text"),
         )
 
     def text(self, m: YMap, key: str, where: str, required: bool = False, at: Pos | None = None) -> str | None:
@@ -657,7 +722,10 @@ class Builder:
             title = self.text(m, "title", what, required=True, at=item_pos) or ""
             subtitle = self.text(m, "subtitle", what) or ""
             image = self.text(m, "image", what)
-            cards.append(Card(title, subtitle, image, self.choices(m, "buttons", what)))
+            buttons = self.choices(m, "buttons", what)
+            cards.append(
+                Card(title, subtitle, image, buttons, self.value_loc(m, "title"), self.value_loc(m, "subtitle"))
+            )
         return tuple(cards)
 
     def choices(self, m: YMap, key: str, where: str) -> tuple[Choice, ...]:
@@ -673,7 +741,7 @@ class Builder:
     def choice(self, value: Any, pos: Pos, where: str) -> Choice | None:
         if isinstance(value, str):
             self.facts.templates.append((value, pos))
-            return Choice(title=value, loc=self.loc(pos))
+            return Choice(title=value, loc=self.loc(pos), title_loc=self.loc(pos))
         what = f"a button in {where}"
         if not isinstance(value, YMap):
             self.type_error(pos, what, "a string or a mapping", value)
@@ -686,7 +754,14 @@ class Builder:
         goto = None
         if "goto" in value:
             goto = self.state_ref(value["goto"], value.value_pos["goto"], "goto", what)
-        return Choice(title=title or "", goto=goto, set=self.assignments(value, what), url=url, loc=self.loc(pos))
+        return Choice(
+            title=title or "",
+            goto=goto,
+            set=self.assignments(value, what),
+            url=url,
+            loc=self.loc(pos),
+            title_loc=self.value_loc(value, "title"),
+        )
 
     def assignments(self, m: YMap, what: str) -> dict[str, Any]:
         """The variables of `m`'s `set:` (a button's, a state's or a route's) and their values, which may hold
@@ -867,6 +942,7 @@ class Builder:
             message=self.text(value, "message", what) or "",
             url=url,
             verify_token=self.string(value, "verify_token", what),
+            message_loc=self.value_loc(value, "message"),
         )
 
     def kind_clear_session(self, m: YMap, where: str) -> ClearSession | None:

@@ -1,24 +1,23 @@
-"""Load a flow file: YAML with positions, checked and turned into the `Flow` model.
+"""Load a flow file: YAML with positions, checked and turned into the `Flow` model, with its translation files.
 
 `load_flow` and `load_flow_text` never raise: every problem (unreadable file, bad YAML, unknown keys, wrong
-types, references to states that do not exist, invalid JavaScript, malformed templates…) comes back in the
-`LoadResult`, all of them at once, as `file:line:column: error: message`. `load_flow_or_raise` raises
-`FlowError`.
+types, references to states that do not exist, invalid JavaScript, malformed templates, missing or stale
+translations…) comes back in the `LoadResult`, all of them at once, as `file:line:column: error: message`: the
+flow file's first, then each translation file's. `load_flow_or_raise` raises `FlowError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.flow.build import Builder, kind_name, quoted
-from workbench.flow.model import (
-    Flow,
-    Loc,
-)
+from workbench.flow.build import Builder
+from workbench.flow.documents import UnreadableFile, read_mapping, read_text
+from workbench.flow.model import Flow, Loc
 from workbench.flow.problems import Problem, Reporter
+from workbench.flow.translations import with_translations
 from workbench.flow.validate import check_flow
-from workbench.flow.yaml_source import YamlSyntaxError, YMap, load_yaml, split_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,24 +52,21 @@ class FlowError(Exception):
 
 
 def load_flow(path: str | Path) -> LoadResult:
-    """Load and check the flow file at `path`; problems name the file as `path` was given."""
+    """Load and check the flow file at `path` and its translation files beside it (`<stem>.<language>.yaml`);
+    problems name the files as `path` was given."""
     file = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _failed(
-            file,
-            f"the flow file is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
-        )
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return _failed(file, f"cannot read the flow file: {reason}")
-    return _load(text, file, Path(path))
+        text = read_text(Path(path), "flow file")
+    except UnreadableFile as exc:
+        return _failed(file, str(exc))
+    return _load(text, file, Path(path), None)
 
 
-def load_flow_text(text: str, filename: str = "<flow>") -> LoadResult:
-    """Load and check a flow from YAML text; `filename` names it in problems and gives the default name."""
-    return _load(text, filename, None)
+def load_flow_text(text: str, filename: str = "<flow>", translations: Mapping[str, str] | None = None) -> LoadResult:
+    """Load and check a flow from YAML text; `filename` names it in problems and gives the default name.
+    `translations` gives the text of each secondary language's translation file, by language code (a language
+    without one has no translation file)."""
+    return _load(text, filename, None, translations or {})
 
 
 def load_flow_or_raise(path: str | Path) -> Flow:
@@ -85,17 +81,18 @@ def _failed(file: str, message: str) -> LoadResult:
     return LoadResult(None, (Problem(Loc(file, 1, 1), message, "error"),))
 
 
-def _load(text: str, file: str, path: Path | None) -> LoadResult:
+def _load(text: str, file: str, path: Path | None, translations: Mapping[str, str] | None) -> LoadResult:
     reporter = Reporter(file)
+    translation_problems: list[Problem] = []
     try:
-        flow = _parse(text, file, path, reporter)
+        flow = _parse(text, file, path, reporter, translations, translation_problems)
     except RecursionError:
         reporter.error(1, 1, "the flow file is nested too deeply to read")
         flow = None
     except Exception as exc:  # a bug here must reach the user as a problem, never as a crash of the app
         reporter.error(1, 1, _internal_error(exc))
         flow = None
-    problems = reporter.sorted()
+    problems = reporter.sorted() + tuple(translation_problems)
     if any(p.is_error for p in problems):
         flow = None
     return LoadResult(flow, problems)
@@ -107,33 +104,26 @@ def _internal_error(exc: Exception) -> str:
     return "internal error in the flow loader, please report it" + (f": {detail}" if detail else "")
 
 
-def _parse(text: str, file: str, path: Path | None, reporter: Reporter) -> Flow | None:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    try:
-        document = load_yaml(text)
-    except YamlSyntaxError as exc:
-        reporter.error(exc.line, exc.column, f"invalid YAML: {exc}")
+def _parse(
+    text: str,
+    file: str,
+    path: Path | None,
+    reporter: Reporter,
+    translations: Mapping[str, str] | None,
+    translation_problems: list[Problem],
+) -> Flow | None:
+    """The flow of `text`, checked; with its translations when it has secondary languages and no errors (the
+    translation files' own problems go to `translation_problems`)."""
+    read = read_mapping(text, reporter, "flow file")
+    if read is None:
         return None
-    for dup in document.duplicates:
-        reporter.error(
-            dup.pos.line,
-            dup.pos.column,
-            f"duplicate key {quoted(dup.key)} (first given on line {dup.first_line})",
-        )
-    if document.pos is None:
-        reporter.error(1, 1, "the flow file is empty")
-        return None
-    if not isinstance(document.data, YMap):
-        reporter.error(
-            document.pos.line,
-            document.pos.column,
-            f"the top level of a flow file must be a mapping, not {kind_name(document.data)}",
-        )
-        return None
-    lines = split_lines(text)
+    top, pos, lines = read
     builder = Builder(file, lines, reporter)
-    flow = builder.flow(document.data, document.pos, path)
-    if flow is not None:
-        check_flow(flow, builder.facts, lines, reporter)
+    flow = builder.flow(top, pos, path)
+    if flow is None:
+        return None
+    check_flow(flow, builder.facts, lines, reporter)
+    if flow.languages.secondary and not any(p.is_error for p in reporter.problems):
+        flow, found = with_translations(flow, builder.facts.languages, reporter, translations)
+        translation_problems.extend(found)
     return flow

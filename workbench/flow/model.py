@@ -40,6 +40,8 @@ class Choice:
     set: dict[str, Any] = field(default_factory=dict)
     url: str | None = None
     loc: Loc = NO_LOC
+    title_loc: Loc = field(default=NO_LOC, compare=False)
+    """Where the title is written (the `*_loc` positions of texts say where, not what: they do not compare)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class Card:
     subtitle: str = ""
     image: str | None = None
     buttons: tuple[Choice, ...] = ()
+    title_loc: Loc = field(default=NO_LOC, compare=False)
+    subtitle_loc: Loc = field(default=NO_LOC, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,7 @@ class SayItem:
     cards: tuple[Card, ...] = ()
     html: str | None = None
     loc: Loc = NO_LOC
+    text_loc: Loc = field(default=NO_LOC, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +144,7 @@ class OffloadAction:
     message: str = ""
     url: str | None = None
     verify_token: str | None = None
+    message_loc: Loc = field(default=NO_LOC, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,8 +234,46 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class Languages:
+    """The languages a flow speaks: its own texts are in `primary`; each of `secondary` has a translation file.
+
+    `detection` is Chatlayer's "Language detection" (Bot Settings): a conversation whose channel language is not
+    one of these goes to that state rather than to `start`.
+    """
+
+    primary: str = "en"
+    secondary: tuple[str, ...] = ()
+    detection: str | None = None
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every language, the primary first."""
+        return (self.primary, *self.secondary)
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One secondary language's translation file: texts by translation key (`ask_date.ask[0]`), and the
+    language's own NLU words: expressions per intent, words per canonical entity value (by entity)."""
+
+    language: str
+    file: str
+    texts: dict[str, str] = field(default_factory=dict)
+    intents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    entities: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    locs: dict[str, Loc] = field(default_factory=dict, compare=False)
+    """Where each text's translation is written in the translation file."""
+    found: bool = True
+    """Whether the translation file exists (a missing one translates nothing)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
-    """A whole flow file."""
+    """A whole flow file, with its texts and NLU in `language`.
+
+    `variants` holds the flow in each of its languages, this one included, built once at load time and shared by
+    all of them (`translations.in_language` picks from it); a flow built by hand has none.
+    """
 
     name: str
     start: str
@@ -238,6 +282,10 @@ class Flow:
     nlu: Nlu = field(default_factory=Nlu)
     path: Path | None = None
     settings: Settings = field(default_factory=Settings)
+    languages: Languages = field(default_factory=Languages)
+    language: str = "en"
+    translations: dict[str, Translation] = field(default_factory=dict)
+    variants: dict[str, Flow] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def folder(self) -> Path:

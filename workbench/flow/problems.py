@@ -49,9 +49,10 @@ class Reporter:
         return tuple(sorted(self.problems, key=lambda p: (p.loc.line, p.loc.column, p.severity)))
 
 
-def did_you_mean(word: Any, choices: Collection[str]) -> str:
-    """`; did you mean 'x'?` naming the closest of `choices`, or an empty string when none is close."""
+def did_you_mean(word: Any, choices: Collection[str], quote: str = "'") -> str:
+    """`; did you mean 'x'?` naming the closest of `choices` (between `quote`s), or an empty string when none is
+    close."""
     if not isinstance(word, str):
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"; did you mean {quote}{close[0]}{quote}?" if close else ""

@@ -5,7 +5,8 @@ The loader builds the model and notes, in `Facts`, where the things these checks
 Variables: a `{var}` in a template (or `{var: name}` in a value) draws the warning "never set" unless the first
 part of its path is set somewhere in the flow: a `variables:` default, an ask's `save`, the `set` of a button, a
 state or a route, an API action's `save`, an entity name, a literal `addSessionVariable('name', …)` in a code
-action, or one of the built-ins `sys`, `internal`, `locale` and `input` (the user's last message). Some actions
+action, or one of the built-ins `sys`, `internal`, `locale`, `preferredLanguage` (the conversation's language, as
+a channel or the flow sets it) and `input` (the user's last message). Some actions
 set variables the loader cannot see: an API action without `save` (its JSON answer becomes session variables,
 Chatlayer style), an iframe (its page sends UPDATE_SESSION with any names) and a code action that names
 variables at run time (`addSessionVariable(name, …)` with a non-literal name, or `addSessionVariables`). A flow
@@ -13,7 +14,8 @@ with any of those gets no "never set" warnings at all: a warning that is often w
 ignore warnings.
 
 Reachability: from `start`, through `next` routes, buttons, quick replies and carousel buttons, `on_error`
-and `give_up_goto`. The NLU fallback, the state for too long a message (`settings.max_message_length`),
+and `give_up_goto`. The NLU fallback, the state for too long a message (`settings.max_message_length`), the
+language detection state (`languages.detection`),
 states with an `intent`, the system states (`not_understood`, `error_occurred`, `bot_disabled`, `offloading_*`),
 and states named in a code action's string literal or in a
 `{state: name}` value count as reachable from anywhere. An iframe can also jump to any state; those jumps
@@ -46,7 +48,7 @@ SYSTEM_STATES = frozenset(
         "offloading_disabled",
     }
 )
-BUILTIN_VARIABLES = frozenset({"sys", "internal", "locale", "input"})
+BUILTIN_VARIABLES = frozenset({"sys", "internal", "locale", "preferredLanguage", "input"})
 
 _SET_BY_CODE = re.compile(r"addSessionVariable\(\s*['\"]([\w.]+)")
 _DYNAMIC_CODE = re.compile(r"addSessionVariable\(\s*[^'\"\s]|addSessionVariables\s*\(")
@@ -71,6 +73,8 @@ class Facts:
     """(state, intent) of every state with an `intent`, where the intent is named."""
     required: list[tuple[str, Pos]] = field(default_factory=list)
     """Every context named in a `required_context`."""
+    languages: dict[str, Pos] = field(default_factory=dict)
+    """Where each secondary language is declared."""
 
 
 @lru_cache(maxsize=8192)
@@ -239,7 +243,7 @@ def _check_reachable(flow: Flow, facts: Facts, reporter: Reporter) -> None:
     if flow.start not in flow.states:
         return  # already an error; every state would be reported unreachable
     roots = {flow.start, *SYSTEM_STATES, *facts.jumps}
-    roots.update(name for name in (flow.nlu.fallback, flow.settings.too_long) if name)
+    roots.update(name for name in (flow.nlu.fallback, flow.settings.too_long, flow.languages.detection) if name)
     roots.update(name for name, state in flow.states.items() if state.intent)
     seen: set[str] = set()
     todo = [name for name in roots if name in flow.states]

@@ -1,0 +1,55 @@
+"""Reading one YAML file of the flow format (a flow file or a translation file): its text, then its top-level
+mapping with positions, every problem reported as `file:line:column`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.flow.build import kind_name, quoted
+from workbench.flow.problems import Reporter
+from workbench.flow.yaml_source import Pos, YamlSyntaxError, YMap, load_yaml, split_lines
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as UTF-8 text; the message says why, in the user's terms."""
+
+
+def read_text(path: Path, what: str) -> str:
+    """The UTF-8 text of the `what` ("flow file") at `path`; raises `UnreadableFile`."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start]
+        raise UnreadableFile(f"the {what} is not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start})") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UnreadableFile(f"cannot read the {what}: {reason}") from None
+
+
+def read_mapping(text: str, reporter: Reporter, what: str) -> tuple[YMap, Pos, list[str]] | None:
+    """The top-level mapping of a `what`'s YAML text, its position and the file's lines; None (reported) when the
+    text is no YAML, empty or not a mapping. Duplicate keys are reported too."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        document = load_yaml(text)
+    except YamlSyntaxError as exc:
+        reporter.error(exc.line, exc.column, f"invalid YAML: {exc}")
+        return None
+    for dup in document.duplicates:
+        reporter.error(
+            dup.pos.line,
+            dup.pos.column,
+            f"duplicate key {quoted(dup.key)} (first given on line {dup.first_line})",
+        )
+    if document.pos is None:
+        reporter.error(1, 1, f"the {what} is empty")
+        return None
+    if not isinstance(document.data, YMap):
+        reporter.error(
+            document.pos.line,
+            document.pos.column,
+            f"the top level of a {what} must be a mapping, not {kind_name(document.data)}",
+        )
+        return None
+    return document.data, document.pos, split_lines(text)
