@@ -103,8 +103,7 @@ def main() -> None:
         files = find_convo_files([folder])
         for workers in args.workers:
             began = time.perf_counter()
-            todo = suite.plan(files)
-            result = suite.run(todo, workers=workers)
+            result = suite.run(suite.stream(files), workers=workers)  # as `workbench test` does
             elapsed = time.perf_counter() - began
             assert result.count("passed") == args.conversations, [
                 r.failure.report() for r in result.results if r.failure

@@ -54,30 +54,33 @@ def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
 
 
 class Progress:
-    """A progress line on a terminal, rewritten after each conversation; silent elsewhere."""
+    """A progress line on a terminal, rewritten after each conversation; silent elsewhere. The bar counts files:
+    how many conversations each holds is known only when it is loaded, where it is replayed."""
 
-    def __init__(self, total: int, out: TextIO) -> None:
-        self.total = total
+    def __init__(self, files: int, out: TextIO) -> None:
+        self.files = files
         self.out = out
         self.done = 0
         self.failed = 0
+        self.seen: set[str] = set()
         self.live = out.isatty()
 
     def __call__(self, result: ConvoResult) -> None:
         self.done += 1
         self.failed += result.status != "passed"
+        self.seen.add(result.file)
         if self.live:
             width = 30
-            filled = width * self.done // max(self.total, 1)
+            filled = width * len(self.seen) // max(self.files, 1)
             bar = "#" * filled + "-" * (width - filled)
-            text = f"\r[{bar}] {self.done}/{self.total}  {self.failed} failed  {result.name[:40]:<40}"
-            self.out.write(text)
+            counts = f"{len(self.seen)}/{self.files} files, {self.done} conversations, {self.failed} failed"
+            self.out.write(f"\r[{bar}] {counts}  {result.name[:30]:<30}")
             self.out.flush()
 
     def clear(self) -> None:
         """Remove the progress line."""
         if self.live and self.done:
-            self.out.write("\r" + " " * 110 + "\r")
+            self.out.write("\r" + " " * 120 + "\r")
             self.out.flush()
 
 
@@ -114,9 +117,9 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     if not files:
         print("error: no conversation tests (*.convo.yaml) found", file=sys.stderr)
         return 2
-    todo = suite.plan(files, Selection(args.keyword, args.tags))
+    todo = suite.stream(files, Selection(args.keyword, args.tags))
     workers = args.workers if args.workers > 0 else os.cpu_count() or 1
-    progress = Progress(todo.count, sys.stderr)
+    progress = Progress(len(files), sys.stderr)
     result = suite.run(todo, workers=workers, variables=parse_vars(args.var), progress=progress)
     progress.clear()
     for item in result.results:

@@ -21,12 +21,16 @@ up to that point.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import json
+import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -160,16 +164,23 @@ def check_test(test: ConvoTest, flow: Flow) -> list[Problem]:
 
 
 class FlowCache:
-    """Each flow file loaded once (per runner, so per worker process)."""
+    """Each flow file loaded once (per runner, so per worker process), and again when it changes on disk: a
+    long-lived runner (the window's) replays the flow as it is now."""
 
     def __init__(self) -> None:
-        self._loaded: dict[Path, LoadResult] = {}
+        self._loaded: dict[Path, tuple[tuple[int, int] | None, LoadResult]] = {}
 
     def get(self, path: Path) -> LoadResult:
-        """The flow at `path`, loaded on first use."""
-        if path not in self._loaded:
-            self._loaded[path] = load_flow(path)
-        return self._loaded[path]
+        """The flow at `path`, loaded on first use and whenever the file's modification time or size changed."""
+        try:
+            st = os.stat(path)
+            version: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            version = None  # load_flow says why it cannot read the file
+        cached = self._loaded.get(path)
+        if cached is None or version is None or cached[0] != version:
+            cached = self._loaded[path] = (version, load_flow(path))
+        return cached[1]
 
 
 class Runner:
@@ -181,11 +192,14 @@ class Runner:
     def __init__(self, *, variables: Mapping[str, Any] | None = None, sandbox: Sandbox | None = None) -> None:
         self.variables = dict(variables or {})
         self.flows = FlowCache()
+        self.http = SharedHttp()
         self._own_sandbox = sandbox is None
         self.sandbox = sandbox or Sandbox()
+        self._flow_names: dict[Path, str] = {}
 
     async def aclose(self) -> None:
-        """Release the JavaScript sandbox (when the runner made it)."""
+        """Release the HTTP client and the JavaScript sandbox (when the runner made it)."""
+        await self.http.aclose()
         if self._own_sandbox:
             await self.sandbox.close()
 
@@ -208,6 +222,8 @@ class Runner:
         """Replay one test. `variables` override the test's (and the runner's) starting variables; `observer`
         sees every event as it happens; `on_turn` hears of each turn's outcome."""
         began = time.perf_counter()
+        # One string per flow file for all its results: a suite of 100,000 keeps them all.
+        flow_name = self._flow_names.setdefault(test.flow, str(test.flow))
         base = {"id": test.id, "name": test.name, "file": test.file, "line": test.loc.line, "tags": test.tags}
         loaded = self.flows.get(test.flow)
         problems = list(loaded.errors) or (check_test(test, loaded.flow) if loaded.flow else [])
@@ -216,19 +232,20 @@ class Runner:
         if loaded.flow is None or problems or refused:
             loc = problems[0].loc if problems else test.loc
             failure = Failure(loc, "\n".join([*(str(p) for p in problems), *refused]))
-            return ConvoResult(**base, flow=str(test.flow), status="error", failure=failure)
-        harness = prepare(test, loaded.flow, given, sandbox=self.sandbox)
+            return ConvoResult(**base, flow=flow_name, status="error", failure=failure)
+        harness = prepare(test, loaded.flow, given, sandbox=self.sandbox, http=self.http)
         conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
-            failure = await replay(test, harness, on_turn=on_turn)
+            with self.http.serving(harness.transport):
+                failure = await replay(test, harness, on_turn=on_turn)
         finally:
             if unsubscribe:
                 unsubscribe()
             await harness.aclose()
         return ConvoResult(
             **base,
-            flow=str(test.flow),
+            flow=flow_name,
             status="failed" if failure else "passed",
             duration=time.perf_counter() - began,
             failure=failure,
@@ -236,34 +253,115 @@ class Runner:
         )
 
 
+_serving: ContextVar[httpx.AsyncBaseTransport | None] = ContextVar("serving", default=None)
+
+
+class _Conversations(httpx.AsyncBaseTransport):
+    """Hands each request to the transport of the conversation being replayed where it was made."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        transport = _serving.get()
+        if transport is None:
+            raise httpx.ConnectError(f"no replayed conversation to answer {request.method} {request.url}")
+        return await transport.handle_async_request(request)
+
+
+class _WithCookies(httpx.AsyncBaseTransport):
+    """A conversation's canned answers, with the cookies that conversation was given (as its own client would
+    keep them: no conversation sees another's)."""
+
+    def __init__(self, canned: CannedTransport) -> None:
+        self.canned = canned
+        self.cookies = httpx.Cookies()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.cookies.set_cookie_header(request)
+        response = await self.canned.handle_async_request(request)
+        response.request = request
+        self.cookies.extract_cookies(response)
+        return response
+
+
+class SharedHttp:
+    """One HTTP client (and one network connection pool, for `http: passthrough`) for every conversation a runner
+    replays. Only what holds no conversation's state is shared: each request is answered by the canned entries,
+    and carries the cookies, of the conversation that `serving` names for the code (and the tasks it starts)
+    inside it, so conversations replayed at the same time on one loop stay apart."""
+
+    def __init__(self) -> None:
+        self._network: httpx.AsyncHTTPTransport | None = None
+        refuse = CookieJar(DefaultCookiePolicy(allowed_domains=[]))  # cookies live per conversation
+        self.client = httpx.AsyncClient(transport=_Conversations(), trust_env=False, cookies=refuse)
+
+    @property
+    def network(self) -> httpx.AsyncHTTPTransport:
+        """The transport to the network, made on first use (it loads the system's certificates)."""
+        if self._network is None:
+            self._network = httpx.AsyncHTTPTransport()
+        return self._network
+
+    def answers(self, test: ConvoTest) -> CannedTransport:
+        """A conversation's canned answers for `test`, going to the network for `http: passthrough`."""
+        return CannedTransport(test.http, passthrough=self.network if test.passthrough else None)
+
+    @contextlib.contextmanager
+    def serving(self, canned: CannedTransport) -> Iterator[None]:
+        """Inside, requests on `client` are this conversation's."""
+        token = _serving.set(_WithCookies(canned))
+        try:
+            yield
+        finally:
+            _serving.reset(token)
+
+    async def aclose(self) -> None:
+        """Close the client and the network transport."""
+        await self.client.aclose()
+        if self._network is not None:
+            await self._network.aclose()
+
+
+Closeable = httpx.AsyncClient | httpx.AsyncBaseTransport
+
+
 @dataclass(frozen=True, slots=True)
 class Harness:
-    """A conversation set up for a test: its HTTP client answers from the test's `http:` entries."""
+    """A conversation set up for a test: its HTTP client answers from the test's `http:` entries. `owned` is
+    what closing the harness closes besides the conversation (nothing of a runner's shared HTTP)."""
 
     conversation: Conversation
     transport: CannedTransport
-    client: httpx.AsyncClient
-    passthrough: httpx.AsyncHTTPTransport | None = None
+    owned: tuple[Closeable, ...] = ()
 
     async def aclose(self) -> None:
-        """Close the conversation and its HTTP client."""
+        """Close the conversation and the HTTP client it owns."""
         await self.conversation.aclose()
-        await self.client.aclose()
-        if self.passthrough is not None:
-            await self.passthrough.aclose()
+        for closeable in self.owned:
+            await closeable.aclose()
 
 
 def prepare(
-    test: ConvoTest, flow: Flow, variables: Mapping[str, Any] | None = None, *, sandbox: Sandbox | None = None
+    test: ConvoTest,
+    flow: Flow,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    sandbox: Sandbox | None = None,
+    http: SharedHttp | None = None,
 ) -> Harness:
     """A conversation on `flow` for `test`, not started: `variables` override the test's starting variables;
-    without `sandbox` the conversation makes (and closes) its own."""
-    passthrough = httpx.AsyncHTTPTransport() if test.passthrough else None
-    transport = CannedTransport(test.http, passthrough=passthrough)
-    client = httpx.AsyncClient(transport=transport, trust_env=False)
+    without `sandbox` the conversation makes (and closes) its own. With `http` (a runner's), the conversation's
+    requests are answered only inside `http.serving(harness.transport)`; without it the harness has an HTTP
+    client of its own that answers at any time (for a conversation a person goes on with after the replay)."""
+    owned: tuple[Closeable, ...] = ()
+    if http is None:
+        network = httpx.AsyncHTTPTransport() if test.passthrough else None
+        transport = CannedTransport(test.http, passthrough=network)
+        client = httpx.AsyncClient(transport=transport, trust_env=False)
+        owned = (client, network) if network is not None else (client,)
+    else:
+        transport, client = http.answers(test), http.client
     conversation = Conversation(flow, variables={**test.variables, **(variables or {})}, http=client, sandbox=sandbox)
     transport.lookup = lambda path: conversation.session.get(path)
-    return Harness(conversation, transport, client, passthrough)
+    return Harness(conversation, transport, owned)
 
 
 async def replay(

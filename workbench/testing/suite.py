@@ -1,8 +1,13 @@
 """Running many convo files: in this process, or spread over worker processes (`workers > 1`).
 
-Every convo file is parsed once, by `plan`, which keeps the selected tests. Each worker process keeps one event loop
-and one `Runner` (so one JavaScript sandbox and each flow loaded once) for its whole life and replays chunks of
-tests; results come back without their event logs, with the coverage of the chunk already counted.
+Two ways to say what to run. `plan()` loads every file here and keeps the selected tests, so the count is known
+before anything runs (the window shows it). `stream()` loads nothing: each file is loaded where it is replayed and
+the selection applied there — one file after the other in this process, so that no process holds every parsed
+test at once, or by the worker process that replays it, so that workers parse in parallel from the start.
+
+Each worker process keeps one event loop and one `Runner` (so one HTTP client, one JavaScript sandbox and each flow
+loaded once) for its whole life and replays chunks of files; results come back without their event logs, with the
+coverage of the chunk already counted, and are merged here in file order.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import asyncio
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +28,10 @@ from workbench.testing.runner import ConvoResult, Runner, file_error
 
 Select = Callable[[ConvoTest], bool]
 Progress = Callable[[ConvoResult], None]
+# What to replay of one file: its tests, the result that says why it cannot run, or None to load it there.
+Piece = tuple[Path, tuple[ConvoTest, ...] | ConvoResult | None]
+
+MAX_CHUNK = 200
 
 
 @dataclass
@@ -47,7 +56,7 @@ class SuiteResult:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The files in order, the selected tests of each, and a result for each file that cannot run."""
+    """The files in order, the selected tests of each, and a result for each file that cannot run (all loaded)."""
 
     files: tuple[Path, ...]
     tests: dict[Path, tuple[ConvoTest, ...]]
@@ -55,8 +64,36 @@ class Plan:
 
     @property
     def count(self) -> int:
-        """How many conversations will run."""
-        return sum(map(len, self.tests.values()))
+        """How many conversations will run (a file named twice runs twice)."""
+        return sum(len(self.tests.get(path, ())) for path in self.files)
+
+    def pieces(self, size: int | None = None) -> Iterator[Piece]:
+        """Each file's error, or its tests (in pieces of at most `size`)."""
+        for path in self.files:
+            if path in self.errors:
+                yield path, self.errors[path]
+                continue
+            tests = self.tests[path]
+            step = size or len(tests) or 1
+            for start in range(0, len(tests), step):
+                yield path, tests[start : start + step]
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """The files in order, each loaded only where it is replayed, and the tests to pick of each (`select` must
+    pickle when worker processes replay them, as a `Selection` does)."""
+
+    files: tuple[Path, ...]
+    select: Select | None = None
+
+    def pieces(self, size: int | None = None) -> Iterator[Piece]:
+        """Each file, to be loaded where it is replayed (whatever `size`: how many tests a file has is not known
+        before)."""
+        return ((path, None) for path in self.files)
+
+
+Todo = Plan | Stream
 
 
 def plan(files: Sequence[Path], select: Select | None = None) -> Plan:
@@ -68,8 +105,17 @@ def plan(files: Sequence[Path], select: Select | None = None) -> Plan:
         if not convo.ok:
             errors[path] = file_error(convo)
         else:
-            tests[path] = convo.tests if select is None else tuple(filter(select, convo.tests))
+            tests[path] = _selected(convo.tests, select)
     return Plan(tuple(files), tests, errors)
+
+
+def stream(files: Sequence[Path], select: Select | None = None) -> Stream:
+    """Replay `files` loading each only when its turn comes (see the module docstring)."""
+    return Stream(tuple(files), select)
+
+
+def _selected(tests: tuple[ConvoTest, ...], select: Select | None) -> tuple[ConvoTest, ...]:
+    return tests if select is None else tuple(filter(select, tests))
 
 
 async def run_tests(
@@ -92,19 +138,39 @@ async def run_tests(
     return results
 
 
+async def _replay_piece(
+    runner: Runner, piece: Piece, select: Select | None, coverage: Coverage, progress: Progress | None = None
+) -> list[ConvoResult]:
+    """The results of one piece; `progress` hears of every result found here (a plan's errors were known)."""
+    path, what = piece
+    if what is None:
+        convo = load_convo_file(path)
+        if not convo.ok:
+            error = file_error(convo)
+            if progress is not None:
+                progress(error)
+            return [error]
+        what = _selected(convo.tests, select)
+    if isinstance(what, ConvoResult):
+        return [what]
+    return await run_tests(runner, what, coverage, progress)
+
+
+def _select(todo: Todo) -> Select | None:
+    return todo.select if isinstance(todo, Stream) else None
+
+
 async def run_suite(
-    todo: Plan, *, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
+    todo: Todo, *, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
 ) -> SuiteResult:
-    """Replay a plan in this process, on the running event loop."""
+    """Replay a plan or a stream in this process, on the running event loop. `progress` hears of each
+    conversation's result, and of each file of a stream that cannot run (a plan's are known beforehand)."""
     began = time.perf_counter()
     suite = SuiteResult()
     runner = Runner(variables=variables)
     try:
-        for path in todo.files:
-            if path in todo.errors:
-                suite.results.append(todo.errors[path])
-                continue
-            suite.results += await run_tests(runner, todo.tests[path], suite.coverage, progress)
+        for piece in todo.pieces():
+            suite.results += await _replay_piece(runner, piece, _select(todo), suite.coverage, progress)
     finally:
         await runner.aclose()
     suite.duration = time.perf_counter() - began
@@ -113,81 +179,100 @@ async def run_suite(
 
 # --- worker processes -------------------------------------------------------------------------------------------
 
-_worker: tuple[asyncio.AbstractEventLoop, Runner] | None = None
+_worker: tuple[asyncio.AbstractEventLoop, Runner, Select | None] | None = None
 
 
-def _start_worker(variables: Mapping[str, Any] | None) -> None:
+def _start_worker(variables: Mapping[str, Any] | None, select: Select | None) -> None:
     global _worker
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    _worker = (loop, Runner(variables=variables))
+    _worker = (loop, Runner(variables=variables), select)
 
 
-def _work(tests: list[ConvoTest]) -> tuple[list[ConvoResult], dict[str, Any]]:
+def _work(chunk: list[Piece]) -> tuple[list[list[ConvoResult]], dict[str, Any]]:
+    """The results of each piece of `chunk`, and what they covered."""
     assert _worker is not None, "the worker was not started"
-    loop, runner = _worker
+    loop, runner, select = _worker
     coverage = Coverage()
-    results = loop.run_until_complete(run_tests(runner, tests, coverage))
+    results = [loop.run_until_complete(_replay_piece(runner, piece, select, coverage)) for piece in chunk]
     return results, coverage.to_json()
 
 
-def _chunks(todo: Plan, workers: int) -> list[list[ConvoTest]]:
-    """The tests in file order, in chunks big enough to amortise sending them and small enough to keep every
-    worker busy until the end."""
-    size = max(1, min(200, todo.count // (workers * 8)))
-    tests = [test for path in todo.files for test in todo.tests.get(path, ())]
-    return [tests[i : i + size] for i in range(0, len(tests), size)]
+def _weight(piece: Piece) -> int:
+    return len(piece[1]) if isinstance(piece[1], tuple) else 1
+
+
+def _chunks(todo: Todo, workers: int) -> list[list[Piece]]:
+    """The pieces in file order, in chunks (by tests for a plan, by files for a stream) big enough to amortise
+    sending them and small enough to keep every worker busy until the end: each takes a share of what is left,
+    so they shrink towards the end and the workers finish together."""
+    pieces = list(todo.pieces(MAX_CHUNK))
+    left = sum(map(_weight, pieces))
+    chunks: list[list[Piece]] = []
+    weight = size = 0
+    for piece in pieces:
+        if not chunks or weight >= size:
+            size = max(1, min(MAX_CHUNK, left // (workers * 4)))
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(piece)
+        weight += _weight(piece)
+        left -= _weight(piece)
+    return chunks
 
 
 def run_suite_parallel(
-    todo: Plan,
+    todo: Todo,
     *,
     workers: int,
     variables: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
 ) -> SuiteResult:
-    """Replay a plan on `workers` processes (spawned, so it works the same on every platform).
+    """Replay a plan or a stream on `workers` processes (spawned, so it works the same on every platform).
 
     Setting `stop` (from another thread) drops the pieces not started yet; the results so far come back.
     """
     began = time.perf_counter()
     suite = SuiteResult()
-    done: dict[int, list[ConvoResult]] = {}
+    chunks = _chunks(todo, workers)
+    done: dict[int, list[list[ConvoResult]]] = {}
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(variables,)) as pool:
-        futures = {pool.submit(_work, chunk): index for index, chunk in enumerate(_chunks(todo, workers))}
+    initargs = (variables, _select(todo))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+        futures = {pool.submit(_work, chunk): index for index, chunk in enumerate(chunks)}
         for future in as_completed(futures):
+            index = futures[future]
             results, coverage = future.result()
-            done[futures[future]] = results
+            done[index] = results
             suite.coverage.merge(Coverage.from_json(coverage))
             if progress is not None:
-                for result in results:
-                    progress(result)
+                for (_path, what), found in zip(chunks[index], results, strict=True):
+                    if not isinstance(what, ConvoResult):
+                        for result in found:
+                            progress(result)
             if stop is not None and stop.is_set():
                 for pending in futures:
                     pending.cancel()
                 break
-    by_file: dict[str, list[ConvoResult]] = {}
     for index in sorted(done):
-        for result in done[index]:
-            by_file.setdefault(result.file, []).append(result)
-    for path in todo.files:
-        suite.results += [todo.errors[path]] if path in todo.errors else by_file.get(str(path), [])
+        for found in done[index]:
+            suite.results += found
     suite.duration = time.perf_counter() - began
     return suite
 
 
 def run(
-    todo: Plan,
+    todo: Todo,
     *,
     workers: int = 1,
     variables: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
 ) -> SuiteResult:
-    """Replay a plan (blocking): in this process for one worker, else in worker processes (which `stop` can
-    stop early)."""
-    if workers > 1 and todo.count > 1:
+    """Replay a plan or a stream (blocking): in this process for one worker, else in worker processes (which
+    `stop` can stop early)."""
+    many = todo.count > 1 if isinstance(todo, Plan) else len(todo.files) > 1
+    if workers > 1 and many:
         return run_suite_parallel(todo, workers=workers, variables=variables, progress=progress, stop=stop)
     return asyncio.run(run_suite(todo, variables=variables, progress=progress))
