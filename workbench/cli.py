@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     from workbench.gui.preview.cli import add_preview_parser
     from workbench.testing.cli_diff import add_diff_parser
     from workbench.testing.cli_test import add_test_parser
+    from workbench.translations_cli import add_translations_parser
 
     parser = argparse.ArgumentParser(prog="workbench", description="Test Chatlayer-style chatbot flows.")
     sub = parser.add_subparsers(dest="command")
@@ -26,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check flow files; exit 1 when any has errors")
     validate.add_argument("flows", nargs="+", type=Path)
     validate.add_argument("-q", "--quiet", action="store_true", help="errors only, no warnings")
+    validate.add_argument("--languages", action="store_true", help="then a table of the texts translated per language")
 
     chat = sub.add_parser("chat", help="talk to a flow in the terminal")
     chat.add_argument("flow", nargs="?", type=Path, default=SAMPLE_FLOW)
@@ -38,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     add_test_parser(sub)
     add_preview_parser(sub)
     add_diff_parser(sub)
+    add_translations_parser(sub)
 
     open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
     open_.add_argument("flow", nargs="?", type=Path)
@@ -45,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _validate(paths: Sequence[Path], quiet: bool) -> int:
+def _validate(paths: Sequence[Path], quiet: bool, languages: bool) -> int:
     # Each command imports what it needs when it runs, so that none waits for what only another uses.
     from workbench.flow.loader import load_flow
 
@@ -56,6 +59,10 @@ def _validate(paths: Sequence[Path], quiet: bool) -> int:
             if problem.severity == "error" or not quiet:
                 print(problem)
         failed = failed or not result.ok
+        if languages and result.flow is not None:
+            from workbench.translations_cli import coverage_table
+
+            print(f"{path}: translations\n{coverage_table(result.flow)}")
     return 1 if failed else 0
 
 
@@ -135,7 +142,7 @@ def _run(args: argparse.Namespace) -> int:
     from workbench.testing.cli_test import run_test_command
 
     if args.command == "validate":
-        return _validate(args.flows, args.quiet)
+        return _validate(args.flows, args.quiet, args.languages)
     if args.command == "schema":
         from workbench.flow.schema import schema_text
 
@@ -149,6 +156,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_diff_command(args)
     if args.command == "preview":
         return run_preview_command(args)
+    if args.command == "translations":
+        from workbench.translations_cli import run_translations_command
+
+        return run_translations_command(args)
     if args.command == "open":
         return _open(args.flow, args.var)
     return _open(None, [])

@@ -20,7 +20,7 @@ language, built once at load time, so a conversation in any language costs the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -145,6 +145,23 @@ def language_nlu(nlu: Nlu, translation: Translation) -> Nlu:
     return replace(nlu, intents=intents, entities=entities)
 
 
+def key_hint(key: object, texts: Iterable[TranslatableText]) -> str:
+    """`; did you mean `x`?` for a translation key the flow does not have: among the keys of its state, or the same
+    key in the state whose name is closest; empty when neither is close."""
+    if not isinstance(key, str):
+        return ""
+    by_state: dict[str, list[str]] = {}
+    for text in texts:
+        by_state.setdefault(text.state, []).append(text.key)
+    state = next((name for name in by_state if key.startswith(f"{name}.")), None)
+    if state is not None:
+        return did_you_mean(key, by_state[state], "`")
+    written, _, rest = key.partition(".")
+    near = near_names(written, list(by_state))
+    meant = [f"{name}.{rest}" for name in near if f"{name}.{rest}" in by_state[name]]
+    return did_you_mean(key, meant, "`")
+
+
 @dataclass(frozen=True, slots=True)
 class VariableDifference:
     """A `{variable}` that a translation uses and its primary text does not (`start`: where in the translation),
@@ -260,7 +277,7 @@ class _Reader:
             key_pos, pos = section.key_pos[key], section.value_pos[key]
             primary = self.texts.get(key) if isinstance(key, str) else None
             if primary is None:
-                hint = did_you_mean(key, near_names(key, list(self.texts)), "`") if isinstance(key, str) else ""
+                hint = key_hint(key, self.texts.values())
                 self.error(key_pos, f"translation of a text that no longer exists: `{key}`{hint}")
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
