@@ -6,18 +6,16 @@ Variables: a `{var}` in a template (or `{var: name}` in a value) draws the warni
 part of its path is set somewhere in the flow: a `variables:` default, an ask's `save`, the `set` of a button, a
 state or a route, an API action's `save`, an entity name, a literal `addSessionVariable('name', …)` in a code
 action, or one of the built-ins `sys`, `internal`, `locale`, `preferredLanguage` (the conversation's language, as
-a channel or the flow sets it) and `input` (the user's last message). Some actions
-set variables the loader cannot see: an API action without `save` (its JSON answer becomes session variables,
-Chatlayer style), an iframe (its page sends UPDATE_SESSION with any names) and a code action that names
-variables at run time (`addSessionVariable(name, …)` with a non-literal name, or `addSessionVariables`). A flow
-with any of those gets no "never set" warnings at all: a warning that is often wrong would teach people to
-ignore warnings.
+a channel or the flow sets it) and `input` (the user's last message). Some actions set variables the loader cannot
+see: an API action without `save` (its JSON answer becomes session variables, Chatlayer style), an iframe (its page
+sends UPDATE_SESSION with any names) and a code action that names variables at run time (`addSessionVariable(name,
+…)` with a non-literal name, or `addSessionVariables`). A flow with any of those gets no "never set" warnings at
+all: a warning that is often wrong would teach people to ignore warnings.
 
 Reachability: from `start`, through `next` routes, buttons, quick replies and carousel buttons, `on_error`
 and `give_up_goto`. The NLU fallback, the state for too long a message (`settings.max_message_length`), the
-language detection state (`languages.detection`),
-states with an `intent`, the system states (`not_understood`, `error_occurred`, `bot_disabled`, `offloading_*`),
-and states named in a code action's string literal or in a
+language detection state (`languages.detection`), states with an `intent`, the system states (`not_understood`,
+`error_occurred`, `bot_disabled`, `offloading_*`), and states named in a code action's string literal or in a
 `{state: name}` value count as reachable from anywhere. An iframe can also jump to any state; those jumps
 cannot be seen here.
 
