@@ -17,6 +17,7 @@ BUNDLED = {
     "workbench/resources/iframe_host.html",
     "workbench/resources/iframe_bridge.js",
     "workbench/sample_flows/train_ticket/train_ticket.yaml",
+    "workbench/sample_flows/train_ticket/train_ticket.nl.yaml",
     "workbench/sample_flows/train_ticket/backend.py",
     "workbench/sample_flows/train_ticket/seat_picker.html",
     "workbench/sample_flows/train_ticket/booking.convo.yaml",
