@@ -25,6 +25,7 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_STR_TAG = "tag:yaml.org,2002:str"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 MAX_ALIASES = 10_000
 MAX_ALIASED_VALUES = 100_000
@@ -151,6 +152,16 @@ _PositionLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _PositionLoader.construct_ymap)
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader.construct_ylist)
 _PositionLoader.add_constructor("tag:yaml.org,2002:int", _PositionLoader.construct_bounded_int)
+
+
+def plain_scalar_tag(text: str) -> str:
+    """The tag `load_yaml` resolves a plain (unquoted) scalar written as `text` to, e.g. `tag:yaml.org,2002:int`."""
+    table = _PositionLoader.yaml_implicit_resolvers
+    for resolvers in (table.get(text[:1]), table.get(None)):
+        for tag, regexp in resolvers or ():
+            if regexp.match(text):
+                return tag
+    return _STR_TAG
 
 
 def _check_aliases(text: str) -> None:

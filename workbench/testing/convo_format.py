@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -29,6 +30,7 @@ from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Problem, Reporter, did_you_mean
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, is_regex
+from workbench.testing.block_yaml import load_block_yaml
 
 SUFFIX = ".convo.yaml"
 DEFAULT_TIMEOUT = 30.0
@@ -68,13 +70,29 @@ _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One step of a conversation: `kind` says what it does, `value` is its checked content, `text` how it
-    was written (for reports)."""
+    """One step of a conversation: `kind` says what it does, `value` is its checked content, `loc` where it is
+    and `text` how it was written (for reports).
+
+    A suite holds every turn of every file at once, so a turn keeps its position and its written value as they
+    came from the file (the YAML string itself, JSON for anything else) and builds `loc` and `text` on demand.
+    """
 
     kind: TurnKind
     value: Any
-    loc: Loc
-    text: str
+    file: str
+    line: int
+    column: int
+    written: str
+
+    @property
+    def loc(self) -> Loc:
+        """Where the turn is: `file:line:column` of its list item."""
+        return Loc(self.file, self.line, self.column)
+
+    @property
+    def text(self) -> str:
+        """The turn as written, e.g. `user: hello`."""
+        return f"{self.kind}: {self.written}"
 
     @property
     def is_input(self) -> bool:
@@ -162,12 +180,13 @@ class _Settings:
 def load_convo_file(path: str | Path) -> ConvoFile:
     """Load and check the convo file at `path`; problems name the file as `path` was given."""
     file = str(path)
+    path = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return ConvoFile(file, (), (Problem(Loc(file, 1, 1), f"cannot read the convo file: {reason}"),))
-    return load_convo_text(text, file, Path(path).parent)
+    return load_convo_text(text, file, path.parent)
 
 
 def load_convo_text(text: str, filename: str = "<convo>", folder: Path | None = None) -> ConvoFile:
@@ -206,9 +225,14 @@ def split_documents(text: str) -> list[str]:
     return documents
 
 
-def _written(kind: str, value: Any) -> str:
-    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return f"{kind}: {shown}"
+def _written(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+@lru_cache(maxsize=256)
+def _flow_file(path: str) -> Path:
+    """One `Path` for each flow file, however many conversations name it."""
+    return Path(path)
 
 
 class _Reader:
@@ -243,7 +267,7 @@ class _Reader:
         loaded: list[tuple[Any, Pos]] = []
         for chunk in split_documents(text):
             try:
-                document = load_yaml(chunk)
+                document = load_block_yaml(chunk) or load_yaml(chunk)  # the fast reader, else the full one
             except YamlSyntaxError as exc:
                 reporter.error(exc.line, exc.column, f"invalid YAML: {exc}")
                 continue
@@ -388,11 +412,11 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             self.type_error(file, pos, "'flow'", "the path of a flow file", value)
             return None
-        path = Path(os.path.normpath(self.root_folder / value))
-        if not path.is_file():
+        path = os.path.normpath(os.path.join(self.root_folder, value))
+        if not os.path.isfile(path):
             self.error(file, pos, f"flow file not found: {value} (looked for {path})")
             return None
-        return path
+        return _flow_file(path)
 
     def tags(self, value: Any, pos: Pos, file: str) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -534,16 +558,15 @@ class _Reader:
             self.type_error(file, pos, "each turn", "a mapping with one key, like 'user: hello'", item)
             return None
         ((kind, raw),) = item.items()
-        key_pos, value_pos = item.key_pos[kind], item.value_pos[kind]
-        if kind not in TURN_KINDS:
+        reader = _TURN_READERS.get(kind)
+        if reader is None:
             hint = did_you_mean(kind, (*TURN_KINDS, "include")) or f" (expected one of: {', '.join(TURN_KINDS)})"
-            self.error(file, key_pos, f"unknown turn '{kind}'{hint}")
+            self.error(file, item.key_pos[kind], f"unknown turn '{kind}'{hint}")
             return None
-        reader: Callable[[Any, Pos, str], Any] = getattr(self, f"turn_{kind}")
-        value = reader(raw, value_pos, file)
+        value = reader(self, raw, item.value_pos[kind], file)
         if value is None:
             return None
-        return Turn(kind, value, Loc(file, pos.line, pos.column), _written(kind, raw))
+        return Turn(kind, value, file, pos.line, pos.column, _written(raw))
 
     def turn_user(self, raw: Any, pos: Pos, file: str) -> str | None:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -733,3 +756,8 @@ class _Reader:
         elif isinstance(value, YList):
             for child, child_pos in zip(value, value.item_pos, strict=True):
                 self.regexes(child, child_pos, file)
+
+
+_TURN_READERS: dict[Any, Callable[[_Reader, Any, Pos, str], Any]] = {
+    kind: getattr(_Reader, f"turn_{kind}") for kind in TURN_KINDS
+}
