@@ -37,13 +37,14 @@ import itertools
 import json
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from workbench.engine.instrument import instrument
 from workbench.engine.sandbox_conditions import LocalConditions, bounded_scope, first_call, first_condition, first_reply
-from workbench.engine.sandbox_run import execute, json_value
+from workbench.engine.sandbox_prelude import TAINTED
+from workbench.engine.sandbox_run import RealmTainted, execute, json_value
 from workbench.engine.sandbox_types import (
     CodeError,
     CodeResult,
@@ -76,10 +77,14 @@ DEFAULT_HEAP_LIMIT = 64 * 2**20
 # Realms kept per Sandbox: the least recently used goes first (a conversation that was never released).
 MAX_REALMS = 8
 _CONDITION_LOST = "the condition ran out of memory and was stopped"
+_T = TypeVar("_T")
 
 # A watch expression over a scope of bare names (a prototype-less object, so `toString` is not in it), its value
 # as JSON: undefined as null, functions as "function name()".
-_EVALUATE_JS = """(() => {
+_EVALUATE_JS = (
+    """__wb.dirty() ? '"""
+    + TAINTED
+    + """' : (() => {
   const reply = (x) => JSON.stringify(x, (k, v) => typeof v === 'function' ? `function ${v.name}()`
     : typeof v === 'bigint' ? String(v) : v);
   try {
@@ -88,6 +93,7 @@ _EVALUATE_JS = """(() => {
     return reply({value: value === undefined ? null : value});
   } catch (e) { return JSON.stringify({error: String(e)}); }
 })()"""
+)
 
 
 class EvaluationError(Exception):
@@ -182,7 +188,18 @@ class Sandbox:
         scope = bounded_scope(conditions, variables)
         if scope is not None:
             return await self._local.first_true(conditions, scope, timeout)
-        ctx = await self._context(realm, None)
+        return await self._pristine(
+            realm, None, lambda ctx: self._first_true_in(ctx, realm, conditions, variables, timeout)
+        )
+
+    async def _first_true_in(
+        self,
+        ctx: RemoteContext,
+        realm: str,
+        conditions: Sequence[str | None],
+        variables: dict[str, Any],
+        timeout: float,
+    ) -> int | None:
         code, new = first_call(ctx, conditions, variables)
         try:
             async with asyncio.timeout(timeout):
@@ -199,9 +216,11 @@ class Sandbox:
         except WorkerLost as exc:
             self._drop(realm, ctx)
             raise ConditionError(first_condition(conditions), _CONDITION_LOST if exc.started else str(exc)) from None
+        if out == TAINTED:
+            raise RealmTainted
         ctx.cond_ids.update(new)
-        index, message, tainted = first_reply(out, conditions)
-        if tainted:
+        index, message, unreadable = first_reply(out, conditions)
+        if unreadable:
             self._drop(realm, ctx)
         if message is not None:
             raise ConditionError(index, message)
@@ -210,8 +229,10 @@ class Sandbox:
     async def evaluate(self, expression: str, scope: dict[str, Any], timeout: float = 1.0, *, realm: str = "") -> Any:
         """The JSON value of a JavaScript expression over `scope`'s keys as bare names (a debugger's watch);
         `EvaluationError` when it throws, does not compile or runs past `timeout` seconds."""
-        ctx = await self._context(realm, None)
         code = _EVALUATE_JS % (json.dumps(expression), json.dumps(json.dumps(scope, default=str)))
+        return await self._pristine(realm, None, lambda ctx: self._evaluate_in(ctx, realm, code, timeout))
+
+    async def _evaluate_in(self, ctx: RemoteContext, realm: str, code: str, timeout: float) -> Any:
         try:
             async with asyncio.timeout(timeout):
                 out = await ctx.eval(code)
@@ -222,6 +243,8 @@ class Sandbox:
         except (RemoteError, WorkerLost) as exc:
             self._drop(realm, ctx)
             raise EvaluationError(str(exc)) from None
+        if out == TAINTED:
+            raise RealmTainted
         reply = json_value(out)
         if not isinstance(reply, dict):
             self._drop(realm, ctx)
@@ -249,22 +272,43 @@ class Sandbox:
         and whatever the step handler raises propagates after the context is thrown away.
         """
         started = time.perf_counter()
+        wrap = instrument if step is not None else self._wrap
+
+        async def run(ctx: RemoteContext) -> CodeResult:
+            try:
+                run_id = next(self._run_ids)
+                return await execute(
+                    ctx,
+                    source,
+                    args,
+                    wrap=wrap,
+                    run_id=run_id,
+                    timeout=timeout,
+                    fetch=fetch,
+                    started=started,
+                    step=step,
+                )
+            finally:
+                if ctx.broken:
+                    self._drop(realm, ctx)
+
         async with self._run_lock():
-            ctx = await self._context(realm, heap_limit)
-            result = await execute(
-                ctx,
-                source,
-                args,
-                wrap=instrument if step is not None else self._wrap,
-                run_id=next(self._run_ids),
-                timeout=timeout,
-                fetch=fetch,
-                started=started,
-                step=step,
-            )
-            if ctx.broken:
-                self._drop(realm, ctx)
-            return result
+            return await self._pristine(realm, heap_limit, run)
+
+    async def _pristine(
+        self, realm: str, heap_limit: int | None, attempt: Callable[[RemoteContext], Awaitable[_T]]
+    ) -> _T:
+        """`attempt` in the realm's context, and once more in a pristine one when an earlier run had tainted it
+        (the prelude refuses to run anything in a tainted realm; a pristine one never is)."""
+        ctx = await self._context(realm, heap_limit)
+        try:
+            return await attempt(ctx)
+        except RealmTainted:
+            self._drop(realm, ctx)
+        try:
+            return await attempt(await self._context(realm, heap_limit))
+        except RealmTainted:
+            raise RuntimeError("the JavaScript sandbox could not make a pristine context") from None
 
     def _run_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()

@@ -66,17 +66,20 @@ def first_condition(conditions: Sequence[str | None]) -> int:
 
 def first_reply(out: Any, conditions: Sequence[str | None]) -> tuple[int, str | None, bool]:
     """What `__wb.first` answered: the index (-1: no condition held), a failure's message or None, and
-    whether the realm is tainted. A reply not in that shape is a failure that taints."""
-    reply = [out, None, False] if isinstance(out, int) else json_value(out)
-    shaped = isinstance(reply, list) and len(reply) == 3 and isinstance(reply[0], int)
-    if not shaped or not -1 <= reply[0] < len(conditions):
+    whether the answer was unreadable (the realm must go: something changed the builtins the prelude uses)."""
+    if isinstance(out, int) and not isinstance(out, bool) and -1 <= out < len(conditions):
+        return out, None, False
+    reply = json_value(out)
+    if not (
+        isinstance(reply, list) and len(reply) == 2 and isinstance(reply[0], int) and -1 <= reply[0] < len(conditions)
+    ):
         return first_condition(conditions), "the condition's result could not be read back", True
-    index, message, tainted = reply
+    index, message = reply
     if message is None:
-        return index, None, bool(tainted)
+        return index, None, False
     if index < 0 or conditions[index] is None:
         index = first_condition(conditions)
-    return index, str(message), bool(tainted)
+    return index, str(message), False
 
 
 def bounded_scope(conditions: Sequence[str | None], variables: dict[str, Any]) -> dict[str, Any] | None:
@@ -130,8 +133,8 @@ class LocalConditions:
             message = "the condition ran out of memory" if isinstance(exc, JSOOMException) else str(exc)
             raise ConditionError(index, message) from None
         self.cond_ids.update(new)
-        index, message, tainted = first_reply(out, conditions)
-        if tainted:
+        index, message, unreadable = first_reply(out, conditions)
+        if unreadable:
             self.close()
         if message is not None:
             raise ConditionError(index, message)

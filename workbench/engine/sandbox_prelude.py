@@ -21,6 +21,8 @@ CODE_URL = "code.js"
 MAX_CONSOLE_BYTES = 64 * 2**10
 """Console text (UTF-8) one code action may log. The prelude stops keeping it just past this many bytes, so
 that the rest never leaves the worker; the engine cuts it here and says so (`output_caps.cap_console`)."""
+TAINTED = '{"st":"tainted"}'
+"""What the prelude's entry points answer, running nothing, in a realm that an earlier run tainted."""
 
 PRELUDE_JS = r"""
 (function () {
@@ -48,6 +50,8 @@ let lodash = undefined;
 let timerSeq = 0;
 let condIndex = -1;  // the condition being evaluated: still readable after a timeout stopped it
 let openWaits = 0;  // Atomics.waitAsync calls of user code not settled yet
+let needsCheck = false;  // a run or a decision ended and its clean-up and taint check are still to come
+let dirty = false;  // the check found the realm tainted: nothing runs here any more
 // Intrinsics whose own keys are counted at init: a run that adds to them (prototype pollution) or leaves a
 // global or a wait behind taints the realm, and the engine replaces it. Overwriting an existing builtin
 // method is not noticed (it lasts for the conversation).
@@ -164,6 +168,19 @@ function cleanupGlobals() {
   }
   return ownKeys(G).length === globalKeys;
 }
+
+// The clean-up and taint check of what ended, once its microtasks have drained: the worker posts __wb.check()
+// behind every answer (V8 runs it before anything posted later), and an entry point runs it first if that has
+// not happened. Not while a run is under way: its globals are its own until it ends. Whether the realm is dirty.
+function settled() {
+  if (needsCheck && current === null) {
+    needsCheck = false;
+    if (tainted(cleanupGlobals())) dirty = true;
+  }
+  return dirty;
+}
+
+const TAINTED = '@TAINTED@';
 
 class Run {
   constructor(id, args) {
@@ -408,10 +425,9 @@ function clearTimer(id) { if (current) current.timers.delete(id); }
 function finish(run) {
   run.active = false;
   current = null;
-  const clean = cleanupGlobals();
+  needsCheck = true;
   return '{"st":"done","sent":' + run.sent + ',"payload":' + (run.payload || 'null') +
-    ',"logs":' + stringify(run.logs) + ',"error":' + (run.error ? stringify(run.error) : 'null') +
-    ',"taint":' + tainted(clean) + '}';
+    ',"logs":' + stringify(run.logs) + ',"error":' + (run.error ? stringify(run.error) : 'null') + '}';
 }
 
 function pending(run) {
@@ -478,7 +494,12 @@ const W = {
   },
   reset() { codeFns.clear(); condFns.clear(); },
   condIndex() { return condIndex; },
+  check() { settled(); return 0; },
+  // Whether the realm is tainted (a watch expression must not run in it).
+  dirty() { return settled(); },
+  // A run's state as JSON text; '{"st":"tainted"}' when an earlier run tainted the realm (nothing ran).
   run(runId, fnId, argsJson, fn, plan) {
+    if (settled()) return TAINTED;
     if (fn) codeFns.set(fnId, fn); else fn = codeFns.get(fnId);
     const run = new Run(runId, parse(argsJson));
     if (plan) { run.debug = true; run.setPlan(plan); }
@@ -526,25 +547,25 @@ const W = {
     }
     return 1;
   },
-  // The index of the first true condition (-1: none) as a number; as a JSON string [index, error or null,
-  // tainted] when a condition failed or left the realm tainted.
+  // The index of the first true condition (-1: none) as a number; as a JSON string [index, error] when a
+  // condition failed; '{"st":"tainted"}' when an earlier run tainted the realm (nothing ran).
   first(ids, defs, varsJson) {
+    if (settled()) return TAINTED;
     const out = firstTrue(ids, defs, varsJson);
-    const taint = tainted(cleanupGlobals());
-    if (typeof out === 'number' && !taint) return out;
-    return stringify(typeof out === 'number' ? [out, null, taint] : [out[0], out[1], taint]);
+    needsCheck = true;
+    return typeof out === 'number' ? out : stringify(out);
   },
   // `first` for bounded conditions (condition_safety.py), which cannot leave a global or change a builtin:
-  // the same answer without the clean-up and the taint check (most of a decision's time in V8).
+  // the same answer without the clean-up and the taint check.
   decide(ids, defs, varsJson) {
     const out = firstTrue(ids, defs, varsJson);
-    return typeof out === 'number' ? out : stringify([out[0], out[1], false]);
+    return typeof out === 'number' ? out : stringify(out);
   },
 };
 
 Object.defineProperty(G, '__wb', {value: Object.freeze(W), writable: false, enumerable: false, configurable: false});
 })();
-""".replace("@MAX_CONSOLE_BYTES@", str(MAX_CONSOLE_BYTES))
+""".replace("@MAX_CONSOLE_BYTES@", str(MAX_CONSOLE_BYTES)).replace("@TAINTED@", TAINTED)
 
 
 @functools.cache

@@ -39,6 +39,10 @@ ANSWER_DEPTH = incoming.MAX_DEPTH + 4
 prelude's own 4 (a run's state, its payload, the list of builder calls, one call)."""
 
 
+class RealmTainted(Exception):
+    """An earlier run tainted the realm, so nothing ran (and the realm is closed): run again in a pristine one."""
+
+
 async def execute(
     ctx: RemoteContext,
     source: str,
@@ -52,7 +56,7 @@ async def execute(
     step: StepHandler | None = None,
 ) -> CodeResult:
     """Run `source` once in `ctx`; closes `ctx` when it hit a limit or was tainted and must be thrown away
-    (and ends its worker when V8 did not stop when told to).
+    (and ends its worker when V8 did not stop when told to). `RealmTainted` when an earlier run had tainted it.
 
     With `step` the run is in debug mode: `wrap` should instrument the source, and the run stops where
     the step handler's plan says.
@@ -73,13 +77,17 @@ async def execute(
         err = CodeError(kind, message, line, column)
         return CodeResult(sent=False, error=err, duration=time.perf_counter() - started)
 
-    bridge = _Bridge(ctx, run_id, fetch, step, wrapped)
+    bridge: _Bridge | None = None
     try:
         async with asyncio.timeout(timeout) as limit:
             state = _state(await ctx.eval(code))
+            if state["st"] == "tainted":
+                raise RealmTainted
             if cached is None:
                 ctx.code_ids[key] = (fn_id, wrapped)
-            state = await bridge.follow(state, limit)
+            if state["st"] == "pending":
+                bridge = _Bridge(ctx, run_id, fetch, step, wrapped)
+                state = await bridge.follow(state, limit)
     except RemoteError as exc:
         if exc.kind == "parse":
             return fail("syntax", *_syntax_error(str(exc), wrapped))
@@ -102,12 +110,11 @@ async def execute(
         ctx.close()
         raise
     finally:
-        bridge.stop()
+        if bridge is not None:
+            bridge.stop()
     if state["st"] != "done":
         ctx.close()
         return fail("runtime", _TOO_DEEP if state["st"] == "too deep" else _UNREADABLE)
-    if state["taint"]:
-        ctx.close()
     return _result(state, wrapped, started)
 
 
@@ -144,8 +151,8 @@ def _state(text: Any) -> dict[str, Any]:
             and all(isinstance(e, list) and len(e) == 2 for e in logs)
             and (error is None or isinstance(error, dict))
         ):
-            return {**state, "taint": state.get("taint") is not False}
-    elif st in ("gone", "too deep"):
+            return state
+    elif st in ("gone", "too deep", "tainted"):
         return state
     return {"st": "unreadable"}
 
@@ -192,8 +199,6 @@ class _Bridge:
 
     async def follow(self, state: dict[str, Any], limit: asyncio.Timeout) -> dict[str, Any]:
         """Serve requests and stops, and re-read the run's state after every change until it reports done."""
-        if state["st"] != "pending":
-            return state
         self._ctx.wake = self._wake
         unwatch = self._step.watch(self._plan_changed) if self._step is not None else None
         # Microtasks queued by the first eval run after it returns: look once more straight away.

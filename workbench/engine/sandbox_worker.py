@@ -20,9 +20,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from py_mini_racer import JSOOMException, JSParseException
+from py_mini_racer import JSEvalException, JSOOMException, JSParseException
 
 from workbench.engine.sandbox_context import JsContext, when_made
 from workbench.engine.sandbox_worker_wire import FrameReader, encode
@@ -30,15 +32,33 @@ from workbench.engine.sandbox_worker_wire import FrameReader, encode
 DEFAULT_HEAP = 64 * 2**20
 
 
-class _Worker(asyncio.Protocol):
-    """Serves one engine over the pipe: realms by number, evals as tasks."""
+class _Output:
+    """The pipe to the engine, written a whole frame at a time from any thread (V8's answers come from its own)."""
 
-    def __init__(self, out: asyncio.WriteTransport, stopped: asyncio.Future[None]) -> None:
-        self._out = out
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._lock = threading.Lock()
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Write `message` as one frame; nothing when the engine is gone (its end closes our stdin too)."""
+        view = memoryview(encode(message))
+        with self._lock:
+            try:
+                while view:
+                    view = view[os.write(self._fd, view) :]
+            except OSError:
+                pass
+
+
+class _Worker(asyncio.Protocol):
+    """Serves one engine over the pipe: realms by number; evals answered from V8's thread."""
+
+    def __init__(self, out: _Output, stopped: asyncio.Future[None]) -> None:
+        self._send = out.send
         self._stopped = stopped
         self._reader = FrameReader()
         self._realms: dict[int, asyncio.Task[JsContext]] = {}
-        self._evals: dict[int, asyncio.Task[None]] = {}
+        self._evals: dict[int, Callable[[], None]] = {}  # request → how to stop it
         self._spare: asyncio.Task[JsContext] = asyncio.ensure_future(JsContext.create(DEFAULT_HEAP))
 
     def data_received(self, data: bytes) -> None:
@@ -54,9 +74,6 @@ class _Worker(asyncio.Protocol):
         for task in [*self._realms.values(), self._spare]:
             when_made(task, JsContext.close)
         self._realms.clear()
-
-    def _send(self, message: dict[str, Any]) -> None:
-        self._out.write(encode(message))
 
     # --- requests ---
 
@@ -83,16 +100,40 @@ class _Worker(asyncio.Protocol):
         return True
 
     def _eval(self, message: dict[str, Any]) -> None:
-        self._start(message["id"], self._run(message["realm"], message["code"]))
+        request, task = message["id"], self._realms.get(message["realm"])
+        if task is not None and task.done() and not task.cancelled() and task.exception() is None:
+            self._run(request, task.result(), message["code"])
+        else:
+            waiting = asyncio.ensure_future(self._run_when_ready(request, message["realm"], message["code"]))
+            self._evals[request] = waiting.cancel
 
-    async def _run(self, realm: int, code: str) -> Any:
-        value = await (await self._realm(realm)).eval(code)
-        return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+    async def _run_when_ready(self, request: int, realm: int, code: str) -> None:
+        try:
+            ctx = await self._realm(realm)
+        except Exception as exc:  # a realm that is not open, or could not be made
+            if self._evals.pop(request, None) is not None:
+                self._reply(request, None, exc)
+            return
+        self._run(request, ctx, code)
+
+    def _run(self, request: int, ctx: JsContext, code: str) -> None:
+        """Start the eval; V8's thread sends the answer unless it was cancelled meanwhile."""
+        started: list[int] = []
+
+        def answer(value: Any, error: JSEvalException | None) -> None:
+            if self._evals.pop(request, None) is not None:
+                self._reply(request, value, error)
+
+        self._evals[request] = lambda: started and ctx.cancel(started[0])
+        try:
+            started.append(ctx.start(code, answer))
+        except Exception as exc:  # a realm closed meanwhile
+            answer(None, JSEvalException(str(exc)))
 
     def _cancel(self, message: dict[str, Any]) -> None:
-        task = self._evals.get(message["id"])
-        if task is not None:
-            task.cancel()
+        stop = self._evals.pop(message["id"], None)
+        if stop is not None:
+            stop()
 
     def _limit(self, message: dict[str, Any]) -> None:
         task = self._realms.get(message["realm"])
@@ -125,24 +166,31 @@ class _Worker(asyncio.Protocol):
             raise LookupError(f"realm {realm} is not open")
         return task.result() if task.done() else await asyncio.shield(task)
 
-    def _start(self, request: int, work: Any) -> None:
+    def _start(self, request: int, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(self._answer(request, work))
-        self._evals[request] = task
-        task.add_done_callback(lambda _: self._evals.pop(request, None))
+        stop = self._evals[request] = task.cancel
+        task.add_done_callback(lambda _: self._evals.get(request) is stop and self._evals.pop(request))
 
-    async def _answer(self, request: int, work: Any) -> None:
+    async def _answer(self, request: int, work: Coroutine[Any, Any, Any]) -> None:
         try:
             value = await work
         except asyncio.CancelledError:
             return
-        except JSParseException as exc:
-            self._send({"id": request, "err": "parse", "msg": str(exc)})
-        except JSOOMException as exc:
-            self._send({"id": request, "err": "oom", "msg": str(exc)})
         except Exception as exc:  # JSEvalException, or a realm that is not open
-            self._send({"id": request, "err": "eval", "msg": str(exc)})
+            self._reply(request, None, exc)
         else:
+            self._reply(request, value, None)
+
+    def _reply(self, request: int, value: Any, error: Exception | None) -> None:
+        if error is None:
             self._send({"id": request, "ok": value})
+            return
+        kind = "eval"  # also a realm that is not open
+        if isinstance(error, JSParseException):
+            kind = "parse"
+        elif isinstance(error, JSOOMException):
+            kind = "oom"
+        self._send({"id": request, "err": kind, "msg": str(error)})
 
 
 def _rss() -> int:
@@ -156,13 +204,12 @@ def _rss() -> int:
 
 async def _serve() -> None:
     loop = asyncio.get_running_loop()
-    out_fd = os.dup(1)
+    out = _Output(os.dup(1))
     os.dup2(2, 1)
-    out, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(out_fd, "wb", buffering=0))
     stopped: asyncio.Future[None] = loop.create_future()
-    worker = _Worker(out, stopped)  # type: ignore[arg-type]
+    worker = _Worker(out, stopped)
     await loop.connect_read_pipe(lambda: worker, os.fdopen(0, "rb", buffering=0))
-    worker._send({"ready": True})
+    out.send({"ready": True})
     try:
         await stopped
     finally:

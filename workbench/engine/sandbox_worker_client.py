@@ -247,7 +247,10 @@ class RemoteContext:
 
     async def ready(self) -> None:
         """Wait until the worker has the realm ready (the start of a worker and a realm are not timed)."""
-        await asyncio.shield(self._opened)
+        if self._opened.done():
+            self._opened.result()
+        else:
+            await asyncio.shield(self._opened)
 
     async def eval(self, code: str) -> Any:
         """Evaluate `code` in the realm; cancelling the call stops V8."""

@@ -1,5 +1,13 @@
-"""The frames the engine and its sandbox worker process exchange over a pipe: a 4-byte big-endian length,
-then that many bytes of UTF-8 JSON (one object per frame)."""
+"""The frames the engine and its sandbox worker process exchange over a pipe: a 4-byte big-endian length, then
+that many bytes of one message.
+
+Most messages are a JSON object (the body starts with `{`). The two that carry JavaScript text, an eval and a
+string answer, carry it as plain UTF-8 after a binary head instead, so that neither side escapes and unescapes
+it (nor, for an eval, the JSON literal of its `args` inside it) once more:
+
+- `E`, the request's id and the realm (8 bytes each, big-endian), the code: `{"op": "eval", "id", "realm", "code"}`
+- `A`, the request's id (8 bytes), the text: `{"id", "ok": text}`
+"""
 
 from __future__ import annotations
 
@@ -8,10 +16,19 @@ import struct
 from typing import Any
 
 _LENGTH = struct.Struct(">I")
+_EVAL = struct.Struct(">IcQQ")  # length, b"E", id, realm
+_ANSWER = struct.Struct(">IcQ")  # length, b"A", id
+_HEAD = {ord("E"): _EVAL.size - _LENGTH.size, ord("A"): _ANSWER.size - _LENGTH.size}
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    """One frame carrying `message`."""
+    """One frame carrying `message` (in the plain-text form when it is an eval or a string answer)."""
+    if message.get("op") == "eval":
+        code = message["code"].encode()
+        return _EVAL.pack(_EVAL.size - _LENGTH.size + len(code), b"E", message["id"], message["realm"]) + code
+    if isinstance(message.get("ok"), str) and len(message) == 2:
+        text = message["ok"].encode()
+        return _ANSWER.pack(_ANSWER.size - _LENGTH.size + len(text), b"A", message["id"]) + text
     body = json.dumps(message, separators=(",", ":")).encode()
     return _LENGTH.pack(len(body)) + body
 
@@ -33,7 +50,20 @@ class FrameReader:
             end = start + _LENGTH.size + length
             if end > size:
                 break
-            out.append(json.loads(self._buffer[start + _LENGTH.size : end]))
+            out.append(_message(self._buffer, start, end))
             start = end
         del self._buffer[:start]
         return out
+
+
+def _message(buffer: bytearray, start: int, end: int) -> dict[str, Any]:
+    kind = buffer[start + _LENGTH.size]
+    head = _HEAD.get(kind)
+    if head is None:
+        return json.loads(buffer[start + _LENGTH.size : end])
+    text = buffer[start + _LENGTH.size + head : end].decode()
+    if kind == ord("E"):
+        _, _, request, realm = _EVAL.unpack_from(buffer, start)
+        return {"op": "eval", "id": request, "realm": realm, "code": text}
+    _, _, request = _ANSWER.unpack_from(buffer, start)
+    return {"id": request, "ok": text}
