@@ -284,6 +284,7 @@ class Conversation:
     def _use_flow(self, flow: Flow) -> None:
         self.flow = flow
         self.matcher = NluMatcher(flow.nlu, clock=self._clock)
+        self._offloads = any(state.offload is not None for state in flow.states.values())
         self._intent_states: dict[str, list[State]] = {}
         for state in flow.states.values():
             if state.intent:
@@ -382,6 +383,8 @@ class Conversation:
 
     async def _mirror_to_webhooks(self) -> None:
         """Send the turn's messages to the flow's offloading webhooks, as Chatlayer sends every message."""
+        if not self._offloads:
+            return
         hooks = offload.webhooks(self.flow, self.session.get)
         if hooks:
             bot = Bot(self.flow.name, self.id)

@@ -102,18 +102,24 @@ def validate(expect: str, text: str, matcher: NluMatcher | None = None, today: d
     """
     answer = text.strip()
     check = _CHECKS.get(expect)
-    now = dt.datetime.combine(today, dt.time()) if today else (matcher.clock if matcher else dt.datetime.now)()
     if check is not None:
         value = check(answer)
     elif expect == "date":
-        value = dates.parse_date(answer, now.date())
+        value = dates.parse_date(answer, _now(matcher, today).date())
     elif expect == "time":
-        value = dates.parse_hours(answer, now)
+        value = dates.parse_hours(answer, _now(matcher, today))
     elif matcher is not None and expect in matcher.entity_names:
         value = matcher.entity_value(expect, answer)
     else:
         return _validate_regex(expect, answer)
     return Validation(True, value) if value is not None else _REJECTED
+
+
+def _now(matcher: NluMatcher | None, today: dt.date | None) -> dt.datetime:
+    """The moment relative dates and times are read from: midnight of `today`, else the matcher's clock."""
+    if today:
+        return dt.datetime.combine(today, dt.time())
+    return (matcher.clock if matcher else dt.datetime.now)()
 
 
 def _validate_regex(expect: str, answer: str) -> Validation:

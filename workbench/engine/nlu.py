@@ -135,20 +135,22 @@ class NluMatcher:
 
     def match(self, text: str) -> IntentMatch | None:
         """The best intent when its score is above the flow's threshold, with the entities in `text`; else None."""
-        intent, score = self._best(text)
+        norm = normalise(text)
+        intent, score = self._best(norm)
         if intent is None or score <= self.threshold:
             return None
-        return IntentMatch(intent, score, self.extract_entities(text))
+        return IntentMatch(intent, score, self._entities(text, norm))
 
     def understand(self, text: str) -> Understanding:
         """The best intent for `text` and its score, whether it is recognised, and the entities in `text`."""
-        intent, score = self._best(text)
+        norm = normalise(text)
+        intent, score = self._best(norm)
         recognised = intent is not None and score > self.threshold
-        return Understanding(text, intent, score, recognised, self.extract_entities(text))
+        return Understanding(text, intent, score, recognised, self._entities(text, norm))
 
-    def _best(self, text: str) -> tuple[str | None, float]:
-        """The best-scoring intent and its score; `(None, 0.0)` when no intent scores at all."""
-        best = self._intent_scores(normalise(text))
+    def _best(self, norm: str) -> tuple[str | None, float]:
+        """The best-scoring intent for a normalised text and its score; `(None, 0.0)` when no intent scores."""
+        best = self._intent_scores(norm)
         top = max(range(len(best)), key=best.__getitem__) if best else None
         if top is None or best[top] == 0.0:
             return None, 0.0
@@ -193,8 +195,11 @@ class NluMatcher:
 
     def extract_entities(self, text: str) -> dict[str, Any]:
         """`{entity_name: canonical_value}` for the flow's entities in `text`, then the system entities."""
+        return self._entities(text, normalise(text))
+
+    def _entities(self, text: str, norm: str) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        for name, value in self._find(normalise(text).split()):
+        for name, value in self._find(norm.split()):
             found.setdefault(name, value)
         found.update(system_entities(text, self.clock()))
         return found

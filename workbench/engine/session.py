@@ -20,6 +20,7 @@ from workbench.engine import events as ev
 from workbench.flow.paths import PathError, parse_path
 
 _MISSING = object()
+_ATOMS = (str, int, float, bool, type(None))
 INTERNAL = "internal"
 ENGINE_OWNED: tuple[str, ...] = ("nlp", "currentDialogstate", "previousDialogstate", "offloaded")
 """The `internal.*` values the engine keeps; the others are what a channel gives."""
@@ -42,7 +43,7 @@ def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) 
                 cur = cur[part]
                 continue
             return default
-        if isinstance(cur, Mapping) and part in cur:
+        if isinstance(cur, dict | Mapping) and part in cur:  # dict first: it spares the slower ABC check
             cur = cur[part]
         else:
             return default
@@ -60,6 +61,9 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     Raises `PathError`, having changed nothing, for a write that `write_refusal` refuses.
     """
     parts = parse_path(path)
+    if len(parts) == 1:  # a plain name: the session is an object, so it can always hold it
+        data[parts[0]] = value
+        return
     refusal = _refusal(data, parts, path)
     if refusal is not None:
         raise PathError(refusal)
@@ -86,17 +90,19 @@ def write_refusal(data: dict[str, Any], path: str) -> str | None:
 def _refusal(data: dict[str, Any], parts: tuple[str | int, ...], path: str) -> str | None:
     cur: Any = data
     for depth, part in enumerate(parts):
-        where = _format(parts[:depth])
-        if isinstance(part, int) and isinstance(cur, dict):
-            return f"cannot set {path}: {where} is an object, not a list"
-        if isinstance(part, str) and isinstance(cur, list):
-            return f"cannot set {path}: {where} is a list, not an object"
+        if isinstance(part, str):
+            if isinstance(cur, list):
+                return f"cannot set {path}: {_format(parts[:depth])} is a list, not an object"
+            cur = cur.get(part) if isinstance(cur, dict) else None
+            continue
+        if isinstance(cur, dict):
+            return f"cannot set {path}: {_format(parts[:depth])} is an object, not a list"
         # Anything but an object or a list is replaced by a new, empty one.
         length = len(cur) if isinstance(cur, list) else 0
-        if isinstance(part, int) and part > length + MAX_GROWTH:
+        if part > length + MAX_GROWTH:
             return (
-                f"cannot set {path}: index {part} is {part - length} past the end of {where} (it has {length} "
-                f"items; a write may reach at most {MAX_GROWTH} past the end)"
+                f"cannot set {path}: index {part} is {part - length} past the end of {_format(parts[:depth])} (it "
+                f"has {length} items; a write may reach at most {MAX_GROWTH} past the end)"
             )
         cur = cur[part] if _has_child(cur, part) else None
     return None
@@ -133,6 +139,11 @@ def _assign(cur: Any, part: str | int, value: Any) -> None:
     if isinstance(part, int):
         cur.extend([None] * (part + 1 - len(cur)))
     cur[part] = value
+
+
+def _copied(value: Any) -> Any:
+    """A copy of `value` that shares nothing that can change with it (a string or a number is its own copy)."""
+    return value if isinstance(value, _ATOMS) else copy.deepcopy(value)
 
 
 def refused_start_value(name: str, value: Any) -> str | None:
@@ -246,7 +257,8 @@ class Session:
     @property
     def current_state(self) -> str | None:
         """The dialog state the conversation is in."""
-        return get_path(self.internal, ("currentDialogstate", "name"))
+        current = self.internal.get("currentDialogstate")
+        return current.get("name") if isinstance(current, dict) else None
 
     # --- applying events ---
 
@@ -267,11 +279,11 @@ class Session:
             target, path = self.internal, e.name[len(INTERNAL) + 1 :]
         # A write the session cannot hold changes nothing (its writer says why: `Session.write_refusal`), so
         # that the log rebuilds to the same session every time.
-        if e.removed:
-            with contextlib.suppress(PathError):
+        with contextlib.suppress(PathError):
+            if e.removed:
                 delete_path(target, path)
-        elif write_refusal(target, path) is None:
-            set_path(target, path, copy.deepcopy(e.value))
+            else:
+                set_path(target, path, _copied(e.value))
 
     def _on_cleared(self, e: ev.SessionCleared) -> None:
         for name in e.removed:

@@ -4,19 +4,26 @@ and used by the engine's session to read and write values."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 MAX_INDEX = 10_000
 """The largest list index a variable path may name (`items[10000]`)."""
+PARSED_PATHS = 4096
+"""How many parsed paths `parse_path` keeps: far more than a flow names, few enough to bound its memory."""
 
 
 class PathError(ValueError):
     """A variable path that cannot be parsed, or a write it cannot make; the message says why in JSON's terms."""
 
 
+@lru_cache(maxsize=PARSED_PATHS)
 def parse_path(path: str) -> tuple[str | int, ...]:
-    """Split `a.b[0].c` into `('a', 'b', 0, 'c')`; an index above `MAX_INDEX` is refused."""
+    """Split `a.b[0].c` into `('a', 'b', 0, 'c')`; an index above `MAX_INDEX` is refused.
+
+    Every read and write of a session variable parses its path, so the answers are kept (the same tuple for the
+    same string; a refusal is not kept and raises again)."""
     parts: list[str | int] = []
     pos = 0
     text = path.strip()

@@ -50,7 +50,7 @@ def phone_number(candidate: str) -> str | None:
     The form is Chatlayer's (`+32 487 23 02 03` → `(+32) 487230203`): the country code in brackets, then the
     rest without its spaces (other separators stay). Without a `+` there is no country code: `0470123456`.
     """
-    digits = sum(c.isdigit() for c in candidate)
+    digits = sum(map(str.isdigit, candidate))
     if not MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS or _DATE_LIKE_RE.fullmatch(candidate):
         return None
     plus = candidate.find("+")
@@ -72,6 +72,8 @@ def find_phone_number(text: str) -> str | None:
 
 def phone_match(text: str) -> re.Match[str] | None:
     """Where the first phone number in `text` is written, or None."""
+    if sum(map(str.isdigit, text)) < MIN_PHONE_DIGITS:
+        return None  # too few digits for any part of it to be one
     for m in PHONE_RE.finditer(text):
         if phone_number(m.group()) is not None:
             return m

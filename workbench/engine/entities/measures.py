@@ -65,12 +65,17 @@ def _after_number(words: dict[str, str]) -> re.Pattern[str]:
 _AFTER = {dimension: _after_number(words) for dimension, words in _UNITS.items()}
 _MONEY_AFTER = _after_number(_CURRENCIES)
 _MONEY_BEFORE = re.compile(r"([€$£¥])\s*(\d+(?:[.,]\d+)?)(?![\d])")
+# Every unit and currency starts with a letter, a degree sign or a currency sign: a text without a number
+# followed by one of those (or a currency sign before digits) has no measure, and the patterns above need not run.
+_MEASURE_HINT = re.compile(_NUMBER + r"\s*(?:[^\W\d_]|[°€$£¥])|[€$£¥]\s*\d")
 
 
 def find_measures(text: str) -> dict[str, Any]:
     """Every kind of measure found in `text`, the first of each kind, as `sys.*` variables."""
     text = words_to_digits(text)
     found: dict[str, Any] = {}
+    if not _MEASURE_HINT.search(text):
+        return found
     money = _money(text)
     if money:
         found["sys.amount_of_money"], found["sys.amount_of_money_currency"] = money

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _PLAIN_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
 _GROUPED_NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:([ ,'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d+)?")
@@ -12,10 +13,14 @@ NUMBER_RE = re.compile(r"(?<![\w.,])(?>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+
 ORDINAL_RE = re.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=64)
 def words_to_digits(text: str) -> str:
     """`text` with every number written in English words turned into digits: `eighty eight` → `88`,
-    `twenty two April` → `22 April`, `the fifth` → `the 5th`; small numbers too (`one` → `1`)."""
-    if not any(c.isalpha() for c in text):
+    `twenty two April` → `22 April`, `the fifth` → `the 5th`; small numbers too (`one` → `1`).
+
+    The system entities read one text for numbers, ordinals and measures: the last few answers are kept so that
+    the text is read once."""
+    if not any(map(str.isalpha, text)):
         return text
     from text_to_num import alpha2digit  # a compiled parser: imported when a text has words to read
 
@@ -30,7 +35,7 @@ def parse_number(text: str) -> int | float | None:
     values come back as int.
     """
     text = text.strip()
-    if any(c.isalpha() for c in text):
+    if any(map(str.isalpha, text)):
         text = words_to_digits(text.lower()).strip()
     if _GROUPED_NUMBER_RE.fullmatch(text):
         text = _GROUP_SEPARATORS.sub("", text)

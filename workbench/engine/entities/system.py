@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from workbench.engine.entities.contact import (
@@ -15,7 +16,9 @@ from workbench.engine.entities.contact import (
 )
 from workbench.engine.entities.dates import find_time
 from workbench.engine.entities.measures import find_measures
-from workbench.engine.entities.numbers import find_number, find_ordinal
+from workbench.engine.entities.numbers import find_number, find_ordinal, words_to_digits
+
+_DIGIT = re.compile(r"\d")
 
 
 def system_entities(text: str, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -31,15 +34,17 @@ def system_entities(text: str, now: dt.datetime | None = None) -> dict[str, Any]
     phone = phone_match(rest)
     if phone and (not phone.group().isdigit() or phone.group().startswith("0")):
         rest = rest[: phone.start()] + " " * len(phone.group()) + rest[phone.end() :]
+    # Numbers, ordinals and measures are digits once the words are read: most texts have none to look for.
+    counted = _DIGIT.search(words_to_digits(rest)) is not None
     url = find_url(text)
     found: dict[str, Any] = {
-        "sys.number": find_number(rest),
-        "sys.ordinal": find_ordinal(rest),
+        "sys.number": find_number(rest) if counted else None,
+        "sys.ordinal": find_ordinal(rest) if counted else None,
         "sys.email": find_email(text),
         "sys.phone_number": phone_number(phone.group()) if phone else None,
         "sys.url": url,
         "sys.url_domain": url_domain(url) if url else None,
-        **find_measures(rest),
+        **(find_measures(rest) if counted else {}),
         **(find_time(rest, now or dt.datetime.now()) or {}),
     }
     return {key: value for key, value in found.items() if value is not None}
