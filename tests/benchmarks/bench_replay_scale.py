@@ -1,7 +1,9 @@
 """Replay at scale: N one-conversation files of 10 turns against an echo flow, with 1 and 2 worker processes.
 
-Run it with `python tests/benchmarks/bench_replay_scale.py [N ...]` (default: 1000 10000). For each N it prints
-turns per second and the peak memory (RSS) of a fresh process that runs the suite as `workbench test` does.
+Run it with `python tests/benchmarks/bench_replay_scale.py [--pytest] [N ...]` (default: 1000 10000). For each N it
+prints turns per second and the peak memory (RSS) of a fresh process that runs the suite as `workbench test` does;
+with `--pytest` also of `pytest -n 0` and `pytest -n 2` (pytest-xdist) collecting and running the same files, timed
+from the start of the process (collection included: every xdist worker collects every file).
 When `node` and `npm` are on PATH it also installs botium-core 1.15 into a temporary folder (no global install)
 and replays the same conversations with Botium's own core and an in-process echo connector, side by side.
 Targets (2-core machine): -j 1 at 10,000 files >= 12,000 turns/s and flat or rising from 1,000; peak RSS under
@@ -11,11 +13,14 @@ Targets (2-core machine): -j 1 at 10,000 files >= 12,000 turns/s and flat or ris
 from __future__ import annotations
 
 import json
+import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 TURNS = 10
@@ -85,6 +90,18 @@ def replay(convos: Path, workers: int) -> dict[str, float]:
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def pytest_replay(convos: Path, count: int, workers: int) -> dict[str, float]:
+    """Collect and run the suite with pytest (`-n workers`, pytest-xdist) in a fresh process; its figures (the
+    peak RSS is the largest of its processes)."""
+    command = [sys.executable, "-m", "pytest", str(convos), "-q", "-p", "no:cacheprovider", "-n", str(workers)]
+    began = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, cwd=convos.parent)
+    seconds = time.perf_counter() - began
+    passed = re.search(r"(\d+) passed", done.stdout)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"passed": int(passed.group(1)) if passed else 0, "total": count, "seconds": seconds, "rss": rss}
 
 
 BOTIUM_SCRIPT = r"""
@@ -171,7 +188,8 @@ def column(figures: dict[str, float]) -> str:
 
 def main() -> None:
     """Write each suite to a temporary folder, replay it with -j 1, -j 2 and Botium, print the figures."""
-    counts = [int(arg) for arg in sys.argv[1:]] or [1000, 10000]
+    with_pytest = "--pytest" in sys.argv[1:]
+    counts = [int(arg) for arg in sys.argv[1:] if arg != "--pytest"] or [1000, 10000]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "botium").mkdir()
@@ -187,6 +205,10 @@ def main() -> None:
             other = "skipped" if skipped else column(botium(root / "botium", count))
             print(f"{count:>7} | {column(one):>26} | {column(two):>26} | {other:>26}", flush=True)
             print(textwrap.indent(f"-j 2 / -j 1: {one['seconds'] / two['seconds']:.2f}x", " " * 10))
+            if with_pytest:
+                serial, spread = pytest_replay(convos, count, 0), pytest_replay(convos, count, 2)
+                print(f"{'pytest':>7} | {'-n 0 ' + column(serial):>26} | {'-n 2 ' + column(spread):>26} |", flush=True)
+                print(textwrap.indent(f"-n 2 / -n 0: {serial['seconds'] / spread['seconds']:.2f}x", " " * 10))
 
 
 if __name__ == "__main__":

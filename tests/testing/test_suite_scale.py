@@ -7,7 +7,11 @@ import asyncio
 import shutil
 from pathlib import Path
 
+import pytest
+
 from workbench.engine import events as ev
+from workbench.flow.loader import LoadResult, load_flow
+from workbench.testing import runner as runner_module
 from workbench.testing import suite
 from workbench.testing.convo_format import ConvoTest, load_convo_text
 from workbench.testing.runner import ConvoResult, Runner
@@ -70,6 +74,19 @@ def test_a_cookie_stays_with_the_conversation_that_was_given_it(data: Path) -> N
     assert "cookie" not in price.request_headers
     assert booking.request_headers["cookie"] == "visit=abc"
     assert all("cookie" not in exchange.request_headers for exchange in _requests(other))
+
+
+def test_a_runner_loads_a_flow_once_for_all_its_conversations(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[Path] = []
+
+    def counted(path: Path) -> LoadResult:
+        loads.append(path)
+        return load_flow(path)
+
+    monkeypatch.setattr(runner_module, "load_flow", counted)
+    results = _replayed(*(_price_test(data, km) for km in (10, 60, 300)))
+    assert all(r.passed for r in results)
+    assert loads == [data / "prices.yaml"]
 
 
 def test_a_long_lived_runner_replays_a_flow_edited_since_it_last_loaded_it(tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ Items are named after their conversation (`flows/train_ticket/booking.convo.yaml
 A `conftest.py` can give variables per test with the `pytest_convo_variables(test, config)` hook (return a
 dict, or None): the train-ticket sample uses it to point its live-backend conversations at a backend it starts.
 
-Each process keeps one event loop and one `Runner` for the session, so the JavaScript sandbox and the flows are
-set up once.
+Each process (the one pytest, or each pytest-xdist worker) keeps one event loop and one `Runner` for the session:
+one HTTP client, one JavaScript sandbox, each flow loaded once; each convo file is parsed once, when it is
+collected (under pytest-xdist every worker collects every file, as xdist requires).
 """
 
 from __future__ import annotations
@@ -65,8 +66,7 @@ class _Replayer:
 
     def run(self, test: ConvoTest, variables: dict[str, Any]) -> ConvoResult:
         result = self.loop.run_until_complete(self.runner.run(test, variables=variables))
-        flow = self.runner.flows.get(test.flow).flow
-        if self.coverage is not None and flow is not None:
+        if self.coverage is not None and (flow := self.runner.flows.get(test.flow).flow) is not None:
             self.coverage.record(flow, result.events)
         return result
 
