@@ -15,6 +15,7 @@ from workbench.flow.model import (
     NO_LOC,
     ApiAction,
     Ask,
+    BotEvent,
     Card,
     Choice,
     ClearSession,
@@ -39,8 +40,10 @@ from workbench.flow.regex_limits import PatternError, compile_pattern
 from workbench.flow.validate import Facts, column_in_file, near_names
 from workbench.flow.yaml_source import Pos, YList, YMap
 
-TOP_KEYS = ("name", "start", "languages", "variables", "nlu", "settings", "states")
+TOP_KEYS = ("name", "start", "languages", "variables", "nlu", "settings", "events", "states")
 LANGUAGES_KEYS = ("primary", "secondary", "detection")
+EVENT_KINDS = ("variables_changed", "silence")
+EVENT_KEYS = (*EVENT_KINDS, "goto", "name")
 SETTINGS_KEYS = ("disabled", "max_message_length", "typing_delay")
 MAX_LENGTH_KEYS = ("characters", "goto")
 NLU_KEYS = ("intents", "entities", "threshold", "fallback")
@@ -68,6 +71,8 @@ MAX_TIMEOUT = 60
 """Seconds a code or API action may be given (`timeout`)."""
 MAX_IFRAME_HEIGHT = 5000
 MAX_TYPING_DELAY = 60_000
+MAX_SILENCE = 86_400
+"""Seconds a silence event may wait for: a day."""
 
 
 def quoted(value: Any) -> str:
@@ -305,6 +310,7 @@ class Builder:
             start = self.state_ref(top["start"], top.value_pos["start"], "start", "the top level") or ""
         settings = self.settings(top)
         languages = self.languages(top)
+        events = self.bot_events(top)
         states = self.states(states_raw) if isinstance(states_raw, YMap) else {}
         return Flow(
             name=name,
@@ -316,6 +322,7 @@ class Builder:
             settings=settings,
             languages=languages,
             language=languages.primary,
+            events=events,
         )
 
     def languages(self, top: YMap) -> Languages:
@@ -352,6 +359,61 @@ class Builder:
         if "detection" in m:
             detection = self.state_ref(m["detection"], m.value_pos["detection"], "detection", "languages")
         return Languages(primary, tuple(secondary), detection)
+
+    def bot_events(self, top: YMap) -> tuple[BotEvent, ...]:
+        """`events:`: Chatlayer's bot-wide events, each `variables_changed: [names]` or `silence: SECONDS`, with the
+        state it runs (`goto`) and an optional `name`."""
+        if "events" not in top or top["events"] is None:
+            return ()
+        value, pos = top["events"], top.value_pos["events"]
+        if not isinstance(value, YList):
+            self.type_error(pos, "'events'", "a list of events", value)
+            return ()
+        found = [self.bot_event(item, item_pos) for item, item_pos in zip(value, value.item_pos, strict=True)]
+        return tuple(event for event in found if event is not None)
+
+    def bot_event(self, value: Any, pos: Pos) -> BotEvent | None:
+        what = "an event in 'events'"
+        m = self.mapping(value, pos, what)
+        if m is None:
+            return None
+        self.check_keys(m, EVENT_KEYS, what)
+        kinds = [k for k in m if k in EVENT_KINDS]
+        if not kinds:
+            self.error(pos, f"{what} needs 'variables_changed' (the variables it watches) or 'silence' (seconds)")
+            return None
+        if len(kinds) > 1:
+            self.error(m.key_pos[kinds[1]], f"{what} has both 'variables_changed' and 'silence' (one kind per event)")
+        kind = kinds[0]
+        goto = None
+        if "goto" not in m:
+            self.error(pos, f"missing required key 'goto' in {what} (the state the event runs)")
+        else:
+            goto = self.state_ref(m["goto"], m.value_pos["goto"], "goto", what)
+        name = self.string(m, "name", what) or kind
+        variables: tuple[str, ...] = ()
+        seconds = 0.0
+        if kind == "variables_changed":
+            variables = self.watched(m["variables_changed"], m.value_pos["variables_changed"], what)
+        else:
+            seconds = self.number(m, "silence", what, 0.0, MAX_SILENCE)
+        if goto is None or (kind == "variables_changed" and not variables) or (kind == "silence" and not seconds):
+            return None
+        return BotEvent(kind, goto, variables, seconds, name, self.loc(pos))
+
+    def watched(self, value: Any, pos: Pos, what: str) -> tuple[str, ...]:
+        """The variable paths a `variables_changed` event watches: a name or a list of them."""
+        where = f"'variables_changed' in {what}"
+        items = [(value, pos)] if isinstance(value, str) else None
+        if isinstance(value, YList):
+            items = list(zip(value, value.item_pos, strict=True))
+        if items is None:
+            self.type_error(pos, where, "a variable name or a list of names", value)
+            return ()
+        if not items:
+            self.error(pos, f"{where} must name at least one variable")
+        names = (self.variable_name(item, item_pos, f"each item of {where}") for item, item_pos in items)
+        return tuple(dict.fromkeys(name for name in names if name))
 
     def language_code(self, value: Any, pos: Pos, what: str) -> str | None:
         """A two-letter language code (`nl`), or None (reported, with the code meant for `NL` or `nl-BE`)."""

@@ -251,6 +251,24 @@ class Languages:
         return (self.primary, *self.secondary)
 
 
+BotEventKind = Literal["variables_changed", "silence"]
+
+
+@dataclass(frozen=True, slots=True)
+class BotEvent:
+    """One of Chatlayer's bot-wide events (bot-answers/events.md): when a watched variable changes
+    (`variables_changed`, the paths in `variables`) or the user says nothing for `seconds` (`silence`), the
+    dialog state `goto` runs."""
+
+    kind: BotEventKind
+    goto: str
+    variables: tuple[str, ...] = ()
+    seconds: float = 0.0
+    name: str = ""
+    """The event's name (Chatlayer names every event); the kind when the flow gives none."""
+    loc: Loc = NO_LOC
+
+
 @dataclass(frozen=True, slots=True)
 class Translation:
     """One secondary language's translation file: texts by translation key (`ask_date.ask[0]`), and the
@@ -286,6 +304,7 @@ class Flow:
     language: str = "en"
     translations: dict[str, Translation] = field(default_factory=dict)
     variants: dict[str, Flow] = field(default_factory=dict, compare=False, repr=False)
+    events: tuple[BotEvent, ...] = ()
 
     @property
     def folder(self) -> Path:

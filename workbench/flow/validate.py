@@ -6,18 +6,19 @@ Variables: a `{var}` in a template (or `{var: name}` in a value) draws the warni
 part of its path is set somewhere in the flow: a `variables:` default, an ask's `save`, the `set` of a button, a
 state or a route, an API action's `save`, an entity name, a literal `addSessionVariable('name', …)` in a code
 action, or one of the built-ins `sys`, `internal`, `locale`, `preferredLanguage` (the conversation's language, as
-a channel or the flow sets it) and `input` (the user's last message). Some actions set variables the loader cannot
-see: an API action without `save` (its JSON answer becomes session variables, Chatlayer style), an iframe (its page
-sends UPDATE_SESSION with any names) and a code action that names variables at run time (`addSessionVariable(name,
-…)` with a non-literal name, or `addSessionVariables`). A flow with any of those gets no "never set" warnings at
-all: a warning that is often wrong would teach people to ignore warnings.
+a channel or the flow sets it) and `input` (the user's last message); in a flow with a variables-changed event,
+`events` too (`events.variablesChanged`). Some actions set variables the loader cannot see: an API action without
+`save` (its JSON answer becomes session variables, Chatlayer style), an iframe (its page sends UPDATE_SESSION with
+any names) and a code action that names variables at run time (`addSessionVariable(name, …)` with a non-literal
+name, or `addSessionVariables`). A flow with any of those gets no "never set" warnings at all: a warning that is
+often wrong would teach people to ignore warnings.
 
 Reachability: from `start`, through `next` routes, buttons, quick replies and carousel buttons, `on_error`
 and `give_up_goto`. The NLU fallback, the state for too long a message (`settings.max_message_length`), the
-language detection state (`languages.detection`), states with an `intent`, the system states (`not_understood`,
-`error_occurred`, `bot_disabled`, `offloading_*`), and states named in a code action's string literal or in a
-`{state: name}` value count as reachable from anywhere. An iframe can also jump to any state; those jumps
-cannot be seen here.
+language detection state (`languages.detection`), the states of bot-wide events (`events:`), states with an
+`intent`, the system states (`not_understood`, `error_occurred`, `bot_disabled`, `offloading_*`), and states named
+in a code action's string literal or in a `{state: name}` value count as reachable from anywhere. An iframe can
+also jump to any state; those jumps cannot be seen here.
 
 Contexts: two states may share an intent when their `required_context` sets differ (Chatlayer then picks by
 the active contexts); the same intent with the same set (or none) on two states is an error.
@@ -242,6 +243,7 @@ def _check_reachable(flow: Flow, facts: Facts, reporter: Reporter) -> None:
         return  # already an error; every state would be reported unreachable
     roots = {flow.start, *SYSTEM_STATES, *facts.jumps}
     roots.update(name for name in (flow.nlu.fallback, flow.settings.too_long, flow.languages.detection) if name)
+    roots.update(event.goto for event in flow.events)
     roots.update(name for name, state in flow.states.items() if state.intent)
     seen: set[str] = set()
     todo = [name for name in roots if name in flow.states]
@@ -299,6 +301,8 @@ def _has_dynamic_action(flow: Flow) -> bool:
 
 def _set_variables(flow: Flow, code_sets: set[str]) -> set[str]:
     names = set(BUILTIN_VARIABLES) | set(flow.variables) | set(flow.nlu.entities) | code_sets
+    if any(event.kind == "variables_changed" for event in flow.events):
+        names.add("events")  # events.variablesChanged: the names that set off a variables-changed event
     for state in flow.states.values():
         if state.ask is not None:
             names.add(state.ask.save)
