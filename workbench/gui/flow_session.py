@@ -20,7 +20,9 @@ from workbench.engine.conversation import Conversation
 from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.inputs import warm_up_dates
 from workbench.flow.loader import LoadResult, load_flow
+from workbench.flow.model import Flow
 from workbench.flow.problems import Problem
+from workbench.flow.translations import translation_file
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.file_watcher import FileWatcher
 
@@ -44,6 +46,16 @@ def _load(path: Path) -> LoadResult:
     return result
 
 
+def _read_files(path: Path, result: LoadResult, before: tuple[Path, ...]) -> list[Path]:
+    """The files beside the flow file that its load read or would read: the translation file of each declared
+    language (whether it exists or not), else (when the flow did not load) those watched before and any file a
+    problem names (a broken translation file)."""
+    if result.flow is not None:
+        return [translation_file(path, language) for language in result.flow.languages.secondary]
+    named = {Path(p.loc.file).resolve() for p in result.problems}
+    return [*before, *sorted(file for file in named if file != path and file.is_file())]
+
+
 class FlowSession(QObject):
     """Keeps one flow file open in the window: loads it, starts its conversation, watches the file."""
 
@@ -55,9 +67,12 @@ class FlowSession(QObject):
         self.bridge = bridge
         self.variables = dict(variables or {})
         self.path: Path | None = None
+        self.flow: Flow | None = None
+        """The flow as it last loaded (in its primary language, with its translations)."""
         self._watcher = FileWatcher(self)
         self._watcher.changed.connect(self.reload)
         self._loading: asyncio.Task[Any] | None = None
+        self._restarting: asyncio.Task[Any] | None = None
 
     def open(self, path: Path) -> asyncio.Task[Any]:
         """Open `path` and start a fresh conversation on it."""
@@ -68,6 +83,15 @@ class FlowSession(QObject):
         if self.path is None:
             return None
         return self._schedule(self._open(self.path, keep=True))
+
+    def restart_in(self, language: str) -> asyncio.Task[Any] | None:
+        """Start a fresh conversation on the flow with `language` as the channel's language (`locale`), as a
+        channel in that language would; None when no flow is open. The next flow opened starts in the language
+        it is given again."""
+        if self.flow is None:
+            return None
+        self._restarting = asyncio.ensure_future(self._restart(self.flow, {**self.variables, "locale": language}))
+        return self._restarting
 
     def cancel(self) -> None:
         """Stop a load that is still running."""
@@ -81,20 +105,30 @@ class FlowSession(QObject):
 
     async def _open(self, path: Path, *, keep: bool) -> None:
         result = await asyncio.get_running_loop().run_in_executor(None, _load, path)
-        self._watcher.watch(path)
-        old = self.bridge.conversation
+        self._watcher.watch(path, _read_files(path, result, self._watcher.companions))
         if result.flow is None:
             self.opened.emit(Opened(path, result, problems=result.problems))
             return
         self.path = path
-        flow = result.flow
+        self.flow = flow = result.flow
+        old = self.bridge.conversation
         replaced = self.bridge.submit(lambda conversation: conversation.replace_flow(flow)) if keep else None
         if replaced is not None:
             self.opened.emit(Opened(path, result, old, await replaced, result.problems))
             return
-        conversation = Conversation(flow, variables=self.variables)
+        conversation = await self._attach_new(flow, self.variables)
+        self.opened.emit(Opened(path, result, conversation, None, result.problems))
+        await self.bridge.start()
+
+    async def _restart(self, flow: Flow, variables: Mapping[str, Any]) -> None:
+        await self._attach_new(flow, variables)
+        await self.bridge.start()
+
+    async def _attach_new(self, flow: Flow, variables: Mapping[str, Any]) -> Conversation:
+        """A new conversation on `flow`, attached to the bridge in place of the old one (which is closed)."""
+        old = self.bridge.conversation
+        conversation = Conversation(flow, variables=variables)
         self.bridge.attach(conversation)
         if old is not None:
             await old.aclose()
-        self.opened.emit(Opened(path, result, conversation, None, result.problems))
-        await self.bridge.start()
+        return conversation

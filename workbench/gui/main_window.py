@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.engine import events as ev
+from workbench.flow.model import Loc
 from workbench.flow.problems import Problem
-from workbench.gui import coverage_view, debugger, flow_diff_view, recording, test_explorer
+from workbench.gui import coverage_view, debugger, flow_diff_view, recording, test_explorer, translations
 from workbench.gui.chat.panel import ChatPanel
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.event_log.panel import EventLogPanel
@@ -27,7 +28,7 @@ from workbench.gui.flow_session import FlowSession, Opened
 from workbench.gui.graph.panel import GraphPanel
 from workbench.gui.inspector.panel import VariableInspector
 from workbench.gui.preview.menu import install as install_preview
-from workbench.gui.problems.panel import ProblemsPanel, location, summary
+from workbench.gui.problems.panel import ProblemsPanel, place, summary
 
 MAX_RECENT = 8
 TYPING_DELAY_SETTING = "chat/typing_delay"
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         test_explorer.install(self)
         coverage_view.install(self)
         flow_diff_view.install(self)
+        translations.install(self)
         debugger.install(self).session.pause_changed.connect(self._on_busy)
         self.bridge.event.connect(self._on_event)
         self.bridge.busy_changed.connect(self._on_busy)
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        bar.addMenu(translations.FLOW)  # views of the flow itself add their entries (Translations…)
 
         talk = bar.addMenu("&Conversation")
         talk.addAction(self._action("&Restart conversation", self.bridge.restart, "Ctrl+Shift+R"))
@@ -207,8 +210,12 @@ class MainWindow(QMainWindow):
 
     def show_problem(self, problem: Problem) -> None:
         """Show the line of `problem` in the graph panel's definition view."""
-        caption = f"{problem.severity}: {problem.message} — {location(problem, self.problems.folder)}"
-        self.graph.definition.show_line(Path(problem.loc.file), problem.loc.line, problem.loc.column, caption)
+        self.show_location(problem.loc, f"{problem.severity}: {problem.message}")
+
+    def show_location(self, loc: Loc, what: str) -> None:
+        """Show the line of `loc` in the graph panel's definition view, captioned with `what` is there."""
+        caption = f"{what} — {place(loc, self.problems.folder)}"
+        self.graph.definition.show_line(Path(loc.file), loc.line, loc.column, caption)
         self.docks["graph"].show()
         self.docks["graph"].raise_()
 

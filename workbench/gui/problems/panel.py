@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
+from workbench.flow.model import Loc
 from workbench.flow.problems import Problem
 
 COLUMNS = ("Problem", "Where")
@@ -21,10 +22,15 @@ _ICONS = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical, "warning": QStyl
 
 def location(problem: Problem, folder: Path | None) -> str:
     """`file:line:column` of `problem`, the file relative to `folder` when it lies below it."""
-    file = Path(problem.loc.file)
+    return place(problem.loc, folder)
+
+
+def place(loc: Loc, folder: Path | None) -> str:
+    """`file:line:column` of `loc`, the file relative to `folder` when it lies below it."""
+    file = Path(loc.file)
     if folder is not None and file.is_relative_to(folder):
         file = file.relative_to(folder)
-    return f"{file.as_posix()}:{problem.loc.line}:{problem.loc.column}"
+    return f"{file.as_posix()}:{loc.line}:{loc.column}"
 
 
 def summary(problems: Sequence[Problem]) -> str:
