@@ -7,7 +7,8 @@ when stdin closes. Requests, each handled as it arrives:
 
 - `open {realm, heap}`: a pristine realm, from the spare context made ahead of time (the next spare is made
   once that one is ready); answers `{id, ok: true}` when it is ready.
-- `eval {id, realm, code}`: answers `{id, ok: value}` or `{id, err: parse | oom | eval, msg}`.
+- `eval {id, realm, code}`: answers `{id, ok: value}` or `{id, err: parse | oom | eval, msg}`, written to the
+  pipe from V8's own thread the moment V8 has it (`JsContext.start`), not through this process's event loop.
 - `cancel {id}`: stop that eval (V8 is told to terminate it; the answer is dropped).
 - `limit {realm, heap}`: a new hard memory limit; `oom {id, realm}`: whether V8 hit it.
 - `drop {realm}`: release the realm; `stats {id}`: `{rss, heap: {realm: bytes in use}}` for benchmarks.
