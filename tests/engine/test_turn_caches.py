@@ -1,4 +1,5 @@
-"""What the engine keeps between turns to make them fast gives the same answers as working it out afresh."""
+"""What makes a turn fast changes no answer: what the engine keeps between turns is what working it out afresh
+gives, the session copies what it is given, and events compare and hash as they always did."""
 
 from __future__ import annotations
 
@@ -52,3 +53,21 @@ def test_a_write_the_session_cannot_hold_changes_nothing_and_says_why() -> None:
     assert session.write_refusal("user[0]") == "cannot set user[0]: user is an object, not a list"
     session.apply(refused)
     assert session.get("user") == {"name": "Ann"}
+
+
+def test_a_value_that_holds_one_list_twice_is_copied_with_that_shape() -> None:
+    seats = [1, 2]
+    looped: list[object] = ["a"]
+    looped.append(looped)
+    session = Session()
+    session.apply(ev.VariableChanged(name="trip", value={"out": seats, "back": seats}))
+    session.apply(ev.VariableChanged(name="looped", value=looped))
+    trip, copied = session.variables["trip"], session.variables["looped"]
+    assert trip == {"out": [1, 2], "back": [1, 2]} and trip["out"] is trip["back"] and trip["out"] is not seats
+    assert copied[0] == "a" and copied[1] is copied and copied is not looped
+
+
+def test_events_compare_and_hash_by_what_they_say_not_by_when() -> None:
+    first, again = ev.StateEntered(state="ask", at=1.0), ev.StateEntered(state="ask", at=2.0)
+    assert first == again and hash(first) == hash(again)
+    assert first != ev.StateEntered(state="echo", at=1.0)

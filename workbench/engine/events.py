@@ -1,7 +1,9 @@
 """The events a conversation emits: the only way the engine talks outward.
 
-Every event is a frozen, keyword-only dataclass with a wall-clock timestamp `at`. `event.kind` is the class name.
-The session is what you get by applying these events in order (see `session.Session.apply`).
+Every event is a keyword-only, slotted dataclass with a wall-clock timestamp `at`. `event.kind` is the class name.
+The session is what you get by applying these events in order (see `session.Session.apply`), so an event is never
+changed once it is made. Events are not `frozen` dataclasses only because those take three times as long to make
+(a turn makes a dozen: frozen, they were a sixth of its time); they hash as frozen ones do.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class Event:
     """Base of every engine event."""
 
@@ -32,7 +34,7 @@ class Event:
 InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart", "reload"]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class TurnStarted(Event):
     """A new turn begins: something from outside (the user, a page, an agent, a tester) reached the engine."""
 
@@ -40,14 +42,14 @@ class TurnStarted(Event):
     text: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class TurnFinished(Event):
     """The engine is done with the turn and waits."""
 
     duration: float = 0.0
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class UserMessage(Event):
     """What the user said, as the chat shows it: typed, a button pressed, or sent by an iframe page."""
 
@@ -56,7 +58,7 @@ class UserMessage(Event):
     payload: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class WaitingForInput(Event):
     """The conversation waits for the user at `state`; `expect` is what an `ask` state validates against."""
 
@@ -64,7 +66,7 @@ class WaitingForInput(Event):
     expect: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class InputRejected(Event):
     """An `ask` state refused the user's answer (`attempt` counts from 1)."""
 
@@ -74,7 +76,7 @@ class InputRejected(Event):
     attempt: int
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class IntentMatched(Event):
     """NLU recognised an intent (and possibly entities) in the user's text."""
 
@@ -103,7 +105,7 @@ TransitionReason = Literal[
 ]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class StateEntered(Event):
     """The conversation entered a dialog state. `route` is the index of the `next` route taken, if any."""
 
@@ -150,7 +152,7 @@ class CardOut:
 MessageKind = Literal["text", "buttons", "quick_replies", "media", "carousel", "html", "iframe"]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class BotMessage(Event):
     """A message the bot shows in the chat, rendered (templates filled in)."""
 
@@ -170,7 +172,7 @@ class BotMessage(Event):
         return self.buttons + self.quick_replies + tuple(b for c in self.cards for b in c.buttons)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class TemplateWarning(Event):
     """A template referred to a variable that has no value; it rendered as an empty string."""
 
@@ -179,7 +181,7 @@ class TemplateWarning(Event):
     state: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class EngineWarning(Event):
     """Something worth knowing that did not stop the turn (e.g. a code action that never called send())."""
 
@@ -188,7 +190,7 @@ class EngineWarning(Event):
     where: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class EngineError(Event):
     """An error in the flow or an action. `where` is `file:line:column` when known; `states` names a loop."""
 
@@ -204,7 +206,7 @@ class EngineError(Event):
 VariableOrigin = Literal["ask", "button", "entity", "nlp", "code", "api", "iframe", "edit", "set", "default", "offload"]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class VariableChanged(Event):
     """A session variable (a dotted path) was set, or removed when `removed` is true."""
 
@@ -219,7 +221,7 @@ class VariableChanged(Event):
     """For `code` in debug mode: the line of the code action whose statement set it."""
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class SessionCleared(Event):
     """Clear Session removed `removed` and restored the flow's defaults in `restored`."""
 
@@ -228,7 +230,7 @@ class SessionCleared(Event):
     restored: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class ContextsChanged(Event):
     """The active contexts (Chatlayer's input and output contexts) changed: `contexts` is every active context
     after the change with its remaining lifespan (the user messages it still counts for), in the order they were
@@ -243,7 +245,7 @@ class ContextsChanged(Event):
 # --- actions ---
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class ActionStarted(Event):
     """An action of a state begins."""
 
@@ -251,7 +253,7 @@ class ActionStarted(Event):
     action: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class ActionFinished(Event):
     """An action ended; `ok` false means it failed with `error`; `jump` is a state the action asked to go to."""
 
@@ -264,7 +266,7 @@ class ActionFinished(Event):
     jump: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class HttpExchange(Event):
     """One HTTP request and what came back (or `error` when nothing usable did)."""
 
@@ -281,7 +283,7 @@ class HttpExchange(Event):
     error: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class CodeLog(Event):
     """console.log/warn/error output of a code action."""
 
@@ -290,7 +292,7 @@ class CodeLog(Event):
     message: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class IframeOpened(Event):
     """An iframe action opened `url` (absolute: http(s) or file)."""
 
@@ -299,7 +301,7 @@ class IframeOpened(Event):
     height: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class IframeMessageAccepted(Event):
     """A postMessage from an iframe page was accepted and acted on."""
 
@@ -308,7 +310,7 @@ class IframeMessageAccepted(Event):
     payload: Any = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class IframeMessageRejected(Event):
     """A postMessage from an iframe page was refused; nothing changed."""
 
@@ -317,7 +319,7 @@ class IframeMessageRejected(Event):
     data: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class JsonMessage(Event):
     """A JSON Builder message for the website (not shown as a chat bubble)."""
 
@@ -325,7 +327,7 @@ class JsonMessage(Event):
     payload: Any
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class Offloaded(Event):
     """The conversation was handed to a human agent; `transcript` is the conversation so far."""
 
@@ -334,21 +336,21 @@ class Offloaded(Event):
     transcript: tuple[dict[str, Any], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class UserToAgent(Event):
     """While offloaded, the user's message goes to the agent."""
 
     text: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class AgentMessage(Event):
     """The human agent said something."""
 
     text: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class HandedBack(Event):
     """The agent handed the conversation back to the bot."""
 
@@ -361,7 +363,7 @@ PauseWhere = Literal["state", "statement", "exception"]
 DebugCommand = Literal["step_over", "step_into", "step_out", "continue", "stop"]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class Paused(Event):
     """The debugger holds the conversation until a command: before entering `state` (`where="state"`, `line`
     None), before the statement at `line` of its code action, or where an uncaught `error` was thrown.
@@ -388,7 +390,7 @@ class Paused(Event):
     breakpoint: bool = False
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class Resumed(Event):
     """The debugger let the conversation go on from a pause in `state`; `stop` ends the turn there (also when a
     stop was asked for while running: at the next gate, without a pause before)."""
@@ -397,7 +399,7 @@ class Resumed(Event):
     state: str
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class Rewound(Event):
     """The log was cut back to its first `to` events on the new branch `branch` (forked from `parent`, which
     is kept); the session is what those events make."""
@@ -407,7 +409,7 @@ class Rewound(Event):
     parent: int
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class FlowReloaded(Event):
     """The flow file was loaded again and the conversation goes on with the new version, its history kept.
     `added`, `removed` and `changed` name dialog states; `state` is the one the conversation was in. When that
@@ -440,7 +442,7 @@ def _names(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class BranchSwitched(Event):
     """The conversation went back to the branch `branch`'s log (from `previous`)."""
 
