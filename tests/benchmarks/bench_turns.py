@@ -1,8 +1,11 @@
-"""Turns per second for a scripted 10-turn conversation through say, ask and router states with conditions.
+"""Turns per second for a scripted 10-turn conversation through say, ask and router states with conditions, and
+the engine's time per user message in the echo flow that `bench_replay_scale.py` replays (no test runner around
+it: a conversation started and told five things, each saved by an `ask` and said back).
 
 Target: at least 3,000 turns/s on one core. Run: `python tests/benchmarks/bench_turns.py [--conversations N]`.
 Its route conditions are bounded (`workbench/engine/condition_safety.py`), so they are decided in the engine's
 own V8 context without a round trip to the sandbox worker, and the conversations never start a worker realm.
+The echo figure is CPU time of this process (`time.process_time`), which a busy machine disturbs less than the clock.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+
+from bench_replay_scale import conversation, echo_flow
 
 from workbench.engine.conversation import Conversation
 from workbench.engine.sandbox import Sandbox
@@ -78,6 +83,15 @@ async def converse(flow, sandbox: Sandbox) -> int:
     return len(SCRIPT)
 
 
+async def echo(flow, n: int) -> int:
+    """Conversation `n` of the echo suite, as the engine alone has it; the number of user messages."""
+    async with Conversation(flow) as chat:
+        await chat.start()
+        for said in conversation(n):
+            await chat.send_text(said)
+    return len(conversation(n))
+
+
 async def main(conversations: int) -> None:
     flow = load_flow_text(FLOW, "bench.yaml").flow
     assert flow is not None
@@ -90,6 +104,16 @@ async def main(conversations: int) -> None:
         elapsed = time.perf_counter() - began
     print(f"{conversations} conversations, {turns} turns in {elapsed:.2f} s")
     print(f"turns per second: {turns / elapsed:,.0f} (target >= 3,000)")
+
+    echoing = load_flow_text(echo_flow(), "echo.yaml").flow
+    assert echoing is not None
+    await echo(echoing, 0)
+    began = time.process_time()
+    messages = 0
+    for n in range(10 * conversations):
+        messages += await echo(echoing, n)
+    elapsed = time.process_time() - began
+    print(f"echo flow: {1e6 * elapsed / messages:.0f} µs of engine time per user message ({messages} messages)")
 
 
 if __name__ == "__main__":

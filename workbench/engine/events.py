@@ -169,7 +169,8 @@ class BotMessage(Event):
     @property
     def choices(self) -> tuple[ChoiceOut, ...]:
         """Every pressable choice of the message: buttons, quick replies and card buttons."""
-        return self.buttons + self.quick_replies + tuple(b for c in self.cards for b in c.buttons)
+        choices = self.buttons + self.quick_replies
+        return choices + tuple(b for c in self.cards for b in c.buttons) if self.cards else choices
 
 
 @dataclass(kw_only=True, slots=True, unsafe_hash=True)
