@@ -3,12 +3,18 @@
 Rows carry what the panel needs in item data roles: `KEY_ROLE` (the test id, or the file path for a file row),
 `TEST_ROLE` (the `ConvoTest` of a conversation row) and `STATUS_ROLE` (passed, failed, error, running or None).
 A file row's status sums up its conversations'; a file that cannot be loaded is an error row of its own.
+
+Statuses, their icons and result texts are not stored in the items: `data()` reads them from `results` and the
+set of running tests, so that a batch of results (or marking 10,000 conversations as running) is a few dict
+updates and one `dataChanged` per file touched, not three item changes per row.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
@@ -21,7 +27,9 @@ from workbench.testing.selection import ExpressionError, Selection, check
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 TEST_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
+_ERROR_ROLE = Qt.ItemDataRole.UserRole + 4  # a file row's error result, while the row is built
 RUNNING = "running"
+RESULT_COLUMN = 2
 _ICONS = {
     "passed": QStyle.StandardPixmap.SP_DialogApplyButton,
     "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -29,8 +37,12 @@ _ICONS = {
     RUNNING: QStyle.StandardPixmap.SP_BrowserReload,
 }
 _WORST_FIRST = (RUNNING, "error", "failed")
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+Row = list[QStandardItem]
 
 
+@functools.cache
 def status_icon(status: str | None) -> QIcon:
     """The icon of a status (an empty icon for none)."""
     pixmap = _ICONS.get(status or "")
@@ -49,6 +61,14 @@ def _result_text(result: ConvoResult) -> str:
     return f"{result.status} · {result.duration * 1000:.0f} ms" if result.duration else result.status
 
 
+def _cell(text: str = "", key: str | None = None) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setEditable(False)
+    if key is not None:
+        item.setData(key, KEY_ROLE)
+    return item
+
+
 class TestTreeModel(QStandardItemModel):
     """Files → conversations, with the last result of each; columns Test, Tags, Result."""
 
@@ -61,70 +81,95 @@ class TestTreeModel(QStandardItemModel):
         self._files: dict[str, QStandardItem] = {}
         self._rows: dict[str, QStandardItem] = {}
         self._tests: dict[str, ConvoTest] = {}
+        self._children: dict[str, list[str]] = {}
+        self._file_of: dict[str, str] = {}
+        self._running: set[str] = set()
         self.results: dict[str, ConvoResult] = {}
         """The last result of each test id (and of each file that cannot be loaded, by its path)."""
 
     # --- contents ---
 
-    def set_files(self, files: Sequence[ConvoFile], roots: Sequence[Path]) -> None:
-        """Show `files` (named relative to the root folder they are under), keeping known results."""
-        self.removeRows(0, self.rowCount())
-        self._files.clear()
-        self._rows.clear()
-        self._tests.clear()
-        for convo in files:
-            item = self._file_item(convo, roots)
-            self.appendRow([item, QStandardItem(), QStandardItem()])
-            self._fill(item, convo)
+    def file_rows(self, files: Sequence[ConvoFile], roots: Sequence[Path]) -> list[Row]:
+        """The rows of `files` (named relative to the root folder they are under), not shown yet: building them
+        touches neither the views nor the results, so a long listing can be built in slices with the loop getting
+        turns in between."""
+        return [self._file_row(convo, roots) for convo in files]
+
+    def show_rows(self, rows: Sequence[Row]) -> None:
+        """Show rows made by `file_rows` instead of the listed ones (one reset, not a signal per row), keeping the
+        known results of what is still listed."""
+        self.beginResetModel()
+        self.blockSignals(True)
+        try:
+            self.removeRows(0, self.rowCount())
+            self._files, self._rows, self._tests, self._children, self._file_of = {}, {}, {}, {}, {}
+            for row in rows:
+                self.appendRow(row)
+                self._index(row[0])
+        finally:
+            self.blockSignals(False)
+            self.endResetModel()
         known = set(self._rows) | set(self._files)
         self.results = {key: result for key, result in self.results.items() if key in known}
+        self._running &= known
+
+    def set_files(self, files: Sequence[ConvoFile], roots: Sequence[Path]) -> None:
+        """Show `files` (named relative to the root folder they are under), keeping known results."""
+        self.show_rows(self.file_rows(files, roots))
 
     def replace_file(self, convo: ConvoFile) -> None:
         """Show the new contents of a file already listed (after it was edited)."""
         item = self._files.get(convo.path)
         if item is None:
             return
-        for row in range(item.rowCount()):
-            self._forget(item.child(row))
+        for key in self._children.pop(convo.path, []):
+            self._forget(key)
         item.removeRows(0, item.rowCount())
         self._fill(item, convo)
+        self._index(item)
+        self._changed([convo.path])
 
-    def _file_item(self, convo: ConvoFile, roots: Sequence[Path]) -> QStandardItem:
+    def _file_row(self, convo: ConvoFile, roots: Sequence[Path]) -> Row:
         path = Path(convo.path)
         root = next((r for r in roots if path.is_relative_to(r)), None)
-        item = QStandardItem(path.relative_to(root).as_posix() if root else str(path))
+        item = _cell(path.relative_to(root).as_posix() if root else str(path), convo.path)
         item.setToolTip(str(path))
-        item.setEditable(False)
-        item.setData(convo.path, KEY_ROLE)
-        self._files[convo.path] = item
-        return item
+        self._fill(item, convo)
+        return [item, _cell(), _cell()]
 
     def _fill(self, item: QStandardItem, convo: ConvoFile) -> None:
-        if convo.ok:
-            self.results.pop(convo.path, None)
-        else:
-            self.results[convo.path] = file_error(convo)
+        """Give a file's item its conversations' rows, and the file's own error result if it cannot run."""
+        item.setData(None if convo.ok else file_error(convo), _ERROR_ROLE)
         for test in convo.tests:
-            row = QStandardItem(test.name)
-            row.setEditable(False)
-            row.setData(test.id, KEY_ROLE)
+            row = _cell(test.name, test.id)
             row.setData(test, TEST_ROLE)
-            tags = QStandardItem(", ".join(test.tags))
-            tags.setEditable(False)
-            result = QStandardItem()
-            result.setEditable(False)
-            item.appendRow([row, tags, result])
+            item.appendRow([row, _cell(", ".join(test.tags)), _cell()])
+
+    def _index(self, item: QStandardItem) -> None:
+        """Remember a file's item and its conversations' rows by key, and the file's error as its result."""
+        path = item.data(KEY_ROLE)
+        self._files[path] = item
+        error = item.data(_ERROR_ROLE)
+        if error is None:
+            self.results.pop(path, None)
+        else:
+            self.results[path] = error
+            item.setData(None, _ERROR_ROLE)
+        children: list[str] = []
+        for number in range(item.rowCount()):
+            row = item.child(number)
+            test = row.data(TEST_ROLE)
             self._rows[test.id] = row
             self._tests[test.id] = test
-        for key in [convo.path, *(t.id for t in convo.tests)]:
-            if key in self.results:
-                self._show(key, self.results[key])
-        self._sum_up(item)
+            self._file_of[test.id] = path
+            children.append(test.id)
+        self._children[path] = children
 
-    def _forget(self, row: QStandardItem) -> None:
-        key = row.data(KEY_ROLE)
+    def _forget(self, key: str) -> None:
         self._rows.pop(key, None)
         self._tests.pop(key, None)
+        self._file_of.pop(key, None)
+        self._running.discard(key)
         self.results.pop(key, None)
 
     # --- reading ---
@@ -139,13 +184,10 @@ class TestTreeModel(QStandardItemModel):
 
     def tests_under(self, index: QModelIndex | QPersistentModelIndex) -> list[ConvoTest]:
         """The conversation at `index`, or every conversation of the file at `index`."""
-        item = self.itemFromIndex(self.index(index.row(), 0, index.parent()))
-        if item is None:
-            return []
-        test = item.data(TEST_ROLE)
-        if test is not None:
-            return [test]
-        return [item.child(row).data(TEST_ROLE) for row in range(item.rowCount())]
+        key = self.index(index.row(), 0, index.parent()).data(KEY_ROLE)
+        if key in self._tests:
+            return [self._tests[key]]
+        return [self._tests[child] for child in self._children.get(key, [])]
 
     def failed(self) -> list[ConvoTest]:
         """The conversations whose last result is a failure or an error."""
@@ -156,53 +198,76 @@ class TestTreeModel(QStandardItemModel):
         item = self._rows.get(key) or self._files.get(key)
         return item.index() if item is not None else QModelIndex()
 
+    def status(self, key: str) -> str | None:
+        """The status shown for a test id or a file path: running, its last result's, or a file's summed up."""
+        if key in self._running:
+            return RUNNING
+        children = self._children.get(key)
+        own = self.results.get(key)
+        if children is None or own is not None:
+            return own.status if own is not None else None
+        return summed_status([self.status(child) for child in children])
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        """An item's data; a row's status, its icon and its result text come from the results."""
+        column = index.column()
+        if not (role == STATUS_ROLE or (role == _DECORATION and column == 0) or (role == _DISPLAY and column == 2)):
+            return super().data(index, role)
+        key = super().data(index.siblingAtColumn(0), KEY_ROLE)
+        if key is None:
+            return None
+        if role == STATUS_ROLE:
+            return self.status(key) if column == 0 else None
+        if role == _DECORATION:
+            return status_icon(self.status(key))
+        return self._result_text(key)
+
+    def _result_text(self, key: str) -> str:
+        own = self.results.get(key)
+        children = self._children.get(key)
+        if children is None:
+            return "" if own is None or key in self._running else _result_text(own)
+        if own is not None:
+            return own.status
+        statuses = [self.status(child) for child in children]
+        counts = {s: statuses.count(s) for s in ("passed", "failed", "error")}
+        return ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+
     # --- results ---
 
     def mark_running(self, tests: Iterable[ConvoTest]) -> None:
         """Show `tests` as queued to run (their previous results are forgotten)."""
-        for test in tests:
-            self.results.pop(test.id, None)
-            row = self._rows.get(test.id)
-            if row is not None:
-                self._set_status(row, RUNNING, "")
-        for item in self._files.values():
-            self._sum_up(item)
+        keys = [test.id for test in tests if test.id in self._tests]
+        for key in keys:
+            self.results.pop(key, None)
+        self._running.update(keys)
+        self._changed(keys)
 
-    def set_result(self, result: ConvoResult) -> None:
-        """Show a result as it comes in."""
-        self.results[result.id] = result
-        item = self._show(result.id, result)
-        if item is not None and item.parent() is not None:
-            self._sum_up(item.parent())
+    def set_results(self, results: Sequence[ConvoResult]) -> None:
+        """Show a batch of results as they come in (one view update per file they belong to)."""
+        for result in results:
+            self.results[result.id] = result
+            self._running.discard(result.id)
+        self._changed([result.id for result in results])
 
     def clear_running(self) -> None:
         """After a stopped run: conversations still shown as running have no result."""
-        for item in self._files.values():
-            for row in range(item.rowCount()):
-                child = item.child(row)
-                if child.data(STATUS_ROLE) == RUNNING:
-                    self._set_status(child, None, "")
-            self._sum_up(item)
+        keys, self._running = list(self._running), set()
+        self._changed(keys)
 
-    def _show(self, key: str, result: ConvoResult) -> QStandardItem | None:
-        item = self._rows.get(key) or self._files.get(key)
-        if item is not None:
-            self._set_status(item, result.status, _result_text(result))
-        return item
-
-    def _set_status(self, item: QStandardItem, status: str | None, text: str) -> None:
-        item.setData(status, STATUS_ROLE)
-        item.setIcon(status_icon(status))
-        holder = item.parent() or self.invisibleRootItem()
-        holder.child(item.row(), 2).setText(text)
-
-    def _sum_up(self, item: QStandardItem) -> None:
-        own = self.results.get(item.data(KEY_ROLE))
-        statuses = [item.child(row).data(STATUS_ROLE) for row in range(item.rowCount())]
-        status = "error" if own is not None else summed_status(statuses)
-        counts = {s: statuses.count(s) for s in ("passed", "failed", "error")}
-        text = own.status if own else ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        self._set_status(item, status, text)
+    def _changed(self, keys: Iterable[str]) -> None:
+        """Tell the views that the rows of `keys` (and the rows of their files) show something else: one
+        `dataChanged` per file for its conversations, and one over the file rows."""
+        files = {self._file_of.get(key, key) for key in keys} & self._files.keys()
+        if not files:
+            return
+        last = RESULT_COLUMN
+        for path in files:
+            item = self._files[path]
+            if item.rowCount():
+                self.dataChanged.emit(item.child(0, 0).index(), item.child(item.rowCount() - 1, last).index(), [])
+        rows = sorted(self._files[path].row() for path in files)
+        self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last), [])
 
 
 class TagFilter(QSortFilterProxyModel):
@@ -212,6 +277,9 @@ class TagFilter(QSortFilterProxyModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setRecursiveFilteringEnabled(True)
+        # What the filter reads (a conversation's tags) changes only with its rows, never by a dataChanged: no
+        # filtering again on every result.
+        self.setDynamicSortFilter(False)
         self._selection = Selection()
 
     def set_expression(self, text: str) -> str | None:

@@ -40,6 +40,9 @@ from workbench.testing.runner import ConvoResult
 from workbench.testing.suite import SuiteResult
 
 CLOCK_MS = 100
+"""How often the elapsed time, the progress and the results that came in since are shown during a run."""
+LISTING_SLICE = 50
+"""Convo files whose rows are built between two turns of the event loop."""
 SETTINGS = "test_explorer"
 
 
@@ -81,6 +84,7 @@ class ExplorerPanel(QWidget):
         self.tasks: set[asyncio.Task[Any]] = set()
         self._scanning: asyncio.Task[None] | None = None
         self._waiting: dict[str, ConvoTest] = {}
+        self._arrived: list[ConvoResult] = []
         self._counts: Counter[str] = Counter()
         self._began = 0.0
         self._build()
@@ -212,7 +216,11 @@ class ExplorerPanel(QWidget):
     async def _rescan(self) -> None:
         folders = self.folders
         files = await scan(folders)
-        self.model.set_files(files, folders)
+        rows = []
+        for start in range(0, len(files), LISTING_SLICE):
+            rows += self.model.file_rows(files[start : start + LISTING_SLICE], folders)
+            await asyncio.sleep(0)
+        self.model.show_rows(rows)
         self.tree.expandAll()
         parents = {Path(f.path).parent for f in files}
         self.watcher.watch([*folders, *sorted(parents)], self.model.files())
@@ -258,6 +266,7 @@ class ExplorerPanel(QWidget):
             self.message.emit("No conversation to run")
             return None
         self.model.mark_running(todo.values())
+        self._arrived.clear()
         self._counts.clear()
         self._began = time.perf_counter()
         self.progress.setRange(0, len(todo))
@@ -280,10 +289,20 @@ class ExplorerPanel(QWidget):
             task.cancel()
 
     def _on_result(self, result: ConvoResult) -> None:
-        self.model.set_result(result)
-        self._counts[result.status] += 1
+        # Shown with the next tick of the clock, with every other result that came in by then: one update of
+        # the tree per file and one of the progress bar per tick, however fast results come (a worker process
+        # hands over a whole chunk at once).
+        self._arrived.append(result)
+
+    def _show_arrived(self) -> None:
+        arrived, self._arrived = self._arrived, []
+        if not arrived:
+            return
+        self.model.set_results(arrived)
+        self._counts.update(result.status for result in arrived)
         self.progress.setValue(sum(self._counts.values()))
-        if self._current_key() == result.id:
+        current = self._current_key()
+        if current is not None and any(result.id == current for result in arrived):
             self._show_current(self.tree.currentIndex())
 
     def _on_finished(self, outcome: SuiteResult | None) -> None:
@@ -304,6 +323,7 @@ class ExplorerPanel(QWidget):
             self.run(waiting.values())
 
     def _tick(self) -> None:
+        self._show_arrived()
         seconds = time.perf_counter() - self._began
         self.elapsed.setText(f"{self.progress.value()}/{self.progress.maximum()} · {seconds:.1f} s")
 

@@ -1,6 +1,7 @@
 """Running convo tests for the explorer, with `workbench.testing.suite`: on the window's event loop, or in worker
-processes driven from a thread. Either way the loop stays free: `suite.run_tests` yields between conversations,
-and the worker processes report back through `call_soon_threadsafe`.
+processes driven from a thread. Either way the loop stays free: the files are planned a few at a time on the loop,
+`suite.run_tests` yields between conversations, and the worker processes report back through
+`call_soon_threadsafe`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from PySide6.QtCore import QObject, Signal
 from workbench.testing import suite
 from workbench.testing.convo_format import ConvoTest
 from workbench.testing.runner import ConvoResult
+
+PLAN_SLICE = 8
+"""Convo files parsed for a run between two turns of the event loop (a millisecond or two each)."""
+Plans = list[tuple[suite.Plan, dict[str, Any] | None]]
 
 
 class SuiteRun(QObject):
@@ -62,31 +67,26 @@ class SuiteRun(QObject):
 
     async def _run(self, tests: Sequence[ConvoTest], workers: int, live_variables: dict[str, Any]) -> None:
         began = time.perf_counter()
-        # The window's long-lived objects (flows, listed tests, widgets) make each full pass of the garbage
-        # collector take ~100 ms, wherever it happens (in the planning thread too, holding the GIL), and a long run
-        # triggers several: freezing them keeps those passes to what the run itself created.
-        gc.freeze()
         try:
-            total = await self._groups(tests, workers, live_variables)
+            plans = await _plans(tests, live_variables)
+            self.planned.emit(sum(todo.count + len(todo.errors) for todo, _ in plans))
+            # The window's long-lived objects (flows, listed tests, widgets) and the plan (10,000 conversations'
+            # turns) make each full pass of the garbage collector take 100 ms and more, and a long run triggers
+            # several: freezing them keeps those passes to what the run itself created.
+            gc.freeze()
+            try:
+                total = await self._groups(plans, workers)
+            finally:
+                gc.unfreeze()
         except asyncio.CancelledError:
             self._stop.set()  # worker processes too, when the window cancels every task on its way out
             self.finished.emit(None)
             raise
-        finally:
-            gc.unfreeze()
         total.duration = time.perf_counter() - began
         self.finished.emit(total)
 
-    async def _groups(
-        self, tests: Sequence[ConvoTest], workers: int, live_variables: dict[str, Any]
-    ) -> suite.SuiteResult:
-        """The tests that use the network (with the window's variables) after the others, as one result."""
-        groups = [
-            ([t for t in tests if not t.passthrough], None),
-            ([t for t in tests if t.passthrough], live_variables),
-        ]
-        plans = [(await asyncio.to_thread(_plan, group), variables) for group, variables in groups if group]
-        self.planned.emit(sum(todo.count + len(todo.errors) for todo, _ in plans))
+    async def _groups(self, plans: Plans, workers: int) -> suite.SuiteResult:
+        """Every plan run in turn, as one result."""
         total = suite.SuiteResult()
         for todo, variables in plans:
             for error in todo.errors.values():
@@ -119,8 +119,26 @@ class SuiteRun(QObject):
             thread.shutdown(wait=False)
 
 
-def _plan(tests: Sequence[ConvoTest]) -> suite.Plan:
-    """The suite plan that runs exactly `tests` (their files loaded again, as they are now)."""
+async def _plans(tests: Sequence[ConvoTest], live_variables: dict[str, Any]) -> Plans:
+    """The plan of the tests that use the network (with the window's variables) after the plan of the others."""
+    groups = [
+        ([t for t in tests if not t.passthrough], None),
+        ([t for t in tests if t.passthrough], live_variables),
+    ]
+    return [(await _plan(group), variables) for group, variables in groups if group]
+
+
+async def _plan(tests: Sequence[ConvoTest]) -> suite.Plan:
+    """The suite plan that runs exactly `tests` (their files loaded again, as they are now), parsed a slice of
+    files at a time on the loop: a thread would hold the GIL in long stretches as it parses."""
     wanted = {t.id for t in tests}
     files = [Path(f) for f in dict.fromkeys(t.file for t in tests)]
-    return suite.plan(files, lambda test: test.id in wanted)
+    slices: list[suite.Plan] = []
+    for start in range(0, len(files), PLAN_SLICE):
+        slices.append(suite.plan(files[start : start + PLAN_SLICE], lambda test: test.id in wanted))
+        await asyncio.sleep(0)
+    return suite.Plan(
+        tuple(files),
+        {path: chosen for piece in slices for path, chosen in piece.tests.items()},
+        {path: error for piece in slices for path, error in piece.errors.items()},
+    )
