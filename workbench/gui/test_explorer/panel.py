@@ -44,6 +44,8 @@ CLOCK_MS = 100
 LISTING_SLICE = 50
 """Convo files whose rows are built between two turns of the event loop."""
 SETTINGS = "test_explorer"
+WIDEST_RESULT = "failed · 9999 ms"
+"""The result column is at least this wide, so that results coming in during a run are not cut."""
 
 
 def _process_counts() -> list[int]:
@@ -119,10 +121,8 @@ class ExplorerPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):  # tags and results are short: shown whole, the test names take the rest
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # Size those columns by the rows in view: measuring all of them on every result made a run of 1,000
-        # conversations block the loop for seconds.
+        # Tags and results are short: fitted to the rows in view after a listing and after a run, not on every
+        # change (each result measured the column again, a hundred data() calls per result).
         header.setResizeContentsPrecision(0)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -222,6 +222,7 @@ class ExplorerPanel(QWidget):
             await asyncio.sleep(0)
         self.model.show_rows(rows)
         self.tree.expandAll()
+        self._fit_columns()
         parents = {Path(f.path).parent for f in files}
         self.watcher.watch([*folders, *sorted(parents)], self.model.files())
 
@@ -233,6 +234,7 @@ class ExplorerPanel(QWidget):
         for convo in files:
             self.model.replace_file(convo)
         self.tree.expandAll()
+        self._fit_columns()
         self._show_current(self.tree.currentIndex())
         if self.watch_box.isChecked():
             self.run(test for convo in files for test in convo.tests)
@@ -310,6 +312,7 @@ class ExplorerPanel(QWidget):
         self._tick()
         self._set_running(False)
         self.model.clear_running()
+        self._fit_columns()
         counts = ", ".join(f"{self._counts[s]} {s}" for s in ("passed", "failed", "error"))
         stopped = " (stopped)" if outcome is None or self.progress.value() < self.progress.maximum() else ""
         text = f"{counts} in {time.perf_counter() - self._began:.1f} s{stopped}"
@@ -326,6 +329,12 @@ class ExplorerPanel(QWidget):
         self._show_arrived()
         seconds = time.perf_counter() - self._began
         self.elapsed.setText(f"{self.progress.value()}/{self.progress.maximum()} · {seconds:.1f} s")
+
+    def _fit_columns(self) -> None:
+        self.tree.resizeColumnToContents(1)
+        self.tree.resizeColumnToContents(2)
+        widest = self.tree.fontMetrics().horizontalAdvance(WIDEST_RESULT) + 2 * self.tree.indentation()
+        self.tree.setColumnWidth(2, max(self.tree.columnWidth(2), widest))
 
     def _set_running(self, running: bool) -> None:
         for button in (self.run_all_button, self.run_selected_button, self.run_failed_button, self.where):
