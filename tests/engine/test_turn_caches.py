@@ -1,13 +1,19 @@
 """What makes a turn fast changes no answer: what the engine keeps between turns is what working it out afresh
-gives, the session copies what it is given, and events compare and hash as they always did."""
+gives, the session copies what it is given, matchers of one flow share its NLU model, and events compare and hash
+as they always did."""
 
 from __future__ import annotations
+
+import dataclasses
+import datetime as dt
 
 import pytest
 
 from workbench.engine import events as ev
 from workbench.engine.entities.numbers import words_to_digits
+from workbench.engine.nlu import IntentMatch, NluMatcher
 from workbench.engine.session import Session
+from workbench.flow.model import Entity, Intent, Nlu
 from workbench.flow.paths import PathError, parse_path
 
 PATHS = ["name", " user.lastName ", "items[0].name", "a.b[12].c[0]", "x[0010]", "internal.nlp.intent.name"]
@@ -71,3 +77,20 @@ def test_events_compare_and_hash_by_what_they_say_not_by_when() -> None:
     first, again = ev.StateEntered(state="ask", at=1.0), ev.StateEntered(state="ask", at=2.0)
     assert first == again and hash(first) == hash(again)
     assert first != ev.StateEntered(state="echo", at=1.0)
+
+
+def test_matchers_of_one_nlu_share_what_they_know_but_read_dates_by_their_own_clock() -> None:
+    nlu = Nlu(
+        intents={"book": Intent("book", ("book a ticket", "I want a ticket"))},
+        entities={"city": Entity("city", ("Ghent", "Brussels"))},
+    )
+    monday, friday = dt.datetime(2024, 5, 13, 9), dt.datetime(2024, 5, 17, 9)
+    first, second = NluMatcher(nlu, clock=lambda: monday), NluMatcher(nlu, clock=lambda: friday)
+    fresh = NluMatcher(dataclasses.replace(nlu), clock=lambda: monday)
+    for matcher in (first, second):
+        assert matcher.scores("book a ticket to ghent") == fresh.scores("book a ticket to ghent")
+        assert matcher.understand("I want a tikcet for gent") == fresh.understand("I want a tikcet for gent")
+    booked = IntentMatch("book", pytest.approx(0.92, abs=0.01), {"city": "Ghent"})
+    assert fresh.match("book a ticket to ghent") == booked
+    assert first.extract_entities("tomorrow")["sys.time"].startswith("2024-05-14")
+    assert second.extract_entities("tomorrow")["sys.time"].startswith("2024-05-18")

@@ -88,17 +88,14 @@ class _Example:
     letters: int
 
 
-class NluMatcher:
-    """Matches user text against a flow's intents and entities; build it once per flow.
+class _Model:
+    """What a matcher knows of one `Nlu`: its examples and entity words, indexed. Built once per `Nlu` (see
+    `_model`) and shared by the matchers of every conversation of that flow; never changed once built."""
 
-    `clock` tells the moment relative dates and times (`tomorrow`, `3 pm`) are read from: a test fixes it.
-    """
-
-    def __init__(self, nlu: Nlu, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
-        self.clock = clock
+    def __init__(self, nlu: Nlu) -> None:
         self.threshold: float = nlu.threshold
         self.entity_names: frozenset[str] = frozenset(nlu.entities)
-        self._intents: tuple[str, ...] = tuple(nlu.intents)
+        self.intents: tuple[str, ...] = tuple(nlu.intents)
         examples: list[_Example] = []
         for i, intent in enumerate(nlu.intents.values()):
             for norm in dict.fromkeys(normalise(e) for e in intent.examples):
@@ -107,23 +104,54 @@ class NluMatcher:
                     sorted_words = " ".join(sorted(norm.split()))
                     examples.append(_Example(i, len(norm), sorted_words, words, sum(map(len, words))))
         examples.sort(key=lambda e: e.length)
-        self._examples = examples
-        self._lengths = [e.length for e in examples]
-        self._sorted_words = [e.sorted_words for e in examples]
-        self._index: dict[str, list[int]] = {}
+        self.examples = examples
+        self.lengths = [e.length for e in examples]
+        self.sorted_words = [e.sorted_words for e in examples]
+        self.index: dict[str, list[int]] = {}
         for i, example in enumerate(examples):
             for word in example.words:
-                self._index.setdefault(word, []).append(i)
-        self._vocabulary = _by_first_letter(w for w in self._index if len(w) >= _MIN_TYPO_WORD)
+                self.index.setdefault(word, []).append(i)
+        self.vocabulary = _by_first_letter(w for w in self.index if len(w) >= _MIN_TYPO_WORD)
 
-        self._phrases: dict[str, list[tuple[str, str]]] = {}
+        self.phrases: dict[str, list[tuple[str, str]]] = {}
         for entity in nlu.entities.values():
             for value, phrase in _entity_forms(entity.values, entity.synonyms):
-                hits = self._phrases.setdefault(phrase, [])
+                hits = self.phrases.setdefault(phrase, [])
                 if all(name != entity.name for name, _ in hits):
                     hits.append((entity.name, value))
-        self._word_counts = sorted({p.count(" ") + 1 for p in self._phrases}, reverse=True)
-        self._fuzzy_phrases = _by_first_letter(p for p in self._phrases if len(p) >= _MIN_TYPO_WORD)
+        self.word_counts = sorted({p.count(" ") + 1 for p in self.phrases}, reverse=True)
+        self.fuzzy_phrases = _by_first_letter(p for p in self.phrases if len(p) >= _MIN_TYPO_WORD)
+
+
+KEPT_MODELS = 16
+"""How many flows' (and languages') NLU models are kept built for the next conversation."""
+_models: dict[int, tuple[Nlu, _Model]] = {}
+
+
+def _model(nlu: Nlu) -> _Model:
+    """The model of `nlu`, built on first use: a suite replays thousands of conversations of a few flows, and
+    building the model is most of what starting a conversation costs for a flow with intents. Kept by the
+    identity of the (immutable) `Nlu`, which stays alive while kept, so its id cannot be taken by another."""
+    kept = _models.get(id(nlu))
+    if kept is None or kept[0] is not nlu:
+        if len(_models) >= KEPT_MODELS:
+            del _models[next(iter(_models))]
+        kept = _models[id(nlu)] = (nlu, _Model(nlu))
+    return kept[1]
+
+
+class NluMatcher:
+    """Matches user text against a flow's intents and entities; cheap to make, as what it knows of the flow's
+    NLU is built once (`_model`).
+
+    `clock` tells the moment relative dates and times (`tomorrow`, `3 pm`) are read from: a test fixes it.
+    """
+
+    def __init__(self, nlu: Nlu, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+        self.clock = clock
+        self._model = _model(nlu)
+        self.threshold = self._model.threshold
+        self.entity_names = self._model.entity_names
 
     # --- intents -------------------------------------------------------------------------------------------
 
@@ -131,7 +159,7 @@ class NluMatcher:
         """Every intent with its score (0..1) for `text`, best first; ties keep the flow's order."""
         best = self._intent_scores(normalise(text))
         ranked = sorted(range(len(best)), key=lambda i: -best[i])
-        return [(self._intents[i], best[i]) for i in ranked]
+        return [(self._model.intents[i], best[i]) for i in ranked]
 
     def match(self, text: str) -> IntentMatch | None:
         """The best intent when its score is above the flow's threshold, with the entities in `text`; else None."""
@@ -154,28 +182,30 @@ class NluMatcher:
         top = max(range(len(best)), key=best.__getitem__) if best else None
         if top is None or best[top] == 0.0:
             return None, 0.0
-        return self._intents[top], best[top]
+        return self._model.intents[top], best[top]
 
     def _intent_scores(self, norm: str) -> list[float]:
-        best = [0.0] * len(self._intents)
-        if not norm or not self._examples:
+        best = [0.0] * len(self._model.intents)
+        if not norm or not self._model.examples:
             return best
         words = norm.split()
-        examples = self._examples
-        for _, score, i in process.extract(" ".join(sorted(words)), self._sorted_words, scorer=fuzz.ratio, limit=None):
+        examples = self._model.examples
+        for _, score, i in process.extract(
+            " ".join(sorted(words)), self._model.sorted_words, scorer=fuzz.ratio, limit=None
+        ):
             if score > best[examples[i].intent]:
                 best[examples[i].intent] = score
         n = len(norm)
-        shorter = bisect.bisect_left(self._lengths, n)
+        shorter = bisect.bisect_left(self._model.lengths, n)
         covered = [0.0] * shorter
         for word, credit in self._known_words(words).items():
-            for i in self._index.get(word, ()):
+            for i in self._model.index.get(word, ()):
                 if i < shorter:
                     covered[i] += credit * len(word)
         for i, letters in enumerate(covered):
             if letters:
                 example = examples[i]
-                score = 100.0 * letters / example.letters * (0.8 + 0.2 * self._lengths[i] / n)
+                score = 100.0 * letters / example.letters * (0.8 + 0.2 * self._model.lengths[i] / n)
                 if score > best[example.intent]:
                     best[example.intent] = score
         return [min(score / 100.0, 1.0) for score in best]
@@ -184,10 +214,10 @@ class NluMatcher:
         """The example words in `words`: credit 1 for an exact word, less for one that differs by a typo."""
         known: dict[str, float] = {}
         for word in words:
-            if word in self._index:
+            if word in self._model.index:
                 known[word] = 1.0
             elif len(word) >= _MIN_TYPO_WORD - 1:
-                for typo in _typo_matches(word, self._vocabulary.get(word[0], ()))[:1]:
+                for typo in _typo_matches(word, self._model.vocabulary.get(word[0], ()))[:1]:
                     known.setdefault(typo, _TYPO_CREDIT)
         return known
 
@@ -215,15 +245,15 @@ class NluMatcher:
         """Entity hits `(name, value)` in `words` in text order, longest phrases first; `only`: one entity."""
         used = [False] * len(words)
         hits: list[tuple[int, str, str]] = []
-        for count in self._word_counts:
+        for count in self._model.word_counts:
             for start in range(len(words) - count + 1):
                 if any(used[start : start + count]):
                     continue
                 window = " ".join(words[start : start + count])
-                found = _restrict(self._phrases.get(window, []), only)
+                found = _restrict(self._model.phrases.get(window, []), only)
                 if not found and len(window) >= _MIN_TYPO_WORD - 1:
-                    for phrase in _typo_matches(window, self._fuzzy_phrases.get(window[0], ())):
-                        found = _restrict(self._phrases[phrase], only)
+                    for phrase in _typo_matches(window, self._model.fuzzy_phrases.get(window[0], ())):
+                        found = _restrict(self._model.phrases[phrase], only)
                         if found:
                             break
                 if found:
