@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync  # noqa: E402
 from PySide6.QtCore import QEvent, QObject, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -31,6 +30,7 @@ from workbench.engine.conversation import Conversation  # noqa: E402
 from workbench.flow.loader import load_flow_or_raise  # noqa: E402
 from workbench.gui.chat import ChatPanel  # noqa: E402
 from workbench.gui.engine_bridge import EngineBridge  # noqa: E402
+from workbench.gui.event_loop import WorkbenchEventLoop  # noqa: E402
 
 SAMPLE = ROOT / "flows" / "train_ticket" / "train_ticket.yaml"
 MESSAGE = "what a lovely day"
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=200, help="how many turns to time")
     args = parser.parse_args(argv)
     QApplication.instance() or QApplication([])
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=WorkbenchEventLoop) as runner:
         times, engine = runner.run(measure(args.n))
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
     first, last = times[: len(times) // 10 or 1], times[-(len(times) // 10 or 1) :]

@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync  # noqa: E402
 from PySide6.QtCore import QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from workbench.gui.event_loop import WorkbenchEventLoop  # noqa: E402
 from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow  # noqa: E402
 from workbench.gui.test_explorer.panel import ExplorerPanel  # noqa: E402
 
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     loop_runs = args.loop_runs if args.loop_runs is not None else 2 if args.conversations <= LOOP_RUNS_UP_TO else 1
     QApplication.instance() or QApplication([])
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=WorkbenchEventLoop) as runner:
         rows = runner.run(measure(args.conversations, args.workers, loop_runs))
     print(f"test explorer, the sample suite repeated to {args.conversations} conversations")
     for what, wall, block, long, summary in rows:

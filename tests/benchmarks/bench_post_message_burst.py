@@ -38,12 +38,12 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-import qasync  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workbench.engine.conversation import Conversation  # noqa: E402
 from workbench.flow.loader import load_flow_text  # noqa: E402
+from workbench.gui.event_loop import WorkbenchEventLoop  # noqa: E402
 from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow  # noqa: E402
 
 FLOW = """\
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     QApplication.instance() or QApplication([])
     window_profile = cProfile.Profile() if args.profile else None
     burst_profile = cProfile.Profile() if args.profile else None
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=WorkbenchEventLoop) as runner:
         blocks, longest = runner.run(in_window(n, args.burst, window_profile, burst_profile))
     print(f"window attached (offscreen), {n} postMessages one after the other")
     print(_blocks_line(blocks, n))

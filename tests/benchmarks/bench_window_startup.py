@@ -17,7 +17,7 @@ PROBE = r"""
 import time
 began = time.perf_counter()
 import asyncio, json, tempfile
-import qasync
+from workbench.gui.event_loop import WorkbenchEventLoop
 from PySide6.QtCore import QSettings, QTimer
 from workbench.cli import SAMPLE_FLOW
 from workbench.gui.app import make_application
@@ -47,7 +47,7 @@ async def main():
     figures["webengine_loaded"] = any(m.startswith("PySide6.QtWebEngine") for m in __import__("sys").modules)
     await window.bridge.conversation.aclose()
 
-with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+with asyncio.Runner(loop_factory=WorkbenchEventLoop) as runner:
     runner.run(main())
 print(json.dumps(figures))
 """

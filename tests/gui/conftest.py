@@ -15,6 +15,7 @@ from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
 from workbench.flow.model import Flow
 from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.event_loop import WorkbenchEventLoop
 from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow
 
 # QtWebEngine (the iframe panel) needs this before the QApplication that pytest-qt creates.
@@ -35,7 +36,7 @@ def qt_loop(qapp, qtbot) -> Iterator[asyncio.AbstractEventLoop]:
     "SystemError: AST constructor recursion depth mismatch".
     """
     unhandled: list[str] = []
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = WorkbenchEventLoop(qapp, already_running=True)
     loop.set_exception_handler(lambda _loop, context: unhandled.append(_unhandled(context)))
     # run_in_executor's threads are QThreads: they must be finished before the process exits.
     executor = qasync.QThreadExecutor(1)

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import qasync
 from PySide6.QtCore import QCoreApplication, QSettings, QSocketNotifier, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from workbench.gui.event_loop import WorkbenchEventLoop
 from workbench.gui.main_window import MainWindow
 
 ORGANIZATION = "Flow Workbench"
@@ -133,7 +133,7 @@ def run_app(flow: Path | None, variables: Mapping[str, Any] | None = None) -> in
         return interrupted()
 
     try:
-        with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        with asyncio.Runner(loop_factory=WorkbenchEventLoop) as runner:
             return INTERRUPTED if runner.run(main()) else 0
     except KeyboardInterrupt:  # Ctrl+C while the window was still being built
         return INTERRUPTED
