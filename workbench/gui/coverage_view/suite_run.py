@@ -60,5 +60,6 @@ async def run_folder(
             if progress is not None:
                 progress(done, len(tests))
     finally:
+        await live.aclose()  # its HTTP client; the sandbox is the plain runner's, closed next
         await plain.aclose()
     return run
