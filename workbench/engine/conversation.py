@@ -5,6 +5,10 @@ under a lock, so inputs arriving together are handled one after the other. The l
 `timeline`: `rewind` goes back to a point of it on a new branch, `switch_branch` returns to another one. Over a
 long session the log keeps its recent turns whole and folds older ones into a snapshot (`event_log.EventLog`).
 With a `debugger` the conversation awaits its gate before each state and runs code actions in debug mode.
+
+It speaks one of its flow's languages (`language`, see `languages`): every text comes from the flow in that language,
+and a change of it is a `LanguageChanged` event. The flow's bot-wide events (`bot_events`) run their states when
+watched variables change (before the conversation goes on) and on `silence`.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from typing import Any
 
 import httpx
 
+from workbench.engine import bot_events, iframe_messages, incoming, languages, offload
 from workbench.engine import events as ev
-from workbench.engine import iframe_messages, incoming, offload
 from workbench.engine.actions import ACTIONS
 from workbench.engine.actions import code as code_action
 from workbench.engine.actions import input as ask_action
@@ -33,13 +37,14 @@ from workbench.engine.debugger import Debugger, DebugStop
 from workbench.engine.event_log import EventLog
 from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.internal_error import doing_in_turn, internal_error
-from workbench.engine.nlu import IntentMatch, NluMatcher, state_for_intent
+from workbench.engine.nlu import IntentMatch, state_for_intent
 from workbench.engine.offload_messages import Bot
 from workbench.engine.sandbox import ConditionError, Sandbox
 from workbench.engine.session import Session, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
-from workbench.flow.model import Flow, SayItem, State
+from workbench.flow.model import BotEvent, Flow, SayItem, State
+from workbench.flow.translations import in_language
 
 Subscriber = Callable[[ev.Event], None]
 
@@ -85,9 +90,10 @@ class Conversation:
         clock: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
         self._clock = clock  # "now" for relative dates and times in the user's words; a test fixes it
+        self._spoken = languages.Spoken(flow.languages.primary, "primary")
         self._use_flow(flow)
         self.max_transitions = max_transitions
-        self._persona = copy.deepcopy(dict(variables or {}))
+        self._persona = copy.deepcopy(languages.channel_variables(flow, variables or {}))
         for name, value in self._persona.items():
             if (refused := refused_start_value(name, value)) is not None:
                 raise ValueError(refused)
@@ -101,6 +107,11 @@ class Conversation:
         self._debugger: Debugger | None = None
         self.debugger = debugger
         self._begin_log()
+
+    @property
+    def language(self) -> str:
+        """The language the conversation speaks: every text the bot sends is in it."""
+        return self._spoken.language
 
     @property
     def debugger(self) -> Debugger | None:
@@ -130,13 +141,19 @@ class Conversation:
 
         A subscriber that raises is logged and skipped: an observer's bug must not break the conversation.
         """
+        watch = self._watch
+        before = watch.before(event, self.session) if watch is not None else None
         self.events.append(event)
         self.session.apply(event)
+        if before is not None:
+            watch.after(before, self.session)
         for callback in tuple(self._subscribers):
             try:
                 callback(event)
             except Exception:
                 _log.exception("a subscriber failed on %s", event.kind)
+        if languages.concerns_language(event):
+            self._sync_language()
 
     # --- ports ---
 
@@ -157,8 +174,26 @@ class Conversation:
     async def start(self, state: str | None = None) -> None:
         """Enter the flow's start state (or `state`) and run until the bot waits; a disabled bot (Bot Status)
         answers with its `bot_disabled` state instead."""
-        step = self._by_settings(None) or Step(state or self.flow.start, "start")
+        step = self._by_settings(None) or Step(state or self._start_state(), "start")
         await self._turn(ev.TurnStarted(input="start"), self._enter(step))
+
+    def _start_state(self) -> str:
+        """Chatlayer's language detection: a conversation in no language the flow declares starts at the flow's
+        detection state, when it has one."""
+        detection = self.flow.languages.detection
+        return detection if detection and not self._spoken.supported else self.flow.start
+
+    async def silence(self, seconds: float) -> None:
+        """The user has said nothing for `seconds` (simulated: nothing waits). When that reaches a silence event
+        of the flow, the conversation goes to its state; a shorter silence does nothing at all."""
+        event = bot_events.silence_event(self.flow.events, seconds)
+        if event is None:
+            return
+        await self._turn(ev.TurnStarted(input="silence", text=f"{seconds:g}"), self._on_silence(event))
+
+    async def _on_silence(self, event: BotEvent) -> None:
+        self.emit(ev.EventTriggered(name=event.name, type="silence", state=event.goto, seconds=event.seconds))
+        await self._enter(Step(event.goto, "event"))
 
     async def restart(self) -> None:
         """Throw the conversation away (its branches too) and start again with a fresh session."""
@@ -241,6 +276,7 @@ class Conversation:
             branch = self.timeline.fork(index)
             self._load(branch.events)
             self.emit(ev.Rewound(to=index, branch=branch.id, parent=parent))
+            self._sync_language()
             if isinstance(entered, ev.StateEntered):
                 if was_paused and self.debugger is not None:
                     self.debugger.pause()
@@ -253,6 +289,7 @@ class Conversation:
             previous = self.timeline.current.id
             self._load(self.timeline.switch(branch_id).events)
             self.emit(ev.BranchSwitched(branch=branch_id, previous=previous))
+            self._sync_language()
 
     async def replace_flow(self, flow: Flow) -> FlowChanges:
         """Go on with a new version of the flow (its file was saved), keeping the history: the log, its branches
@@ -278,12 +315,16 @@ class Conversation:
                 restart_at=restart_at,
             )
         )
+        self._sync_language()
         if restart_at is not None:
             await self._enter(Step(restart_at, "start"))
 
     def _use_flow(self, flow: Flow) -> None:
         self.flow = flow
-        self.matcher = NluMatcher(flow.nlu, clock=self._clock)
+        self.models = languages.LanguageModels(flow, self._clock)
+        self._watch = bot_events.watch_of(flow.events)
+        spoken = self._spoken.language
+        self._speak(spoken if spoken in flow.languages.all else flow.languages.primary)
         self._offloads = any(state.offload is not None for state in flow.states.values())
         self._intent_states: dict[str, list[State]] = {}
         for state in flow.states.values():
@@ -293,6 +334,23 @@ class Conversation:
     def _load(self, events: EventLog) -> None:
         self.events = events
         self.session = events.session(self.flow.variables)
+
+    def _speak(self, language: str) -> None:
+        """Say every text in `language` from now on, and try its NLU model first."""
+        self._texts = in_language(self.flow, language)
+        self._matchers = self.models.in_order(language)
+        self.matcher = self._matchers[0]
+
+    def _sync_language(self, record: Subscriber | None = None) -> None:
+        """Follow the session's `preferredLanguage` and `locale`: a change of language is a `LanguageChanged`,
+        emitted (or given to `record`)."""
+        spoken = languages.conversation_language(self.flow, self.session.variables)
+        previous, self._spoken = self._spoken, spoken
+        if spoken.language == previous.language:
+            return
+        self._speak(spoken.language)
+        changed = ev.LanguageChanged(language=spoken.language, previous=previous.language, reason=spoken.reason)
+        (record or self.emit)(changed)
 
     async def _release_pause(self) -> bool:
         """Stop a turn held by the debugger and let it unwind (before closing, restarting or rewinding)."""
@@ -316,13 +374,15 @@ class Conversation:
     # --- turns ---
 
     def _begin_log(self, *, emit: bool = False) -> None:
+        record = self.emit if emit else self._record
         for name, value in self._persona.items():
-            event = ev.VariableChanged(name=name, value=copy.deepcopy(value), origin="default")
-            if emit:
-                self.emit(event)
-            else:
-                self.events.append(event)
-                self.session.apply(event)
+            record(ev.VariableChanged(name=name, value=copy.deepcopy(value), origin="default"))
+        self._sync_language(record)
+
+    def _record(self, event: ev.Event) -> None:
+        """Put `event` in the log and the session before anyone observes the conversation."""
+        self.events.append(event)
+        self.session.apply(event)
 
     async def _turn(self, started: ev.TurnStarted, body: Awaitable[None]) -> None:
         async with self._lock:
@@ -336,6 +396,7 @@ class Conversation:
             self.debugger.turn_started()
         try:
             await body
+            await self._settle_bot_events()
             await self._mirror_to_webhooks()
         except asyncio.CancelledError:
             # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
@@ -450,7 +511,7 @@ class Conversation:
         if not nlp:
             self._set_variable("internal.nlp", {"expression": text}, "nlp")
             return None
-        understood = self.matcher.understand(text)
+        understood = languages.understand(self._matchers, text)
         self._set_variable("internal.nlp", understood.internal(), "nlp")
         match = understood.match
         if match is not None:
@@ -461,7 +522,7 @@ class Conversation:
 
     async def _on_answer(self, state: State, text: str) -> None:
         ctx = self._context(state)
-        result = ask_action.answer(ctx, text, self.matcher)
+        result = ask_action.answer(ctx, text, self._matchers)
         self._emit_all(result.events)
         if result.outcome == "accepted":
             await self._enter(await self._after(state))
@@ -510,11 +571,12 @@ class Conversation:
     # --- running states ---
 
     def _state(self, name: str) -> State | None:
-        return self.flow.states.get(name) or BUILTIN_STATES.get(name)
+        """The state `name` with its texts in the conversation's language."""
+        return self._texts.states.get(name) or BUILTIN_STATES.get(name)
 
     def _context(self, state: State) -> ActionContext:
         return ActionContext(
-            flow=self.flow,
+            flow=self._texts,
             state=state,
             session=self.session,
             ports=self.ports,
@@ -526,6 +588,8 @@ class Conversation:
         """Enter states one after the other until one waits; stop a runaway loop."""
         path: list[str] = []
         while step is not None:
+            if self._watch is not None and self._watch.pending and not await self._run_bot_events():
+                return  # an event's chain waits for input: where this one was going is dropped
             if len(path) >= self.max_transitions:
                 self._report_loop(path)
                 return
@@ -617,9 +681,33 @@ class Conversation:
             self.emit(event)
 
     async def _after(self, state: State) -> Step | None:
-        """Follow the state's `next`, or wait there when no route applies."""
+        """Follow the state's `next`, or wait there when no route applies (in an event's chain: return)."""
         step = await self._next_step(state)
-        return step if step is not None else self._wait(state)
+        if step is None and not (self._watch is not None and self._watch.returning):
+            self._wait(state)
+        return step
+
+    async def _run_bot_events(self) -> bool:
+        """Run the chains of the variables-changed events that were set off, in the flow's order; false when one
+        reached a state that waits for input."""
+        assert self._watch is not None
+        for event, names in self._watch.take():
+            self.emit(ev.EventTriggered(name=event.name, type=event.kind, state=event.goto, variables=names))
+            self._set_variable("events.variablesChanged", list(names), "event")
+            with self._watch.running(event):
+                await self._enter(Step(event.goto, "event"))
+            if self.session.waiting is not None:
+                return False
+        return True
+
+    async def _settle_bot_events(self) -> None:
+        """At the end of a turn, the events set off while the conversation waited (or by its last state): their
+        chains run, and the conversation waits again where it waited."""
+        if self._watch is None or not self._watch.pending:
+            return
+        waiting, expect = self.session.waiting, self.session.expect
+        if await self._run_bot_events() and waiting is not None:
+            self.emit(ev.WaitingForInput(state=waiting, expect=expect))
 
     def _wait(self, state: State) -> None:
         ask = state.ask

@@ -31,7 +31,7 @@ class Event:
 
 # --- turns and input ---
 
-InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart", "reload"]
+InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart", "reload", "silence"]
 
 
 @dataclass(kw_only=True, slots=True, unsafe_hash=True)
@@ -102,6 +102,7 @@ TransitionReason = Literal[
     "give_up",
     "hand_back",
     "offload",
+    "event",
 ]
 
 
@@ -204,7 +205,9 @@ class EngineError(Event):
 
 # --- session ---
 
-VariableOrigin = Literal["ask", "button", "entity", "nlp", "code", "api", "iframe", "edit", "set", "default", "offload"]
+VariableOrigin = Literal[
+    "ask", "button", "entity", "nlp", "code", "api", "iframe", "edit", "set", "default", "offload", "event"
+]
 
 
 @dataclass(kw_only=True, slots=True, unsafe_hash=True)
@@ -241,6 +244,32 @@ class ContextsChanged(Event):
     contexts: dict[str, int]
     state: str | None = None
     expired: tuple[str, ...] = ()
+
+
+LanguageReason = Literal["preferredLanguage", "locale", "primary"]
+
+
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+class LanguageChanged(Event):
+    """The conversation speaks `language` from the next message on (it spoke `previous`): `reason` says where it
+    comes from: the user's `preferredLanguage`, the channel's `locale`, or neither (the flow's primary language)."""
+
+    language: str
+    previous: str | None = None
+    reason: LanguageReason = "primary"
+
+
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+class EventTriggered(Event):
+    """A bot-wide event (`events:` in the flow) was set off: `type` is `variables_changed` (by the watched
+    `variables` that changed) or `silence` (after `seconds` without user input); its dialog state `state` runs.
+    `name` is the event's name in the flow."""
+
+    name: str
+    type: Literal["variables_changed", "silence"]
+    state: str
+    variables: tuple[str, ...] = ()
+    seconds: float = 0.0
 
 
 # --- actions ---

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import render_items
-from workbench.engine.inputs import validate
+from workbench.engine.languages import validate_in
 from workbench.engine.nlu import NluMatcher
 from workbench.flow.model import SayItem
 
@@ -37,11 +38,12 @@ class Answer:
     events: list[ev.Event]
 
 
-def answer(ctx: ActionContext, text: str, matcher: NluMatcher) -> Answer:
-    """Validate `text` for the waiting `ask` state and say what follows."""
+def answer(ctx: ActionContext, text: str, matchers: Sequence[NluMatcher]) -> Answer:
+    """Validate `text` for the waiting `ask` state and say what follows; `matchers` are the NLU of the
+    conversation's language, then of the flow's other languages (an entity value may be in any of them)."""
     ask = ctx.state.ask
     assert ask is not None
-    checked = validate(ask.expect, text, matcher)
+    checked = validate_in(matchers, ask.expect, text)
     if checked.ok:
         changed = ev.VariableChanged(
             name=ask.save,
