@@ -136,6 +136,10 @@ class EngineBridge(QObject):
         """Start the conversation again with a fresh session."""
         return self.submit(lambda c: c.restart())
 
+    def silence(self, seconds: float) -> asyncio.Task[Any] | None:
+        """The user said nothing for `seconds` (simulated: nobody waits); the flow's silence event may answer."""
+        return self.submit(lambda c: c.silence(seconds))
+
     def agent_reply(self, text: str) -> asyncio.Task[Any] | None:
         """Answer as the human agent while offloaded."""
         return self.submit(lambda c: c.agent_reply(text))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from workbench.engine import events as ev
 from workbench.flow.model import Loc
 from workbench.flow.problems import Problem
-from workbench.gui import coverage_view, debugger, flow_diff_view, recording, test_explorer, translations
+from workbench.gui import coverage_view, debugger, flow_diff_view, recording, silence, test_explorer, translations
 from workbench.gui.chat.panel import ChatPanel
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.event_log.panel import EventLogPanel
@@ -82,10 +82,12 @@ class MainWindow(QMainWindow):
         coverage_view.install(self)
         flow_diff_view.install(self)
         translations.install(self)
+        silence.install(self)
         debugger.install(self).session.pause_changed.connect(self._on_busy)
         self.bridge.event.connect(self._on_event)
         self.bridge.busy_changed.connect(self._on_busy)
         self.chat.iframe_requested.connect(self.open_iframe)
+        self.chat.language_chosen.connect(self.flow_session.restart_in)
         if not self._restore():
             self._default_layout()
 

@@ -20,7 +20,7 @@ def _bot(event: ev.BotMessage, context: ChatContext) -> ChatItem:
     return BotBubble(event, context)
 
 
-_BUILDERS: dict[type[ev.Event], Callable[[Any, ChatContext], ChatItem]] = {
+_BUILDERS: dict[type[ev.Event], Callable[[Any, ChatContext], ChatItem | None]] = {
     ev.UserMessage: lambda e, _: user_bubble(e),
     ev.AgentMessage: lambda e, _: agent_bubble(e),
     ev.BotMessage: _bot,
@@ -32,6 +32,8 @@ _BUILDERS: dict[type[ev.Event], Callable[[Any, ChatContext], ChatItem]] = {
     ev.Offloaded: lambda e, _: notes.offloaded_note(e),
     ev.HandedBack: lambda e, _: notes.handed_back_note(e),
     ev.FlowReloaded: lambda e, _: notes.reload_note(e),
+    ev.LanguageChanged: lambda e, _: notes.language_note(e),
+    ev.EventTriggered: lambda e, _: notes.bot_event_note(e),
 }
 
 

@@ -1,9 +1,10 @@
-"""Small notes in the chat at the point something happened: errors, warnings, offloading, handing back and
-reloading the flow."""
+"""Small notes in the chat at the point something happened: errors, warnings, offloading, handing back,
+reloading the flow, a change of language and a bot-wide event."""
 
 from __future__ import annotations
 
 from workbench.engine import events as ev
+from workbench.flow.languages import language_name
 from workbench.gui.chat.bubbles import stamp
 from workbench.gui.chat.items import ChatItem, Side
 from workbench.gui.chat.style import ERROR, NOTICE, WARNING, Balloon, Tone, embolden
@@ -72,4 +73,32 @@ def reload_note(event: ev.FlowReloaded) -> NoteItem:
     """The flow file was saved and the conversation goes on with the new version."""
     note = NoteItem(event, NOTICE, event.summary)
     note.setObjectName("reloadNote")
+    return note
+
+
+_REASONS = {
+    "preferredLanguage": "the user's choice (preferredLanguage)",
+    "locale": "the channel's language (locale)",
+    "primary": "the flow's primary language",
+}
+
+
+def language_note(event: ev.LanguageChanged) -> NoteItem | None:
+    """The conversation speaks another language from now on (nothing for the language it starts in)."""
+    if event.previous is None:
+        return None
+    note = NoteItem(event, NOTICE, f"Now speaking {language_name(event.language)}", _REASONS[event.reason])
+    note.setObjectName("languageNote")
+    return note
+
+
+def bot_event_note(event: ev.EventTriggered) -> NoteItem:
+    """A bot-wide event of the flow was set off: what set it off, and the state it runs."""
+    if event.type == "silence":
+        title = f"Silence detected ({event.seconds:g} s)"
+    else:
+        title = "Variables changed: " + ", ".join(event.variables)
+    named = "" if event.name == event.type else f"event {event.name}: "
+    note = NoteItem(event, NOTICE, title, f"{named}goes to {event.state}")
+    note.setObjectName("eventNote")
     return note

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
+from workbench.flow.languages import language_name
 from workbench.gui.chat.bubbles import TextBubble
 from workbench.gui.chat.factory import build_item
 from workbench.gui.chat.input_box import HistoryLineEdit
@@ -23,6 +24,7 @@ from workbench.gui.chat.stream import ChatStream
 from workbench.gui.chat.style import Role, embolden, make_label
 from workbench.gui.debugger.session import is_held
 from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.language import ActiveLanguage
 
 TYPING_DELAY_MS = 300
 """Show "Bot is typing…" only for turns that take longer than this, so quick turns do not flicker."""
@@ -30,14 +32,22 @@ TYPING = "Bot is typing…"
 PAUSED = "Paused in the debugger"
 PLACEHOLDER = "Type a message and press Enter (Up/Down: earlier messages)"
 PLACEHOLDER_OFFLOADED = "Message to the agent…"
+PICKER_TIP = (
+    "The language the conversation speaks. Choosing another restarts the conversation in it, as a channel in that "
+    "language would (its locale); a button or an answer that sets preferredLanguage switches it without a restart."
+)
 
 
 class ChatPanel(QWidget):
     """The conversation of `bridge` as a chat. `iframe_requested(url, height)` asks the window to open the
     iframe panel (height 0: the panel's default). With `typing_delay`, each new bot message comes after "Bot is
-    typing…" has shown for the flow's `typing_delay` (what is already in the log shows at once)."""
+    typing…" has shown for the flow's `typing_delay` (what is already in the log shows at once). For a flow in
+    several languages, a picker in the header shows the one spoken; choosing another asks the window to restart
+    the conversation in it (`language_chosen`)."""
 
     iframe_requested = Signal(str, int)
+    language_chosen = Signal(str)
+    """The user picked another language (its code) for the conversation."""
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None, *, typing_delay: bool = False) -> None:
         super().__init__(parent)
@@ -58,6 +68,13 @@ class ChatPanel(QWidget):
         self.restart_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.restart_button.setAutoRaise(True)
         self.restart_button.clicked.connect(bridge.restart)
+        self.language = ActiveLanguage(bridge, self)
+        self.language_box = QComboBox()
+        self.language_box.setObjectName("languagePicker")
+        self.language_box.setToolTip(PICKER_TIP)
+        self.language_box.activated.connect(self._pick_language)
+        self.language.changed.connect(self._show_language)
+        self._show_language()
         self.stream = ChatStream()
         self.offload_bar = OffloadBar()
         self.offload_bar.agent_reply.connect(bridge.agent_reply)
@@ -87,6 +104,7 @@ class ChatPanel(QWidget):
         embolden(title)
         header.addWidget(title)
         header.addStretch(1)
+        header.addWidget(self.language_box)
         header.addWidget(self.restart_button)
         typing_row = QHBoxLayout()
         typing_row.addWidget(self.typing)
@@ -215,7 +233,22 @@ class ChatPanel(QWidget):
         elif self.typing.isHidden() and not self._typing_timer.isActive():
             self._typing_timer.start()
 
+    def _show_language(self) -> None:
+        """List the flow's languages (the primary marked) with the spoken one chosen; hidden for one language."""
+        box, codes = self.language_box, self.language.languages
+        box.setVisible(self.language.multilingual)
+        if [box.itemData(i) for i in range(box.count())] != list(codes):
+            box.clear()
+            for code in codes:
+                box.addItem(language_name(code) + (" · primary" if code == codes[0] else ""), code)
+        box.setCurrentIndex(box.findData(self.language.language))
+
     # --- to the engine ---
+
+    def _pick_language(self, index: int) -> None:
+        code = self.language_box.itemData(index)
+        if code != self.language.language:
+            self.language_chosen.emit(code)
 
     def _send(self, text: str) -> None:
         self._bridge.send_text(text)

@@ -11,7 +11,7 @@ and restarts the trace; every `StateEntered` moves the current state and marks t
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, QStringListModel, Qt
-from PySide6.QtWidgets import QCompleter, QLineEdit, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -22,6 +22,7 @@ from workbench.gui.graph.definition import DefinitionView
 from workbench.gui.graph.legend import GraphLegend
 from workbench.gui.graph.overview import GraphOverview
 from workbench.gui.graph.view import GraphView
+from workbench.gui.language import ActiveLanguage
 
 PREFERRED_SIZE = QSize(480, 640)
 """Room the panel asks for: the toolbar, at least 420 px of graph, and the definition below it."""
@@ -46,7 +47,13 @@ class GraphPanel(QWidget):
         self.search.setCompleter(completer)
         self.search.returnPressed.connect(lambda: self.find(self.search.text()))
         completer.activated.connect(self.find)
+        self.language = ActiveLanguage(bridge, self)
+        self.language_badge = QLabel()
+        self.language_badge.setObjectName("graph_language")
+        self.language_badge.setToolTip("The language the conversation speaks now")
         self._build_layout()
+        self.language.changed.connect(self._show_language)
+        self._show_language()
         self.view.state_selected.connect(self.show_definition)
         bridge.event.connect(self._on_event)
         bridge.conversation_changed.connect(self._on_conversation)
@@ -73,6 +80,10 @@ class GraphPanel(QWidget):
         self.show_legend.setCheckable(True)
         self.show_legend.setToolTip("What the badges on the states mean")
         self.show_legend.toggled.connect(self.legend.setVisible)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self._language_action = toolbar.addWidget(self.language_badge)
         # The panel lives in a side dock: the definition goes under the graph, not beside it.
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
@@ -106,6 +117,11 @@ class GraphPanel(QWidget):
         """Show the YAML of state `name` in the side view."""
         if self._flow is not None:
             self.definition.show_state(self._flow, name)
+
+    def _show_language(self) -> None:
+        """The spoken language at the toolbar's end, for a flow in several languages."""
+        self.language_badge.setText(self.language.label)
+        self._language_action.setVisible(self.language.multilingual)
 
     # --- the bridge ---
 

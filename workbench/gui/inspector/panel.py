@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -11,6 +11,7 @@ from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.inspector.history import EMPTY, SessionHistory, Turn, TurnView
 from workbench.gui.inspector.model import PROVENANCE_COLUMN, VariableModel
 from workbench.gui.inspector.tree import ValueTree
+from workbench.gui.language import ActiveLanguage
 
 NOW = "Now"
 REFRESH_MS = 50
@@ -37,6 +38,12 @@ class VariableInspector(QWidget):
         self._history: SessionHistory | None = None
         self._turns: list[Turn] = []
 
+        self.language = ActiveLanguage(bridge, self)
+        self.language_label = QLabel()
+        self.language_label.setObjectName("inspector_language")
+        self.language_label.setToolTip("The language the conversation speaks now")
+        self.language.changed.connect(self._show_language)
+        self._show_language()
         self.turn_box = QComboBox()
         self.turn_box.setObjectName("inspector_turns")
         self.turn_box.setToolTip("Show the session variables as they were after an earlier turn")
@@ -48,6 +55,7 @@ class VariableInspector(QWidget):
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.language_label)
         layout.addWidget(self.turn_box)
         layout.addWidget(self.tree)
 
@@ -101,6 +109,11 @@ class VariableInspector(QWidget):
         # A burst of events: at most one refresh per REFRESH_MS.
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
+
+    def _show_language(self) -> None:
+        """`Language: Dutch (nl)` for a flow in several languages; nothing for a flow in one."""
+        self.language_label.setText(f"Language: {self.language.label}")
+        self.language_label.setVisible(self.language.multilingual)
 
     def _on_double_click(self, index: QModelIndex) -> None:
         write = self.model.node(index).provenance
