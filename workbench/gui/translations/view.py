@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from workbench.flow.languages import language_name
 from workbench.flow.model import Flow
-from workbench.flow.translations import coverage
+from workbench.flow.translations import Coverage
 from workbench.gui.translations.model import TranslationsModel
 
 NO_FLOW = "Open a flow to see its texts and their translations."
@@ -77,7 +77,7 @@ class TranslationsView(QWidget):
                 self.summary.setText(STALE)
             return
         self.model.show_flow(flow)
-        self.summary.setText(_summary(flow))
+        self.summary.setText(_summary(flow, self.model))
         self._filter()
 
     def missing_count(self) -> int:
@@ -98,13 +98,14 @@ class TranslationsView(QWidget):
         self.location_selected.emit(loc, what)
 
 
-def _summary(flow: Flow) -> str:
-    """`Dutch (nl): 44 of 47 texts translated (93%)`, per secondary language."""
+def _summary(flow: Flow, model: TranslationsModel) -> str:
+    """`Dutch (nl): 44 of 47 texts translated (93%)`, per secondary language (counted from the rows shown, so
+    the flow's texts are walked once)."""
     primary = language_name(flow.languages.primary)
     if not flow.languages.secondary:
         return f"This flow speaks only {primary}: declare other languages under `languages:` to translate it."
-    parts = [
-        f"{language_name(c.language)}: {c.translated} of {c.texts} texts translated ({c.percent}%)"
-        for c in coverage(flow)[1:]
-    ]
-    return " · ".join(parts)
+    texts = len(model.rows)
+    found = [Coverage(language, texts, texts - missing) for language, missing in model.missing().items()]
+    return " · ".join(
+        f"{language_name(c.language)}: {c.translated} of {c.texts} texts translated ({c.percent}%)" for c in found
+    )
