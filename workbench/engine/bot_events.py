@@ -117,8 +117,7 @@ class Watch:
 
 def watch_of(events: Sequence[BotEvent]) -> Watch | None:
     """The watch of a flow's variables-changed events, or None when it has none (its writes cost nothing more)."""
-    watch = Watch(events)
-    return watch if watch.events else None
+    return Watch(events) if any(event.kind == "variables_changed" for event in events) else None
 
 
 def silence_event(events: Sequence[BotEvent], seconds: float) -> BotEvent | None:

@@ -152,7 +152,7 @@ class Conversation:
                 callback(event)
             except Exception:
                 _log.exception("a subscriber failed on %s", event.kind)
-        if languages.concerns_language(event):
+        if type(event) in languages.LANGUAGE_WRITES and languages.concerns_language(event):
             self._sync_language()
 
     # --- ports ---
@@ -396,7 +396,8 @@ class Conversation:
             self.debugger.turn_started()
         try:
             await body
-            await self._settle_bot_events()
+            if self._watch is not None and self._watch.pending:
+                await self._settle_bot_events()
             await self._mirror_to_webhooks()
         except asyncio.CancelledError:
             # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
@@ -703,8 +704,6 @@ class Conversation:
     async def _settle_bot_events(self) -> None:
         """At the end of a turn, the events set off while the conversation waited (or by its last state): their
         chains run, and the conversation waits again where it waited."""
-        if self._watch is None or not self._watch.pending:
-            return
         waiting, expect = self.session.waiting, self.session.expect
         if await self._run_bot_events() and waiting is not None:
             self.emit(ev.WaitingForInput(state=waiting, expect=expect))

@@ -31,6 +31,9 @@ from workbench.flow.model import Flow
 from workbench.flow.translations import in_language
 
 LANGUAGE_VARIABLES = frozenset({"preferredLanguage", "locale"})
+_LANGUAGE_PREFIXES = tuple(LANGUAGE_VARIABLES)
+LANGUAGE_WRITES = frozenset({ev.VariableChanged, ev.SessionCleared})
+"""The kinds of event that may change the language (`concerns_language` says whether one does)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,8 @@ def concerns_language(event: ev.Event) -> bool:
     """Whether `event` may change the conversation's language: a write of `preferredLanguage` or `locale` (or of
     the whole of either), or a Clear Session."""
     if isinstance(event, ev.VariableChanged):
-        return event.name.split(".", 1)[0].split("[", 1)[0] in LANGUAGE_VARIABLES
+        name = event.name
+        return name.startswith(_LANGUAGE_PREFIXES) and name.split(".", 1)[0].split("[", 1)[0] in LANGUAGE_VARIABLES
     return isinstance(event, ev.SessionCleared)
 
 
