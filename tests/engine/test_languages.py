@@ -4,8 +4,10 @@ flow, per-language NLU, and every text the bot sends in the conversation's langu
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
+from local_server import LocalServer
 from multilingual_flow import bilingual_flow, changes, press, said, talk
 
 from workbench.engine import events as ev
@@ -99,6 +101,28 @@ states:
 """
     flow = load_flow_text(text, "g.yaml", translations={"fr": "language: fr\ntexts:\n  b.say[0]: bonjour\n"}).flow
     events, language = talk(flow)
+    assert (language, said(events)) == ("fr", ["bonjour"])
+
+
+def test_an_api_response_that_sets_preferred_language_switches_it() -> None:
+    server = LocalServer()
+    server.body = json.dumps({"session": {"preferredLanguage": "fr"}}).encode()
+    text = f"""\
+start: call
+languages: {{primary: en, secondary: [fr]}}
+states:
+  call:
+    api: {{url: "{server.url}/profile"}}
+    next: greet
+  greet: {{say: hello}}
+"""
+    try:
+        flow = load_flow_text(
+            text, "a.yaml", translations={"fr": "language: fr\ntexts:\n  greet.say[0]: bonjour\n"}
+        ).flow
+        events, language = talk(flow)
+    finally:
+        server.close()
     assert (language, said(events)) == ("fr", ["bonjour"])
 
 
