@@ -16,8 +16,9 @@ import asyncio
 import multiprocessing
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,22 +180,41 @@ async def run_suite(
 
 # --- worker processes -------------------------------------------------------------------------------------------
 
-_worker: tuple[asyncio.AbstractEventLoop, Runner, Select | None] | None = None
+
+class _Replayer:
+    """One event loop and one `Runner` that replay chunks of pieces: a worker process's for its whole life, or this
+    process's while it replays beside its workers."""
+
+    def __init__(self, variables: Mapping[str, Any] | None, select: Select | None) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.runner = Runner(variables=variables)
+        self.select = select
+
+    def work(self, chunk: list[Piece]) -> tuple[list[list[ConvoResult]], Coverage]:
+        """The results of each piece of `chunk`, and what they covered."""
+        coverage = Coverage()
+        results = [self.loop.run_until_complete(_replay_piece(self.runner, p, self.select, coverage)) for p in chunk]
+        return results, coverage
+
+    def close(self) -> None:
+        """Release the runner (its HTTP client and sandbox) and the loop."""
+        self.loop.run_until_complete(self.runner.aclose())
+        self.loop.close()
+
+
+_worker: _Replayer | None = None
 
 
 def _start_worker(variables: Mapping[str, Any] | None, select: Select | None) -> None:
     global _worker
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    _worker = (loop, Runner(variables=variables), select)
+    _worker = _Replayer(variables, select)
+    asyncio.set_event_loop(_worker.loop)
 
 
 def _work(chunk: list[Piece]) -> tuple[list[list[ConvoResult]], dict[str, Any]]:
-    """The results of each piece of `chunk`, and what they covered."""
+    """In a worker process: the results of each piece of `chunk`, and what they covered."""
     assert _worker is not None, "the worker was not started"
-    loop, runner, select = _worker
-    coverage = Coverage()
-    results = [loop.run_until_complete(_replay_piece(runner, piece, select, coverage)) for piece in chunk]
+    results, coverage = _worker.work(chunk)
     return results, coverage.to_json()
 
 
@@ -228,33 +248,60 @@ def run_suite_parallel(
     variables: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    replay_here: bool = True,
 ) -> SuiteResult:
     """Replay a plan or a stream on `workers` processes (spawned, so it works the same on every platform).
 
+    With `replay_here` this process is one of the `workers`: it replays chunks from the start, while the others are
+    still starting (a spawned worker needs about half a second for its imports), so a small suite is never slower
+    than in one process. Without it (the window, whose thread must stay free) every chunk goes to a worker process.
     Setting `stop` (from another thread) drops the pieces not started yet; the results so far come back.
     """
     began = time.perf_counter()
     suite = SuiteResult()
     chunks = _chunks(todo, workers)
+    waiting = deque(range(len(chunks)))
     done: dict[int, list[list[ConvoResult]]] = {}
+
+    def finished(index: int, results: list[list[ConvoResult]], coverage: Coverage) -> None:
+        done[index] = results
+        suite.coverage.merge(coverage)
+        if progress is not None:
+            for (_path, what), found in zip(chunks[index], results, strict=True):
+                if not isinstance(what, ConvoResult):
+                    for result in found:
+                        progress(result)
+
+    processes = workers - 1 if replay_here else workers
+    here = _Replayer(variables, _select(todo)) if replay_here else None
     context = multiprocessing.get_context("spawn")
     initargs = (variables, _select(todo))
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-        futures = {pool.submit(_work, chunk): index for index, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results, coverage = future.result()
-            done[index] = results
-            suite.coverage.merge(Coverage.from_json(coverage))
-            if progress is not None:
-                for (_path, what), found in zip(chunks[index], results, strict=True):
-                    if not isinstance(what, ConvoResult):
-                        for result in found:
-                            progress(result)
-            if stop is not None and stop.is_set():
-                for pending in futures:
-                    pending.cancel()
-                break
+    try:
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+            flying: dict[Future[Any], int] = {}
+            started = False  # until a worker has answered once, it is still starting: give it one chunk only
+            while waiting or flying:
+                while waiting and len(flying) < (2 if started else 1) * processes:
+                    index = waiting.popleft()
+                    flying[pool.submit(_work, chunks[index])] = index
+                if here is not None and waiting:
+                    index = waiting.popleft()
+                    finished(index, *here.work(chunks[index]))
+                    landed = [future for future in flying if future.done()]
+                else:
+                    landed = list(wait(flying, return_when=FIRST_COMPLETED).done)
+                for future in landed:
+                    started = True
+                    results, coverage = future.result()
+                    finished(flying.pop(future), results, Coverage.from_json(coverage))
+                if stop is not None and stop.is_set():
+                    waiting.clear()
+                    for pending in flying:
+                        pending.cancel()
+                    break
+    finally:
+        if here is not None:
+            here.close()
     for index in sorted(done):
         for found in done[index]:
             suite.results += found
@@ -269,10 +316,13 @@ def run(
     variables: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    replay_here: bool = True,
 ) -> SuiteResult:
-    """Replay a plan or a stream (blocking): in this process for one worker, else in worker processes (which
-    `stop` can stop early)."""
+    """Replay a plan or a stream (blocking): in this process for one worker, else on `workers` processes (this one
+    among them with `replay_here`; `stop` can stop them early)."""
     many = todo.count > 1 if isinstance(todo, Plan) else len(todo.files) > 1
     if workers > 1 and many:
-        return run_suite_parallel(todo, workers=workers, variables=variables, progress=progress, stop=stop)
+        return run_suite_parallel(
+            todo, workers=workers, variables=variables, progress=progress, stop=stop, replay_here=replay_here
+        )
     return asyncio.run(run_suite(todo, variables=variables, progress=progress))

@@ -112,7 +112,13 @@ class SuiteRun(QObject):
         thread = ThreadPoolExecutor(1, thread_name_prefix="convo-workers")
         try:
             work = functools.partial(
-                suite.run, todo, workers=workers, variables=variables, progress=progress, stop=self._stop
+                suite.run,
+                todo,
+                workers=workers,
+                variables=variables,
+                progress=progress,
+                stop=self._stop,
+                replay_here=False,  # this thread replaying would hold the interpreter the window needs
             )
             return await loop.run_in_executor(thread, work)
         finally:
