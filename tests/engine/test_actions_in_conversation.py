@@ -449,3 +449,10 @@ states:
     error = of(ev.EngineError, conversation.events)[0]
     line = text.splitlines()[6]  # the text starts with a line break: line 7 of the file
     assert error.where == f"columns.yaml:7:{line.index('boom') + 1}"
+
+
+@pytest.mark.parametrize("spec", ["all", "[locale, seat]", "{keep: [name]}"])
+def test_clear_session_leaves_the_channels_locale_as_the_channel_gave_it(flow_from, spec):
+    flow = flow_from(CLEAR.replace("CLEARING", spec))
+    conversation = asyncio.run(drive(flow, variables={"locale": "nl", "seat": "12A", "name": "Ann"}))
+    assert conversation.session.get("locale") == "nl"
