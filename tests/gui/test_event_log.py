@@ -163,3 +163,13 @@ def test_thousands_of_events_append_quickly(make_bridge, sample_flow, qtbot, sho
     assert len(rows(panel)) == 5_000
     bar = panel.table.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=5_000)
+
+
+def test_a_change_of_language_and_a_bot_wide_event_read_as_one_line_each():
+    assert summary(ev.LanguageChanged(language="nl", previous="en", reason="preferredLanguage")) == (
+        "en → nl (preferredLanguage)"
+    )
+    changed = ev.EventTriggered(name="city", type="variables_changed", state="on_change", variables=("city",))
+    assert summary(changed) == "city: city changed → on_change"
+    silent = ev.EventTriggered(name="Still there", type="silence", state="still_there", seconds=30)
+    assert summary(silent) == "Still there: 30 s of silence → still_there"

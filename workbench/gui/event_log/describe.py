@@ -139,4 +139,10 @@ _SUMMARIES: dict[type, Callable[[Any], str]] = {
         (", ".join(f"{name} ({lifespan} left)" for name, lifespan in e.contexts.items()) or "none active")
         + (f"; expired: {', '.join(e.expired)}" if e.expired else "")
     ),
+    ev.LanguageChanged: lambda e: f"{e.previous or '·'} → {e.language} ({e.reason})",
+    ev.EventTriggered: lambda e: (
+        f"{e.name}: "
+        + (f"{', '.join(e.variables)} changed" if e.type == "variables_changed" else f"{e.seconds:g} s of silence")
+        + f" → {e.state}"
+    ),
 }
