@@ -66,6 +66,7 @@ def test_exit_status_is_1_on_a_failure_with_the_report_and_files_written(
         "failed": 1,
         "errors": 0,
         "duration": pytest.approx(0, abs=60),
+        "languages": {"en": {"total": 5, "passed": 4, "failed": 1, "errors": 0}},
     }
 
 

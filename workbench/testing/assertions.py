@@ -21,7 +21,7 @@ from workbench.engine import events as ev
 from workbench.flow.build import value_kind
 from workbench.flow.regex_limits import BoundedPattern, PatternTimeout, compile_pattern
 
-MatchMode = Literal["exact", "regex", "contains"]
+MatchMode = Literal["exact", "regex", "contains", "template", "key"]
 
 
 def fold(text: str) -> str:
@@ -46,11 +46,18 @@ def show(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TextMatch:
-    """One expectation about a text: `exact` (white space folded), `regex` (searched) or `contains`."""
+    """One expectation about a text: `exact` (white space folded), `regex` (searched) or `contains`.
+
+    Two more come from the flow's texts (`workbench.testing.localize`): `key`, a translation key as the test names
+    it (looked up in the flow before the test runs), and `template`, a flow text whose `{variables}` stand for any
+    value (`pattern` is the text, `regex` the pattern made of it). `note` says where a text from the flow comes
+    from, for reports: `the Dutch (nl) text of `ask_date.ask[0]``.
+    """
 
     mode: MatchMode
     pattern: str
     regex: BoundedPattern | None = None
+    note: str = ""
 
     @classmethod
     def parse(cls, text: str, mode: MatchMode | None = None) -> TextMatch:
@@ -67,6 +74,8 @@ class TextMatch:
     def mismatch(self, text: str, what: str) -> str | None:
         """Why `text` (the message's `what`, e.g. its text) does not satisfy this expectation; None when it does."""
         folded = fold(text)
+        if self.mode == "key":
+            return f"{what}: the translation key `{self.pattern}` was not looked up in the flow"
         if self.regex is not None:
             try:
                 ok = self.regex.search(folded) is not None
@@ -81,10 +90,16 @@ class TextMatch:
     def describe(self) -> str:
         """The expectation for a failure report."""
         if self.mode == "regex":
-            return f"text matching {self.pattern}"
-        if self.mode == "contains":
-            return f"text containing {show(self.pattern)}"
-        return show(self.pattern)
+            shown = f"text matching {self.pattern}"
+        elif self.mode == "contains":
+            shown = f"text containing {show(self.pattern)}"
+        elif self.mode == "template":
+            shown = f"text like {self.pattern}"
+        elif self.mode == "key":
+            shown = f"the text of `{self.pattern}`"
+        else:
+            shown = show(self.pattern)
+        return f"{shown} ({self.note})" if self.note else shown
 
 
 @dataclass(frozen=True, slots=True)

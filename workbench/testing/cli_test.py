@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from workbench.flow.languages import code_problem, language_name
+
 if TYPE_CHECKING:
+    from workbench.testing.localize import RunLanguages
     from workbench.testing.runner import ConvoResult
     from workbench.testing.suite import SuiteResult
 
@@ -37,6 +40,17 @@ def add_test_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--coverage-json", type=Path, metavar="FILE", help="write the coverage data as JSON")
     parser.add_argument(
         "--var", action="append", default=[], metavar="NAME=VALUE", help="override a starting variable in every test"
+    )
+    languages = parser.add_mutually_exclusive_group()
+    languages.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="run the conversations that name no language in this one (repeatable), e.g. --language nl",
+    )
+    languages.add_argument(
+        "--all-languages", action="store_true", help="run every conversation in every language of its flow"
     )
     return parser
 
@@ -84,13 +98,35 @@ class Progress:
             self.out.flush()
 
 
+def _counts(results: Sequence[ConvoResult]) -> str:
+    passed, failed, errors = (sum(r.status == status for r in results) for status in ("passed", "failed", "error"))
+    parts = [f"{passed} passed", f"{failed} failed"]
+    if errors:
+        parts.append(f"{errors} with errors")
+    return ", ".join(parts)
+
+
 def _summary(result: SuiteResult) -> str:
-    parts = [f"{result.count('passed')} passed", f"{result.count('failed')} failed"]
-    if result.count("error"):
-        parts.append(f"{result.count('error')} with errors")
+    """The last lines: the counts and the time, then the counts of each language when there are several."""
     ran = result.count("passed") + result.count("failed")
     rate = f", {ran / result.duration:.0f} conversations/s" if result.duration > 0 and ran else ""
-    return ", ".join(parts) + f" in {result.duration:.2f} s{rate}"
+    lines = [_counts(result.results) + f" in {result.duration:.2f} s{rate}"]
+    by_language = result.by_language()
+    if len(by_language) > 1:
+        lines += [f"  {language_name(code)}: {_counts(found)}" for code, found in by_language.items()]
+    return "\n".join(lines)
+
+
+def _languages(args: argparse.Namespace) -> RunLanguages | str:
+    """The languages the run asks for, or why they cannot be read."""
+    from workbench.testing.localize import RunLanguages
+
+    codes: list[str] = []
+    for code in args.language:
+        if (problem := code_problem(code)) is not None:
+            return f"--language {code}: {problem}"
+        codes.append(code)
+    return RunLanguages(tuple(dict.fromkeys(codes)), args.all_languages)
 
 
 def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -104,6 +140,10 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     from workbench.testing.selection import ExpressionError, Selection, check
 
     out = out or sys.stdout
+    languages = _languages(args)
+    if isinstance(languages, str):
+        print(f"error: {languages}", file=sys.stderr)
+        return 2
     for expression in filter(None, (args.keyword, args.tags)):
         try:
             check(expression)
@@ -120,7 +160,7 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     todo = suite.stream(files, Selection(args.keyword, args.tags))
     workers = args.workers if args.workers > 0 else os.cpu_count() or 1
     progress = Progress(len(files), sys.stderr)
-    result = suite.run(todo, workers=workers, variables=parse_vars(args.var), progress=progress)
+    result = suite.run(todo, workers=workers, variables=parse_vars(args.var), progress=progress, languages=languages)
     progress.clear()
     for item in result.results:
         if item.failure is not None:

@@ -2,9 +2,14 @@
 
 A file holds one conversation (a mapping with `turns`), several (a YAML list of such mappings, or `---`
 documents), or a group: a mapping with `conversations:` whose other keys (`flow`, `tags`, `variables`,
-`start`, `http`, `timeout`, `strict`) are defaults for each conversation in it. A conversation's `variables`
+`start`, `http`, `timeout`, `strict`, `language`) are defaults for each conversation in it. A conversation's `variables`
 are merged over the group's, its `tags` added to them, its `http` entries tried before the group's; the other
 keys replace the group's.
+
+`language: nl` runs a conversation in that language (the channel's `locale` is `nl`), `language: all` once per
+language of its flow; whether the flow speaks it is checked when the flow is loaded (`runner.check_test`). A
+`bot:` expectation may name a translation key instead of a text (`bot: {key: ask_date.ask[0]}`); a `silence: 30`
+turn is 30 seconds without user input (simulated, never waited for).
 
 `load_convo_file` never raises: problems (bad YAML, unknown keys, wrong types, bad regular expressions, missing
 flow files, include cycles…) come back in `ConvoFile.problems` as `file:line:column: error: message`, and a file
@@ -25,6 +30,7 @@ from typing import Any, Literal, get_args
 
 from workbench.engine.session import refused_start_value
 from workbench.flow.build import kind_name
+from workbench.flow.languages import code_problem
 from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Problem, Reporter, did_you_mean
@@ -49,15 +55,16 @@ TurnKind = Literal[
     "hand_back",
     "offloaded",
     "error",
+    "silence",
 ]
 TURN_KINDS: tuple[str, ...] = get_args(TurnKind)
-INPUT_KINDS = frozenset({"user", "click", "iframe", "agent", "hand_back"})
+INPUT_KINDS = frozenset({"user", "click", "iframe", "agent", "hand_back", "silence"})
 """Turns that send something to the conversation; the others check what it did."""
 
-SETTING_KEYS = ("flow", "tags", "variables", "start", "http", "timeout", "strict")
+SETTING_KEYS = ("flow", "tags", "variables", "start", "http", "timeout", "strict", "language")
 CONVERSATION_KEYS = ("name", "description", *SETTING_KEYS, "turns")
 GROUP_KEYS = ("description", *SETTING_KEYS, "conversations")
-BOT_KEYS = ("text", "contains", "type", "buttons", "quick_replies", "card", "media", "image", "html", "not")
+BOT_KEYS = ("text", "contains", "key", "type", "buttons", "quick_replies", "card", "media", "image", "html", "not")
 MESSAGE_TYPES = ("text", "buttons", "quick_replies", "media", "carousel", "html", "iframe")
 ERROR_KEYS = ("kind", "message")
 HTTP_ENTRY_KEYS = ("request", "status", "json", "body", "headers")
@@ -65,6 +72,7 @@ REQUEST_KEYS = ("method", "url", "body")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 PASSTHROUGH = "passthrough"
 IFRAME_TARGET = "CL_API"
+ALL_LANGUAGES = "all"
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
 
 
@@ -135,6 +143,11 @@ class ConvoTest:
     passthrough: bool = False
     timeout: float = DEFAULT_TIMEOUT
     strict: bool = False
+    language: str | None = None
+    """The language the test runs in as written (a code, or `all`); None: the run's, by default the primary."""
+    language_loc: Loc | None = None
+    keyed: bool = False
+    """Whether a `bot` turn names a translation key (looked up in the flow before the test runs)."""
 
     @property
     def id(self) -> str:
@@ -175,6 +188,8 @@ class _Settings:
     passthrough: bool = False
     timeout: float = DEFAULT_TIMEOUT
     strict: bool = False
+    language: str | None = None
+    language_loc: Loc | None = None
 
 
 def load_convo_file(path: str | Path) -> ConvoFile:
@@ -242,6 +257,7 @@ class _Reader:
         self.root_folder = folder
         self.problems: list[Problem] = []
         self._including: list[Path] = []
+        self._keyed = False  # a bot turn of the conversation being read names a translation key
 
     # --- reporting ------------------------------------------------------------------------------------------
 
@@ -344,6 +360,7 @@ class _Reader:
             if not settings.flow_given:
                 self.error(file, pos, "missing required key 'flow' (the flow file this conversation tests)")
             return None
+        self._keyed = False
         turns = self.turns(m["turns"], m.value_pos["turns"], file, self.root_folder)
         return ConvoTest(
             name=name.strip(),
@@ -359,6 +376,9 @@ class _Reader:
             passthrough=settings.passthrough,
             timeout=settings.timeout,
             strict=settings.strict,
+            language=settings.language,
+            language_loc=settings.language_loc,
+            keyed=self._keyed,
         )
 
     # --- settings -------------------------------------------------------------------------------------------
@@ -399,7 +419,33 @@ class _Reader:
         strict = base.strict
         if "strict" in m:
             strict = bool(self.plain(m, "strict", file, bool, "true or false"))
-        return _Settings(flow, flow_given, tags, variables, start, start_loc, http, passthrough, timeout, strict)
+        language, language_loc = base.language, base.language_loc
+        if "language" in m:
+            language = self.language(m["language"], m.value_pos["language"], file)
+            language_loc = Loc(file, m.value_pos["language"].line, m.value_pos["language"].column)
+        return _Settings(
+            flow,
+            flow_given,
+            tags,
+            variables,
+            start,
+            start_loc,
+            http,
+            passthrough,
+            timeout,
+            strict,
+            language,
+            language_loc,
+        )
+
+    def language(self, value: Any, pos: Pos, file: str) -> str | None:
+        if value == ALL_LANGUAGES:
+            return value
+        problem = code_problem(value)
+        if problem is None:
+            return value
+        self.error(file, pos, f"'language': {problem}, or `{ALL_LANGUAGES}` for every language of the flow")
+        return None
 
     def plain(self, m: YMap, key: str, file: str, kind: type, expected: str) -> Any:
         value = m[key]
@@ -596,6 +642,12 @@ class _Reader:
         self.type_error(file, pos, "'state'", "a state name", raw)
         return None
 
+    def turn_silence(self, raw: Any, pos: Pos, file: str) -> float | None:
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0:
+            return float(raw)
+        self.type_error(file, pos, "'silence'", "a positive number of seconds without user input", raw)
+        return None
+
     def turn_hand_back(self, raw: Any, pos: Pos, file: str) -> tuple[str | None] | None:
         if raw is None or (isinstance(raw, str) and raw):
             return (raw,)
@@ -692,6 +744,8 @@ class _Reader:
             for key in ("text", "contains")
             if key in raw
         ]
+        if "key" in raw:
+            texts.append(self.key_match(raw["key"], raw.value_pos["key"], file))
         kind = raw.get("type")
         if kind is not None and kind not in MESSAGE_TYPES:
             self.error(file, raw.value_pos["type"], f"'type' must be one of {', '.join(MESSAGE_TYPES)}")
@@ -742,6 +796,13 @@ class _Reader:
         except re.error as exc:
             self.error(file, pos, f"invalid regular expression {raw}: {exc}")
             return None
+
+    def key_match(self, raw: Any, pos: Pos, file: str) -> TextMatch | None:
+        if not isinstance(raw, str) or not raw.strip():
+            self.type_error(file, pos, "'key'", "a translation key, like ask_date.ask[0]", raw)
+            return None
+        self._keyed = True
+        return TextMatch("key", raw.strip())
 
     def regexes(self, value: Any, pos: Pos, file: str) -> None:
         """Report bad `/regex/` strings inside an expected value."""

@@ -17,6 +17,10 @@ Definitions:
 `FlowCoverage.to_json()` gives `{flow, path, states: {name: hits}, transitions: [{from, to, why, route, label,
 declared, hits}], intents: {name: hits}, extra_states: {name: hits}, totals: {states|transitions|intents:
 {covered, total, percent}}}`; `Coverage` holds one per flow file and merges results from worker processes.
+
+For a flow with several languages `Coverage` also keeps what the conversations in each language covered
+(`languages`: code → a `Coverage` of those conversations alone); `flows` is always all of them merged. Its JSON is
+`{flows: [...], languages: {code: {flows: [...]}}}`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 
 from workbench.engine import events as ev
 from workbench.flow.graph import ANYWHERE, Transition, transitions
+from workbench.flow.languages import language_name
 from workbench.flow.model import Flow
 
 EdgeKey = tuple[str, str, str, int | None]
@@ -212,16 +217,21 @@ def describe(t: Transition) -> str:
 
 
 class Coverage:
-    """Coverage of every flow a suite tested, keyed by flow file path."""
+    """Coverage of every flow a suite tested, keyed by flow file path, and per language (see the module
+    docstring)."""
 
     def __init__(self) -> None:
         self.flows: dict[str, FlowCoverage] = {}
+        self.languages: dict[str, Coverage] = {}
 
-    def record(self, flow: Flow, events: Iterable[ev.Event]) -> None:
-        """Count one conversation of `flow`."""
+    def record(self, flow: Flow, events: Iterable[ev.Event], language: str = "") -> None:
+        """Count one conversation of `flow`, which ran in `language` (kept apart too when the flow speaks several)."""
         path = str(flow.path or flow.name)
         if path not in self.flows:
             self.flows[path] = FlowCoverage.for_flow(flow)
+        if language and flow.languages.secondary:
+            events = tuple(events)
+            self.languages.setdefault(language, Coverage()).record(flow, events)
         self.flows[path].record(events)
 
     def merge(self, other: Coverage) -> None:
@@ -231,10 +241,15 @@ class Coverage:
                 self.flows[path].merge(flow)
             else:
                 self.flows[path] = FlowCoverage.from_json(flow.to_json())
+        for language, covered in other.languages.items():
+            self.languages.setdefault(language, Coverage()).merge(covered)
 
     def to_json(self) -> dict[str, Any]:
-        """`{"flows": [FlowCoverage.to_json(), …]}`, by path."""
-        return {"flows": [self.flows[p].to_json() for p in sorted(self.flows)]}
+        """`{"flows": [FlowCoverage.to_json(), …], "languages": {code: {"flows": […]}}}`, by path and code."""
+        return {
+            "flows": [self.flows[p].to_json() for p in sorted(self.flows)],
+            "languages": {code: self.languages[code].to_json() for code in sorted(self.languages)},
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Coverage:
@@ -242,17 +257,25 @@ class Coverage:
         coverage = cls()
         for item in data["flows"]:
             coverage.flows[item["path"]] = FlowCoverage.from_json(item)
+        for code, covered in data.get("languages", {}).items():
+            coverage.languages[code] = cls.from_json(covered)
         return coverage
 
     def summary(self) -> str:
-        """A text summary: per flow, the totals and what no test reached."""
+        """A text summary: per flow, the totals and what no test reached; then the totals in each language."""
         lines: list[str] = []
         for path in sorted(self.flows):
             flow = self.flows[path]
-            totals = flow.totals()
-            parts = [f"{k} {v['covered']}/{v['total']} ({v['percent']:g}%)" for k, v in totals.items()]
-            lines.append(f"coverage of {flow.flow} ({path}): " + ", ".join(parts))
+            lines.append(f"coverage of {flow.flow} ({path}): " + _totals(flow))
             for what, names in flow.missed().items():
                 if names:
                     lines.append(f"  {what} not reached: " + ", ".join(names))
+            for code in sorted(self.languages):
+                covered = self.languages[code].flows.get(path)
+                if covered is not None:
+                    lines.append(f"  in {language_name(code)}: " + _totals(covered))
         return "\n".join(lines)
+
+
+def _totals(flow: FlowCoverage) -> str:
+    return ", ".join(f"{k} {v['covered']}/{v['total']} ({v['percent']:g}%)" for k, v in flow.totals().items())

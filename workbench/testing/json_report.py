@@ -1,4 +1,5 @@
-"""The results of a run as JSON, for scripts and the GUI: a summary and one entry per conversation."""
+"""The results of a run as JSON, for scripts and the GUI: a summary (with the counts of each language) and one entry
+per conversation (with the language it ran in; empty for a file that could not run)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from workbench.testing.runner import ConvoResult
+from workbench.testing.runner import ConvoResult, by_language
 
 
 def result_json(result: ConvoResult) -> dict[str, Any]:
@@ -19,6 +20,7 @@ def result_json(result: ConvoResult) -> dict[str, Any]:
         "file": result.file,
         "line": result.line,
         "flow": result.flow,
+        "language": result.language,
         "tags": list(result.tags),
         "status": result.status,
         "duration": round(result.duration, 6),
@@ -32,15 +34,23 @@ def result_json(result: ConvoResult) -> dict[str, Any]:
     return data
 
 
+def _counts(results: Sequence[ConvoResult]) -> dict[str, int]:
+    return {
+        "total": len(results),
+        "passed": sum(r.status == "passed" for r in results),
+        "failed": sum(r.status == "failed" for r in results),
+        "errors": sum(r.status == "error" for r in results),
+    }
+
+
 def report_json(results: Sequence[ConvoResult], duration: float) -> dict[str, Any]:
-    """`{summary: {total, passed, failed, errors, duration}, results: [...]}`."""
+    """`{summary: {total, passed, failed, errors, duration, languages: {code: {total, passed, failed, errors}}},
+    results: [...]}`."""
     return {
         "summary": {
-            "total": len(results),
-            "passed": sum(r.status == "passed" for r in results),
-            "failed": sum(r.status == "failed" for r in results),
-            "errors": sum(r.status == "error" for r in results),
+            **_counts(results),
             "duration": round(duration, 3),
+            "languages": {code: _counts(found) for code, found in by_language(results).items()},
         },
         "results": [result_json(r) for r in results],
     }

@@ -1,4 +1,5 @@
-"""JUnit XML for CI servers: one `<testsuite>` per convo file, one `<testcase>` per conversation."""
+"""JUnit XML for CI servers: one `<testsuite>` per convo file, one `<testcase>` per conversation (and language: its
+name then ends in `[nl]`, and every case has a `language` property)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def _case(result: ConvoResult) -> ET.Element:
         line=str(result.line),
         time=f"{result.duration:.3f}",
     )
+    if result.language:
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="language", value=result.language)
     if result.failure is not None:
         tag = "error" if result.status == "error" else "failure"
         first = result.failure.message.splitlines()[0] if result.failure.message else result.status

@@ -27,7 +27,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -55,8 +55,17 @@ from workbench.testing.assertions import (
     show,
     subset_mismatches,
 )
-from workbench.testing.convo_format import ConvoFile, ConvoTest, Turn
+from workbench.testing.convo_format import ALL_LANGUAGES, ConvoFile, ConvoTest, Turn
 from workbench.testing.http_mock import CannedTransport, describe_stubs
+from workbench.testing.localize import (
+    ONE_LANGUAGE,
+    RunLanguages,
+    key_problems,
+    labelled,
+    language_problems,
+    languages_of,
+    localized,
+)
 from workbench.testing.transcript import line, transcript
 
 Status = Literal["passed", "failed", "error"]
@@ -99,9 +108,10 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class ConvoResult:
-    """The outcome of one conversation test; `events` is the conversation's log (empty when it did not run)."""
+    """The outcome of one conversation test; `events` is the conversation's log (empty when it did not run).
+    `name` carries the language when the test ran in several (`Books a ticket [nl]`); `language` is the one it
+    ran in (empty for a file that could not run)."""
 
-    id: str
     name: str
     file: str
     line: int
@@ -111,6 +121,12 @@ class ConvoResult:
     tags: tuple[str, ...] = ()
     failure: Failure | None = None
     events: tuple[ev.Event, ...] = field(default=(), compare=False)
+    language: str = ""
+
+    @property
+    def id(self) -> str:
+        """`file::name`, unique within a run; the file alone for a file that could not run (it has no flow)."""
+        return f"{self.file}::{self.name}" if self.flow else self.file
 
     @property
     def passed(self) -> bool:
@@ -122,13 +138,22 @@ class ConvoResult:
         return replace(self, events=())
 
 
+def by_language(results: Iterable[ConvoResult]) -> dict[str, list[ConvoResult]]:
+    """The results of each language, in the order the languages first appear (files that could not run, which have
+    no language, left out)."""
+    found: dict[str, list[ConvoResult]] = {}
+    for result in results:
+        if result.language:
+            found.setdefault(result.language, []).append(result)
+    return found
+
+
 def file_error(convo: ConvoFile) -> ConvoResult:
     """The result that stands for a convo file that cannot run because of its problems."""
     errors = convo.errors
     loc = errors[0].loc if errors else Loc(convo.path, 1, 1)
     message = "\n".join(str(p) for p in errors)
     return ConvoResult(
-        id=convo.path,
         name=Path(convo.path).name,
         file=convo.path,
         line=loc.line,
@@ -138,12 +163,13 @@ def file_error(convo: ConvoFile) -> ConvoResult:
     )
 
 
-def check_test(test: ConvoTest, flow: Flow) -> list[Problem]:
+def check_test(test: ConvoTest, flow: Flow, language: str | None = None) -> list[Problem]:
     """Problems of a test that only its flow reveals: states that the flow does not have, contexts that no state
-    of it outputs."""
+    of it outputs, translation keys it has no text for, a language it does not speak (the test's, or `language`
+    that the run asks for)."""
     known = set(flow.states) | set(BUILTIN_STATES)
     outputs = {context for state in flow.states.values() for context in state.output_context}
-    problems: list[Problem] = []
+    problems = language_problems(test, flow, language) + key_problems(test, flow)
 
     def check(name: str | None, loc: Loc | None, what: str) -> None:
         if name is not None and loc is not None and name not in known:
@@ -184,13 +210,21 @@ class FlowCache:
 
 
 class Runner:
-    """Replays convo tests. `variables` override every test's starting variables (e.g. `api_base`).
+    """Replays convo tests. `variables` override every test's starting variables (e.g. `api_base`); `languages`
+    are the ones the run asks for (`languages()` gives each test's).
 
     Use one runner per process and per event loop: `await runner.run(test)`, then `await runner.aclose()`.
     """
 
-    def __init__(self, *, variables: Mapping[str, Any] | None = None, sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        sandbox: Sandbox | None = None,
+        languages: RunLanguages = ONE_LANGUAGE,
+    ) -> None:
         self.variables = dict(variables or {})
+        self.asked = languages
         self.flows = FlowCache()
         self.http = SharedHttp()
         self._own_sandbox = sandbox is None
@@ -211,29 +245,44 @@ class Runner:
             return [file_error(convo)]
         return [await self.run(test) for test in convo.tests if select is None or select(test)]
 
+    def languages(self, test: ConvoTest) -> tuple[str | None, ...]:
+        """The languages to run `test` in (`localize.languages_of`); `(None,)`, its own, when neither it nor the
+        run names one, or when its flow cannot be loaded (running it says why)."""
+        if test.language is None and not self.asked.asked:
+            return (None,)
+        flow = self.flows.get(test.flow).flow
+        return (None,) if flow is None else languages_of(test, flow, self.asked)
+
     async def run(
         self,
         test: ConvoTest,
         *,
+        language: str | None = None,
+        label: bool = False,
         variables: Mapping[str, Any] | None = None,
         observer: Observer | None = None,
         on_turn: TurnDone | None = None,
     ) -> ConvoResult:
-        """Replay one test. `variables` override the test's (and the runner's) starting variables; `observer`
-        sees every event as it happens; `on_turn` hears of each turn's outcome."""
+        """Replay one test in `language` (None: the test's own, else the flow's primary; see `localize`), with
+        `label` its result's name carrying the language. `variables` override the test's (and the runner's)
+        starting variables; `observer` sees every event as it happens; `on_turn` hears of each turn's outcome."""
         began = time.perf_counter()
         # One string per flow file for all its results: a suite of 100,000 keeps them all.
         flow_name = self._flow_names.setdefault(test.flow, str(test.flow))
-        base = {"id": test.id, "name": test.name, "file": test.file, "line": test.loc.line, "tags": test.tags}
         loaded = self.flows.get(test.flow)
-        problems = list(loaded.errors) or (check_test(test, loaded.flow) if loaded.flow else [])
+        flow = loaded.flow
+        problems = list(loaded.errors) or (check_test(test, flow, language) if flow else [])
         given = {**self.variables, **(variables or {})}
         refused = [why for name, value in given.items() if (why := refused_start_value(name, value))]
-        if loaded.flow is None or problems or refused:
+        if flow is None or problems or refused:
+            shown = language or (test.language if test.language != ALL_LANGUAGES else None)
+            name = labelled(test.name, shown) if label and shown else test.name
+            base = {"name": name, "file": test.file, "line": test.loc.line, "tags": test.tags}
             loc = problems[0].loc if problems else test.loc
             failure = Failure(loc, "\n".join([*(str(p) for p in problems), *refused]))
-            return ConvoResult(**base, flow=flow_name, status="error", failure=failure)
-        harness = prepare(test, loaded.flow, given, sandbox=self.sandbox, http=self.http)
+            return ConvoResult(**base, flow=flow_name, status="error", failure=failure, language=shown or "")
+        test = localized(test, flow, language, label=label)
+        harness = prepare(test, flow, given, sandbox=self.sandbox, http=self.http)
         conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
@@ -244,12 +293,16 @@ class Runner:
                 unsubscribe()
             await harness.aclose()
         return ConvoResult(
-            **base,
+            name=test.name,
+            file=test.file,
+            line=test.loc.line,
+            tags=test.tags,
             flow=flow_name,
             status="failed" if failure else "passed",
             duration=time.perf_counter() - began,
             failure=failure,
             events=tuple(conversation.events),
+            language=test.language or flow.languages.primary,
         )
 
 
@@ -551,6 +604,10 @@ class _Replay:
 
     async def send_hand_back(self, turn: Turn) -> Failure | None:
         await self.conversation.hand_back(turn.value[0])
+        return None
+
+    async def send_silence(self, turn: Turn) -> Failure | None:
+        await self.conversation.silence(turn.value)
         return None
 
     def check_bot(self, turn: Turn) -> Failure | None:

@@ -8,6 +8,9 @@ test at once, or by the worker process that replays it, so that workers parse in
 Each worker process keeps one event loop and one `Runner` (so one HTTP client, one JavaScript sandbox and each flow
 loaded once) for its whole life and replays chunks of files; results come back without their event logs, with the
 coverage of the chunk already counted, and are merged here in file order.
+
+Every way to run takes the languages the run asks for (`localize.RunLanguages`, given to each `Runner`): each
+conversation is replayed once per language it runs in, its result named with the language when there are several.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from typing import Any
 
 from workbench.testing.convo_format import ConvoTest, load_convo_file
 from workbench.testing.coverage import Coverage
-from workbench.testing.runner import ConvoResult, Runner, file_error
+from workbench.testing.localize import ONE_LANGUAGE, RunLanguages
+from workbench.testing.runner import ConvoResult, Runner, by_language, file_error
 
 Select = Callable[[ConvoTest], bool]
 Progress = Callable[[ConvoResult], None]
@@ -46,6 +50,10 @@ class SuiteResult:
     def count(self, status: str) -> int:
         """How many results have `status` (passed, failed, error)."""
         return sum(1 for r in self.results if r.status == status)
+
+    def by_language(self) -> dict[str, list[ConvoResult]]:
+        """The results of each language (`runner.by_language`)."""
+        return by_language(self.results)
 
     @property
     def exit_code(self) -> int:
@@ -122,20 +130,24 @@ def _selected(tests: tuple[ConvoTest, ...], select: Select | None) -> tuple[Conv
 async def run_tests(
     runner: Runner, tests: Sequence[ConvoTest], coverage: Coverage | None = None, progress: Progress | None = None
 ) -> list[ConvoResult]:
-    """Replay `tests` one after the other, counting the coverage of each; results come without event logs.
+    """Replay `tests` one after the other, each in every language it runs in (the runner's `languages`), counting
+    the coverage of each; results come without event logs.
 
     Between conversations the loop gets a turn, so that a window sharing it stays responsive (and can cancel).
     """
     results: list[ConvoResult] = []
     for test in tests:
-        result = await runner.run(test)
-        flow = runner.flows.get(test.flow).flow
-        if coverage is not None and flow is not None and result.events:
-            coverage.record(flow, result.events)
-        results.append(result.without_events())
-        if progress is not None:
-            progress(results[-1])
-        await asyncio.sleep(0)
+        chosen = runner.languages(test)
+        label = runner.asked.several or len(chosen) > 1
+        for language in chosen:
+            result = await runner.run(test, language=language, label=label)
+            flow = runner.flows.get(test.flow).flow
+            if coverage is not None and flow is not None and result.events:
+                coverage.record(flow, result.events, result.language)
+            results.append(result.without_events())
+            if progress is not None:
+                progress(results[-1])
+            await asyncio.sleep(0)
     return results
 
 
@@ -162,13 +174,17 @@ def _select(todo: Todo) -> Select | None:
 
 
 async def run_suite(
-    todo: Todo, *, variables: Mapping[str, Any] | None = None, progress: Progress | None = None
+    todo: Todo,
+    *,
+    variables: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    languages: RunLanguages = ONE_LANGUAGE,
 ) -> SuiteResult:
-    """Replay a plan or a stream in this process, on the running event loop. `progress` hears of each
-    conversation's result, and of each file of a stream that cannot run (a plan's are known beforehand)."""
+    """Replay a plan or a stream in this process, on the running event loop, in `languages`. `progress` hears of
+    each conversation's result, and of each file of a stream that cannot run (a plan's are known beforehand)."""
     began = time.perf_counter()
     suite = SuiteResult()
-    runner = Runner(variables=variables)
+    runner = Runner(variables=variables, languages=languages)
     try:
         for piece in todo.pieces():
             suite.results += await _replay_piece(runner, piece, _select(todo), suite.coverage, progress)
@@ -185,9 +201,9 @@ class _Replayer:
     """One event loop and one `Runner` that replay chunks of pieces: a worker process's for its whole life, or this
     process's while it replays beside its workers."""
 
-    def __init__(self, variables: Mapping[str, Any] | None, select: Select | None) -> None:
+    def __init__(self, variables: Mapping[str, Any] | None, select: Select | None, languages: RunLanguages) -> None:
         self.loop = asyncio.new_event_loop()
-        self.runner = Runner(variables=variables)
+        self.runner = Runner(variables=variables, languages=languages)
         self.select = select
 
     def work(self, chunk: list[Piece]) -> tuple[list[list[ConvoResult]], Coverage]:
@@ -205,9 +221,9 @@ class _Replayer:
 _worker: _Replayer | None = None
 
 
-def _start_worker(variables: Mapping[str, Any] | None, select: Select | None) -> None:
+def _start_worker(variables: Mapping[str, Any] | None, select: Select | None, languages: RunLanguages) -> None:
     global _worker
-    _worker = _Replayer(variables, select)
+    _worker = _Replayer(variables, select, languages)
     asyncio.set_event_loop(_worker.loop)
 
 
@@ -249,8 +265,10 @@ def run_suite_parallel(
     progress: Progress | None = None,
     stop: threading.Event | None = None,
     replay_here: bool = True,
+    languages: RunLanguages = ONE_LANGUAGE,
 ) -> SuiteResult:
-    """Replay a plan or a stream on `workers` processes (spawned, so it works the same on every platform).
+    """Replay a plan or a stream in `languages` on `workers` processes (spawned, so it works the same on every
+    platform).
 
     With `replay_here` this process is one of the `workers`: it replays chunks from the start, while the others are
     still starting (a spawned worker needs about half a second for its imports), so a small suite is never slower
@@ -273,9 +291,9 @@ def run_suite_parallel(
                         progress(result)
 
     processes = workers - 1 if replay_here else workers
-    here = _Replayer(variables, _select(todo)) if replay_here else None
+    here = _Replayer(variables, _select(todo), languages) if replay_here else None
     context = multiprocessing.get_context("spawn")
-    initargs = (variables, _select(todo))
+    initargs = (variables, _select(todo), languages)
     try:
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
             flying: dict[Future[Any], int] = {}
@@ -317,12 +335,19 @@ def run(
     progress: Progress | None = None,
     stop: threading.Event | None = None,
     replay_here: bool = True,
+    languages: RunLanguages = ONE_LANGUAGE,
 ) -> SuiteResult:
-    """Replay a plan or a stream (blocking): in this process for one worker, else on `workers` processes (this one
-    among them with `replay_here`; `stop` can stop them early)."""
+    """Replay a plan or a stream (blocking) in `languages`: in this process for one worker, else on `workers`
+    processes (this one among them with `replay_here`; `stop` can stop them early)."""
     many = todo.count > 1 if isinstance(todo, Plan) else len(todo.files) > 1
     if workers > 1 and many:
         return run_suite_parallel(
-            todo, workers=workers, variables=variables, progress=progress, stop=stop, replay_here=replay_here
+            todo,
+            workers=workers,
+            variables=variables,
+            progress=progress,
+            stop=stop,
+            replay_here=replay_here,
+            languages=languages,
         )
-    return asyncio.run(run_suite(todo, variables=variables, progress=progress))
+    return asyncio.run(run_suite(todo, variables=variables, progress=progress, languages=languages))
