@@ -7,6 +7,10 @@ Items are named after their conversation (`flows/train_ticket/booking.convo.yaml
 - `--convo-var NAME=VALUE`: override a starting variable in every conversation (e.g. `api_base`).
 - `--convo-coverage FILE`: write the coverage data as JSON; `--convo-coverage-html FILE`: the HTML report. Under
   pytest-xdist each worker sends its coverage to the controller, which writes the merged report.
+- `--convo-language CODE` (repeatable) runs the conversations that name no language in those languages;
+  `--convo-all-languages` runs every conversation in every language of its flow. The ini setting
+  `convo_languages` (codes, or `all`) says the same for a project. A conversation that runs in several languages
+  (these, or its own `language: all`) becomes one item per language: `…::Books a ticket[nl]`.
 
 A `conftest.py` can give variables per test with the `pytest_convo_variables(test, config)` hook (return a
 dict, or None): the train-ticket sample uses it to point its live-backend conversations at a backend it starts.
@@ -29,9 +33,10 @@ from typing import Any
 import pytest
 
 from workbench.testing.cli_test import parse_vars
-from workbench.testing.convo_format import SUFFIX, ConvoTest, load_convo_file
+from workbench.testing.convo_format import ALL_LANGUAGES, SUFFIX, ConvoTest, load_convo_file
 from workbench.testing.coverage import Coverage
 from workbench.testing.coverage_html import write_coverage_html
+from workbench.testing.localize import RunLanguages
 from workbench.testing.runner import ConvoResult, Runner
 
 _MARKER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -59,15 +64,16 @@ class ConvoTestFailed(Exception):
 class _Replayer:
     """The per-process event loop, runner and coverage."""
 
-    def __init__(self, variables: dict[str, Any], coverage: bool) -> None:
+    def __init__(self, variables: dict[str, Any], coverage: bool, languages: RunLanguages) -> None:
         self.loop = asyncio.new_event_loop()
-        self.runner = Runner(variables=variables)
+        self.runner = Runner(variables=variables, languages=languages)
         self.coverage = Coverage() if coverage else None
 
-    def run(self, test: ConvoTest, variables: dict[str, Any]) -> ConvoResult:
-        result = self.loop.run_until_complete(self.runner.run(test, variables=variables))
+    def run(self, test: ConvoTest, variables: dict[str, Any], language: str | None, label: bool) -> ConvoResult:
+        run = self.runner.run(test, variables=variables, language=language, label=label)
+        result = self.loop.run_until_complete(run)
         if self.coverage is not None and (flow := self.runner.flows.get(test.flow).flow) is not None:
-            self.coverage.record(flow, result.events)
+            self.coverage.record(flow, result.events, result.language)
         return result
 
     def close(self) -> None:
@@ -88,6 +94,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--convo-coverage", metavar="FILE", help="write conversation coverage as JSON")
     group.addoption("--convo-coverage-html", metavar="FILE", help="write conversation coverage as HTML")
+    group.addoption(
+        "--convo-language",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="run conversations that name no language in this one (repeatable)",
+    )
+    group.addoption(
+        "--convo-all-languages", action="store_true", help="run every conversation in every language of its flow"
+    )
+    parser.addini("convo_languages", "languages to run conversations in (codes, or 'all')", type="linelist")
+
+
+def _languages(config: pytest.Config) -> RunLanguages:
+    """What the command line asks for, else the ini setting."""
+    codes = list(config.getoption("convo_language"))
+    every = bool(config.getoption("convo_all_languages"))
+    if not codes and not every:
+        written = [code for line in config.getini("convo_languages") for code in line.replace(",", " ").split()]
+        every = ALL_LANGUAGES in written
+        codes = [code for code in written if code != ALL_LANGUAGES]
+    return RunLanguages(tuple(dict.fromkeys(codes)), every)
 
 
 def _wants_coverage(config: pytest.Config) -> bool:
@@ -97,7 +125,7 @@ def _wants_coverage(config: pytest.Config) -> bool:
 def _replayer(config: pytest.Config) -> _Replayer:
     if _REPLAYER not in config.stash:
         variables = parse_vars(config.getoption("convo_var"))
-        config.stash[_REPLAYER] = _Replayer(variables, _wants_coverage(config))
+        config.stash[_REPLAYER] = _Replayer(variables, _wants_coverage(config), _languages(config))
     return config.stash[_REPLAYER]
 
 
@@ -112,32 +140,39 @@ class ConvoFile(pytest.File):
     """A convo file; a file with errors fails collection with every problem listed."""
 
     def collect(self) -> Iterator[ConvoItem]:
-        """One item per conversation."""
+        """One item per conversation, and per language when it runs in several."""
         convo = load_convo_file(os.path.relpath(self.path))
         if not convo.ok:
             raise self.CollectError("\n".join(str(p) for p in convo.errors))
+        runner = _replayer(self.config).runner
         for test in convo.tests:
-            item = ConvoItem.from_parent(self, name=test.name, test=test)
-            for tag in test.tags:
-                if _MARKER.match(tag):
-                    self.config.addinivalue_line("markers", f"{tag}: conversation tag")
-                    item.add_marker(tag)
-            yield item
+            languages = runner.languages(test)
+            label = runner.asked.several or len(languages) > 1
+            for language in languages:
+                name = f"{test.name}[{language}]" if label and language else test.name
+                item = ConvoItem.from_parent(self, name=name, test=test, language=language, label=label)
+                for tag in test.tags:
+                    if _MARKER.match(tag):
+                        self.config.addinivalue_line("markers", f"{tag}: conversation tag")
+                        item.add_marker(tag)
+                yield item
 
 
 class ConvoItem(pytest.Item):
     """One conversation of a convo file."""
 
-    def __init__(self, *, test: ConvoTest, **kwargs: Any) -> None:
+    def __init__(self, *, test: ConvoTest, language: str | None = None, label: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.test = test
+        self.language = language
+        self.label = label
 
     def runtest(self) -> None:
         """Replay the conversation; raise `ConvoTestFailed` unless every turn passed."""
         variables: dict[str, Any] = {}
         for found in self.ihook.pytest_convo_variables(test=self.test, config=self.config):
             variables.update(found or {})
-        result = _replayer(self.config).run(self.test, variables)
+        result = _replayer(self.config).run(self.test, variables, self.language, self.label)
         if not result.passed:
             raise ConvoTestFailed(result)
 
