@@ -8,12 +8,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from fidelity.helpers import converse, press, said
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.build import plain
 from workbench.flow.loader import load_flow_text
-from workbench.flow.model import BotEvent, Flow, Loc
+from workbench.flow.model import BotEvent, Loc
 from workbench.flow.schema import flow_schema
 from workbench.flow.yaml_source import load_yaml
 
@@ -154,33 +155,12 @@ variables:
 """
 
 
-def run(flow: Flow, *steps: Any, variables: dict[str, Any] | None = None) -> list[ev.Event]:
-    """Start a conversation, run the steps (text to type, or a coroutine function of the conversation)."""
-
-    async def main() -> list[ev.Event]:
-        async with Conversation(flow, variables=variables) as conversation:
-            await conversation.start()
-            for step in steps:
-                await (conversation.send_text(step) if isinstance(step, str) else step(conversation))
-            return list(conversation.events)
-
-    return asyncio.run(main())
-
-
-def press(title: str) -> Any:
-    return lambda conversation: conversation.press(title)
-
-
-def said(events: list[ev.Event]) -> list[str]:
-    return [e.text for e in events if isinstance(e, ev.BotMessage)]
-
-
 def triggered(events: list[ev.Event]) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(e.type, e.state, e.variables) for e in events if isinstance(e, ev.EventTriggered)]
 
 
 def test_the_event_chain_runs_first_then_the_conversation_goes_on(flow_from) -> None:
-    events = run(flow_from(WATCHING), press("Ghent"))
+    events = converse(flow_from(WATCHING), press("Ghent"))
     assert said(events) == ["Pick a city", 'city changed: ["city"]', "now Ghent", "back where we were"]
     assert triggered(events) == [("variables_changed", "event", ("city",))]
 
@@ -196,19 +176,19 @@ def test_the_changed_names_are_in_events_variables_changed(flow_from) -> None:
 
 
 def test_writing_the_value_a_variable_has_sets_nothing_off(flow_from) -> None:
-    events = run(flow_from(WATCHING), press("Same"))
+    events = converse(flow_from(WATCHING), press("Same"))
     assert said(events) == ["Pick a city", "back where we were"]
     assert triggered(events) == []
 
 
 def test_an_answer_saved_by_an_ask_sets_the_event_off(flow_from) -> None:
-    events = run(flow_from(WATCHING), press("Ask"), "Ghent")
+    events = converse(flow_from(WATCHING), press("Ask"), "Ghent")
     assert said(events)[-3:] == ['city changed: ["city"]', "now Ghent", "back where we were"]
 
 
 def test_a_chain_that_reaches_a_question_drops_the_rest(flow_from) -> None:
     flow = flow_from(WATCHING.replace("    say: now {city}\n", "    ask: and now?\n    save: more\n"))
-    events = run(flow, press("Ghent"))
+    events = converse(flow, press("Ghent"))
     assert said(events)[-1] == "and now?"
     assert "back where we were" not in said(events)
     assert [e.state for e in events if isinstance(e, ev.WaitingForInput)][-1] == "event_step_2"
@@ -216,7 +196,7 @@ def test_a_chain_that_reaches_a_question_drops_the_rest(flow_from) -> None:
 
 def test_a_chain_that_changes_its_own_variable_does_not_set_itself_off_again(flow_from) -> None:
     flow = flow_from(WATCHING.replace("    next: event_step_2\n", "    next: loop\n"))
-    events = run(flow, press("Ghent"))
+    events = converse(flow, press("Ghent"))
     assert said(events)[1:] == ['city changed: ["city"]', "setting it again", "back where we were"]
     assert len(triggered(events)) == 1
 
@@ -227,7 +207,7 @@ def test_a_change_while_waiting_runs_the_event_and_waits_again(flow_from) -> Non
     async def update(conversation: Conversation) -> None:
         await conversation.post_message({"target": "CL_API", "type": "UPDATE_SESSION", "payload": {"city": "Bruges"}})
 
-    events = run(flow, press("Ask"), "Ghent", update)
+    events = converse(flow, press("Ask"), "Ghent", update)
     assert said(events)[-2:] == ['city changed: ["city"]', "now Bruges"]
     assert isinstance(events[-2], ev.WaitingForInput)
     assert events[-2].state == "after"
@@ -245,7 +225,7 @@ states:
   noted: {say: "noted {city}"}
   not_understood: {say: what?}
 """
-    assert said(run(flow_from(text), "to Bruges please")) == ["hi", "noted Bruges", "what?"]
+    assert said(converse(flow_from(text), "to Bruges please")) == ["hi", "noted Bruges", "what?"]
 
 
 def test_a_clear_session_sets_off_the_event_of_what_it_removes(flow_from) -> None:
@@ -261,7 +241,7 @@ states:
   noted: {say: "name is now {user.name}"}
   done: {say: done}
 """
-    events = run(flow_from(text))
+    events = converse(flow_from(text))
     assert said(events)[0] == "name is now Ann"
     assert said(events)[1:] == ["name is now ", "done"]
     assert [e.variables for e in events if isinstance(e, ev.EventTriggered)] == [("user.name",), ("user.name",)]
@@ -286,22 +266,22 @@ def silence(seconds: float) -> Any:
 
 
 def test_a_shorter_silence_does_nothing(flow_from) -> None:
-    events = run(flow_from(SILENT), silence(29.5))
+    events = converse(flow_from(SILENT), silence(29.5))
     assert said(events) == ["hi"]
     assert not any(isinstance(e, ev.TurnStarted) and e.input == "silence" for e in events)
 
 
 def test_a_silence_as_long_as_the_event_says_runs_its_state(flow_from) -> None:
-    events = run(flow_from(SILENT), silence(30))
+    events = converse(flow_from(SILENT), silence(30))
     assert said(events) == ["hi", "Are you still there?"]
     assert [(e.name, e.state) for e in events if isinstance(e, ev.EventTriggered)] == [("silence", "still_there")]
 
 
 def test_the_longest_silence_reached_wins(flow_from) -> None:
-    events = run(flow_from(SILENT), silence(600))
+    events = converse(flow_from(SILENT), silence(600))
     assert said(events) == ["hi", "Bye for now"]
     assert [e.name for e in events if isinstance(e, ev.EventTriggered)] == ["long silence"]
 
 
 def test_a_flow_without_silence_events_ignores_silence(flow_from) -> None:
-    assert said(run(flow_from("start: hi\nstates:\n  hi: {say: hi}\n"), silence(1000))) == ["hi"]
+    assert said(converse(flow_from("start: hi\nstates:\n  hi: {say: hi}\n"), silence(1000))) == ["hi"]
