@@ -37,7 +37,6 @@ from workbench.flow.model import BotEvent
 from workbench.flow.paths import PathError, parse_path
 
 _MISSING = object()
-_WRITES = (ev.VariableChanged, ev.SessionCleared)
 _NOT_CHANGES = frozenset({"default", "edit"})
 """Writes that are no change made by the conversation: its starting variables, and a tester's edit."""
 
@@ -71,7 +70,7 @@ class Watch:
 
     def before(self, event: ev.Event, session: Any) -> Snapshot | None:
         """The watched values `event` may change, as they are before it is applied; None when it touches none."""
-        if type(event) not in _WRITES or not self._touches(event):
+        if type(event) not in ev.VARIABLE_WRITES or not self._touches(event):
             return None
         return {path: copy.deepcopy(session.get(path, _MISSING)) for path in self.paths}
 

@@ -14,7 +14,6 @@ watched variables change (before the conversation goes on) and on `silence`.
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime as dt
 import functools
 import logging
@@ -40,7 +39,7 @@ from workbench.engine.internal_error import doing_in_turn, internal_error
 from workbench.engine.nlu import IntentMatch, state_for_intent
 from workbench.engine.offload_messages import Bot
 from workbench.engine.sandbox import ConditionError, Sandbox
-from workbench.engine.session import Session, refused_start_value
+from workbench.engine.session import Session, copied, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
 from workbench.flow.model import BotEvent, Flow, SayItem, State
@@ -66,9 +65,10 @@ BUILTIN_STATES: dict[str, State] = {
 _JUMP_REASONS: dict[str, ev.TransitionReason] = {"code": "code", "api": "api", "offload": "offload"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Step:
-    """Where the conversation goes next and why."""
+    """Where the conversation goes next and why; never changed once made (not frozen, as events are not: a
+    frozen dataclass takes twice as long to make, and a turn makes several of these)."""
 
     target: str
     reason: ev.TransitionReason
@@ -93,7 +93,7 @@ class Conversation:
         self._spoken = languages.Spoken(flow.languages.primary, "primary")
         self._use_flow(flow)
         self.max_transitions = max_transitions
-        self._persona = copy.deepcopy(languages.channel_variables(flow, variables or {}))
+        self._persona = copied(languages.channel_variables(flow, variables or {}))
         for name, value in self._persona.items():
             if (refused := refused_start_value(name, value)) is not None:
                 raise ValueError(refused)
@@ -102,7 +102,7 @@ class Conversation:
         self._lock = asyncio.Lock()
         self.id = uuid.uuid4().hex
         self.events = EventLog(flow.variables)
-        self.session = Session(defaults=copy.deepcopy(flow.variables))
+        self.session = Session(defaults=copied(flow.variables))
         self.timeline = Timeline(self.events)
         self._debugger: Debugger | None = None
         self.debugger = debugger
@@ -140,19 +140,23 @@ class Conversation:
         """Append `event` to the log, apply it to the session and tell every subscriber.
 
         A subscriber that raises is logged and skipped: an observer's bug must not break the conversation.
+        Only a write of variables is asked whether it sets off a bot-wide event or changes the language: most of
+        a turn's events are not one.
         """
-        watch = self._watch
+        writes = type(event) in ev.VARIABLE_WRITES
+        watch = self._watch if writes else None
         before = watch.before(event, self.session) if watch is not None else None
         self.events.append(event)
         self.session.apply(event)
         if before is not None:
             watch.after(before, self.session)
-        for callback in tuple(self._subscribers):
-            try:
-                callback(event)
-            except Exception:
-                _log.exception("a subscriber failed on %s", event.kind)
-        if type(event) in languages.LANGUAGE_WRITES and languages.concerns_language(event):
+        if self._subscribers:
+            for callback in tuple(self._subscribers):
+                try:
+                    callback(event)
+                except Exception:
+                    _log.exception("a subscriber failed on %s", event.kind)
+        if writes and languages.concerns_language(event):
             self._sync_language()
 
     # --- ports ---
@@ -201,7 +205,7 @@ class Conversation:
         async with self._lock:
             self.events = EventLog(self.flow.variables)
             self.timeline = Timeline(self.events)
-            self.session = Session(defaults=copy.deepcopy(self.flow.variables))
+            self.session = Session(defaults=copied(self.flow.variables))
             self.emit(ev.TurnStarted(input="restart"))
             self._begin_log(emit=True)
             await self.ports.sandbox.release(self.id)  # its code starts again in a pristine V8 context
@@ -376,7 +380,7 @@ class Conversation:
     def _begin_log(self, *, emit: bool = False) -> None:
         record = self.emit if emit else self._record
         for name, value in self._persona.items():
-            record(ev.VariableChanged(name=name, value=copy.deepcopy(value), origin="default"))
+            record(ev.VariableChanged(name=name, value=copied(value), origin="default"))
         self._sync_language(record)
 
     def _record(self, event: ev.Event) -> None:
@@ -641,11 +645,11 @@ class Conversation:
         if state.kind == "ask":
             if ask_action.is_answered(ctx):
                 return await self._after(state)
-            self._emit_all(await ask_action.run(ctx))
+            self._emit_all(ask_action.run(ctx))
             return None
         if state.kind == "say":
             self._apply_set(state, state.set)
-            self._emit_all(await say_action.run(ctx))
+            self._emit_all(say_action.run(ctx))
             return await self._after(state)
         if state.kind == "router":
             self._apply_set(state, state.set)

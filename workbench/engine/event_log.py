@@ -14,13 +14,12 @@ folded away), `len(log)` counts every event, and iterating yields the kept event
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from workbench.engine import events as ev
 from workbench.engine.provenance import Standing
-from workbench.engine.session import Session
+from workbench.engine.session import Session, copied
 
 KEEP_TURNS = 500
 """Finished turns a log keeps whole at least (it holds at most twice as many before it folds the older half)."""
@@ -36,7 +35,7 @@ class EventLog(Sequence[ev.Event]):
         """The index of the first event kept (0 while nothing was folded)."""
         self.turns_before = 0
         """How many turns began before `start`."""
-        self._defaults = copy.deepcopy(dict(defaults or {}))
+        self._defaults = copied(dict(defaults or {}))
         self._events: list[ev.Event] = []
         self._turn_ends: list[int] = []
         """The index just after each kept `TurnFinished`."""

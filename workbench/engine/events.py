@@ -234,6 +234,10 @@ class SessionCleared(Event):
     restored: dict[str, Any] = field(default_factory=dict)
 
 
+VARIABLE_WRITES: frozenset[type[Event]] = frozenset({VariableChanged, SessionCleared})
+"""The kinds of event that change session variables; every other kind leaves them as they are."""
+
+
 @dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class ContextsChanged(Event):
     """The active contexts (Chatlayer's input and output contexts) changed: `contexts` is every active context

@@ -71,10 +71,11 @@ NO_WORDS: frozenset[str] = frozenset({"no", "n", "nope", "nah", "false", "not", 
 _REGEX_EXPECT = re.compile(r"/(?P<pattern>.+)/(?P<flags>i?)", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Validation:
     """Whether an answer fits what was expected, and the value to store in the session when it does; `warning`
-    says why an answer was refused that the flow's pattern could not check in time."""
+    says why an answer was refused that the flow's pattern could not check in time. Never changed once made
+    (not frozen: one is made per answer, and a frozen dataclass takes twice as long)."""
 
     ok: bool
     value: Any = None

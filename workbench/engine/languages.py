@@ -32,8 +32,6 @@ from workbench.flow.translations import in_language
 
 LANGUAGE_VARIABLES = frozenset({"preferredLanguage", "locale"})
 _LANGUAGE_PREFIXES = tuple(LANGUAGE_VARIABLES)
-LANGUAGE_WRITES = frozenset({ev.VariableChanged, ev.SessionCleared})
-"""The kinds of event that may change the language (`concerns_language` says whether one does)."""
 
 
 @dataclass(frozen=True, slots=True)

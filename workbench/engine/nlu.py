@@ -49,10 +49,11 @@ class IntentMatch:
     entities: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Understanding:
     """What the NLU made of one user message: the best intent (None when no intent scores) and its score
-    whatever the threshold, whether that is above the threshold, and the entities found in the text."""
+    whatever the threshold, whether that is above the threshold, and the entities found in the text. Never
+    changed once made (not frozen: one is made per user message, and a frozen dataclass takes twice as long)."""
 
     expression: str
     intent: str | None

@@ -22,6 +22,7 @@ _MISSING = object()
 _ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 """The types of values that are their own copy."""
 INTERNAL = "internal"
+_INTERNAL_DOT = INTERNAL + "."
 ENGINE_OWNED: tuple[str, ...] = ("nlp", "currentDialogstate", "previousDialogstate", "offloaded")
 """The `internal.*` values the engine keeps; the others are what a channel gives."""
 _INTERNAL_WRITERS = frozenset({"default", "nlp"})
@@ -142,10 +143,10 @@ def _assign(cur: Any, part: str | int, value: Any) -> None:
 
 
 class _NotATree(Exception):
-    """A value that `_copied` leaves to `copy.deepcopy`: not JSON's, or holding one object or array twice."""
+    """A value that `copied` leaves to `copy.deepcopy`: not JSON's, or holding one object or array twice."""
 
 
-def _copied(value: Any) -> Any:
+def copied(value: Any) -> Any:
     """A copy of `value` that shares nothing that can change with it, as `copy.deepcopy` makes it. A session value
     is nearly always a JSON tree (objects, arrays, strings, numbers, booleans and null, no object or array held
     twice), copied here directly in half the time; anything else is left to `copy.deepcopy`."""
@@ -234,7 +235,7 @@ class Session:
 
     def __post_init__(self) -> None:
         if not self.variables:
-            self.variables = copy.deepcopy(self.defaults)
+            self.variables = copied(self.defaults)
         self.variables.setdefault("locale", "en")
         self.internal.setdefault("channel", "workbench")
         self.internal.setdefault("offloaded", False)
@@ -245,7 +246,7 @@ class Session:
     ) -> Session:
         """The session that `events` produce, starting from the flow's `defaults`, or from a copy of `base` (a
         session snapshot, such as the one a long conversation's log keeps of its older turns)."""
-        session = copy.deepcopy(base) if base is not None else cls(defaults=copy.deepcopy(dict(defaults or {})))
+        session = copy.deepcopy(base) if base is not None else cls(defaults=copied(dict(defaults or {})))
         for event in events:
             session.apply(event)
         return session
@@ -293,7 +294,7 @@ class Session:
 
     def _on_variable(self, e: ev.VariableChanged) -> None:
         target, path = self.variables, e.name
-        if e.name == INTERNAL or e.name.startswith(f"{INTERNAL}."):
+        if e.name == INTERNAL or e.name.startswith(_INTERNAL_DOT):
             if e.origin not in _INTERNAL_WRITERS:
                 return
             if e.name == INTERNAL:
@@ -306,7 +307,7 @@ class Session:
             if e.removed:
                 delete_path(target, path)
             else:
-                set_path(target, path, _copied(e.value))
+                set_path(target, path, copied(e.value))
         except PathError:
             pass
 
@@ -314,7 +315,7 @@ class Session:
         for name in e.removed:
             delete_path(self.variables, name)
         for name, value in e.restored.items():
-            self.variables[name] = copy.deepcopy(value)
+            self.variables[name] = copied(value)
 
     def _on_contexts(self, e: ev.ContextsChanged) -> None:
         self.contexts = dict(e.contexts)

@@ -69,7 +69,7 @@ def _ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionContext:
     """One state's action about to run: the flow, the state, a read-only view of the session, the ports, and
     the conversation's event log so far (`history`)."""

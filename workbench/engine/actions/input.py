@@ -23,16 +23,17 @@ def is_answered(ctx: ActionContext) -> bool:
     return ctx.session.has(ctx.state.ask.save)
 
 
-async def run(ctx: ActionContext) -> list[ev.Event]:
-    """Ask the question and wait for the answer."""
+def run(ctx: ActionContext) -> list[ev.Event]:
+    """Ask the question and wait for the answer (a plain call, as the `say` kind's: nothing in it waits)."""
     ask = ctx.state.ask
     assert ask is not None
     return [*render_items(ctx, ask.prompt), ev.WaitingForInput(state=ctx.state.name, expect=ask.expect)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Answer:
-    """What an answer led to: `accepted` (stored), `retry` (asked again) or `give_up` (three failures)."""
+    """What an answer led to: `accepted` (stored), `retry` (asked again) or `give_up` (three failures). Never
+    changed once made (not frozen: one is made per answer, and a frozen dataclass takes twice as long)."""
 
     outcome: Literal["accepted", "retry", "give_up"]
     events: list[ev.Event]

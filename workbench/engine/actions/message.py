@@ -58,8 +58,9 @@ def render_items(ctx: ActionContext, items: Iterable[SayItem]) -> list[ev.Event]
     return warnings + messages
 
 
-async def run(ctx: ActionContext) -> list[ev.Event]:
-    """The `say` kind: show the state's messages."""
+def run(ctx: ActionContext) -> list[ev.Event]:
+    """The `say` kind: show the state's messages (a plain call, not a coroutine: nothing in it waits, and it runs
+    for most states of a turn)."""
     return render_items(ctx, ctx.state.say)
 
 
