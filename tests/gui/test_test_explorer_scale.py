@@ -45,7 +45,7 @@ def shown_model(qtbot, suite_folder) -> Iterator[TestTreeModel]:
 def result_of(model: TestTreeModel, key: str, status: str) -> ConvoResult:
     test = model.test(key)
     assert test is not None
-    return ConvoResult(test.id, test.name, test.file, test.loc.line, str(test.flow), status, duration=0.012)
+    return ConvoResult(test.name, test.file, test.loc.line, str(test.flow), status, duration=0.012)
 
 
 def count_changes(model: TestTreeModel) -> list[int]:
