@@ -42,7 +42,7 @@ from workbench.engine.sandbox import ConditionError, Sandbox
 from workbench.engine.session import Session, copied, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
-from workbench.flow.model import BotEvent, Flow, SayItem, State
+from workbench.flow.model import BotEvent, Flow, Route, SayItem, State
 from workbench.flow.translations import in_language
 
 Subscriber = Callable[[ev.Event], None]
@@ -282,8 +282,8 @@ class Conversation:
             self.emit(ev.Rewound(to=index, branch=branch.id, parent=parent))
             self._sync_language()
             if isinstance(entered, ev.StateEntered):
-                if was_paused and self.debugger is not None:
-                    self.debugger.pause()
+                if was_paused and self._debugger is not None:
+                    self._debugger.pause()
                 await self._run_turn(None, self._enter(Step(entered.state, entered.reason, entered.route)))
 
     async def switch_branch(self, branch_id: int) -> None:
@@ -358,9 +358,9 @@ class Conversation:
 
     async def _release_pause(self) -> bool:
         """Stop a turn held by the debugger and let it unwind (before closing, restarting or rewinding)."""
-        if self.debugger is None or not self.debugger.is_paused:
+        if self._debugger is None or not self._debugger.is_paused:
             return False
-        self.debugger.stop()
+        self._debugger.stop()
         async with self._lock:
             return True
 
@@ -396,13 +396,14 @@ class Conversation:
         began = time.perf_counter()
         if started is not None:
             self.emit(started)
-        if self.debugger is not None:
-            self.debugger.turn_started()
+        if self._debugger is not None:
+            self._debugger.turn_started()
         try:
             await body
             if self._watch is not None and self._watch.pending:
                 await self._settle_bot_events()
-            await self._mirror_to_webhooks()
+            if self._offloads:
+                await self._mirror_to_webhooks()
         except asyncio.CancelledError:
             # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
             self.emit(ev.EngineError(error="cancelled", message="the turn was cancelled"))
@@ -413,8 +414,8 @@ class Conversation:
         except Exception as exc:  # an engine bug must not take the session down with it
             self.emit(ev.EngineError(error="internal", message=internal_error(doing_in_turn(started), exc)))
         finally:
-            if self.debugger is not None:
-                self.debugger.turn_finished()
+            if self._debugger is not None:
+                self._debugger.turn_finished()
         self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
 
     def _set_variable(self, name: str, value: Any, origin: ev.VariableOrigin, *, detail: str = "") -> None:
@@ -448,9 +449,8 @@ class Conversation:
             await self._enter(Step(command.payload, "iframe"))
 
     async def _mirror_to_webhooks(self) -> None:
-        """Send the turn's messages to the flow's offloading webhooks, as Chatlayer sends every message."""
-        if not self._offloads:
-            return
+        """Send the turn's messages to the flow's offloading webhooks, as Chatlayer sends every message (asked only
+        for a flow with offload states)."""
         hooks = offload.webhooks(self.flow, self.session.get)
         if hooks:
             bot = Bot(self.flow.name, self.id)
@@ -608,8 +608,8 @@ class Conversation:
                     )
                 )
                 return
-            if self.debugger is not None:
-                await self.debugger.before_state(state.name)
+            if self._debugger is not None:
+                await self._debugger.before_state(state.name)
             path.append(state.name)
             self.emit(
                 ev.StateEntered(
@@ -655,8 +655,8 @@ class Conversation:
             self._apply_set(state, state.set)
             return await self._after(state)
         run = ACTIONS[state.kind]
-        if state.kind == "code" and self.debugger is not None and self.debugger.enabled:
-            run = functools.partial(code_action.run, debugger=self.debugger)
+        if state.kind == "code" and self._debugger is not None and self._debugger.enabled:
+            run = functools.partial(code_action.run, debugger=self._debugger)
         finished: ev.ActionFinished | None = None
         for event in await run(ctx):
             self.emit(event)
@@ -670,11 +670,12 @@ class Conversation:
             return self._wait(state)
         return await self._after(state)
 
-    def _apply_set(self, state: State, values: Mapping[str, Any], detail: str = "") -> None:
+    def _apply_set(self, state: State, values: Mapping[str, Any], route: Route | None = None) -> None:
         """Write a state's or a route's `set:` (a bot dialog's or a Go To rule's variables), every template
         rendered against the session as it was before the first write."""
         if not values:
             return
+        detail = f"next: {route.goto}" if route is not None else ""
         ctx = self._context(state)
         rendered = {name: ctx.render_value(value) for name, value in values.items()}
         self._emit_all(ctx.warnings)
@@ -723,7 +724,7 @@ class Conversation:
         if not routes:
             return None
         if len(routes) == 1 and routes[0].condition is None:
-            self._apply_set(state, routes[0].set, detail=f"next: {routes[0].goto}")
+            self._apply_set(state, routes[0].set, routes[0])
             return Step(routes[0].goto, "next")
         variables = {**self.session.variables, "internal": self.session.internal}
         try:
@@ -744,5 +745,5 @@ class Conversation:
         if index is None:
             self.emit(ev.EngineWarning(message="no route of next applies; waiting", state=state.name))
             return None
-        self._apply_set(state, routes[index].set, detail=f"next: {routes[index].goto}")
+        self._apply_set(state, routes[index].set, routes[index])
         return Step(routes[index].goto, "route", index)

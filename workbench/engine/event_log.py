@@ -112,7 +112,7 @@ class EventLog(Sequence[ev.Event]):
     def append(self, event: ev.Event) -> None:
         """Add `event` at the end; after a turn, fold the older half once twice `keep_turns` turns are kept."""
         self._events.append(event)
-        if isinstance(event, ev.TurnFinished):
+        if type(event) is ev.TurnFinished:  # no event kind is subclassed; the exact test is the cheaper
             self._turn_ends.append(len(self))
             if len(self._turn_ends) >= 2 * self.keep_turns:
                 self._fold(self._turn_ends[-self.keep_turns - 1])

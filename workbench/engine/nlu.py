@@ -122,6 +122,8 @@ class _Model:
                     hits.append((entity.name, value))
         self.word_counts = sorted({p.count(" ") + 1 for p in self.phrases}, reverse=True)
         self.fuzzy_phrases = _by_first_letter(p for p in self.phrases if len(p) >= _MIN_TYPO_WORD)
+        self.reads_words = bool(examples or self.phrases)
+        """Whether a text's words can match anything (no intents and no entities: only system entities)."""
 
 
 KEPT_MODELS = 16
@@ -172,7 +174,7 @@ class NluMatcher:
 
     def understand(self, text: str) -> Understanding:
         """The best intent for `text` and its score, whether it is recognised, and the entities in `text`."""
-        norm = normalise(text)
+        norm = normalise(text) if self._model.reads_words else ""  # no words to read: no intent, no entity
         intent, score = self._best(norm)
         recognised = intent is not None and score > self.threshold
         return Understanding(text, intent, score, recognised, self._entities(text, norm))
@@ -230,8 +232,9 @@ class NluMatcher:
 
     def _entities(self, text: str, norm: str) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        for name, value in self._find(norm.split()):
-            found.setdefault(name, value)
+        if self._model.phrases:
+            for name, value in self._find(norm.split()):
+                found.setdefault(name, value)
         found.update(system_entities(text, self.clock()))
         return found
 

@@ -44,7 +44,7 @@ def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) 
                 cur = cur[part]
                 continue
             return default
-        if isinstance(cur, dict | Mapping) and part in cur:  # dict first: it spares the slower ABC check
+        if (type(cur) is dict or isinstance(cur, Mapping)) and part in cur:  # a dict spares the slower ABC check
             cur = cur[part]
         else:
             return default
@@ -165,9 +165,14 @@ def _tree_copy(value: Any, held: set[int]) -> Any:
     held.add(id(value))
     if kind is list:
         return [item if type(item) in _ATOMS else _tree_copy(item, held) for item in value]
-    if not _ATOMS.issuperset(map(type, value)):
-        raise _NotATree
-    return {key: item if type(item) in _ATOMS else _tree_copy(item, held) for key, item in value.items()}
+    # A loop, not a comprehension: on Python 3.11 a comprehension makes a function per call, which costs more
+    # than the small objects a session holds.
+    tree: dict[Any, Any] = {}
+    for key, item in value.items():
+        if type(key) not in _ATOMS:
+            raise _NotATree
+        tree[key] = item if type(item) in _ATOMS else _tree_copy(item, held)
+    return tree
 
 
 def refused_start_value(name: str, value: Any) -> str | None:
@@ -256,8 +261,10 @@ class Session:
     def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path; `internal.*` paths read the internal variables."""
         parts = parse_path(path)
-        if parts[0] == "internal":
+        if parts[0] == INTERNAL:
             return get_path(self.internal, parts[1:], default) if len(parts) > 1 else self.internal
+        if len(parts) == 1:  # a plain name (a path starts with a name): most reads are one
+            return self.variables.get(parts[0], default)
         return get_path(self.variables, parts, default)
 
     def write_refusal(self, path: str) -> str | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 _PLAIN_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
 _GROUPED_NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:([ ,'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d+)?")
@@ -22,9 +23,16 @@ def words_to_digits(text: str) -> str:
     the text is read once."""
     if not any(map(str.isalpha, text)):
         return text
-    from text_to_num import alpha2digit  # a compiled parser: imported when a text has words to read
+    return _alpha2digit()(text, "en", threshold=0)
 
-    return alpha2digit(text, "en", threshold=0)
+
+@cache
+def _alpha2digit() -> Callable[..., str]:
+    """text_to_num's compiled parser, imported when a text first has words to read (an import statement in
+    `words_to_digits` would run the import machinery for every text)."""
+    from text_to_num import alpha2digit
+
+    return alpha2digit
 
 
 def parse_number(text: str) -> int | float | None:
