@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     from workbench.gui.preview.cli import add_preview_parser
     from workbench.testing.cli_diff import add_diff_parser
     from workbench.testing.cli_test import add_test_parser
+    from workbench.testing.explore.cli import add_explore_parser
     from workbench.translations_cli import add_translations_parser
 
     parser = argparse.ArgumentParser(prog="workbench", description="Test Chatlayer-style chatbot flows.")
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     add_preview_parser(sub)
     add_diff_parser(sub)
     add_translations_parser(sub)
+    add_explore_parser(sub)
 
     open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
     open_.add_argument("flow", nargs="?", type=Path)
@@ -156,6 +158,10 @@ def _run(args: argparse.Namespace) -> int:
         return run_diff_command(args)
     if args.command == "preview":
         return run_preview_command(args)
+    if args.command == "explore":
+        from workbench.testing.explore.cli import run_explore_command
+
+        return run_explore_command(args)
     if args.command == "translations":
         from workbench.translations_cli import run_translations_command
 

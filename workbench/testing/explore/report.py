@@ -1,0 +1,103 @@
+"""The explorer's report: every state, transition and intent, reached or not, and why not.
+
+A state or transition the search did not reach gets one reason: "budget ran out" when the search stopped early,
+"a condition the solver could not satisfy: …" when every declared way in is a route whose condition was never
+true, else "no input reaches it". The JSON form is `{flow, replays, turns, seconds, stopped, totals, states:
+[{name, reached, why}], transitions: [{from, to, why, route, label, reached, reason}], intents: [{name, reached}],
+conversations: [{file, name, passed, failure}]}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.flow.graph import Transition
+from workbench.testing.coverage import describe
+from workbench.testing.explore.output import Written
+from workbench.testing.explore.search import Exploration
+
+NO_INPUT = "no input reaches it"
+BUDGET = "budget ran out"
+CONDITION = "a condition the solver could not satisfy"
+
+
+def _is_condition(t: Transition) -> bool:
+    return t.why == "route" and t.label not in ("", "else")
+
+
+def _why_not(exploration: Exploration, ways_in: list[Transition]) -> str:
+    if exploration.stopped:
+        return BUDGET
+    conditions = [t.label for t in ways_in if _is_condition(t)]
+    if ways_in and len(conditions) == len(ways_in):
+        return f"{CONDITION}: {' / '.join(conditions)}"
+    return NO_INPUT
+
+
+def report_data(exploration: Exploration, written: list[Written]) -> dict[str, Any]:
+    """The report as JSON data (see the module docstring)."""
+    coverage = exploration.coverage
+    edges = coverage.declared_edges
+    states = [
+        {
+            "name": name,
+            "reached": hits > 0,
+            "why": "" if hits else _why_not(exploration, [e.transition for e in edges if e.transition.target == name]),
+        }
+        for name, hits in coverage.states.items()
+    ]
+    transitions = [
+        {
+            **edge.to_json(),
+            "reached": edge.hits > 0,
+            "reason": "" if edge.hits else _why_not(exploration, [edge.transition]),
+        }
+        for edge in edges
+    ]
+    for item in transitions:
+        del item["hits"], item["declared"]
+    return {
+        "flow": str(exploration.flow.path or exploration.flow.name),
+        "replays": exploration.replays,
+        "turns": exploration.turns,
+        "seconds": round(exploration.seconds, 2),
+        "stopped": exploration.stopped,
+        "totals": coverage.totals(),
+        "states": states,
+        "transitions": transitions,
+        "intents": [{"name": name, "reached": hits > 0} for name, hits in coverage.intents.items()],
+        "conversations": [
+            {"file": str(w.path), "name": w.name, "passed": not w.failure, "failure": w.failure} for w in written
+        ],
+    }
+
+
+def _totals(totals: dict[str, dict[str, Any]]) -> str:
+    return " · ".join(
+        f"{kind.capitalize()} {t['covered']}/{t['total']} ({t['percent']}%)" for kind, t in totals.items()
+    )
+
+
+def report_text(exploration: Exploration, written: list[Written], folder: str) -> str:
+    """The report as people read it: the run, the totals, every state and transition with ✓ or ✗ and why."""
+    data = report_data(exploration, written)
+    passed = sum(1 for w in written if not w.failure)
+    lines = [
+        f"Explored {data['flow']}: {data['replays']} conversations replayed ({data['turns']} turns) "
+        f"in {data['seconds']:.1f} s" + (f"; stopped: {data['stopped']}" if data["stopped"] else ""),
+        _totals(data["totals"]),
+        f"Wrote {passed} conversations to {folder}"
+        + ("" if passed == len(written) else f" ({len(written) - passed} did not replay and were removed)"),
+        "States:",
+    ]
+    lines += [
+        f"  {'✓' if s['reached'] else '✗'} {s['name']}" + (f" — {s['why']}" if s["why"] else "") for s in data["states"]
+    ]
+    lines.append("Transitions:")
+    for edge, item in zip(exploration.coverage.declared_edges, data["transitions"], strict=True):
+        mark = "✓" if item["reached"] else "✗"
+        lines.append(f"  {mark} {describe(edge.transition)}" + (f" — {item['reason']}" if item["reason"] else ""))
+    for w in written:
+        if w.failure:
+            lines.append(f"Did not replay: {w.name}\n" + "\n".join(f"  {line}" for line in w.failure.splitlines()))
+    return "\n".join(lines)
