@@ -16,6 +16,7 @@ A write of `UNDEFINED` means "not in the session"; `apply_writes` applies writes
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -28,7 +29,18 @@ from workbench.testing.explore.conditions_eval import Truth, atom_holds, evaluat
 from workbench.testing.explore.conditions_js import UNDEFINED, JsThrow
 from workbench.testing.explore.conditions_parse import And, Atom, Const, Node, Not, Opaque, Or, read_condition
 
-__all__ = ["MAX_WAYS", "UNDEFINED", "Solution", "apply_writes", "confirm", "refute", "solve", "solve_route"]
+__all__ = [
+    "MAX_WAYS",
+    "UNDEFINED",
+    "Solution",
+    "apply_writes",
+    "confirm",
+    "path_text",
+    "refute",
+    "solve",
+    "solve_route",
+    "takes_route",
+]
 
 MAX_WAYS = 256
 """How many ways of being true the solver tries for one question."""
@@ -123,7 +135,7 @@ def apply_writes(known: Mapping[str, Any], writes: Mapping[str, Any]) -> dict[st
 
 def _written(variables: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """`variables` with one write: only the variable it changes is copied."""
-    root = path.split(".", 1)[0].split("[", 1)[0]
+    root = _root(path)
     out = dict(variables)
     holder = {root: copied(out[root])} if root in out else {}
     if value is UNDEFINED:
@@ -238,7 +250,7 @@ class _Search:
 
 def _json_number(value: Any) -> bool:
     """False for NaN and the infinities, which JSON cannot hold."""
-    return not isinstance(value, float) or value - value == 0
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _add(found: list[Writes], writes: Writes) -> None:
@@ -308,8 +320,26 @@ def _assign(atoms: Sequence[tuple[Atom, bool]], known: dict[str, Any]) -> Writes
             return None
     if not _holds(atoms, variables):
         return None
-    for text in list(writes):
-        rest = {p: v for p, v in writes.items() if p != text}
-        if _holds(atoms, scope(apply_writes(known, rest))):
-            writes = rest
+    return _without_needless(writes, atoms, known)
+
+
+def _without_needless(writes: Writes, atoms: Sequence[tuple[Atom, bool]], known: dict[str, Any]) -> Writes:
+    """`writes` without those a later write made needless (`user: true` once `user.age` is written). Only
+    writes to the same variable can do that, so only variables with several writes are looked at again."""
+    roots: dict[str, list[str]] = {}
+    for text in writes:
+        roots.setdefault(_root(text), []).append(text)
+    for root, texts in roots.items():
+        if len(texts) < 2:
+            continue
+        own = [(atom, want) for atom, want in atoms if atom.term.root == root]
+        for text in texts:
+            rest = {p: writes[p] for p in texts if p != text and p in writes}
+            if _holds(own, scope(apply_writes({root: known[root]} if root in known else {}, rest))):
+                del writes[text]
     return writes
+
+
+def _root(path: str) -> str:
+    """The variable a session path starts with."""
+    return path.split(".", 1)[0].split("[", 1)[0]

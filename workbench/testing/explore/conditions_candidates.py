@@ -30,11 +30,11 @@ _TYPEOF: dict[str, tuple[Any, ...]] = {
 }
 
 
-def value_key(value: Any) -> str:
+def value_key(value: Any) -> tuple[str, Any]:
     """A key that tells JSON values apart by type as well (1, 1.5, true and '1' differ)."""
-    if value is UNDEFINED:
-        return "undefined"
-    return type(value).__name__ + json.dumps(value, sort_keys=True)
+    if isinstance(value, list | dict):
+        return type(value).__name__, json.dumps(value, sort_keys=True)
+    return type(value).__name__, value
 
 
 def _number(value: float) -> int | float | None:
@@ -44,21 +44,33 @@ def _number(value: float) -> int | float | None:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def candidates(atoms: Sequence[Atom], current: Any = UNDEFINED) -> list[Any]:
+def candidates(atoms: Sequence[Atom], current: Any = UNDEFINED) -> Iterator[Any]:
     """The values to try, in order, for the path the atoms read, whose value is now `current`: values of its
-    type first (a list stays a list), starting with `current` grown by what `includes` asks for."""
-    seen: dict[str, Any] = {}
-    for value in itertools.chain(_grown(atoms, current), _ordered(atoms)):
+    type first (a list stays a list), starting with `current` grown by what `includes` asks for. Made as they
+    are tried: the first often fits."""
+    others: list[Any] = []
+    for value in _distinct(itertools.chain(_grown(atoms, current), _ordered(atoms))):
+        if current is UNDEFINED or (kind(value) == kind(current) and (value is None) == (current is None)):
+            yield value
+        else:
+            others.append(value)
+    yield from others
+
+
+def _distinct(values: Iterable[Any]) -> Iterator[Any]:
+    """The JSON values among `values` (numbers made ints when whole), each once, at most `MAX_CANDIDATES`."""
+    seen: set[tuple[str, Any]] = set()
+    for value in values:
         if isinstance(value, float):
             value = _number(value)
         if value is not UNDEFINED and not _is_json(value):
             continue
-        seen.setdefault(value_key(value), value)
-        if len(seen) >= MAX_CANDIDATES:
-            break
-    if current is UNDEFINED:
-        return list(seen.values())
-    return sorted(seen.values(), key=lambda v: kind(v) != kind(current) or (v is None) != (current is None))
+        key = value_key(value)
+        if key not in seen:
+            seen.add(key)
+            yield value
+            if len(seen) >= MAX_CANDIDATES:
+                return
 
 
 def _grown(atoms: Sequence[Atom], current: Any) -> Iterator[Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import esprima
@@ -41,7 +41,7 @@ class Term:
     ops: tuple[Op, ...]
     text: str
 
-    @property
+    @cached_property
     def path(self) -> tuple[str | int, ...]:
         """The session path the term reads (the variable and the keys before any call or `.length`)."""
         keys: list[str | int] = [self.root]
@@ -51,7 +51,7 @@ class Term:
             keys.append(op[1])
         return tuple(keys)
 
-    @property
+    @cached_property
     def tail(self) -> tuple[Op, ...]:
         """The steps after `path`."""
         return self.ops[len(self.path) - 1 :]
