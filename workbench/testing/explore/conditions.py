@@ -183,7 +183,7 @@ class _Search:
             return Solution(self.conditions, self.index, "solved", best, samples=tuple(others))
         opaque = self._opaque_reasons()
         if truncated:
-            opaque.append(f"has more than {MAX_WAYS} ways to be true; the solver tried the first ones")
+            opaque.append(f"{self._subject()} more than {MAX_WAYS} ways; the solver tried the first ones")
         if opaque:
             reason = "; ".join(opaque)
             return Solution(self.conditions, self.index, "undecided", reason=reason, samples=self._samples())
@@ -234,6 +234,13 @@ class _Search:
                 sample.setdefault(name, pool[(i * (j + 1) + j) % len(pool)])
             _add(samples, sample)
         return tuple(samples)
+
+    def _subject(self) -> str:
+        if len(self.conditions) == 1:
+            return "has, to be true,"
+        if self.conditions == (self.conditions[0], None) and self.index == 1:
+            return "has, to be false,"
+        return f"route {self.index + 1} has, to be taken,"
 
     def _impossible(self) -> str:
         found = "no session values the solver could find make"
