@@ -186,3 +186,14 @@ def test_a_flow_with_errors_is_refused(tmp_path: Path) -> None:
         [sys.executable, "-m", "workbench.cli", "explore", "bad.yaml"], cwd=tmp_path, capture_output=True, text=True
     )
     assert run.returncode == 2 and "nowhere" in run.stderr
+
+
+def test_an_ask_is_also_answered_with_the_values_the_condition_solver_chose(tmp_path: Path) -> None:
+    from workbench.testing.explore.moves import MoveMaker
+    from workbench.testing.explore.route_answers import route_answers
+
+    flow = small_flow(tmp_path)
+    steering = route_answers(flow)["count"]
+    assert steering and all(float(text) > 10 for text in steering[:1])
+    offered = [move.value for move in MoveMaker(flow).answer_moves(flow.states["ask_count"])]
+    assert steering[0] in offered and offered[-1] == "no idea"  # the failing answer comes last

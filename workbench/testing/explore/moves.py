@@ -1,7 +1,8 @@
 """The inputs worth trying where a replayed conversation waits.
 
 - every button and quick reply the last turn showed (links only open a page: they are left out);
-- at an `ask`: the passing answers and one failing answer for its `expect` (`values`); a failing answer is tried
+- at an `ask`: the passing answers for its `expect` (`values`), the values the condition solver chose for its
+  variable (`route_answers`: what makes a route be taken), and one failing answer; a failing answer is tried
   again at every attempt, so the third reaches `give_up`;
 - at an iframe: the messages its page can post — UPDATE_SESSION with the variables a page may supply
   (`reads.page_variables`), and the GO_TO_DIALOGSTATE and SEND_MESSAGE the page's own file names;
@@ -22,7 +23,8 @@ from workbench.flow.model import Flow, State
 from workbench.testing.explore.paths import Move
 from workbench.testing.explore.reads import page_variables
 from workbench.testing.explore.replay import Played
-from workbench.testing.explore.values import answers
+from workbench.testing.explore.route_answers import route_answers
+from workbench.testing.explore.values import answers, verdict
 
 UNDERSTOOD_BY_NOTHING = "xyzzy plugh"
 AGENT_ANSWER = "Hi, I can help you."
@@ -45,6 +47,7 @@ class MoveMaker:
         self.matcher = NluMatcher(flow.nlu)
         self._answers: dict[str, list[Move]] = {}
         self._pages: dict[str, list[Move]] = {}
+        self._routes = route_answers(flow)
         self.entry_moves = self._intent_moves() + self._fallback_moves()
 
     def moves(self, played: Played) -> list[Move]:
@@ -59,7 +62,7 @@ class MoveMaker:
         ]
         state = self.flow.states.get(session.waiting or "")
         if state is not None and state.ask is not None:
-            found += self._answer_moves(state.ask.expect)
+            found += self.answer_moves(state)
         elif state is not None and state.iframe is not None:
             found += self._page_moves(state)
         elif state is not None and state.kind == "say":
@@ -74,11 +77,21 @@ class MoveMaker:
     def _hand_back(self) -> Move:
         return Move("hand_back", self.flow.start, f"hand back to {self.flow.start}")
 
-    def _answer_moves(self, expect: str) -> list[Move]:
-        if expect not in self._answers:
-            found = answers(expect, self.flow, self.matcher)
-            self._answers[expect] = [Move("text", a.text, quoted(a.text)) for a in found]
-        return self._answers[expect]
+    def answer_moves(self, state: State) -> list[Move]:
+        """The ask's passing answers, those the condition solver chose for its variable, then a failing one."""
+        if state.name not in self._answers:
+            ask = state.ask
+            assert ask is not None
+            found = answers(ask.expect, self.flow, self.matcher)
+            steering = [
+                text
+                for text in self._routes.get(ask.save, ())
+                if verdict(ask.expect, text, self.matcher) == "passes" and all(a.text != text for a in found)
+            ]
+            texts = [a.text for a in found if a.verdict == "passes"] + steering
+            texts += [a.text for a in found if a.verdict == "fails"]
+            self._answers[state.name] = [Move("text", text, quoted(text)) for text in texts]
+        return self._answers[state.name]
 
     def _intent_moves(self) -> list[Move]:
         moves: list[Move] = []

@@ -59,11 +59,11 @@ def answers(expect: str, flow: Flow, matcher: NluMatcher | None = None) -> list[
     every refused answer leads to the same retry, so one is enough."""
     matcher = matcher or NluMatcher(flow.nlu)
     found: list[Answer] = []
-    for verdict, candidates in (("passes", passing_candidates(expect, flow)), ("fails", failing_candidates(expect))):
+    for wanted, candidates in (("passes", passing_candidates(expect, flow)), ("fails", failing_candidates(expect))):
         for text in candidates:
-            if _verdict(expect, text, matcher) == verdict and all(a.text != text for a in found):
-                found.append(Answer(text, verdict))  # type: ignore[arg-type]
-                if verdict == "fails":
+            if verdict(expect, text, matcher) == wanted and all(a.text != text for a in found):
+                found.append(Answer(text, wanted))  # type: ignore[arg-type]
+                if wanted == "fails":
                     break
     return found
 
@@ -99,7 +99,7 @@ def regex_source(expect: str) -> str | None:
     return expect[1:-1] if expect.endswith("/") else None
 
 
-def _verdict(expect: str, text: str, matcher: NluMatcher) -> Verdict | None:
+def verdict(expect: str, text: str, matcher: NluMatcher) -> Verdict | None:
     """What the engine makes of `text`; None for an expect it does not know (nothing is offered for it)."""
     try:
         ok = inputs.validate(expect, text, matcher, today=REFERENCE_DAY).ok
