@@ -114,7 +114,9 @@ def _iframe_payload(event: ev.IframeMessageAccepted) -> dict[str, Any]:
     return dict(event.payload)
 
 
-def _url_template(url: str, variables: Mapping[str, Any]) -> str:
+def url_template(url: str, variables: Mapping[str, Any]) -> str:
+    """`url` written with the starting variable that holds its beginning (`{api_base}/price`), so a recording
+    does not depend on the port a backend had."""
     for name, value in variables.items():
         if isinstance(value, str) and value.startswith(("http://", "https://")) and url.startswith(value):
             return "{" + name + "}" + url[len(value) :]
@@ -122,7 +124,7 @@ def _url_template(url: str, variables: Mapping[str, Any]) -> str:
 
 
 def _http_entry(exchange: ev.HttpExchange, variables: Mapping[str, Any]) -> dict[str, Any]:
-    entry: dict[str, Any] = {"request": f"{exchange.method} {_url_template(exchange.url, variables)}"}
+    entry: dict[str, Any] = {"request": f"{exchange.method} {url_template(exchange.url, variables)}"}
     if exchange.status != 200:
         entry["status"] = exchange.status
     try:
@@ -133,7 +135,8 @@ def _http_entry(exchange: ev.HttpExchange, variables: Mapping[str, Any]) -> dict
     return entry
 
 
-def _iframe_url(url: str, folder: Path) -> str:
+def iframe_url(url: str, folder: Path) -> str:
+    """An iframe page's URL as a convo test writes it: relative to the flow's folder when the page is in it."""
     prefix = folder.resolve().as_uri() + "/"
     return url[len(prefix) :] if url.startswith(prefix) else url
 
@@ -164,7 +167,7 @@ def _turns(events: Iterable[ev.Event], flow: Flow) -> tuple[list[tuple[str, Any]
             case ev.JsonMessage():
                 turns.append(("json", event.payload))
             case ev.IframeOpened():
-                turns.append(("iframe_opened", _iframe_url(event.url, flow.folder)))
+                turns.append(("iframe_opened", iframe_url(event.url, flow.folder)))
             case ev.EngineError() if event.error != "input":
                 turns.append(("error", event.error))
             case ev.Offloaded():

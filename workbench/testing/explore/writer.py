@@ -23,7 +23,7 @@ from workbench.testing.assertions import fold
 from workbench.testing.explore.http_plan import FAILURE_BODY, Answered
 from workbench.testing.explore.paths import Move
 from workbench.testing.explore.replay import Played
-from workbench.testing.recorder import _iframe_url, _url_template, bot_turn, flow_yaml
+from workbench.testing.recorder import bot_turn, flow_yaml, iframe_url, url_template
 
 MARK = "# Written by `workbench explore`: running it again replaces this file."
 _NOT_ASSERTED = frozenset({"internal", "sys", "events", "locale"})
@@ -112,7 +112,7 @@ def _observed(event: ev.Event, texts: _Texts, flow: Flow) -> tuple[str, Any] | N
     if isinstance(event, ev.JsonMessage):
         return "json", event.payload
     if isinstance(event, ev.IframeOpened):
-        return "iframe_opened", _iframe_url(event.url, flow.folder)
+        return "iframe_opened", iframe_url(event.url, flow.folder)
     if isinstance(event, ev.EngineError) and event.error != "input":
         return "error", event.error
     if isinstance(event, ev.Offloaded):
@@ -127,7 +127,7 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 def _http(answered: Iterable[Answered], flow: Flow) -> list[dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     for answer in answered:
-        request = f"{answer.method} {_url_template(answer.url, flow.variables)}"
+        request = f"{answer.method} {url_template(answer.url, flow.variables)}"
         entry: dict[str, Any] = {"request": request}
         if answer.status != 200:
             entry["status"] = answer.status
