@@ -37,20 +37,18 @@ def system_entities(text: str, now: dt.datetime | None = None) -> dict[str, Any]
     # Numbers, ordinals and measures are digits once the words are read: most texts have none to look for.
     counted = _DIGIT.search(words_to_digits(rest)) is not None
     url = find_url(text)
-    found: dict[str, Any] = {}  # in this order (it is the order in which a message's entities are stored)
-    _keep(found, "sys.number", find_number(rest) if counted else None)
-    _keep(found, "sys.ordinal", find_ordinal(rest) if counted else None)
-    _keep(found, "sys.email", find_email(text))
-    _keep(found, "sys.phone_number", phone_number(phone.group()) if phone else None)
-    _keep(found, "sys.url", url)
-    if url:
-        found["sys.url_domain"] = url_domain(url)
+    found: dict[str, Any] = {}  # in this order: it is the order in which a message's entities are stored
+    for name, value in (
+        ("sys.number", find_number(rest) if counted else None),
+        ("sys.ordinal", find_ordinal(rest) if counted else None),
+        ("sys.email", find_email(text)),
+        ("sys.phone_number", phone_number(phone.group()) if phone else None),
+        ("sys.url", url),
+        ("sys.url_domain", url_domain(url) if url else None),
+    ):
+        if value is not None:
+            found[name] = value
     if counted:
         found.update(find_measures(rest))
     found.update(find_time(rest, now or dt.datetime.now()) or {})
     return found
-
-
-def _keep(found: dict[str, Any], name: str, value: Any) -> None:
-    if value is not None:
-        found[name] = value
