@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.gui.engine_bridge import EngineBridge
+from workbench.gui.test_explorer import heap
 from workbench.gui.test_explorer.detail import ResultDetail
 from workbench.gui.test_explorer.model import KEY_ROLE, TEST_ROLE, TagFilter, TestTreeModel
 from workbench.gui.test_explorer.replay import ChatReplay, failing_turn
@@ -41,8 +42,6 @@ from workbench.testing.suite import SuiteResult
 
 CLOCK_MS = 100
 """How often the elapsed time, the progress and the results that came in since are shown during a run."""
-LISTING_SLICE = 50
-"""Convo files whose rows are built between two turns of the event loop."""
 SETTINGS = "test_explorer"
 WIDEST_RESULT = "failed · 9999 ms"
 """The result column is at least this wide, so that results coming in during a run are not cut."""
@@ -170,7 +169,7 @@ class ExplorerPanel(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._show_current)
         self.detail.open_in_chat.connect(self.open_in_chat)
         self.runs.planned.connect(self.progress.setMaximum)
-        self.runs.result.connect(self._on_result)
+        self.runs.results.connect(self._on_results)
         self.runs.finished.connect(self._on_finished)
         self.watcher.listing_changed.connect(self.rescan)
         self.watcher.edited.connect(self._on_edited)
@@ -217,9 +216,10 @@ class ExplorerPanel(QWidget):
         folders = self.folders
         files = await scan(folders)
         rows = []
-        for start in range(0, len(files), LISTING_SLICE):
-            rows += self.model.file_rows(files[start : start + LISTING_SLICE], folders)
-            await asyncio.sleep(0)
+        slices = heap.Slices()
+        for convo in files:
+            rows += self.model.file_rows([convo], folders)
+            await slices.turn()
         self.model.show_rows(rows)
         self.tree.expandAll()
         self._fit_columns()
@@ -284,17 +284,19 @@ class ExplorerPanel(QWidget):
         self.runs.stop()
 
     def shutdown(self) -> None:
-        """The window is closing: stop the run, forget the scans and stop watching files."""
+        """The window is closing: stop the run, forget the scans, stop watching files and give the listing back to
+        the garbage collector."""
         self.stop()
         self.watcher.watch([], [])
         for task in list(self.tasks):
             task.cancel()
+        heap.release()
 
-    def _on_result(self, result: ConvoResult) -> None:
+    def _on_results(self, results: list[ConvoResult]) -> None:
         # Shown with the next tick of the clock, with every other result that came in by then: one update of
         # the tree per file and one of the progress bar per tick, however fast results come (a worker process
         # hands over a whole chunk at once).
-        self._arrived.append(result)
+        self._arrived += results
 
     def _show_arrived(self) -> None:
         arrived, self._arrived = self._arrived, []

@@ -1,39 +1,37 @@
 """Running convo tests for the explorer, with `workbench.testing.suite`: on the window's event loop, or in worker
-processes driven from a thread. Either way the loop stays free: the files are planned a few at a time on the loop,
-`suite.run_tests` yields between conversations, and the worker processes report back through
-`call_soon_threadsafe`.
+processes driven from a thread. Either way the loop stays free: the files are planned a slice of time at a time on
+the loop (the plan kept out of the collector's full passes, see `heap`), `suite.run_tests` yields between
+conversations, and the results of worker processes cross over from the thread a batch at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from workbench.gui.test_explorer.heap import Slices, keep
 from workbench.testing import suite
 from workbench.testing.convo_format import ConvoTest
 from workbench.testing.runner import ConvoResult
 
-PLAN_SLICE = 8
-"""Convo files parsed for a run between two turns of the event loop (a millisecond or two each)."""
 Plans = list[tuple[suite.Plan, dict[str, Any] | None]]
 
 
 class SuiteRun(QObject):
-    """One run at a time: `planned(count)`, then `result(ConvoResult)` per conversation (and per file that cannot
-    run), then `finished(SuiteResult | None)` (None when stopped on the event loop; a worker run that was stopped
-    gives what finished)."""
+    """One run at a time: `planned(count)`, then `results(list[ConvoResult])` with the results that came in (one
+    per conversation, and per file that cannot run), then `finished(SuiteResult | None)` (None when stopped on the
+    event loop; a worker run that was stopped gives what finished)."""
 
     planned = Signal(int)
-    result = Signal(object)
+    results = Signal(list)
     finished = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -70,14 +68,7 @@ class SuiteRun(QObject):
         try:
             plans = await _plans(tests, live_variables)
             self.planned.emit(sum(todo.count + len(todo.errors) for todo, _ in plans))
-            # The window's long-lived objects (flows, listed tests, widgets) and the plan (10,000 conversations'
-            # turns) make each full pass of the garbage collector take 100 ms and more, and a long run triggers
-            # several: freezing them keeps those passes to what the run itself created.
-            gc.freeze()
-            try:
-                total = await self._groups(plans, workers)
-            finally:
-                gc.unfreeze()
+            total = await self._groups(plans, workers)
         except asyncio.CancelledError:
             self._stop.set()  # worker processes too, when the window cancels every task on its way out
             self.finished.emit(None)
@@ -89,10 +80,10 @@ class SuiteRun(QObject):
         """Every plan run in turn, as one result."""
         total = suite.SuiteResult()
         for todo, variables in plans:
-            for error in todo.errors.values():
-                self.result.emit(error)
+            if todo.errors:
+                self.results.emit(list(todo.errors.values()))
             if workers == 0:
-                outcome = await suite.run_suite(todo, variables=variables, progress=self.result.emit)
+                outcome = await suite.run_suite(todo, variables=variables, progress=lambda r: self.results.emit([r]))
             else:
                 outcome = await self._in_processes(todo, workers, variables)
             total.results += outcome.results
@@ -103,10 +94,7 @@ class SuiteRun(QObject):
         self, todo: suite.Plan, workers: int, variables: Mapping[str, Any] | None
     ) -> suite.SuiteResult:
         loop = asyncio.get_running_loop()
-
-        def progress(result: ConvoResult) -> None:
-            loop.call_soon_threadsafe(self.result.emit, result)
-
+        inbox = _Inbox(loop, self.results.emit)
         # A thread of its own, so that the loop's default executor stays free for the window's other work; not
         # waited for when the task is cancelled (the window closing), or the loop would block on it.
         thread = ThreadPoolExecutor(1, thread_name_prefix="convo-workers")
@@ -116,13 +104,37 @@ class SuiteRun(QObject):
                 todo,
                 workers=workers,
                 variables=variables,
-                progress=progress,
+                progress=inbox.put,
                 stop=self._stop,
                 replay_here=False,  # this thread replaying would hold the interpreter the window needs
             )
             return await loop.run_in_executor(thread, work)
         finally:
             thread.shutdown(wait=False)
+
+
+class _Inbox:
+    """Results handed over from a run's thread to the loop: the loop is woken once per batch (a worker process's
+    chunk brings a few hundred results at once), not once per result."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, deliver: Callable[[list[ConvoResult]], None]) -> None:
+        self._loop = loop
+        self._deliver = deliver
+        self._lock = threading.Lock()
+        self._waiting: list[ConvoResult] = []
+
+    def put(self, result: ConvoResult) -> None:
+        """In the thread: hand over `result` (the first of a batch wakes the loop)."""
+        with self._lock:
+            self._waiting.append(result)
+            first = len(self._waiting) == 1
+        if first:
+            self._loop.call_soon_threadsafe(self._hand_over)
+
+    def _hand_over(self) -> None:
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+        self._deliver(batch)
 
 
 async def _plans(tests: Sequence[ConvoTest], live_variables: dict[str, Any]) -> Plans:
@@ -136,15 +148,17 @@ async def _plans(tests: Sequence[ConvoTest], live_variables: dict[str, Any]) -> 
 
 async def _plan(tests: Sequence[ConvoTest]) -> suite.Plan:
     """The suite plan that runs exactly `tests` (their files loaded again, as they are now), parsed a slice of
-    files at a time on the loop: a thread would hold the GIL in long stretches as it parses."""
+    time at a time on the loop (a thread would hold the GIL in long stretches as it parses) and kept out of the
+    collector's full passes for the run (`heap`)."""
     wanted = {t.id for t in tests}
     files = [Path(f) for f in dict.fromkeys(t.file for t in tests)]
-    slices: list[suite.Plan] = []
-    for start in range(0, len(files), PLAN_SLICE):
-        slices.append(suite.plan(files[start : start + PLAN_SLICE], lambda test: test.id in wanted))
-        await asyncio.sleep(0)
-    return suite.Plan(
-        tuple(files),
-        {path: chosen for piece in slices for path, chosen in piece.tests.items()},
-        {path: error for piece in slices for path, error in piece.errors.items()},
-    )
+    chosen: dict[Path, tuple[ConvoTest, ...]] = {}
+    errors: dict[Path, ConvoResult] = {}
+    slices = Slices()
+    for path in files:
+        piece = suite.plan([path], lambda test: test.id in wanted)
+        chosen.update(piece.tests)
+        errors.update(piece.errors)
+        await slices.turn()
+    keep()
+    return suite.Plan(tuple(files), chosen, errors)

@@ -1,16 +1,16 @@
 """Finding and loading the convo files under the explorer's folders (no Qt).
 
-Files are loaded one at a time on the event loop, yielding between them: a worker thread would hold the GIL in
-long stretches while it parses (measured: 260 ms without a tick of the loop for 250 files), one file at a time
-on the loop costs a millisecond or two per step.
+Files are loaded on the event loop, a slice of time at a time (`heap.Slices`: what was loaded is kept out of the
+collector's full passes): a worker thread would hold the GIL in long stretches while it parses (measured: 260 ms
+without a tick of the loop for 250 files), a file on the loop costs a millisecond or two.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.gui.test_explorer.heap import Slices
 from workbench.testing.convo_format import ConvoFile, find_convo_files, load_convo_file
 
 
@@ -22,7 +22,8 @@ async def scan(folders: Sequence[Path]) -> list[ConvoFile]:
 async def load(paths: Sequence[Path]) -> list[ConvoFile]:
     """The convo files at `paths`, loaded (a file that is gone loads as one with a problem)."""
     files: list[ConvoFile] = []
+    slices = Slices()
     for path in paths:
         files.append(load_convo_file(path))
-        await asyncio.sleep(0)
+        await slices.turn()
     return files
