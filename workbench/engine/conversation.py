@@ -688,7 +688,11 @@ class Conversation:
 
     async def _after(self, state: State) -> Step | None:
         """Follow the state's `next`, or wait there when no route applies (in an event's chain: return)."""
-        step = await self._next_step(state)
+        routes = state.next
+        if len(routes) == 1 and routes[0].condition is None:  # most states: no condition to await
+            self._apply_set(state, routes[0].set, routes[0])
+            return Step(routes[0].goto, "next")
+        step = await self._routed(state) if routes else None
         if step is None and not (self._watch is not None and self._watch.returning):
             self._wait(state)
         return step
@@ -718,14 +722,9 @@ class Conversation:
         expect = ask.expect if ask is not None and not self.session.has(ask.save) else ""
         self.emit(ev.WaitingForInput(state=state.name, expect=expect))
 
-    async def _next_step(self, state: State) -> Step | None:
-        """The first route of `next` whose condition holds."""
+    async def _routed(self, state: State) -> Step | None:
+        """The first route of `next` whose condition holds (the sandbox decides the conditions)."""
         routes = state.next
-        if not routes:
-            return None
-        if len(routes) == 1 and routes[0].condition is None:
-            self._apply_set(state, routes[0].set, routes[0])
-            return Step(routes[0].goto, "next")
         variables = {**self.session.variables, "internal": self.session.internal}
         try:
             index = await self.ports.sandbox.first_true(
