@@ -103,7 +103,10 @@ class ResultDetail(QWidget):
         self._test, self._result = test, result
         self.open_button.setEnabled(test is not None)
         self.turns.clear()
-        name = test.name if test is not None else result.file if result is not None else "Select a conversation"
+        if test is not None:  # a language's result is named with its language
+            name = result.name if result is not None else test.name
+        else:
+            name = result.file if result is not None else "Select a conversation"
         status = f" — {result.status} in {result.duration * 1000:.0f} ms" if result is not None else ""
         self.title.setText(name + status)
         outcomes = turn_outcomes(test, result) if test is not None and result is not None else []

@@ -1,8 +1,12 @@
-"""The explorer's tree: convo files, and under each its conversations with their tags and last result.
+"""The explorer's tree: convo files, under each its conversations with their tags and last result, and under a
+conversation that ran in several languages one row per language with that language's result.
 
 Rows carry what the panel needs in item data roles: `KEY_ROLE` (the test id, or the file path for a file row),
 `TEST_ROLE` (the `ConvoTest` of a conversation row) and `STATUS_ROLE` (passed, failed, error, running or None).
-A file row's status sums up its conversations'; a file that cannot be loaded is an error row of its own.
+A file row's status sums up its conversations', a conversation row's its languages'; a file that cannot be loaded
+is an error row of its own. A language row's key is its result's id (`file::name [nl]`); the rows of a
+conversation's languages are added as their results come in (one insertion per conversation in a batch) and
+dropped when it runs again.
 
 Statuses, their icons and result texts are not stored in the items: `data()` reads them from `results` and the
 set of running tests, so that a batch of results (or marking 10,000 conversations as running) is a few dict
@@ -20,7 +24,9 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFil
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
+from workbench.flow.languages import language_name
 from workbench.testing.convo_format import ConvoFile, ConvoTest
+from workbench.testing.localize import labelled
 from workbench.testing.runner import ConvoResult, file_error
 from workbench.testing.selection import ExpressionError, Selection, check
 
@@ -28,6 +34,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 TEST_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 _ERROR_ROLE = Qt.ItemDataRole.UserRole + 4  # a file row's error result, while the row is built
+LANGUAGE_ROLE = Qt.ItemDataRole.UserRole + 5
 RUNNING = "running"
 RESULT_COLUMN = 2
 _ICONS = {
@@ -61,6 +68,13 @@ def _result_text(result: ConvoResult) -> str:
     return f"{result.status} · {result.duration * 1000:.0f} ms" if result.duration else result.status
 
 
+def language_of(result: ConvoResult) -> str | None:
+    """The language of a result that is one of several languages of its conversation (its name carries the
+    language), else None."""
+    language = result.language
+    return language if language and result.name.endswith(labelled("", language)) else None
+
+
 def _cell(text: str = "", key: str | None = None) -> QStandardItem:
     item = QStandardItem(text)
     item.setEditable(False)
@@ -84,8 +98,11 @@ class TestTreeModel(QStandardItemModel):
         self._children: dict[str, list[str]] = {}
         self._file_of: dict[str, str] = {}
         self._running: set[str] = set()
+        self._languages: dict[str, QStandardItem] = {}
+        self._language_test: dict[str, str] = {}
         self.results: dict[str, ConvoResult] = {}
-        """The last result of each test id (and of each file that cannot be loaded, by its path)."""
+        """The last result of each test id, of each language of a test that ran in several (by the result's id) and
+        of each file that cannot be loaded (by its path)."""
 
     # --- contents ---
 
@@ -103,15 +120,22 @@ class TestTreeModel(QStandardItemModel):
         try:
             self.removeRows(0, self.rowCount())
             self._files, self._rows, self._tests, self._children, self._file_of = {}, {}, {}, {}, {}
+            self._languages, self._language_test = {}, {}
             for row in rows:
                 self.appendRow(row)
                 self._index(row[0])
+            known = set(self._rows) | set(self._files)
+            self.results = {key: result for key, result in self.results.items() if self._keeps(key, known)}
+            self._add_languages([r for r in self.results.values() if language_of(r)])
         finally:
             self.blockSignals(False)
             self.endResetModel()
-        known = set(self._rows) | set(self._files)
-        self.results = {key: result for key, result in self.results.items() if key in known}
         self._running &= known
+
+    def _keeps(self, key: str, known: set[str]) -> bool:
+        """Whether the result at `key` still has a row: its test's or file's, or its test's for a language."""
+        result = self.results[key]
+        return key in known or (language_of(result) is not None and self._test_key(result) in known)
 
     def set_files(self, files: Sequence[ConvoFile], roots: Sequence[Path]) -> None:
         """Show `files` (named relative to the root folder they are under), keeping known results."""
@@ -143,6 +167,7 @@ class TestTreeModel(QStandardItemModel):
         for test in convo.tests:
             row = _cell(test.name, test.id)
             row.setData(test, TEST_ROLE)
+            row.setColumnCount(len(self.COLUMNS))  # for the rows of its languages, when it runs in several
             item.appendRow([row, _cell(", ".join(test.tags)), _cell()])
 
     def _index(self, item: QStandardItem) -> None:
@@ -166,6 +191,8 @@ class TestTreeModel(QStandardItemModel):
         self._children[path] = children
 
     def _forget(self, key: str) -> None:
+        for language_key in self._children.pop(key, []):
+            self._forget_language(language_key)
         self._rows.pop(key, None)
         self._tests.pop(key, None)
         self._file_of.pop(key, None)
@@ -175,27 +202,34 @@ class TestTreeModel(QStandardItemModel):
     # --- reading ---
 
     def test(self, key: str) -> ConvoTest | None:
-        """The conversation test with id `key`."""
-        return self._tests.get(key)
+        """The conversation test with id `key` (or of the language result with that id)."""
+        return self._tests.get(self._language_test.get(key, key))
 
     def files(self) -> list[Path]:
         """Every listed file, in order."""
         return [Path(key) for key in self._files]
 
+    def flows(self) -> list[Path]:
+        """The flow files of the listed conversations, each once, in order."""
+        return list(dict.fromkeys(test.flow for test in self._tests.values()))
+
     def tests_under(self, index: QModelIndex | QPersistentModelIndex) -> list[ConvoTest]:
-        """The conversation at `index`, or every conversation of the file at `index`."""
+        """The conversation at `index` (or of the language at `index`), or every conversation of the file at
+        `index`."""
         key = self.index(index.row(), 0, index.parent()).data(KEY_ROLE)
+        key = self._language_test.get(key, key)
         if key in self._tests:
             return [self._tests[key]]
         return [self._tests[child] for child in self._children.get(key, [])]
 
     def failed(self) -> list[ConvoTest]:
-        """The conversations whose last result is a failure or an error."""
-        return [self._tests[key] for key, r in self.results.items() if key in self._tests and not r.passed]
+        """The conversations whose last result (in one of their languages) is a failure or an error."""
+        keys = (self._language_test.get(key, key) for key, r in self.results.items() if not r.passed)
+        return [self._tests[key] for key in dict.fromkeys(keys) if key in self._tests]
 
     def index_of(self, key: str) -> QModelIndex:
-        """The index of the row of a test id or a file path (invalid when not listed)."""
-        item = self._rows.get(key) or self._files.get(key)
+        """The index of the row of a test id, a language's result id or a file path (invalid when not listed)."""
+        item = self._rows.get(key) or self._languages.get(key) or self._files.get(key)
         return item.index() if item is not None else QModelIndex()
 
     def status(self, key: str) -> str | None:
@@ -229,6 +263,8 @@ class TestTreeModel(QStandardItemModel):
             return "" if own is None or key in self._running else _result_text(own)
         if own is not None:
             return own.status
+        if key in self._tests:  # a conversation that ran in several languages
+            return ", ".join(f"{self.results[child].language} {self.status(child)}" for child in children)
         statuses = [self.status(child) for child in children]
         counts = {s: statuses.count(s) for s in ("passed", "failed", "error")}
         return ", ".join(f"{n} {s}" for s, n in counts.items() if n)
@@ -236,19 +272,76 @@ class TestTreeModel(QStandardItemModel):
     # --- results ---
 
     def mark_running(self, tests: Iterable[ConvoTest]) -> None:
-        """Show `tests` as queued to run (their previous results are forgotten)."""
+        """Show `tests` as queued to run (their previous results, and the rows of their languages, are
+        forgotten)."""
         keys = [test.id for test in tests if test.id in self._tests]
         for key in keys:
             self.results.pop(key, None)
+            languages = self._children.pop(key, None)
+            if languages:
+                for language_key in languages:
+                    self._forget_language(language_key)
+                self._rows[key].removeRows(0, len(languages))
         self._running.update(keys)
         self._changed(keys)
 
     def set_results(self, results: Sequence[ConvoResult]) -> None:
-        """Show a batch of results as they come in (one view update per file they belong to)."""
+        """Show a batch of results as they come in (one view update per file they belong to, and one insertion
+        of rows per conversation whose languages came in)."""
+        keys: list[str] = []
+        languages: list[ConvoResult] = []
         for result in results:
+            key = self._test_key(result)
+            self._running.discard(key)
+            keys.append(key)
+            if language_of(result) is not None and key in self._tests:
+                languages.append(result)
+            else:
+                self.results[key] = result
+        self._add_languages(languages)
+        self._changed(keys)
+
+    def _test_key(self, result: ConvoResult) -> str:
+        """The test id (or file path) of the row a result belongs to: its own, or its test's for a language."""
+        language = language_of(result)
+        if language is None or result.id in self._tests:
+            return result.id
+        return f"{result.file}::{result.name.removesuffix(labelled('', language))}"
+
+    def _add_languages(self, results: Iterable[ConvoResult]) -> None:
+        """Keep each language's result and give it a row under its conversation (new ones: one insertion per
+        conversation)."""
+        new: dict[str, list[ConvoResult]] = {}
+        for result in results:
+            key = self._test_key(result)
+            if key not in self._tests:
+                continue
+            if result.id not in self._languages:
+                new.setdefault(key, []).append(result)
             self.results[result.id] = result
-            self._running.discard(result.id)
-        self._changed([result.id for result in results])
+        for key, found in new.items():
+            # One cell per row: the other columns of a language row show nothing of their own (its result text
+            # is read from `results`), and the conversation's children have every column (`_fill`).
+            cells = [self._language_cell(self._tests[key], result) for result in found]
+            self._rows[key].appendRows(cells)
+            children = self._children.setdefault(key, [])
+            for result, cell in zip(found, cells, strict=True):
+                self._languages[result.id] = cell
+                self._language_test[result.id] = key
+                self._file_of[result.id] = self._file_of[key]
+                children.append(result.id)
+
+    def _language_cell(self, test: ConvoTest, result: ConvoResult) -> QStandardItem:
+        cell = _cell(language_name(result.language), result.id)
+        cell.setData(test, TEST_ROLE)
+        cell.setData(result.language, LANGUAGE_ROLE)
+        return cell
+
+    def _forget_language(self, key: str) -> None:
+        self._languages.pop(key, None)
+        self._language_test.pop(key, None)
+        self._file_of.pop(key, None)
+        self.results.pop(key, None)
 
     def clear_running(self) -> None:
         """After a stopped run: conversations still shown as running have no result."""

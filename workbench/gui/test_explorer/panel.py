@@ -28,15 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.flow.languages import language_name
+from workbench.flow.loader import load_flow
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.test_explorer import heap
 from workbench.gui.test_explorer.detail import ResultDetail
-from workbench.gui.test_explorer.model import KEY_ROLE, TEST_ROLE, TagFilter, TestTreeModel
+from workbench.gui.test_explorer.model import KEY_ROLE, TEST_ROLE, TagFilter, TestTreeModel, language_of
 from workbench.gui.test_explorer.replay import ChatReplay, failing_turn
 from workbench.gui.test_explorer.runs import SuiteRun
 from workbench.gui.test_explorer.scan import load, scan
 from workbench.gui.test_explorer.watch import ConvoWatcher
 from workbench.testing.convo_format import ConvoTest
+from workbench.testing.localize import ONE_LANGUAGE, RunLanguages
 from workbench.testing.runner import ConvoResult
 from workbench.testing.suite import SuiteResult
 
@@ -47,6 +50,14 @@ WIDEST_RESULT = "failed · 9999 ms"
 """The result column is at least this wide, so that results coming in during a run are not cut."""
 
 
+STATUSES = ("passed", "failed", "error")
+
+
+def _counts_text(counts: Counter[str], every: bool = True) -> str:
+    """`3 passed, 1 failed, 0 error` (only the statuses that occur, unless `every`)."""
+    return ", ".join(f"{counts[s]} {s}" for s in STATUSES if every or counts[s])
+
+
 def _process_counts() -> list[int]:
     most = max(2, os.cpu_count() or 1)
     return sorted({2, most} | {n for n in (4, 8) if n < most})
@@ -54,8 +65,11 @@ def _process_counts() -> list[int]:
 
 class ExplorerPanel(QWidget):
     """Lists convo files → conversations with tags and last results, and runs them (Run all / selected /
-    failed, Stop) on the event loop or in worker processes, with progress and elapsed time. The selected
-    result's detail shows below; Open in chat replays a conversation in the chat up to its failing turn.
+    failed, Stop) on the event loop or in worker processes, in the primary language, one language or all of them
+    (the choice shows when the listed flows speak several), with progress and elapsed time. A conversation that ran
+    in several languages has a row per language under it, and the summary counts per language. The selected
+    result's detail shows below; Open in chat replays a conversation in the chat (in the selected result's
+    language) up to its failing turn.
     Convo files are watched: with Watch ticked, an edited file is run again. `message` is for the status bar;
     `covered(Coverage)` tells what a finished run covered. Conversations with `http: passthrough` run with
     `live_variables` (the window's starting variables, e.g. the `api_base` of the backend it started).
@@ -87,6 +101,7 @@ class ExplorerPanel(QWidget):
         self._waiting: dict[str, ConvoTest] = {}
         self._arrived: list[ConvoResult] = []
         self._counts: Counter[str] = Counter()
+        self._language_counts: dict[str, Counter[str]] = {}
         self._began = 0.0
         self._build()
         self._connect()
@@ -105,6 +120,10 @@ class ExplorerPanel(QWidget):
         for count in _process_counts():
             self.where.addItem(f"In {count} processes", count)
         self.where.setCurrentIndex(max(0, self.where.findData(int(self.settings.value(f"{SETTINGS}/workers", 0)))))
+        self.language_choice = QComboBox()
+        self.language_choice.setObjectName("run_language")
+        self.language_choice.setToolTip("The languages to run the conversations in")
+        self.show_languages(())
         self.watch_box = QCheckBox("Watch")
         self.watch_box.setToolTip("Run a convo file again whenever it is saved")
         self.watch_box.setChecked(self.settings.value(f"{SETTINGS}/watch", False, type=bool))
@@ -136,6 +155,7 @@ class ExplorerPanel(QWidget):
         for widget in (self.run_all_button, self.run_selected_button, self.run_failed_button, self.stop_button):
             buttons.addWidget(widget)
         buttons.addWidget(self.where)
+        buttons.addWidget(self.language_choice)
         buttons.addWidget(self.watch_box)
         buttons.addStretch(1)
         buttons.addWidget(self.add_folder_button)
@@ -225,6 +245,29 @@ class ExplorerPanel(QWidget):
         self._fit_columns()
         parents = {Path(f.path).parent for f in files}
         self.watcher.watch([*folders, *sorted(parents)], self.model.files())
+        await self._find_languages()
+
+    async def _find_languages(self) -> None:
+        """Offer the languages of the listed conversations' flows (each flow loaded once, off the loop)."""
+        loop = asyncio.get_running_loop()
+        found: list[str] = []
+        for path in self.model.flows():
+            flow = (await loop.run_in_executor(None, load_flow, path)).flow
+            found += flow.languages.all if flow is not None else ()
+        self.show_languages(tuple(dict.fromkeys(found)))
+
+    def show_languages(self, languages: Sequence[str]) -> None:
+        """Offer runs in the primary language, in each of `languages` and in all of them (the choice is hidden for
+        one language); the choice made is kept when it is still offered."""
+        choice = self.language_choice
+        kept = choice.currentText()
+        choice.clear()
+        choice.addItem("Primary language", ONE_LANGUAGE)
+        for code in languages:
+            choice.addItem(language_name(code), RunLanguages((code,)))
+        choice.addItem("All languages", RunLanguages(every=True))
+        choice.setCurrentIndex(max(0, choice.findText(kept)))
+        choice.setVisible(len(languages) > 1)
 
     def _on_edited(self, paths: list[Path]) -> None:
         self._spawn(self._reload(paths))
@@ -270,13 +313,15 @@ class ExplorerPanel(QWidget):
         self.model.mark_running(todo.values())
         self._arrived.clear()
         self._counts.clear()
+        self._language_counts.clear()
         self._began = time.perf_counter()
         self.progress.setRange(0, len(todo))
         self.progress.setValue(0)
         self.summary.clear()
         self._set_running(True)
         self._clock.start()
-        return self.runs.start(list(todo.values()), self.where.currentData(), self.live_variables)
+        languages = ONE_LANGUAGE if self.language_choice.isHidden() else self.language_choice.currentData()
+        return self.runs.start(list(todo.values()), self.where.currentData(), self.live_variables, languages)
 
     def stop(self) -> None:
         """Stop the run going on."""
@@ -304,6 +349,9 @@ class ExplorerPanel(QWidget):
             return
         self.model.set_results(arrived)
         self._counts.update(result.status for result in arrived)
+        for result in arrived:
+            if result.language:
+                self._language_counts.setdefault(result.language, Counter())[result.status] += 1
         self.progress.setValue(sum(self._counts.values()))
         current = self._current_key()
         if current is not None and any(result.id == current for result in arrived):
@@ -315,9 +363,13 @@ class ExplorerPanel(QWidget):
         self._set_running(False)
         self.model.clear_running()
         self._fit_columns()
-        counts = ", ".join(f"{self._counts[s]} {s}" for s in ("passed", "failed", "error"))
         stopped = " (stopped)" if outcome is None or self.progress.value() < self.progress.maximum() else ""
-        text = f"{counts} in {time.perf_counter() - self._began:.1f} s{stopped}"
+        text = f"{_counts_text(self._counts)} in {time.perf_counter() - self._began:.1f} s{stopped}"
+        if len(self._language_counts) > 1:
+            each = (
+                f"{language_name(code)}: {_counts_text(n, every=False)}" for code, n in self._language_counts.items()
+            )
+            text += " — " + " · ".join(each)
         self.summary.setText(text)
         self.summary.setToolTip(outcome.coverage.summary() if outcome is not None else "")
         self.message.emit(f"Tests: {text}")
@@ -339,7 +391,13 @@ class ExplorerPanel(QWidget):
         self.tree.setColumnWidth(2, max(self.tree.columnWidth(2), widest))
 
     def _set_running(self, running: bool) -> None:
-        for button in (self.run_all_button, self.run_selected_button, self.run_failed_button, self.where):
+        for button in (
+            self.run_all_button,
+            self.run_selected_button,
+            self.run_failed_button,
+            self.where,
+            self.language_choice,
+        ):
             button.setEnabled(not running)
         self.stop_button.setEnabled(running)
 
@@ -367,11 +425,13 @@ class ExplorerPanel(QWidget):
         self.tree.selectionModel().setCurrentIndex(index, flags)
 
     def open_in_chat(self, test: ConvoTest, result: ConvoResult | None) -> asyncio.Task[None]:
-        """Replay `test` in the window's chat up to the turn its `result` failed at (to its end if it passed)."""
-        return self._spawn(self._open_in_chat(test, failing_turn(test, result)))
+        """Replay `test` in the window's chat up to the turn its `result` failed at (to its end if it passed), in
+        the language of `result` when that is one of the test's several languages."""
+        language = language_of(result) if result is not None else None
+        return self._spawn(self._open_in_chat(test, failing_turn(test, result), language))
 
-    async def _open_in_chat(self, test: ConvoTest, upto: int | None) -> None:
-        failure = await self.chat_replay.open(test, upto)
+    async def _open_in_chat(self, test: ConvoTest, upto: int | None, language: str | None) -> None:
+        failure = await self.chat_replay.open(test, upto, language)
         if failure is not None:
             self.message.emit(f"“{test.name}” in the chat stopped at {failure.loc}: {failure.message}")
         elif upto is None:

@@ -1,8 +1,9 @@
 """Open in chat: a conversation test replayed into the window's chat up to a turn, for a person to go on from.
 
-The conversation is the runner's (`runner.prepare`: the test's variables, its canned `http:` answers) and so is
-the replay (`runner.replay(..., upto=...)`); here it is only attached to the window's bridge first, so that the
-chat, the inspector and the graph follow it as it is replayed.
+The conversation is the runner's (`runner.prepare` of the test as it runs in its language, `localize.localized`:
+the test's variables, the channel's locale, its canned `http:` answers) and so is the replay
+(`runner.replay(..., upto=...)`); here it is only attached to the window's bridge first, so that the chat (and its
+language picker), the inspector and the graph follow it as it is replayed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.testing.convo_format import ConvoTest
+from workbench.testing.localize import localized
 from workbench.testing.runner import ConvoResult, Failure, Harness, prepare, replay
 
 
@@ -36,13 +38,15 @@ class ChatReplay(QObject):
         self._closing: set[asyncio.Task[None]] = set()
         bridge.conversation_changed.connect(self._on_conversation)
 
-    async def open(self, test: ConvoTest, upto: int | None = None) -> Failure | None:
-        """Replace the chat's conversation by `test` replayed up to turn `upto` (all turns for None); the
-        replay stops earlier at a failing turn, which is returned."""
+    async def open(self, test: ConvoTest, upto: int | None = None, language: str | None = None) -> Failure | None:
+        """Replace the chat's conversation by `test` replayed in `language` (None: its own, else the flow's
+        primary) up to turn `upto` (all turns for None); the replay stops earlier at a failing turn, which is
+        returned."""
         loaded = await asyncio.get_running_loop().run_in_executor(None, load_flow, test.flow)
         if loaded.flow is None:
             problem = loaded.errors[0]
             return Failure(problem.loc, f"the flow does not load: {problem.message}")
+        test = localized(test, loaded.flow, language)
         harness = prepare(test, loaded.flow)
         previous = self.bridge.conversation
         self.bridge.attach(harness.conversation)

@@ -20,15 +20,16 @@ from PySide6.QtCore import QObject, Signal
 from workbench.gui.test_explorer.heap import Slices, keep
 from workbench.testing import suite
 from workbench.testing.convo_format import ConvoTest
-from workbench.testing.runner import ConvoResult
+from workbench.testing.localize import ONE_LANGUAGE, RunLanguages
+from workbench.testing.runner import ConvoResult, Runner
 
 Plans = list[tuple[suite.Plan, dict[str, Any] | None]]
 
 
 class SuiteRun(QObject):
     """One run at a time: `planned(count)`, then `results(list[ConvoResult])` with the results that came in (one
-    per conversation, and per file that cannot run), then `finished(SuiteResult | None)` (None when stopped on the
-    event loop; a worker run that was stopped gives what finished)."""
+    per conversation and language it runs in, and per file that cannot run), then `finished(SuiteResult | None)`
+    (None when stopped on the event loop; a worker run that was stopped gives what finished)."""
 
     planned = Signal(int)
     results = Signal(list)
@@ -38,6 +39,7 @@ class SuiteRun(QObject):
         super().__init__(parent)
         self.task: asyncio.Task[None] | None = None
         self.workers = 0
+        self.languages = ONE_LANGUAGE
         self._stop = threading.Event()
 
     @property
@@ -46,14 +48,20 @@ class SuiteRun(QObject):
         return self.task is not None and not self.task.done()
 
     def start(
-        self, tests: Sequence[ConvoTest], workers: int = 0, live_variables: Mapping[str, Any] | None = None
+        self,
+        tests: Sequence[ConvoTest],
+        workers: int = 0,
+        live_variables: Mapping[str, Any] | None = None,
+        languages: RunLanguages = ONE_LANGUAGE,
     ) -> asyncio.Task[None]:
-        """Run `tests` (on the event loop for `workers` 0, else in that many processes). Conversations with
-        `http: passthrough` get `live_variables` (the window's, such as the `api_base` of its backend)."""
+        """Run `tests` in `languages` (on the event loop for `workers` 0, else in that many processes).
+        Conversations with `http: passthrough` get `live_variables` (the window's, such as the `api_base` of its
+        backend)."""
         if self.running:
             raise RuntimeError("a run is already going on")
         self._stop.clear()
         self.workers = workers
+        self.languages = languages
         self.task = asyncio.ensure_future(self._run(tests, workers, dict(live_variables or {})))
         return self.task
 
@@ -67,7 +75,7 @@ class SuiteRun(QObject):
         began = time.perf_counter()
         try:
             plans = await _plans(tests, live_variables)
-            self.planned.emit(sum(todo.count + len(todo.errors) for todo, _ in plans))
+            self.planned.emit(await _count(plans, self.languages))
             total = await self._groups(plans, workers)
         except asyncio.CancelledError:
             self._stop.set()  # worker processes too, when the window cancels every task on its way out
@@ -83,7 +91,9 @@ class SuiteRun(QObject):
             if todo.errors:
                 self.results.emit(list(todo.errors.values()))
             if workers == 0:
-                outcome = await suite.run_suite(todo, variables=variables, progress=lambda r: self.results.emit([r]))
+                outcome = await suite.run_suite(
+                    todo, variables=variables, progress=lambda r: self.results.emit([r]), languages=self.languages
+                )
             else:
                 outcome = await self._in_processes(todo, workers, variables)
             total.results += outcome.results
@@ -106,6 +116,7 @@ class SuiteRun(QObject):
                 variables=variables,
                 progress=inbox.put,
                 stop=self._stop,
+                languages=self.languages,
                 replay_here=False,  # this thread replaying would hold the interpreter the window needs
             )
             return await loop.run_in_executor(thread, work)
@@ -135,6 +146,23 @@ class _Inbox:
         with self._lock:
             batch, self._waiting = self._waiting, []
         self._deliver(batch)
+
+
+async def _count(plans: Plans, languages: RunLanguages) -> int:
+    """How many results the plans give in `languages`: one per conversation and language it runs in (as the
+    runner chooses them, each flow loaded once), and one per file that cannot run."""
+    runner = Runner(languages=languages)
+    slices = Slices()
+    try:
+        count = 0
+        for todo, _ in plans:
+            count += len(todo.errors)
+            for tests in todo.tests.values():
+                count += sum(len(runner.languages(test)) for test in tests)
+                await slices.turn()
+        return count
+    finally:
+        await runner.aclose()
 
 
 async def _plans(tests: Sequence[ConvoTest], live_variables: dict[str, Any]) -> Plans:
