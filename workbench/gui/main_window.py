@@ -20,7 +20,16 @@ from PySide6.QtWidgets import (
 from workbench.engine import events as ev
 from workbench.flow.model import Loc
 from workbench.flow.problems import Problem
-from workbench.gui import coverage_view, debugger, flow_diff_view, recording, silence, test_explorer, translations
+from workbench.gui import (
+    coverage_view,
+    debugger,
+    explore,
+    flow_diff_view,
+    recording,
+    silence,
+    test_explorer,
+    translations,
+)
 from workbench.gui.chat.panel import ChatPanel
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.event_log.panel import EventLogPanel
@@ -80,6 +89,7 @@ class MainWindow(QMainWindow):
         recording.install(self)
         test_explorer.install(self)
         coverage_view.install(self)
+        explore.install(self)
         flow_diff_view.install(self)
         translations.install(self)
         silence.install(self)

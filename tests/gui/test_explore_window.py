@@ -1,0 +1,215 @@
+"""Tests › Explore this flow…: the search runs off the window's thread, states light up on the graph as it goes,
+the generated conversations are listed with check boxes, Keep selected writes the ticked ones beside the flow and
+the Tests dock lists them, and Cancel stops the search keeping what it found."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
+
+from workbench.gui.coverage_view import controller
+from workbench.gui.explore import ExploreDialog, dialog
+from workbench.gui.test_explorer.menu import TESTS, window_menu
+from workbench.gui.test_explorer.panel import ExplorerPanel
+
+SMALL = """\
+name: Small
+start: hello
+states:
+  hello:
+    say:
+      - text: Hi! Pick one
+        buttons:
+          - {title: Count, goto: ask_count}
+          - {title: Name, goto: ask_name}
+  ask_count:
+    ask: How many?
+    save: count
+    expect: number
+    retry: Not a number.
+    next: route
+  route:
+    next:
+      - if: count > 10
+        goto: many
+      - goto: few
+  many:
+    say: That is {count}, many!
+  few:
+    say: Only {count}.
+  ask_name:
+    ask: Your name?
+    save: name
+    next: greet
+  greet:
+    say: Hello {name}.
+  orphan:
+    say: Nobody comes here.
+"""
+REACHABLE = 7  # every state but the orphan
+
+
+def long_flow(asks: int) -> str:
+    """A chain of `asks` number questions, each routed on its answer: a search that takes a while."""
+    lines = ["name: Long", "start: q0", "states:"]
+    for i in range(asks):
+        after = f"q{i + 1}" if i + 1 < asks else "end"
+        lines += [
+            f"  q{i}:",
+            f"    ask: Number {i}?",
+            f"    save: n{i}",
+            "    expect: number",
+            f"    next: r{i}",
+            f"  r{i}:",
+            "    next:",
+            f"      - if: n{i} > 5",
+            f"        goto: big{i}",
+            f"      - goto: {after}",
+            f"  big{i}:",
+            f"    say: Big {i}.",
+            f"    next: {after}",
+        ]
+    lines += ["  end:", "    say: Done."]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+def open_flow(window, qtbot, folder: Path, text: str, name: str = "flow.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    opened = window.open_flow(path)
+    qtbot.waitUntil(opened.done, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    return path
+
+
+def explore_action(window) -> QAction:
+    menu = window_menu(window, TESTS)
+    return next(a for a in menu.actions() if a.text() == "E&xplore this flow…")
+
+
+def explore(window) -> ExploreDialog:
+    explore_action(window).trigger()
+    found = dialog(window)
+    assert found is not None
+    return found
+
+
+def listed_in_tests_dock(window) -> list[Path]:
+    panel = window.findChild(ExplorerPanel, "test_explorer")
+    return panel.model.files()
+
+
+def test_the_search_lights_up_the_graph_and_lists_the_generated_conversations(window, qtbot, tmp_path):
+    open_flow(window, qtbot, tmp_path, SMALL)
+    explorer = explore(window)
+    assert explorer.isVisible() and explorer.running
+    qtbot.waitUntil(lambda: not explorer.running, timeout=60_000)
+
+    assert explorer.status.text().startswith("Explored flow.yaml: ")
+    assert explorer.progress.value() == REACHABLE and explorer.progress.maximum() == REACHABLE + 1
+    assert explorer.conversations.names() == [
+        "start → hello",
+        "hello: [Count] → ask_count",
+        "hello: [Name] → ask_name",
+        "hello: 'xyzzy plugh' → not_understood",
+        "ask_count: '2' → few",
+        "ask_count: '12' → many",
+        "ask_name: 'Alex' → greet",
+    ]
+    rows = explorer.conversations.rows()
+    assert all(row.checkState() == Qt.CheckState.Checked for row in rows)
+    assert rows[4].toolTip() == "Reached first: states few, route; 2 transitions"
+    # The graph shows what the search reached: every state but the orphan in the covered colours.
+    coverage = controller(window)
+    assert coverage.bar.isVisible()
+    assert coverage.bar.summary.text().startswith(f"States {REACHABLE}/{REACHABLE + 1} ")
+    assert coverage.overlay.hits("many") > 0 and coverage.overlay.hits("orphan") == 0
+
+
+def test_keep_selected_writes_the_ticked_conversations_beside_the_flow_and_the_tests_dock_lists_them(
+    window, qtbot, tmp_path
+):
+    open_flow(window, qtbot, tmp_path, SMALL)
+    explorer = explore(window)
+    qtbot.waitUntil(lambda: not explorer.running, timeout=60_000)
+    explorer.conversations.check_all(False)
+    assert not explorer.keep_button.isEnabled()
+    chosen = [row for row in explorer.conversations.rows() if row.text().endswith(("→ many", "→ greet"))]
+    assert len(chosen) == 2
+    for row in chosen:
+        row.setCheckState(Qt.CheckState.Checked)
+    assert explorer.keep_button.isEnabled()
+
+    qtbot.mouseClick(explorer.keep_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not explorer.running, timeout=60_000)
+
+    written = sorted((tmp_path / "explored").glob("*.convo.yaml"))
+    assert len(written) == 2
+    assert {row.text() for row in chosen} == {_name(path) for path in written}
+    assert explorer.status.text().startswith(f"Wrote 2 conversations to {tmp_path / 'explored'}")
+    qtbot.waitUntil(lambda: {p.resolve() for p in written} <= set(listed_in_tests_dock(window)), timeout=10_000)
+    assert window.docks["tests"].isVisible()
+
+
+def _name(path: Path) -> str:
+    line = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("name: "))
+    return line.removeprefix("name: ").strip("'\"")
+
+
+def test_the_window_stays_responsive_while_a_long_search_runs(window, qtbot, tmp_path):
+    open_flow(window, qtbot, tmp_path, long_flow(40))
+    ticks: list[float] = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    explorer = explore(window)
+    timer.start()
+    qtbot.waitUntil(lambda: explorer.conversations.count() >= 3, timeout=60_000)
+    began = len(ticks)
+    qtbot.waitUntil(lambda: len(ticks) >= began + 25, timeout=20_000)  # half a second of 20 ms ticks, at least
+    timer.stop()
+    assert explorer.running  # the search went on all the while
+    gaps = [b - a for a, b in zip(ticks[began:], ticks[began + 1 :], strict=False)]
+    assert max(gaps) < 1.0, f"the window's loop stood still for {max(gaps):.2f} s"
+    explorer.cancel()
+    qtbot.waitUntil(lambda: not explorer.running, timeout=30_000)
+
+
+def test_cancel_stops_the_search_and_the_conversations_found_so_far_can_be_kept(window, qtbot, tmp_path):
+    open_flow(window, qtbot, tmp_path, long_flow(40))
+    explorer = explore(window)
+    qtbot.waitUntil(lambda: explorer.conversations.count() >= 3, timeout=60_000)
+    qtbot.mouseClick(explorer.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not explorer.running, timeout=30_000)
+
+    assert explorer.status.text().startswith("Cancelled: ")
+    assert explorer.close_button.isVisible() and not explorer.cancel_button.isVisible()
+    found = explorer.conversations.count()
+    assert found >= 3 and explorer.keep_button.isEnabled()
+    explorer.keep_selected()
+    qtbot.waitUntil(lambda: not explorer.running, timeout=60_000)
+    assert len(list((tmp_path / "explored").glob("*.convo.yaml"))) == found
+
+
+def test_a_flow_broken_since_it_was_opened_is_not_explored_and_the_dialog_says_where(window, qtbot, tmp_path):
+    path = open_flow(window, qtbot, tmp_path, SMALL)
+    path.write_text("name: Broken\nstart: nowhere\nstates:\n  hello:\n    say: Hi\n", encoding="utf-8")
+    explorer = explore(window)
+    qtbot.waitUntil(lambda: not explorer.running, timeout=30_000)
+    assert explorer.status.text().startswith("The flow has errors, see Problems:\n")
+    assert "flow.yaml:" in explorer.status.text()
+    assert explorer.conversations.count() == 0 and not explorer.keep_button.isEnabled()
+
+
+def test_without_an_open_flow_the_status_bar_says_to_open_one(window):
+    explore_action(window).trigger()
+    assert "Open a flow first" in window.statusBar().currentMessage()
+    assert not dialog(window).isVisible()

@@ -1,0 +1,131 @@
+"""One exploration for the window, run in a worker thread: the search, its progress handed over, and keeping a
+chosen part of what it found. No Qt here.
+
+The thread runs its own asyncio loop (`asyncio.run`), so the search's JavaScript sandbox and HTTP client belong to
+it, and the window's loop only receives `Progress` through the callback it gives (the callback runs in the thread:
+it must hand the value over, e.g. with `loop.call_soon_threadsafe`). The search calls back after every replay;
+the job hands over at most one `Progress` per `interval` seconds (and one at the end), and that is where a
+cancel request stops the search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.flow.loader import load_flow
+from workbench.flow.model import Flow
+from workbench.testing.explore.output import Written, verify, write_suite
+from workbench.testing.explore.search import Budget, Exploration, explore
+from workbench.testing.explore.writer import SuiteWriter
+
+CANCELLED = "cancelled"
+"""`Progress.stopped` of a search the user cancelled."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A conversation the search kept: its place in the search's order, its name and what it reached first."""
+
+    index: int
+    name: str
+    reached: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """The search so far: conversations replayed, seconds, the coverage (`FlowCoverage` JSON), the conversations
+    kept since the previous `Progress`, and at the end (`done`) why it stopped early (empty: it ran out of paths;
+    `CANCELLED`; a budget that ran out)."""
+
+    replays: int
+    seconds: float
+    coverage: dict[str, Any]
+    found: tuple[Found, ...]
+    done: bool = False
+    stopped: str = ""
+
+
+class _Cancel(Exception):
+    """Raised from the search's progress callback to end it."""
+
+
+class ExploreJob:
+    """Explores the flow file at `path` with starting `variables` within `budget` (by default the command's);
+    `notify(Progress)` is called in the worker thread. `run`, then `keep`, are for that thread; `cancel` for any."""
+
+    def __init__(
+        self,
+        path: Path,
+        notify: Callable[[Progress], None],
+        *,
+        variables: Mapping[str, Any] | None = None,
+        budget: Budget | None = None,
+        interval: float = 0.2,
+    ) -> None:
+        self.path = path
+        self.variables = dict(variables or {})
+        self.budget = budget or Budget()
+        self.interval = interval
+        self._notify = notify
+        self._cancelled = threading.Event()
+        self._exploration: Exploration | None = None
+        self._writer: SuiteWriter | None = None
+        self._handed = 0
+        self._last = 0.0
+
+    def cancel(self) -> None:
+        """Stop the search after the conversation being replayed."""
+        self._cancelled.set()
+
+    def run(self) -> list[str]:
+        """Load the flow and explore it; the flow's errors (`file:line:column: message`), or none when it ran."""
+        loaded = load_flow(self.path)
+        if loaded.flow is None or loaded.errors:
+            return [str(problem) for problem in loaded.errors]
+        self._writer = SuiteWriter(loaded.flow, self.path.name)
+        stopped = ""
+        try:
+            self._exploration = asyncio.run(self._explore(loaded.flow))
+            stopped = self._exploration.stopped
+        except _Cancel:
+            stopped = CANCELLED
+        assert self._exploration is not None
+        self._hand_over(self._exploration, done=True, stopped=stopped)
+        return []
+
+    async def _explore(self, flow: Flow) -> Exploration:
+        return await explore(flow, budget=self.budget, variables=self.variables, progress=self._progress, every=1)
+
+    def _progress(self, exploration: Exploration) -> None:
+        self._exploration = exploration
+        if self._cancelled.is_set():
+            raise _Cancel
+        now = time.monotonic()
+        if now - self._last >= self.interval:
+            self._last = now
+            self._hand_over(exploration)
+
+    def _hand_over(self, exploration: Exploration, *, done: bool = False, stopped: str = "") -> None:
+        assert self._writer is not None
+        found = tuple(
+            Found(index, self._writer.conversation(kept.played).name, kept.reached)
+            for index, kept in enumerate(exploration.kept[self._handed :], start=self._handed)
+        )
+        self._handed = len(exploration.kept)
+        coverage = exploration.coverage.to_json()
+        self._notify(Progress(exploration.replays, exploration.seconds, coverage, found, done, stopped))
+
+    def keep(self, indices: Iterable[int], folder: Path) -> list[Written]:
+        """Write the conversations at `indices` (of the `Found` handed over) into `folder` as the explorer's
+        suite there (replacing the files an earlier exploration wrote), replay them, and say how each went."""
+        assert self._exploration is not None, "keep() comes after run()"
+        kept = [self._exploration.kept[index] for index in sorted(set(indices))]
+        chosen = dataclasses.replace(self._exploration, kept=kept)
+        return asyncio.run(verify(write_suite(chosen, folder)))
