@@ -20,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     from workbench.testing.cli_diff import add_diff_parser
     from workbench.testing.cli_test import add_test_parser
     from workbench.testing.explore.cli import add_explore_parser
+    from workbench.testing.mutate.cli import add_mutate_parser
     from workbench.translations_cli import add_translations_parser
 
     parser = argparse.ArgumentParser(prog="workbench", description="Test Chatlayer-style chatbot flows.")
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     add_diff_parser(sub)
     add_translations_parser(sub)
     add_explore_parser(sub)
+    add_mutate_parser(sub)
 
     open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
     open_.add_argument("flow", nargs="?", type=Path)
@@ -162,6 +164,10 @@ def _run(args: argparse.Namespace) -> int:
         from workbench.testing.explore.cli import run_explore_command
 
         return run_explore_command(args)
+    if args.command == "mutate":
+        from workbench.testing.mutate.cli import run_mutate_command
+
+        return run_mutate_command(args)
     if args.command == "translations":
         from workbench.translations_cli import run_translations_command
 

@@ -228,8 +228,9 @@ def _summary(message: Any) -> str:
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
-def change_clear_session(_name: str, state: dict[str, Any], _names: list[str], document: Document) -> Iterator[_Edit]:
-    """A name left out of a `clear_session` list (or of its `keep` list); `all` made to keep the first variable."""
+def change_clear_session(_name: str, state: dict[str, Any], _n: list[str], document: Document) -> Iterator[_Edit]:
+    """A name left out of a `clear_session` list (or of its `keep` list); `all` made to keep what the first ask
+    saves."""
     cleared = state.get("clear_session")
     if isinstance(cleared, list) and len(cleared) > 1:
         for i, variable in enumerate(cleared):
@@ -237,11 +238,16 @@ def change_clear_session(_name: str, state: dict[str, Any], _names: list[str], d
     elif isinstance(cleared, dict) and isinstance(cleared.get("keep"), list):
         for i, variable in enumerate(cleared["keep"]):
             yield _Edit(f"clear_session.keep: drop {_text(variable)}", _deleter(("clear_session", "keep"), i))
-    elif cleared == "all":
-        declared = list(document.get("variables") or {})
-        if declared:
-            keep = {"keep": declared[:1]}
-            yield _Edit(f"clear_session: all → keep {declared[0]}", _setter((), "clear_session", keep))
+    elif cleared == "all" and (kept := _first_saved(document)) is not None:
+        yield _Edit(f"clear_session: all → keep {kept}", _setter((), "clear_session", {"keep": [kept]}))
+
+
+def _first_saved(document: Document) -> str | None:
+    """The first variable an ask saves (a declared default would come back after clearing anyway)."""
+    for state in (document.get("states") or {}).values():
+        if isinstance(state, dict) and "ask" in state and isinstance(state.get("save"), str):
+            return state["save"]
+    return None
 
 
 OPERATORS: dict[str, StateOperator] = {
