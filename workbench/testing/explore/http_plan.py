@@ -1,6 +1,6 @@
 """Canned HTTP for exploration: every API action and `fetch` answered by plan, success or failure per state.
 
-`Responses` derives, once per flow, what a successful answer looks like to each state that makes requests:
+`success_body` derives what a successful answer looks like to each state that makes requests:
 - an API action with `save:` gets a JSON body with a value at each saved path (`save: {ticket_id: booking.id}` →
   `{"booking": {"id": "ticket_id-1"}}`);
 - an API action without `save:` gets Chatlayer's `{session: {namespace, data}}` form, filling the first variable
@@ -76,14 +76,38 @@ def success_body(flow: Flow, state: State) -> Any:
     return {}
 
 
+class Responses:
+    """The success bodies of one flow's states, each derived once (`success_body` walks the whole flow)."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self._bodies: dict[str, str] = {}
+
+    def success(self, state: State) -> tuple[Any, bytes]:
+        """`state`'s success body, as JSON data (a fresh copy) and as the bytes sent."""
+        text = self._bodies.get(state.name)
+        if text is None:
+            text = self._bodies[state.name] = json.dumps(success_body(self.flow, state))
+        return json.loads(text), text.encode()
+
+
 class PlannedTransport(httpx.AsyncBaseTransport):
     """Answers requests by plan: success for every state except those in `failing`, which get HTTP 500."""
 
-    def __init__(self, flow: Flow, failing: frozenset[str]) -> None:
-        self.flow = flow
+    def __init__(
+        self,
+        responses: Responses,
+        failing: frozenset[str],
+        *,
+        running: str | None = None,
+        answered: tuple[Answered, ...] = (),
+    ) -> None:
+        """A plan from the start, or (`running`, `answered`) one going on from a point of a conversation."""
+        self.flow = responses.flow
+        self.responses = responses
         self.failing = failing
-        self.running: str | None = None
-        self.answered: list[Answered] = []
+        self.running = running
+        self.answered: list[Answered] = list(answered)
 
     def observe(self, event: ev.Event) -> None:
         """Follow the conversation's events to know which state's action is making requests."""
@@ -97,8 +121,6 @@ class PlannedTransport(httpx.AsyncBaseTransport):
         if state is None or state_name in self.failing:
             self.answered.append(Answered(state_name, method, url, FAILURE_STATUS, None))
             return httpx.Response(FAILURE_STATUS, text=FAILURE_BODY, request=request)
-        body = success_body(self.flow, state)
+        body, content = self.responses.success(state)
         self.answered.append(Answered(state_name, method, url, 200, body))
-        return httpx.Response(
-            200, content=json.dumps(body).encode(), request=request, headers={"content-type": "application/json"}
-        )
+        return httpx.Response(200, content=content, request=request, headers={"content-type": "application/json"})

@@ -1,7 +1,7 @@
 """A path through a conversation: the inputs from the start, and which states' HTTP requests fail on it.
 
-A path is replayed from the start every time it is extended (forking a state is replaying the path to it): the
-engine is deterministic given the inputs and the canned HTTP, so the replay is exact.
+The engine is deterministic given the inputs and the canned HTTP, so a path played from the start and a path
+played on from its `parent`'s end (the conversation rewound there) give the same conversation.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ class Path:
 
     moves: tuple[Move, ...] = ()
     failing: frozenset[str] = frozenset()
+
+    @property
+    def parent(self) -> Path | None:
+        """This path without its last input (None for the empty path)."""
+        return Path(self.moves[:-1], self.failing) if self.moves else None
 
     def then(self, move: Move) -> Path:
         """This path with one more input."""

@@ -3,6 +3,12 @@
 `Player` keeps what replays share (one JavaScript sandbox, one HTTP client whose transport is the replay's
 plan) and plays one path at a time. `Played` is what the search and the suite writer read of the result: the event
 log, where the input of the last move began in it, the session, and the HTTP answers given.
+
+A path whose parent was `keep`-t is not replayed from the start: its parent's conversation is rewound to the
+parent's end (`Conversation.rewind`, a new branch of its timeline) and only the last input is sent, so a search
+runs one turn per path instead of the whole path. The `Rewound` bookkeeping is left out of `Played.events`, which
+are what a replay from the start gives; each fork starts its code actions in a pristine V8 context, as a new
+conversation would.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from workbench.engine.conversation import Conversation
 from workbench.engine.sandbox import Sandbox
 from workbench.engine.session import Session
 from workbench.flow.model import Flow
-from workbench.testing.explore.http_plan import Answered, PlannedTransport
+from workbench.testing.explore.http_plan import Answered, PlannedTransport, Responses
 from workbench.testing.explore.paths import Move, Path
 
 IFRAME_ORIGIN = "explore"
@@ -56,6 +62,33 @@ class _Delegate(httpx.AsyncBaseTransport):
             raise httpx.ConnectError("no replay in progress")
         return await self.plan.handle_async_request(request)
 
+    def observe(self, event: ev.Event) -> None:
+        """Pass a conversation's event to the plan in use."""
+        if self.plan is not None:
+            self.plan.observe(event)
+
+
+@dataclass(slots=True)
+class _Fork:
+    """Where a kept path ended: its events (as from the start), its conversation, the branch and the point there,
+    the plan's state then, and how many children are still to be played from it."""
+
+    events: tuple[ev.Event, ...]
+    conversation: Conversation
+    branch: int
+    at: int
+    running: str | None
+    answered: tuple[Answered, ...]
+    left: int
+
+
+_PathKey = tuple[tuple[tuple[str, str], ...], frozenset[str]]
+
+
+def _key(path: Path) -> _PathKey:
+    """A path as a dictionary key (a move's value may be a dict)."""
+    return tuple((move.kind, repr(move.value)) for move in path.moves), path.failing
+
 
 class Player:
     """Plays paths on `flow` from `start` with starting `variables`, one at a time; `aclose` when done."""
@@ -65,32 +98,88 @@ class Player:
         self.start = start
         self.variables = dict(variables or {})
         self.sandbox = Sandbox()
+        self._responses = Responses(flow)
         self._transport = _Delegate()
         self._client = httpx.AsyncClient(transport=self._transport, trust_env=False)
+        self._forks: dict[_PathKey, _Fork] = {}
+        self._last: tuple[Path, Conversation, PlannedTransport] | None = None
         self.replays = 0
         self.turns = 0
 
     async def play(self, path: Path) -> Played:
-        """Replay `path` from the start in a fresh conversation."""
-        plan = PlannedTransport(self.flow, path.failing)
+        """Replay `path`: from its kept parent's end when there is one, else from the start."""
+        await self._close_unused()
+        parent = _key(path.parent) if path.parent is not None else None
+        fork = self._forks.get(parent) if parent is not None else None
+        if fork is None:
+            conversation = Conversation(self.flow, variables=self.variables, http=self._client, sandbox=self.sandbox)
+            conversation.subscribe(self._transport.observe)
+            plan = PlannedTransport(self._responses, path.failing)
+        else:
+            conversation = fork.conversation
+            plan = PlannedTransport(self._responses, path.failing, running=fork.running, answered=fork.answered)
         self._transport.plan = plan
-        conversation = Conversation(self.flow, variables=self.variables, http=self._client, sandbox=self.sandbox)
-        conversation.subscribe(plan.observe)
+        self._last = (path, conversation, plan)
         try:
-            await conversation.start(self.start)
-            last_turn = 0
-            for move in path.moves:
-                last_turn = len(conversation.events)
-                await _send(conversation, move)
-            self.replays += 1
-            self.turns += len(path.moves) + 1
-            return Played(path, tuple(conversation.events), last_turn, conversation.session, tuple(plan.answered))
+            if fork is None:
+                events, last_turn = await self._from_start(conversation, path)
+            else:
+                events, last_turn = await self._from_fork(fork, path)
+                fork.left -= 1
+                if fork.left == 0:
+                    del self._forks[parent]  # type: ignore[arg-type]
         finally:
             self._transport.plan = None
-            await conversation.aclose()
+        self.replays += 1
+        return Played(path, events, last_turn, conversation.session, tuple(plan.answered))
+
+    def keep(self, played: Played, children: int) -> None:
+        """Keep the conversation `played` (the last path played) ended in, for `children` paths that extend it."""
+        assert self._last is not None and self._last[0] == played.path
+        _, conversation, plan = self._last
+        at = len(conversation.events)
+        branch = conversation.timeline.current.id
+        self._forks[_key(played.path)] = _Fork(
+            played.events, conversation, branch, at, plan.running, tuple(plan.answered), children
+        )
+
+    async def _from_start(self, conversation: Conversation, path: Path) -> tuple[tuple[ev.Event, ...], int]:
+        await conversation.start(self.start)
+        last_turn = 0
+        for move in path.moves:
+            last_turn = len(conversation.events)
+            await _send(conversation, move)
+        self.turns += len(path.moves) + 1
+        return tuple(conversation.events), last_turn
+
+    async def _from_fork(self, fork: _Fork, path: Path) -> tuple[tuple[ev.Event, ...], int]:
+        conversation = fork.conversation
+        current = conversation.timeline.current
+        if current.id != fork.branch and not (current.parent == fork.branch and current.fork == fork.at):
+            await conversation.switch_branch(fork.branch)
+        await self.sandbox.release(conversation.id)
+        await conversation.rewind(fork.at)
+        resumed = len(conversation.events)  # after Rewound (and the language it speaks there, if it changed)
+        await _send(conversation, path.moves[-1])
+        self.turns += 1
+        return (*fork.events, *conversation.events[resumed:]), len(fork.events)
+
+    def _in_use(self) -> set[int]:
+        return {id(fork.conversation) for fork in self._forks.values()}
+
+    async def _close_unused(self) -> None:
+        """Close the last conversation when no kept path needs it any more."""
+        if self._last is not None and id(self._last[1]) not in self._in_use():
+            await self._last[1].aclose()
+        self._last = None
 
     async def aclose(self) -> None:
-        """Close the HTTP client and the sandbox."""
+        """Close the conversations still open, the HTTP client and the sandbox."""
+        await self._close_unused()
+        open_ = {id(fork.conversation): fork.conversation for fork in self._forks.values()}
+        self._forks.clear()
+        for conversation in open_.values():
+            await conversation.aclose()
         await self._client.aclose()
         await self.sandbox.close()
 

@@ -1,11 +1,12 @@
 """The search: breadth first over the inputs of a flow, from its start, each path replayed in the real engine.
 
-Each path is replayed, what it covers is added up (`FlowCoverage`, the same counting as `workbench test
---coverage`), and a path that reached a state or a transition no shorter path reached is kept. Where the path
-ends is its node: (state, what the conversation waits for, attempts, offloaded, contexts, the buttons shown, the
-values of the variables conditions read, and which variables templates read are set). A node seen before is
-not expanded again, so the search ends; breadth first, so every kept path is a shortest one. For each state whose
-requests the last input made, the same path with those requests failing is tried too (`on_error`).
+Each path is played (on from its parent's end: `replay.Player`), what it covers is added up (`FlowCoverage`, the
+same counting as `workbench test --coverage`), and a path that reached a state or a transition no shorter path
+reached is kept. Where the path ends is its node: (state, what the conversation waits for, attempts, offloaded,
+contexts, the buttons shown, the values of the variables conditions read, and which variables templates read are
+set). A node seen before is not expanded again, so the search ends; breadth first, so every kept path is a shortest
+one. For each state whose requests the last input made, the same path with those requests failing is tried too
+(`on_error`).
 
 The search ends when every state, declared transition and intent has been reached, or when no new node is left.
 The budget (`Budget`) bounds the conversations replayed, the inputs in one conversation and the wall-clock time;
@@ -136,7 +137,11 @@ async def explore(
             key = keys.key(played)
             if key not in seen:
                 seen.add(key)
-                queue.extend(_children(played, maker, budget))
+                children = _children(played, maker, budget)
+                extending = sum(1 for child in children if child.parent == played.path)
+                if extending:
+                    player.keep(played, extending)
+                queue.extend(children)
             if progress is not None and result.replays % every == 0:
                 result.seconds = time.monotonic() - began
                 result.nodes = len(seen)
