@@ -2,7 +2,8 @@
 
 A state or transition the search did not reach gets one reason: "budget ran out" when the search stopped early,
 "a condition the solver could not satisfy: …" when every declared way in is a route whose condition was never
-true, else "no input reaches it". The JSON form is `{flow, replays, turns, seconds, stopped, totals, states:
+true (with the solver's own reason, `route 2 …`, for a route it found impossible or could not decide), else "no
+input reaches it". The JSON form is `{flow, replays, turns, seconds, stopped, totals, states:
 [{name, reached, why}], transitions: [{from, to, why, route, label, reached, reason}], intents: [{name, reached}],
 conversations: [{file, name, passed, failure}]}`.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.flow.graph import Transition
+from workbench.flow.model import Flow
 from workbench.testing.coverage import describe
+from workbench.testing.explore.conditions import solve_route
 from workbench.testing.explore.output import Written
 from workbench.testing.explore.search import Exploration
 
@@ -25,10 +28,21 @@ def _is_condition(t: Transition) -> bool:
     return t.why == "route" and t.label not in ("", "else")
 
 
+def _condition_why(flow: Flow, t: Transition) -> str:
+    """A route's condition, with the solver's reason when it found the route impossible or could not decide it."""
+    source = flow.states.get(t.source)
+    if source is None or t.route is None:
+        return t.label
+    solution = solve_route(tuple(route.condition for route in source.next), t.route, {})
+    if solution.status == "solved":
+        return t.label
+    return f"{t.label} ({solution.status}: {solution.reason})"
+
+
 def _why_not(exploration: Exploration, ways_in: list[Transition]) -> str:
     if exploration.stopped:
         return BUDGET
-    conditions = [t.label for t in ways_in if _is_condition(t)]
+    conditions = [_condition_why(exploration.flow, t) for t in ways_in if _is_condition(t)]
     if ways_in and len(conditions) == len(ways_in):
         return f"{CONDITION}: {' / '.join(conditions)}"
     return NO_INPUT
