@@ -18,6 +18,8 @@ from workbench.flow.model import Flow
 from workbench.flow.translations import translation_file
 from workbench.flow.yaml_source import load_yaml
 
+_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 def read_document(text: str) -> dict[str, Any]:
     """The flow file's YAML as plain dicts and lists (the flow loader's YAML rules: `yes`/`no` stay strings)."""
@@ -27,7 +29,7 @@ def read_document(text: str) -> dict[str, Any]:
 
 def flow_text(document: dict[str, Any]) -> str:
     """`document` as flow-file YAML (strings such as `yes` or `2024-05-01` come out quoted, so they stay strings)."""
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=10_000)
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
 
 
 class MutantLoader:
