@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.testing.test_languages import DUTCH, FLOW
+from tests.testing.test_convo_languages import DUTCH, FLOW
 
 ROOT = Path(__file__).parents[2]
 SAMPLE = ROOT / "flows" / "train_ticket"
