@@ -234,12 +234,22 @@ def record(
         lines.append(f"start: {flow_yaml(start)}")
     if entries and not canned_http:
         lines.append("http: passthrough")
-    elif entries:
-        lines.append("http:")
-        for entry in entries.values():
-            first, *rest = entry.items()
-            lines.append(f"  - {first[0]}: {flow_yaml(first[1])}")
-            lines += [f"    {key}: {flow_yaml(value)}" for key, value in rest]
-    lines.append("turns:")
-    lines += [f"  - {kind}: {flow_yaml(value) if value is not None else 'null'}" for kind, value in turns]
-    return "\n".join(lines) + "\n"
+        return "\n".join(lines + turn_lines(turns)) + "\n"
+    return "\n".join(lines + http_lines(list(entries.values())) + turn_lines(turns)) + "\n"
+
+
+def http_lines(entries: list[dict[str, Any]]) -> list[str]:
+    """A convo file's `http:` block holding `entries` (canned answers), or nothing for none."""
+    if not entries:
+        return []
+    lines = ["http:"]
+    for entry in entries:
+        first, *rest = entry.items()
+        lines.append(f"  - {first[0]}: {flow_yaml(first[1])}")
+        lines += [f"    {key}: {flow_yaml(value)}" for key, value in rest]
+    return lines
+
+
+def turn_lines(turns: list[tuple[str, Any]]) -> list[str]:
+    """A convo file's `turns:` block: each (kind, value) as a one-line turn."""
+    return ["turns:", *(f"  - {kind}: {flow_yaml(value) if value is not None else 'null'}" for kind, value in turns)]

@@ -23,7 +23,7 @@ from workbench.testing.assertions import fold
 from workbench.testing.explore.http_plan import FAILURE_BODY, Answered
 from workbench.testing.explore.paths import Move
 from workbench.testing.explore.replay import Played
-from workbench.testing.recorder import bot_turn, flow_yaml, iframe_url, url_template
+from workbench.testing.recorder import bot_turn, flow_yaml, http_lines, iframe_url, turn_lines, url_template
 
 MARK = "# Written by `workbench explore`: running it again replaces this file."
 _NOT_ASSERTED = frozenset({"internal", "sys", "events", "locale"})
@@ -186,12 +186,4 @@ class SuiteWriter:
 
     def _text(self, name: str, turns: list[tuple[str, Any]], http: list[dict[str, Any]]) -> str:
         lines = [MARK, f"flow: {flow_yaml(self.flow_ref)}", f"name: {flow_yaml(name)}"]
-        if http:
-            lines.append("http:")
-            for entry in http:
-                first, *rest = entry.items()
-                lines.append(f"  - {first[0]}: {flow_yaml(first[1])}")
-                lines += [f"    {key}: {flow_yaml(value)}" for key, value in rest]
-        lines.append("turns:")
-        lines += [f"  - {kind}: {flow_yaml(value) if value is not None else 'null'}" for kind, value in turns]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + http_lines(http) + turn_lines(turns)) + "\n"
