@@ -2,11 +2,11 @@
 
 Each path is played (on from its parent's end: `replay.Player`), what it covers is added up (`FlowCoverage`, the
 same counting as `workbench test --coverage`), and a path that reached a state or a transition no shorter path
-reached is kept. Where the path ends is its node: (state, what the conversation waits for, attempts, offloaded,
-contexts, the buttons shown, the values of the variables conditions read, and which variables templates read are
-set). A node seen before is not expanded again, so the search ends; breadth first, so every kept path is a shortest
-one. For each state whose requests the last input made, the same path with those requests failing is tried too
-(`on_error`).
+reached is kept. Where the path ends is its node: (state, what the conversation waits for, failed attempts (up to
+the count after which every failure is handled alike), offloaded, contexts, the buttons shown, the values of the
+variables conditions read, and which variables templates read are set). A node seen before is not expanded again,
+so the search ends; breadth first, so every kept path is a shortest one. For each state whose requests the last
+input made, the same path with those requests failing is tried too (`on_error`).
 
 The search ends when every state, declared transition and intent has been reached, or when no new node is left.
 The budget (`Budget`) bounds the conversations replayed, the inputs in one conversation and the wall-clock time;
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.engine import events as ev
+from workbench.engine.actions.input import MAX_FAILURES
 from workbench.flow.model import Flow
 from workbench.testing.coverage import FlowCoverage
 from workbench.testing.explore.moves import MoveMaker
@@ -93,7 +94,8 @@ class _Keys:
         return (
             played.state,
             session.waiting,
-            session.ask_failures,
+            # From MAX_FAILURES - 1 failures on, the next failure gives up (or, with no give_up, retries) the same.
+            min(session.ask_failures, MAX_FAILURES - 1),
             session.offloaded,
             agent,
             tuple(sorted(session.contexts.items())),
