@@ -118,8 +118,8 @@ def read_condition(condition: str) -> Node:
     source = "(" + condition + "\n)"
     try:
         program = esprima.parseScript(source, range=True)
-    except RecursionError:
-        return Opaque("is nested too deeply for the solver to read", ())
+    except RecursionError:  # esprima's own nesting limit or Python's, whichever the caller's stack meets first
+        return Opaque("is not a JavaScript expression the solver can read: it is nested too deeply", ())
     except esprima.Error as exc:
         message = re.sub(r"^Line \d+: ", "", str(exc))
         return Opaque(f"is not a JavaScript expression the solver can read: {message}", ())
