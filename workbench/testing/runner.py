@@ -209,6 +209,15 @@ class FlowCache:
         return cached[1]
 
 
+def run_languages(test: ConvoTest, flows: FlowCache, asked: RunLanguages) -> tuple[str | None, ...]:
+    """The languages a run asking for `asked` runs `test` in (`localize.languages_of`); `(None,)`, its own, when
+    neither it nor the run names one, or when its flow cannot be loaded (running it says why)."""
+    if test.language is None and not asked.asked:
+        return (None,)
+    flow = flows.get(test.flow).flow
+    return (None,) if flow is None else languages_of(test, flow, asked)
+
+
 class Runner:
     """Replays convo tests. `variables` override every test's starting variables (e.g. `api_base`); `languages`
     are the ones the run asks for (`languages()` gives each test's).
@@ -246,12 +255,8 @@ class Runner:
         return [await self.run(test) for test in convo.tests if select is None or select(test)]
 
     def languages(self, test: ConvoTest) -> tuple[str | None, ...]:
-        """The languages to run `test` in (`localize.languages_of`); `(None,)`, its own, when neither it nor the
-        run names one, or when its flow cannot be loaded (running it says why)."""
-        if test.language is None and not self.asked.asked:
-            return (None,)
-        flow = self.flows.get(test.flow).flow
-        return (None,) if flow is None else languages_of(test, flow, self.asked)
+        """The languages to run `test` in (`run_languages`)."""
+        return run_languages(test, self.flows, self.asked)
 
     async def run(
         self,

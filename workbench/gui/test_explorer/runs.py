@@ -21,7 +21,7 @@ from workbench.gui.test_explorer.heap import Slices, keep
 from workbench.testing import suite
 from workbench.testing.convo_format import ConvoTest
 from workbench.testing.localize import ONE_LANGUAGE, RunLanguages
-from workbench.testing.runner import ConvoResult, Runner
+from workbench.testing.runner import ConvoResult, FlowCache, run_languages
 
 Plans = list[tuple[suite.Plan, dict[str, Any] | None]]
 
@@ -151,18 +151,15 @@ class _Inbox:
 async def _count(plans: Plans, languages: RunLanguages) -> int:
     """How many results the plans give in `languages`: one per conversation and language it runs in (as the
     runner chooses them, each flow loaded once), and one per file that cannot run."""
-    runner = Runner(languages=languages)
+    flows = FlowCache()
     slices = Slices()
-    try:
-        count = 0
-        for todo, _ in plans:
-            count += len(todo.errors)
-            for tests in todo.tests.values():
-                count += sum(len(runner.languages(test)) for test in tests)
-                await slices.turn()
-        return count
-    finally:
-        await runner.aclose()
+    count = 0
+    for todo, _ in plans:
+        count += len(todo.errors)
+        for tests in todo.tests.values():
+            count += sum(len(run_languages(test, flows, languages)) for test in tests)
+            await slices.turn()
+    return count
 
 
 async def _plans(tests: Sequence[ConvoTest], live_variables: dict[str, Any]) -> Plans:
