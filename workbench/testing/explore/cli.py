@@ -1,4 +1,4 @@
-"""`workbench explore FLOW [-o DIR]`: walk every path of a flow and write the regression suite.
+"""`workbench explore FLOW [-o DIR]`: walk every path of a flow, shrink the paths kept, write the regression suite.
 
 Exit status: 0 when the suite was written and every file replays, 1 when some file did not replay (it is removed
 and the report says why), 2 when the flow has errors.
@@ -62,6 +62,7 @@ def run_explore_command(args: argparse.Namespace) -> int:
     from workbench.testing.explore.output import default_folder, verify, write_suite
     from workbench.testing.explore.report import report_data, report_text
     from workbench.testing.explore.search import Budget, explore
+    from workbench.testing.explore.shrink import shrink
 
     loaded = load_flow(args.flow)
     for problem in loaded.errors:
@@ -72,10 +73,11 @@ def run_explore_command(args: argparse.Namespace) -> int:
     budget = Budget(conversations=args.max_conversations, turns=args.max_turns, seconds=args.seconds)
     folder = args.output or default_folder(flow)
 
+    variables = parse_vars(args.var)
+
     async def run() -> tuple[Exploration, list[Any]]:
-        exploration = await explore(
-            flow, budget=budget, variables=parse_vars(args.var), progress=_progress(sys.stderr), every=50
-        )
+        exploration = await explore(flow, budget=budget, variables=variables, progress=_progress(sys.stderr), every=50)
+        exploration = await shrink(exploration, variables=variables)
         return exploration, await verify(write_suite(exploration, folder))
 
     exploration, written = asyncio.run(run())

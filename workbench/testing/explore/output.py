@@ -1,22 +1,24 @@
 """Writing the explored suite into a folder, and checking it replays with the test runner.
 
 Files are numbered in the order the search kept their paths (shortest first) and named after the conversation
-(`003-ask_name-alex-menu.convo.yaml`). Files an earlier run wrote (they start with `writer.MARK`) are removed
-first, so the folder holds exactly this run's suite; other files are left alone. `verify` replays every written
-file with `workbench test`'s runner; a file that does not pass is removed and reported.
+(`003-ask_name-alex-menu.convo.yaml`); a chosen part of the suite keeps those numbers and names. Files an earlier
+run wrote (they start with `writer.MARK`) are removed first, so the folder holds exactly this run's suite; other
+files are left alone. `verify` replays every written file with `workbench test`'s runner; a file that does not
+pass is removed and reported.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.flow.model import Flow
 from workbench.testing.convo_format import SUFFIX, load_convo_file
 from workbench.testing.explore.search import Exploration
-from workbench.testing.explore.writer import MARK, SuiteWriter
+from workbench.testing.explore.writer import MARK, Names, SuiteWriter
 
 _SLUG_LENGTH = 60
 
@@ -51,23 +53,24 @@ def _remove_previous(folder: Path) -> None:
             path.unlink()
 
 
-def write_suite(exploration: Exploration, folder: Path) -> list[Written]:
-    """Write one convo file per kept path into `folder` (made if needed)."""
+def write_suite(exploration: Exploration, folder: Path, only: Iterable[int] | None = None) -> list[Written]:
+    """Write one convo file per kept path (or per kept path at the indices `only`) into `folder` (made if needed);
+    a file keeps its number and name (unique in the search's order, `writer.Names`) whatever else is written."""
     folder.mkdir(parents=True, exist_ok=True)
     _remove_previous(folder)
     flow = exploration.flow
     flow_ref = Path(os.path.relpath(flow.path or "flow.yaml", folder)).as_posix()
     writer = SuiteWriter(flow, flow_ref)
+    conversations = [writer.conversation(kept.played) for kept in exploration.kept]
+    names = Names()
+    unique = [names.unique(conversation.name) for conversation in conversations]
+    chosen = range(len(conversations)) if only is None else sorted(set(only))
     written: list[Written] = []
-    names: set[str] = set()
-    for index, kept in enumerate(exploration.kept, start=1):
-        conversation = writer.conversation(kept.played)
-        name = conversation.name
-        if name in names:
-            name = f"{name} #{index}"
-            conversation = writer.conversation(kept.played, name)
-        names.add(name)
-        path = folder / f"{index:03d}-{_slug(name)}{SUFFIX}"
+    for index in chosen:
+        name, conversation = unique[index], conversations[index]
+        if name != conversation.name:
+            conversation = writer.conversation(exploration.kept[index].played, name)
+        path = folder / f"{index + 1:03d}-{_slug(name)}{SUFFIX}"
         path.write_text(conversation.text, encoding="utf-8")
         written.append(Written(path, name))
     return written

@@ -82,12 +82,12 @@ class _Fork:
     left: int
 
 
-_PathKey = tuple[tuple[tuple[str, str], ...], frozenset[str]]
+_PathKey = tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[tuple[str, str]]]
 
 
 def _key(path: Path) -> _PathKey:
     """A path as a dictionary key (a move's value may be a dict)."""
-    return tuple((move.kind, repr(move.value)) for move in path.moves), path.failing
+    return tuple((move.kind, repr(move.value)) for move in path.moves), path.failing, path.chatlayer
 
 
 class Player:
@@ -114,10 +114,12 @@ class Player:
         if fork is None:
             conversation = Conversation(self.flow, variables=self.variables, http=self._client, sandbox=self.sandbox)
             conversation.subscribe(self._transport.observe)
-            plan = PlannedTransport(self._responses, path.failing)
+            plan = PlannedTransport(self._responses, path.failing, dict(path.chatlayer))
         else:
             conversation = fork.conversation
-            plan = PlannedTransport(self._responses, path.failing, running=fork.running, answered=fork.answered)
+            plan = PlannedTransport(
+                self._responses, path.failing, dict(path.chatlayer), running=fork.running, answered=fork.answered
+            )
         self._transport.plan = plan
         self._last = (path, conversation, plan)
         try:
@@ -132,6 +134,23 @@ class Player:
             self._transport.plan = None
         self.replays += 1
         return Played(path, events, last_turn, conversation.session, tuple(plan.answered))
+
+    def outcomes(self, played: Played) -> list[Path]:
+        """`played`'s path with the requests its last input made answered otherwise, state by state in name order:
+        each Chatlayer response the state's API action can get, then HTTP failure (to reach `on_error`)."""
+        path = played.path
+        requested = {
+            e.state
+            for e in played.turn_events()
+            if isinstance(e, ev.HttpExchange) and e.state and e.state not in path.answered and e.status == 200
+        }
+        found: list[Path] = []
+        for name in sorted(requested):
+            state = self.flow.states.get(name)
+            targets = self._responses.targets(state) if state is not None else ()
+            found += [path.chatlayer_at(name, target) for target in targets]
+            found.append(path.failing_at(name))
+        return found
 
     def keep(self, played: Played, children: int) -> None:
         """Keep the conversation `played` (the last path played) ended in, for `children` paths that extend it."""

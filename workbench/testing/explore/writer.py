@@ -5,7 +5,10 @@ template where a template filled in a value), JSON Builder messages, opened ifra
 after each input the `state:` it reached and the `vars:` that changed (null for a variable removed). Its `http:`
 entries are the answers the search gave (URLs written with the flow's URL variables, such as `{api_base}`).
 Its name says where the last input was given, the input and where it led ("ask_date: '24/12/2030' →
-ask_passengers"). The text depends on nothing but the flow and the path: no times, no random values, sorted keys.
+ask_passengers"), then in brackets how, where the input alone does not say it: the intent it matched, a
+`give_up` or an `on_error`, the HTTP answers the path plans (`HTTP fails at lookup`, `lookup's response jumps to
+vip`). `Names` makes a suite's names unique in the search's order (the second of a name gets " (2)"). The text
+depends on nothing but the flow and the path: no times, no random values, sorted keys.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from workbench.testing.recorder import bot_turn, flow_yaml, http_lines, iframe_u
 
 MARK = "# Written by `workbench explore`: running it again replaces this file."
 _NOT_ASSERTED = frozenset({"internal", "sys", "events", "locale"})
+_SHOWN_REASONS = {"give_up": "give_up", "error": "on_error"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,26 @@ def _http(answered: Iterable[Answered], flow: Flow) -> list[dict[str, Any]]:
     return list(entries.values())
 
 
+class Names:
+    """A suite's conversation names made unique in the order they are given: the second of a name gets " (2)", the
+    third " (3)", so each keeps its name whatever is chosen of the others."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._seen: dict[str, int] = {}
+
+    def unique(self, name: str) -> str:
+        """`name`, or the first of `name (2)`, `name (3)`… not given yet."""
+        count = self._seen.get(name, 0) + 1
+        candidate = name if count == 1 else f"{name} ({count})"
+        while candidate in self._taken:
+            count += 1
+            candidate = f"{name} ({count})"
+        self._seen[name] = count
+        self._taken.add(candidate)
+        return candidate
+
+
 class SuiteWriter:
     """Writes kept paths of one flow as convo files; `flow_ref` is the flow's path as the files name it."""
 
@@ -173,16 +197,32 @@ class SuiteWriter:
         return Conversation(name, self._text(name, turns, _http(played.answered, self.flow)))
 
     def name(self, played: Played, states: list[str]) -> str:
-        """`where: input → where it led`, with the states whose requests failed."""
-        moves = played.path.moves
-        if not moves:
+        """`where: input → where it led (how)` (see the module docstring)."""
+        path = played.path
+        if not path.moves:
             text = f"start → {states[-1]}"
         else:
             waiting = states[-2] if len(states) >= 2 else self.flow.start
-            text = f"{waiting}: {moves[-1].label} → {states[-1]}"
-        if played.path.failing:
-            text += f" (HTTP fails at {', '.join(sorted(played.path.failing))})"
-        return text
+            text = f"{waiting}: {path.moves[-1].label} → {states[-1]}"
+        how = self._how(played)
+        if path.failing:
+            how.append(f"HTTP fails at {', '.join(sorted(path.failing))}")
+        for state, target in sorted(path.chatlayer):
+            how.append(f"{state}'s response jumps to {target}" if target else f"{state}'s response sets the session")
+        return f"{text} ({'; '.join(how)})" if how else text
+
+    def _how(self, played: Played) -> list[str]:
+        """The transitions of the last turn that its input does not show: intents, `give_up`, `on_error`."""
+        how: list[str] = []
+        for event in played.turn_events() if played.path.moves else ():
+            if not isinstance(event, ev.StateEntered):
+                continue
+            state = self.flow.states.get(event.state)
+            if event.reason == "intent" and state is not None and state.intent:
+                how.append(f"intent {state.intent}")
+            elif event.reason in _SHOWN_REASONS:
+                how.append(_SHOWN_REASONS[event.reason])
+        return list(dict.fromkeys(how))
 
     def _text(self, name: str, turns: list[tuple[str, Any]], http: list[dict[str, Any]]) -> str:
         lines = [MARK, f"flow: {flow_yaml(self.flow_ref)}", f"name: {flow_yaml(name)}"]
