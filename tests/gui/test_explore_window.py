@@ -1,6 +1,7 @@
 """Tests › Explore this flow…: the search runs off the window's thread, states light up on the graph as it goes,
 the generated conversations are listed with check boxes, Keep selected writes the ticked ones beside the flow and
-the Tests dock lists them, and Cancel stops the search keeping what it found."""
+the Tests dock lists them, Stop ends the search keeping what it found, and the budget is set in the dialog and
+remembered."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 
 from workbench.gui.coverage_view import controller
-from workbench.gui.explore import ExploreDialog, dialog
+from workbench.gui.explore import ExploreDialog, dialog, install
+from workbench.gui.explore.found_list import FoundList
+from workbench.gui.explore.job import Found
 from workbench.gui.test_explorer.menu import TESTS, window_menu
 from workbench.gui.test_explorer.panel import ExplorerPanel
+from workbench.testing.explore.search import Budget
 
 SMALL = """\
 name: Small
@@ -179,19 +183,20 @@ def test_the_window_stays_responsive_while_a_long_search_runs(window, qtbot, tmp
     assert explorer.running  # the search went on all the while
     gaps = [b - a for a, b in zip(ticks[began:], ticks[began + 1 :], strict=False)]
     assert max(gaps) < 1.0, f"the window's loop stood still for {max(gaps):.2f} s"
-    explorer.cancel()
+    explorer.stop()
     qtbot.waitUntil(lambda: not explorer.running, timeout=30_000)
 
 
-def test_cancel_stops_the_search_and_the_conversations_found_so_far_can_be_kept(window, qtbot, tmp_path):
+def test_stop_ends_the_search_and_the_conversations_found_so_far_can_be_kept(window, qtbot, tmp_path):
     open_flow(window, qtbot, tmp_path, long_flow(40))
     explorer = explore(window)
     qtbot.waitUntil(lambda: explorer.conversations.count() >= 3, timeout=60_000)
-    qtbot.mouseClick(explorer.cancel_button, Qt.MouseButton.LeftButton)
+    assert explorer.stop_button.isVisible() and not explorer.budget_box.isEnabled()
+    qtbot.mouseClick(explorer.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not explorer.running, timeout=30_000)
 
-    assert explorer.status.text().startswith("Cancelled: ")
-    assert explorer.close_button.isVisible() and not explorer.cancel_button.isVisible()
+    assert explorer.status.text().startswith("Stopped: ")
+    assert explorer.close_button.isVisible() and not explorer.stop_button.isVisible()
     found = explorer.conversations.count()
     assert found >= 3 and explorer.keep_button.isEnabled()
     explorer.keep_selected()
@@ -213,3 +218,32 @@ def test_without_an_open_flow_the_status_bar_says_to_open_one(window):
     explore_action(window).trigger()
     assert "Open a flow first" in window.statusBar().currentMessage()
     assert not dialog(window).isVisible()
+
+
+def test_the_budget_set_in_the_dialog_bounds_the_search_and_is_remembered(make_window, qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "explore.ini"), QSettings.Format.IniFormat)
+    window = make_window(settings=settings)
+    open_flow(window, qtbot, tmp_path, SMALL)
+    explorer = install(window)
+    assert explorer.budget_box.budget() == Budget()  # the command's defaults at first
+    explorer.budget_box.conversations.setValue(3)
+    explorer.budget_box.turns.setValue(7)
+    explorer.budget_box.seconds.setValue(90)
+    explore(window)
+    qtbot.waitUntil(lambda: not explorer.running, timeout=60_000)
+    assert "stopped: the budget of 3 conversations ran out" in explorer.status.text()
+    assert 0 < explorer.conversations.count() <= 3
+
+    settings.sync()
+    again = install(make_window(settings=QSettings(str(tmp_path / "explore.ini"), QSettings.Format.IniFormat)))
+    assert again.budget_box.budget() == Budget(conversations=3, turns=7, seconds=90.0)
+
+
+def test_a_conversation_handed_over_again_is_renamed_in_its_row_and_keeps_its_tick(qtbot):
+    found = FoundList()
+    qtbot.addWidget(found)
+    found.add([Found(0, "hello: [About] → many", ("state many",)), Found(1, "start → hello", ("state hello",))])
+    found.rows()[0].setCheckState(Qt.CheckState.Unchecked)
+    found.add([Found(0, "ask_count: '12' → many", ("state many",))])  # its path was shrunk
+    assert found.names() == ["ask_count: '12' → many", "start → hello"]
+    assert found.checked() == [1]

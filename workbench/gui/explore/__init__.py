@@ -1,8 +1,9 @@
 """Tests › Explore this flow…: the explorer (`workbench explore`) run from the window.
 
-The open flow's file is searched in a worker thread; the states it reaches light up on the graph (the coverage
-overlay) as it goes; the user ticks the generated conversations to keep, and Keep selected writes them beside the
-flow (`explored/` by default) and has the Tests dock list them.
+The open flow's file is searched in a worker thread within the budget the dialog shows (remembered in the
+window's settings); the states it reaches light up on the graph (the coverage overlay) as it goes, Stop ends it;
+the user ticks the generated conversations to keep, and Keep selected writes them beside the flow (`explored/` by
+default) and has the Tests dock list them.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ def install(window: MainWindow) -> ExploreDialog:
     found = dialog(window)
     if found is not None:
         return found
-    explorer = ExploreDialog(window)
+    explorer = ExploreDialog(window, settings=window.settings)
     explorer.covered.connect(lambda coverage: show_coverage(window, coverage))
     explorer.saved.connect(lambda folder: _list_in_tests_dock(window, folder))
     explorer.message.connect(lambda text: window.statusBar().showMessage(text, MESSAGE_MS))
-    window.closing.connect(explorer.cancel)
+    window.closing.connect(explorer.stop)
     action = window._action("E&xplore this flow…", lambda: explore_flow(window))
     action.setToolTip("Walk every path of the flow and generate conversation tests for it")
     menu = window_menu(window, TESTS)

@@ -1,5 +1,5 @@
-"""The Explore dialog: the search's progress, the conversations it generated (ticked to keep), where to write them,
-Keep selected and Cancel.
+"""The Explore dialog: the budget, the search's progress, the conversations it generated (ticked to keep), where
+to write them, Keep selected and Stop.
 
 The search runs in a thread of its own (`ExploreJob`), so the window's loop stays free; its progress comes back
 through `loop.call_soon_threadsafe`. `covered(dict)` carries the coverage so far (`FlowCoverage` JSON) for the
@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.gui.coverage_view.data import summary
+from workbench.gui.explore.budget_box import BudgetBox
 from workbench.gui.explore.found_list import FoundList
-from workbench.gui.explore.job import CANCELLED, ExploreJob, Progress
+from workbench.gui.explore.job import STOPPED, ExploreJob, Progress
 from workbench.testing.coverage import FlowCoverage
 from workbench.testing.explore.output import Written
 from workbench.testing.explore.search import Budget
@@ -52,18 +53,23 @@ def kept_message(written: Sequence[Written], folder: Path) -> str:
 
 
 class ExploreDialog(QDialog):
-    """Explores one flow at a time (`start`), lists what it generates, and writes the ticked conversations."""
+    """Explores one flow at a time (`start`) within the budget it shows (remembered in `settings`), lists what it
+    generates, and writes the ticked conversations."""
 
     covered = Signal(object)
     saved = Signal(object)
     message = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, budget: Budget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, budget: Budget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("explore_dialog")
         self.setWindowTitle("Explore this flow")
         self.resize(640, 520)
-        self.budget = budget or Budget()
+        self.budget_box = BudgetBox(settings)
+        if budget is not None:
+            self.budget_box.set_budget(budget)
         self.flow_path: Path | None = None
         self.job: ExploreJob | None = None
         """The finished search whose conversations can be kept."""
@@ -89,9 +95,9 @@ class ExploreDialog(QDialog):
         self.browse_button.clicked.connect(self.choose_folder)
         self.keep_button = QPushButton("Keep selected")
         self.keep_button.clicked.connect(self.keep_selected)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the search; the conversations found so far stay listed")
-        self.cancel_button.clicked.connect(self.cancel)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("End the search; the conversations found so far stay listed")
+        self.stop_button.clicked.connect(self.stop)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
 
@@ -105,9 +111,10 @@ class ExploreDialog(QDialog):
         where.addWidget(self.browse_button)
         buttons = QHBoxLayout()
         buttons.addStretch()
-        for button in (self.keep_button, self.cancel_button, self.close_button):
+        for button in (self.keep_button, self.stop_button, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.budget_box)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addWidget(self.conversations, 1)
@@ -123,14 +130,14 @@ class ExploreDialog(QDialog):
         return self.task is not None and not self.task.done()
 
     def _set_running(self, running: bool) -> None:
-        self.cancel_button.setVisible(running)
+        self.stop_button.setVisible(running)
         self.close_button.setVisible(not running)
         self._enable()
 
     def _enable(self) -> None:
         idle = not self.running and self.job is not None
         self.keep_button.setEnabled(idle and bool(self.conversations.checked()))
-        for widget in (self.folder_edit, self.browse_button):
+        for widget in (self.folder_edit, self.browse_button, self.budget_box):
             widget.setEnabled(not self.running)
 
     def folder(self) -> Path:
@@ -156,7 +163,7 @@ class ExploreDialog(QDialog):
         def notify(progress: Progress) -> None:
             loop.call_soon_threadsafe(self._on_progress, progress)
 
-        job = ExploreJob(flow_path, notify, variables=variables, budget=self.budget)
+        job = ExploreJob(flow_path, notify, variables=variables, budget=self.budget_box.budget())
         self.job = None  # nothing to keep until this search has run
         self.searching = job
         self.task = asyncio.ensure_future(self._explore(job))
@@ -167,7 +174,7 @@ class ExploreDialog(QDialog):
         try:
             problems = await self._in_thread(job.run)
         except asyncio.CancelledError:
-            job.cancel()  # the window is closing: end the thread's search too
+            job.stop()  # the window is closing: end the thread's search too
             raise
         except Exception as exc:  # a failed search must reach the user, not end the task silently
             self.status.setText(f"The exploration stopped on an error: {exc}")
@@ -190,23 +197,25 @@ class ExploreDialog(QDialog):
         self.progress.setValue(states["covered"])
         name = self.flow_path.name if self.flow_path else covered.flow
         counts = f"{progress.replays} conversations in {progress.seconds:.0f} s · {self.conversations.count()} kept"
-        if not progress.done:
+        if progress.shrinking:
+            self.status.setText(f"Shrinking the conversations found in {name}… {counts}\n{summary(covered)}")
+        elif not progress.done:
             self.status.setText(f"Exploring {name}… {counts}\n{summary(covered)}")
-        elif progress.stopped == CANCELLED:
-            self.status.setText(f"Cancelled: {counts}; the conversations found so far are listed\n{summary(covered)}")
+        elif progress.stopped == STOPPED:
+            self.status.setText(f"Stopped: {counts}; the conversations found so far are listed\n{summary(covered)}")
         else:
             stopped = f"; stopped: {progress.stopped}" if progress.stopped else ""
             self.status.setText(f"Explored {name}: {counts}{stopped}\n{summary(covered)}")
         self.covered.emit(progress.coverage)
 
-    def cancel(self) -> None:
-        """Stop the search (the conversations found so far stay listed)."""
+    def stop(self) -> None:
+        """End the search (the conversations found so far stay listed)."""
         if self.searching is not None:
-            self.searching.cancel()
+            self.searching.stop()
 
     def reject(self) -> None:
         """Closing the dialog (Escape, the title bar's button) stops the search too."""
-        self.cancel()
+        self.stop()
         super().reject()
 
     # --- keeping ---

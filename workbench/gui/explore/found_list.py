@@ -1,4 +1,5 @@
-"""The list of conversations an exploration generated, each with a check box (ticked: keep it) and its name."""
+"""The list of conversations an exploration generated, each with a check box (ticked: keep it) and its name; a
+conversation handed over again (renamed once its path was shrunk) keeps its row and its tick."""
 
 from __future__ import annotations
 
@@ -31,16 +32,25 @@ class FoundList(QListWidget):
         super().__init__(parent)
         self.setObjectName("explored_conversations")
         self.setUniformItemSizes(True)
+        self._rows: dict[int, QListWidgetItem] = {}
 
     def add(self, found: Iterable[Found]) -> None:
-        """Append rows for `found`."""
+        """Append rows for `found`, or rename the rows of those listed already."""
         for conversation in found:
-            item = QListWidgetItem(conversation.name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            item.setData(_INDEX, conversation.index)
+            item = self._rows.get(conversation.index)
+            if item is None:
+                item = self._rows[conversation.index] = QListWidgetItem()
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+                item.setData(_INDEX, conversation.index)
+                self.addItem(item)
+            item.setText(conversation.name)
             item.setToolTip(reached_text(conversation.reached))
-            self.addItem(item)
+
+    def clear(self) -> None:
+        """Remove every row."""
+        self._rows.clear()
+        super().clear()
 
     def rows(self) -> list[QListWidgetItem]:
         """Every row, in the search's order."""

@@ -4,14 +4,15 @@ chosen part of what it found. No Qt here.
 The thread runs its own asyncio loop (`asyncio.run`), so the search's JavaScript sandbox and HTTP client belong to
 it, and the window's loop only receives `Progress` through the callback it gives (the callback runs in the thread:
 it must hand the value over, e.g. with `loop.call_soon_threadsafe`). The search calls back after every replay;
-the job hands over at most one `Progress` per `interval` seconds (and one at the end), and that is where a
-cancel request stops the search.
+the job hands over at most one `Progress` per `interval` seconds, one when the search is over and the kept paths
+are being shrunk (`shrink.py`), and one at the end with the conversations whose names the shrinking changed. A
+stop request ends the search after the conversation being replayed; the paths found so far are then kept as
+they are (not shrunk).
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -23,10 +24,11 @@ from workbench.flow.loader import load_flow
 from workbench.flow.model import Flow
 from workbench.testing.explore.output import Written, verify, write_suite
 from workbench.testing.explore.search import Budget, Exploration, explore
-from workbench.testing.explore.writer import SuiteWriter
+from workbench.testing.explore.shrink import shrink
+from workbench.testing.explore.writer import Names, SuiteWriter
 
-CANCELLED = "cancelled"
-"""`Progress.stopped` of a search the user cancelled."""
+STOPPED = "stopped"
+"""`Progress.stopped` of a search the user stopped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,8 @@ class Found:
 @dataclass(frozen=True, slots=True)
 class Progress:
     """The search so far: conversations replayed, seconds, the coverage (`FlowCoverage` JSON), the conversations
-    kept since the previous `Progress`, and at the end (`done`) why it stopped early (empty: it ran out of paths;
-    `CANCELLED`; a budget that ran out)."""
+    kept (or renamed by the shrinking) since the previous `Progress`, whether the kept paths are being shrunk, and
+    at the end (`done`) why it stopped early (empty: it ran out of paths; `STOPPED`; a budget that ran out)."""
 
     replays: int
     seconds: float
@@ -50,15 +52,16 @@ class Progress:
     found: tuple[Found, ...]
     done: bool = False
     stopped: str = ""
+    shrinking: bool = False
 
 
-class _Cancel(Exception):
+class _Stop(Exception):
     """Raised from the search's progress callback to end it."""
 
 
 class ExploreJob:
     """Explores the flow file at `path` with starting `variables` within `budget` (by default the command's);
-    `notify(Progress)` is called in the worker thread. `run`, then `keep`, are for that thread; `cancel` for any."""
+    `notify(Progress)` is called in the worker thread. `run`, then `keep`, are for that thread; `stop` for any."""
 
     def __init__(
         self,
@@ -74,18 +77,21 @@ class ExploreJob:
         self.budget = budget or Budget()
         self.interval = interval
         self._notify = notify
-        self._cancelled = threading.Event()
+        self._stopped = threading.Event()
         self._exploration: Exploration | None = None
         self._writer: SuiteWriter | None = None
-        self._handed = 0
+        self._names = Names()
+        self._handed: list[str] = []
+        """The names handed over so far, in the search's order."""
         self._last = 0.0
 
-    def cancel(self) -> None:
-        """Stop the search after the conversation being replayed."""
-        self._cancelled.set()
+    def stop(self) -> None:
+        """End the search after the conversation being replayed (or the shrinking after its replay)."""
+        self._stopped.set()
 
     def run(self) -> list[str]:
-        """Load the flow and explore it; the flow's errors (`file:line:column: message`), or none when it ran."""
+        """Load the flow, explore it and shrink what it kept; the flow's errors (`file:line:column: message`), or
+        none when it ran."""
         loaded = load_flow(self.path)
         if loaded.flow is None or loaded.errors:
             return [str(problem) for problem in loaded.errors]
@@ -94,38 +100,53 @@ class ExploreJob:
         try:
             self._exploration = asyncio.run(self._explore(loaded.flow))
             stopped = self._exploration.stopped
-        except _Cancel:
-            stopped = CANCELLED
+        except _Stop:
+            stopped = STOPPED
         assert self._exploration is not None
         self._hand_over(self._exploration, done=True, stopped=stopped)
         return []
 
     async def _explore(self, flow: Flow) -> Exploration:
-        return await explore(flow, budget=self.budget, variables=self.variables, progress=self._progress, every=1)
+        exploration = await explore(
+            flow, budget=self.budget, variables=self.variables, progress=self._progress, every=1
+        )
+        if self._stopped.is_set():
+            return exploration
+        self._hand_over(exploration, shrinking=True)
+        return await shrink(exploration, variables=self.variables, stop=self._stopped.is_set)
 
     def _progress(self, exploration: Exploration) -> None:
         self._exploration = exploration
-        if self._cancelled.is_set():
-            raise _Cancel
+        if self._stopped.is_set():
+            raise _Stop
         now = time.monotonic()
         if now - self._last >= self.interval:
             self._last = now
             self._hand_over(exploration)
 
-    def _hand_over(self, exploration: Exploration, *, done: bool = False, stopped: str = "") -> None:
+    def _hand_over(
+        self, exploration: Exploration, *, done: bool = False, stopped: str = "", shrinking: bool = False
+    ) -> None:
+        """Tell the window how far the search is, with the conversations kept since, or renamed (at the end, when
+        every name is worked out again as the written suite's are)."""
         assert self._writer is not None
+        if done:
+            self._names = Names()
+            names = [self._names.unique(self._writer.conversation(k.played).name) for k in exploration.kept]
+        else:
+            new = exploration.kept[len(self._handed) :]
+            names = self._handed + [self._names.unique(self._writer.conversation(k.played).name) for k in new]
         found = tuple(
-            Found(index, self._writer.conversation(kept.played).name, kept.reached)
-            for index, kept in enumerate(exploration.kept[self._handed :], start=self._handed)
+            Found(index, name, kept.reached)
+            for index, (kept, name) in enumerate(zip(exploration.kept, names, strict=True))
+            if index >= len(self._handed) or self._handed[index] != name
         )
-        self._handed = len(exploration.kept)
+        self._handed = names
         coverage = exploration.coverage.to_json()
-        self._notify(Progress(exploration.replays, exploration.seconds, coverage, found, done, stopped))
+        self._notify(Progress(exploration.replays, exploration.seconds, coverage, found, done, stopped, shrinking))
 
     def keep(self, indices: Iterable[int], folder: Path) -> list[Written]:
         """Write the conversations at `indices` (of the `Found` handed over) into `folder` as the explorer's
         suite there (replacing the files an earlier exploration wrote), replay them, and say how each went."""
         assert self._exploration is not None, "keep() comes after run()"
-        kept = [self._exploration.kept[index] for index in sorted(set(indices))]
-        chosen = dataclasses.replace(self._exploration, kept=kept)
-        return asyncio.run(verify(write_suite(chosen, folder)))
+        return asyncio.run(verify(write_suite(self._exploration, folder, only=indices)))

@@ -4,7 +4,8 @@ For each kept path, in the search's order, each input is left out in turn (first
 replayed from the start; the removal stays when the replay still reaches every state and transition the path
 reached first (`Kept.reached`), and the next input is tried. The result is deterministic (the same flow and paths
 give the same shrunk paths) and bounded: at most `max_replays` replays in all, after which the remaining paths are
-kept as they are. A path that shrinks into one kept before it is left out (that one reaches it all already).
+kept as they are. The kept paths stay as many and in the same order (a conversation's place in the list is how
+the window refers to it).
 """
 
 from __future__ import annotations
@@ -80,9 +81,7 @@ async def shrink(
     kept: list[Kept] = []
     try:
         for item in exploration.kept:
-            shrunk = await shrinker.kept(item)
-            if all(shrunk.played.path != other.played.path for other in kept):
-                kept.append(shrunk)
+            kept.append(await shrinker.kept(item))
     finally:
         await shrinker.aclose()
     return dataclasses.replace(exploration, kept=kept)
