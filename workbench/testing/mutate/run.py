@@ -3,33 +3,47 @@ state), then, for each mutant, only the conversations that entered the mutated s
 
 The runner is given the mutant through its flow cache (`runner.flows`): `PinnedFlows` answers the flow's path
 with the mutant, so the conversations, their canned HTTP and the shared sandbox are exactly those of the suite.
+
+With several workers the baseline still runs once, here, while the worker processes start; each worker loads the
+flow and the suite once and is then sent chunks of mutants, each mutant as its document and the indexes of the
+conversations to replay it with. A shard (`Shard`) judges only the mutants whose stable id it holds.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from workbench.flow.loader import LoadResult, load_flow
 from workbench.flow.model import Flow
+from workbench.flow.translations import translation_file
 from workbench.testing.convo_format import ConvoTest, find_convo_files, load_convo_file
 from workbench.testing.coverage import FlowCoverage
+from workbench.testing.localize import ONE_LANGUAGE
+from workbench.testing.mutate.closest import Closest, ExpectationCounter, Observation, Trace, closest, trace
 from workbench.testing.mutate.document import MutantLoader, read_document
-from workbench.testing.mutate.operators import Mutant, mutants
-from workbench.testing.runner import FlowCache, Runner
+from workbench.testing.mutate.operators import mutants
+from workbench.testing.mutate.shards import Shard, fingerprint, mutant_id
+from workbench.testing.runner import ConvoResult, FlowCache, Runner, run_languages
 
 Outcome = Literal["killed", "survived", "timed out", "invalid"]
 Check = tuple[ConvoTest, str | None]
 """A conversation to replay and its language (None: its own)."""
+Progress = Callable[["Verdict"], None]
+CHUNKS_PER_WORKER = 4
+"""Mutants go to the workers in this many chunks per worker, so one slow chunk does not keep the others idle."""
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """What became of one mutant; `killed_by` names the conversation that failed, `covered` how many ran."""
+    """What became of one mutant; `killed_by` names the conversation that failed, `covered` how many reach its
+    state, `index` its place among the flow's mutants, `closest` the conversation nearest to catching a
+    survivor."""
 
     operator: str
     state: str
@@ -37,6 +51,13 @@ class Verdict:
     outcome: Outcome
     killed_by: str = ""
     covered: int = 0
+    index: int = 0
+    closest: Closest | None = None
+
+    @property
+    def id(self) -> str:
+        """The mutant's stable id (its operator, state and change hashed)."""
+        return mutant_id(self.operator, self.state, self.change)
 
 
 class PinnedFlows(FlowCache):
@@ -65,106 +86,158 @@ def suite_tests(flow_path: Path, tests: Sequence[Path]) -> list[ConvoTest]:
     ]
 
 
-async def _baseline(flow: Flow, tests: list[ConvoTest]) -> tuple[list[tuple[Check, frozenset[str]]], int]:
-    """Each conversation that passes on the original flow, with the states it entered; and how many failed."""
-    runner = Runner()
-    passing: list[tuple[Check, frozenset[str]]] = []
-    failing = 0
-    try:
-        for test in tests:
-            for language in runner.languages(test):
-                result = await runner.run(test, language=language)
-                if not result.passed:
-                    failing += 1
-                    continue
-                coverage = FlowCoverage.for_flow(flow)
-                coverage.record(result.events)
-                entered = {state for state, hits in coverage.states.items() if hits}
-                passing.append(((test, language), frozenset(entered)))
-    finally:
-        await runner.aclose()
-    return passing, failing
+def suite_checks(flow_path: Path, tests: Sequence[Path]) -> list[Check]:
+    """Each conversation of the suite in each language it runs in, in order: the same list in every process."""
+    flows = FlowCache()
+    return [
+        (test, language)
+        for test in suite_tests(flow_path, tests)
+        for language in run_languages(test, flows, ONE_LANGUAGE)
+    ]
 
 
-async def _judge_all(
-    path: Path, todo: list[tuple[Mutant, LoadResult, list[Check]]], timeout: float
-) -> list[tuple[Outcome, str]]:
-    runner = Runner()
-    outcomes: list[tuple[Outcome, str]] = []
-    try:
-        for _mutant, loaded, checks in todo:
-            runner.flows = PinnedFlows(path, loaded)
-            try:
-                outcomes.append(await asyncio.wait_for(_first_failure(runner, checks), timeout))
-            except TimeoutError:
-                outcomes.append(("timed out", ""))
-                await runner.aclose()  # a conversation cut off mid-turn may leave the sandbox busy
-                runner = Runner()
-    finally:
-        await runner.aclose()
-    return outcomes
-
-
-async def _first_failure(runner: Runner, checks: list[Check]) -> tuple[Outcome, str]:
-    for test, language in checks:
-        result = await runner.run(test, language=language)
-        if not result.passed:
-            return "killed", result.id
-    return "survived", ""
-
-
-def _judge_chunk(args: tuple[Path, list[int], Sequence[Path], float]) -> list[tuple[int, Outcome, str]]:
-    """In a worker process: judge the mutants with these indexes (mutants and the baseline are rebuilt here, the
-    same deterministic way, rather than sent)."""
-    path, indexes, tests, timeout = args
-    plan = _Plan.make(path, tests)
-    wanted = set(indexes)
-    todo = [(i, item) for i, item in enumerate(plan.valid) if i in wanted]
-    outcomes = asyncio.run(_judge_all(path, [item for _, item in todo], timeout))
-    return [(i, outcome, by) for (i, _), (outcome, by) in zip(todo, outcomes, strict=True)]
+def _original(path: Path) -> Flow:
+    loaded = load_flow(path)
+    if loaded.flow is None:
+        raise ValueError("\n".join(str(p) for p in loaded.errors))
+    return loaded.flow
 
 
 @dataclass
-class _Plan:
-    """The mutants that load, each with the conversations to replay; the ones that do not load, counted."""
+class _Baseline:
+    """The suite on the flow as it is: for each passing conversation (by index) the states it entered and its
+    trace; how many failed."""
 
-    valid: list[tuple[Mutant, LoadResult, list[Check]]]
-    invalid: list[Mutant]
-    baseline_failing: int
-    conversations: int
+    entered: dict[int, frozenset[str]] = field(default_factory=dict)
+    traces: dict[int, Trace] = field(default_factory=dict)
+    failing: int = 0
 
-    @classmethod
-    def make(cls, path: Path, tests: Sequence[Path]) -> _Plan:
-        original = load_flow(path)
-        if original.flow is None:
-            raise ValueError("\n".join(str(p) for p in original.errors))
-        flow = original.flow
-        passing, failing = asyncio.run(_baseline(flow, suite_tests(path, tests)))
-        loader = MutantLoader(flow)
-        valid: list[tuple[Mutant, LoadResult, list[Check]]] = []
-        invalid: list[Mutant] = []
-        for mutant in mutants(read_document(path.read_text(encoding="utf-8"))):
-            loaded = loader.load(mutant.document)
-            if not loaded.ok:
-                invalid.append(mutant)
+
+async def _baseline(runner: Runner, flow: Flow, checks: list[Check]) -> _Baseline:
+    baseline = _Baseline()
+    for index, (test, language) in enumerate(checks):
+        result = await runner.run(test, language=language)
+        if not result.passed:
+            baseline.failing += 1
+            continue
+        coverage = FlowCoverage.for_flow(flow)
+        coverage.record(result.events)
+        baseline.entered[index] = frozenset(state for state, hits in coverage.states.items() if hits)
+        baseline.traces[index] = trace(result.events, flow.variables)
+    return baseline
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What a worker needs to judge one mutant: its index, its state, the mutated document, the conversations
+    (indexes into `suite_checks`) to replay."""
+
+    index: int
+    state: str
+    document: dict[str, Any]
+    checks: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """A worker's verdict on one mutant; a survivor's replays as observations."""
+
+    index: int
+    outcome: Outcome
+    killed_by: str = ""
+    observations: tuple[Observation, ...] = ()
+
+
+class _Judge:
+    """Judges mutants of one flow with the suite's conversations, on one event loop: its runner (and so the
+    sandbox's V8 process) serves every mutant, until a timeout makes a new one."""
+
+    def __init__(self, flow: Flow, checks: list[Check], timeout: float) -> None:
+        assert flow.path is not None, "a flow loaded from a file"
+        self.path = flow.path
+        self.loader = MutantLoader(flow)
+        self.checks = checks
+        self.timeout = timeout
+        self.runner = Runner()
+
+    async def judge(self, jobs: Sequence[_Job], done: Callable[[_Judged], None]) -> None:
+        """Judge each job in order, handing each verdict to `done`."""
+        for job in jobs:
+            loaded = self.loader.load(job.document)
+            if loaded.flow is None:
+                done(_Judged(job.index, "invalid"))
                 continue
-            checks = [check for check, entered in passing if mutant.state in entered]
-            valid.append((mutant, loaded, checks))
-        return cls(valid, invalid, failing, len(passing))
+            self.runner.flows = PinnedFlows(self.path, loaded)
+            try:
+                done(await asyncio.wait_for(self._replay(job, loaded.flow), self.timeout))
+            except TimeoutError:
+                done(_Judged(job.index, "timed out"))
+                await self.runner.aclose()  # a conversation cut off mid-turn may leave the sandbox busy
+                self.runner = Runner()
+
+    async def aclose(self) -> None:
+        """Close the runner."""
+        await self.runner.aclose()
+
+    async def _replay(self, job: _Job, mutant: Flow) -> _Judged:
+        """The job's conversations until the first that fails; a survivor's replays kept as observations."""
+        passed: list[tuple[int, ConvoResult, int]] = []
+        for check in job.checks:
+            test, language = self.checks[check]
+            counter = ExpectationCounter(job.state)
+            result = await self.runner.run(test, language=language, observer=counter.observe, on_turn=counter.turn_done)
+            if not result.passed:
+                return _Judged(job.index, "killed", result.id)
+            passed.append((check, result, counter.checked))
+        seen = tuple(Observation(c, r.id, trace(r.events, mutant.variables), n) for c, r, n in passed)
+        return _Judged(job.index, "survived", observations=seen)
+
+
+_worker: tuple[_Judge, asyncio.AbstractEventLoop] | None = None
+
+
+def _start_worker(path: Path, tests: tuple[Path, ...], timeout: float) -> None:
+    """In a worker process: load the flow and the suite once, and make the loop every chunk runs on."""
+    global _worker
+    _worker = (_Judge(_original(path), suite_checks(path, tests), timeout), asyncio.new_event_loop())
+
+
+def _ready() -> None:
+    """Nothing: submitted once per worker so that the workers start (and load) while the baseline runs."""
+
+
+def _work(jobs: list[_Job]) -> list[_Judged]:
+    """In a worker process: judge a chunk of jobs (the worker's sandbox process ends with the worker)."""
+    assert _worker is not None, "the pool's initializer ran"
+    judge, loop = _worker
+    found: list[_Judged] = []
+    loop.run_until_complete(judge.judge(jobs, found.append))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
 class MutationRun:
-    """A whole mutation run: every mutant's verdict, in order, and what the suite was."""
+    """A whole mutation run (or one shard of it): every mutant's verdict, in the flow's order, and what the suite
+    was. `total` is how many mutants the flow has in all when this run judged only `shard` of them; the digests
+    tell runs of the same flow contents and suite apart from others."""
 
     flow: Path
     verdicts: tuple[Verdict, ...]
     conversations: int
     baseline_failing: int
+    shard: Shard | None = None
+    total: int | None = None
+    flow_digest: str = ""
+    suite_digest: str = ""
 
     def count(self, outcome: Outcome) -> int:
         """How many mutants had `outcome`."""
         return sum(v.outcome == outcome for v in self.verdicts)
+
+    @property
+    def all_mutants(self) -> int:
+        """How many mutants the flow has (in all shards)."""
+        return len(self.verdicts) if self.total is None else self.total
 
     @property
     def score(self) -> float:
@@ -174,24 +247,102 @@ class MutationRun:
         return 100.0 if judged == 0 else round(100.0 * caught / judged, 1)
 
 
-def mutate(path: Path, tests: Sequence[Path] = (), *, workers: int = 1, timeout: float = 30.0) -> MutationRun:
-    """Judge every mutant of the flow at `path` against the conversations of `tests` (the flow's folder when
-    none); a mutant's conversations are bounded by `timeout` seconds in all. Raises ValueError when the flow does
-    not load."""
-    plan = _Plan.make(path, tests)
-    runnable = [i for i, (_, _, checks) in enumerate(plan.valid) if checks]
-    results: dict[int, tuple[Outcome, str]] = {}
-    if workers <= 1 or len(runnable) < 2:
-        todo = [plan.valid[i] for i in runnable]
-        results = dict(zip(runnable, asyncio.run(_judge_all(path, todo, timeout)), strict=True))
+class _Plan:
+    """The mutants to judge (the shard's), as jobs; and the verdicts as they come in, each with what the report
+    says of its mutant."""
+
+    def __init__(self, path: Path, baseline: _Baseline, shard: Shard | None, select: bool, progress: Progress | None):
+        self.baseline = baseline
+        self.progress = progress
+        self.jobs: list[_Job] = []
+        self.made: dict[int, tuple[str, str, str, tuple[int, ...]]] = {}
+        self.verdicts: dict[int, Verdict] = {}
+        self.total = 0
+        everyone = tuple(baseline.entered)
+        for index, mutant in enumerate(mutants(read_document(path.read_text(encoding="utf-8")))):
+            self.total += 1
+            if shard is not None and not shard.holds(mutant_id(mutant.operator, mutant.state, mutant.change)):
+                continue
+            reaching = tuple(c for c in everyone if mutant.state in baseline.entered[c])
+            self.made[index] = (mutant.operator, mutant.state, mutant.change, reaching)
+            self.jobs.append(_Job(index, mutant.state, mutant.document, reaching if select else everyone))
+
+    def done(self, judged: _Judged) -> None:
+        """Record a verdict (with the conversation closest to catching a survivor) and tell `progress`."""
+        operator, state, change, reaching = self.made[judged.index]
+        near = closest(judged.observations, {c: self.baseline.traces[c] for c in reaching})
+        verdict = Verdict(operator, state, change, judged.outcome, judged.killed_by, len(reaching), judged.index, near)
+        self.verdicts[judged.index] = verdict
+        if self.progress is not None:
+            self.progress(verdict)
+
+    def judge_in(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        """Judge the jobs in the pool's workers, in chunks (strided, so each chunk has mutants of many states)."""
+        count = min(len(self.jobs), workers * CHUNKS_PER_WORKER)
+        for future in as_completed([pool.submit(_work, self.jobs[k::count]) for k in range(count)]):
+            for judged in future.result():
+                self.done(judged)
+
+
+async def _in_process(
+    flow: Flow, checks: list[Check], timeout: float, make_plan: Callable[[_Baseline], _Plan]
+) -> _Plan:
+    """The baseline and every mutant judged here, with one runner."""
+    judge = _Judge(flow, checks, timeout)
+    try:
+        plan = make_plan(await _baseline(judge.runner, flow, checks))
+        await judge.judge(plan.jobs, plan.done)
+    finally:
+        await judge.aclose()
+    return plan
+
+
+async def _baseline_only(flow: Flow, checks: list[Check]) -> _Baseline:
+    runner = Runner()
+    try:
+        return await _baseline(runner, flow, checks)
+    finally:
+        await runner.aclose()
+
+
+def mutate(
+    path: Path,
+    tests: Sequence[Path] = (),
+    *,
+    workers: int = 1,
+    timeout: float = 30.0,
+    shard: Shard | None = None,
+    select: bool = True,
+    progress: Progress | None = None,
+) -> MutationRun:
+    """Judge every mutant of the flow at `path` (those of `shard` only, when given) against the conversations of
+    `tests` (the flow's folder when none); a mutant's conversations are bounded by `timeout` seconds in all.
+    With `select` off, every mutant is replayed with the whole suite rather than with the conversations that
+    reach its state. `progress` hears of each verdict as it is reached (in no particular order with several
+    workers), in the calling thread. Raises ValueError when the flow does not load."""
+    flow = _original(path)
+    checks = suite_checks(path, tests)
+
+    def make_plan(baseline: _Baseline) -> _Plan:
+        return _Plan(path, baseline, shard, select, progress)
+
+    if workers <= 1:
+        plan = asyncio.run(_in_process(flow, checks, timeout, make_plan))
     else:
-        chunks = [runnable[k::workers] for k in range(workers)]
-        with ProcessPoolExecutor(workers) as pool:
-            for chunk in pool.map(_judge_chunk, [(path, c, tuple(tests), timeout) for c in chunks if c]):
-                results.update((i, (outcome, by)) for i, outcome, by in chunk)
-    verdicts = [
-        Verdict(m.operator, m.state, m.change, *results.get(i, ("survived", "")), covered=len(checks))
-        for i, (m, _, checks) in enumerate(plan.valid)
-    ]
-    verdicts += [Verdict(m.operator, m.state, m.change, "invalid") for m in plan.invalid]
-    return MutationRun(path, tuple(verdicts), plan.conversations, plan.baseline_failing)
+        context = multiprocessing.get_context("spawn")  # V8's threads in this process make fork unsafe
+        initargs = (path, tuple(tests), timeout)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+            for _ in range(workers):
+                pool.submit(_ready)
+            plan = make_plan(asyncio.run(_baseline_only(flow, checks)))
+            plan.judge_in(pool, workers)
+    return MutationRun(
+        path,
+        tuple(plan.verdicts[i] for i in sorted(plan.verdicts)),
+        len(plan.baseline.entered),
+        plan.baseline.failing,
+        shard=shard,
+        total=plan.total if shard is not None else None,
+        flow_digest=fingerprint([path, *(translation_file(path, lang) for lang in flow.languages.secondary)]),
+        suite_digest=fingerprint(sorted({Path(test.file) for test, _ in checks})),
+    )
