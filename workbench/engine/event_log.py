@@ -14,6 +14,7 @@ folded away), `len(log)` counts every event, and iterating yields the kept event
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -65,6 +66,15 @@ class EventLog(Sequence[ev.Event]):
 
     def __iter__(self) -> Iterator[ev.Event]:
         return iter(self._events)
+
+    def find(self, kind: type[ev.Event], start: int) -> int:
+        """The index of the first kept event of type `kind` at or after `start` (no event kind is subclassed, so
+        the type is compared exactly), or `len(self)` when there is none."""
+        begin = max(start - self.start, 0)
+        try:
+            return self.start + begin + operator.indexOf(map(type, self._events[begin:]), kind)
+        except ValueError:
+            return len(self)
 
     def __eq__(self, other: object) -> bool:
         """The same events from the same start; a list or tuple of events equals a log that folded nothing."""

@@ -118,20 +118,25 @@ class BotExpectation:
     def mismatches(self, message: ev.BotMessage) -> list[str]:
         """Why `message` does not meet the expectation (empty when it does)."""
         problems: list[str] = []
-        problems += [p for match in self.texts if (p := match.mismatch(message.text, "text")) is not None]
+        for match in self.texts:
+            if (problem := match.mismatch(message.text, "text")) is not None:
+                problems.append(problem)
         if self.type is not None and message.type != self.type:
             problems.append(f"message type is {message.type}, expected {self.type}")
         for name, wanted, got in (
             ("buttons", self.buttons, message.buttons),
             ("quick replies", self.quick_replies, message.quick_replies),
         ):
+            if wanted is None:
+                continue
             titles = tuple(fold(c.title) for c in got)
-            if wanted is not None and titles != tuple(fold(t) for t in wanted):
+            if titles != tuple(fold(t) for t in wanted):
                 problems.append(f"{name} are {show(list(titles))}, expected {show(list(wanted))}")
-        cards = [card_dict(c) for c in message.cards]
-        for card in self.cards:
-            if not any(not subset_mismatches(card, actual) for actual in cards):
-                problems.append(f"no card matches {show(card)}; the cards are {show(cards)}")
+        if self.cards:
+            cards = [card_dict(c) for c in message.cards]
+            for card in self.cards:
+                if not any(not subset_mismatches(card, actual) for actual in cards):
+                    problems.append(f"no card matches {show(card)}; the cards are {show(cards)}")
         if self.media is not None:
             problems += [f"media: {p}" for p in subset_mismatches(self.media, message.media)]
         if self.html is not None and (problem := self.html.mismatch(message.html or "", "html")) is not None:

@@ -108,24 +108,27 @@ class FlowCoverage:
         offered: dict[tuple[str, str], str] = {}
         pressed: str | None = None
         for event in events:
-            if isinstance(event, ev.BotMessage):
-                for choice in event.choices:
-                    if choice.goto:
-                        offered[(choice.title, choice.goto)] = event.state
-            elif isinstance(event, ev.UserMessage):
+            kind = type(event)  # compared exactly (no event kind is subclassed): a log is long, isinstance slower
+            if kind is ev.StateEntered:
+                self._enter(event, offered, pressed)
+            elif kind is ev.BotMessage:
+                if event.buttons or event.quick_replies or event.cards:
+                    for choice in event.choices:
+                        if choice.goto:
+                            offered[(choice.title, choice.goto)] = event.state
+            elif kind is ev.UserMessage:
                 pressed = event.text
-            elif isinstance(event, ev.IntentMatched) and event.intent in self.intents:
+            elif kind is ev.IntentMatched and event.intent in self.intents:
                 self.intents[event.intent] += 1
-            elif isinstance(event, ev.StateEntered):
-                self._enter(event, _taken(event, offered, pressed))
 
-    def _enter(self, event: ev.StateEntered, edge: Transition) -> None:
+    def _enter(self, event: ev.StateEntered, offered: Mapping[tuple[str, str], str], pressed: str | None) -> None:
         if event.state in self.states:
             self.states[event.state] += 1
         else:
             self.extra_states[event.state] = self.extra_states.get(event.state, 0) + 1
         if event.reason == "start":
             return
+        edge = _taken(event, offered, pressed)
         hits = self.edges.get(edge.key)
         if hits is None:
             hits = self.edges[edge.key] = EdgeHits(edge, declared=False)

@@ -21,15 +21,14 @@ up to that point.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import difflib
 import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any, Literal
@@ -55,7 +54,7 @@ from workbench.testing.assertions import (
     show,
     subset_mismatches,
 )
-from workbench.testing.convo_format import ALL_LANGUAGES, ConvoFile, ConvoTest, Turn
+from workbench.testing.convo_format import ALL_LANGUAGES, INPUT_KINDS, TURN_KINDS, ConvoFile, ConvoTest, Turn
 from workbench.testing.http_mock import CannedTransport, describe_stubs
 from workbench.testing.localize import (
     ONE_LANGUAGE,
@@ -135,7 +134,19 @@ class ConvoResult:
 
     def without_events(self) -> ConvoResult:
         """The same result without the event log (cheap to send between processes)."""
-        return replace(self, events=())
+        # Made directly: `dataclasses.replace` costs several times as much, and a suite makes one per conversation.
+        return ConvoResult(
+            self.name,
+            self.file,
+            self.line,
+            self.flow,
+            self.status,
+            self.duration,
+            self.tags,
+            self.failure,
+            (),
+            self.language,
+        )
 
 
 def by_language(results: Iterable[ConvoResult]) -> dict[str, list[ConvoResult]]:
@@ -167,22 +178,23 @@ def check_test(test: ConvoTest, flow: Flow, language: str | None = None) -> list
     """Problems of a test that only its flow reveals: states that the flow does not have, contexts that no state
     of it outputs, translation keys it has no text for, a language it does not speak (the test's, or `language`
     that the run asks for)."""
-    known = set(flow.states) | set(BUILTIN_STATES)
-    outputs = {context for state in flow.states.values() for context in state.output_context}
     problems = language_problems(test, flow, language) + key_problems(test, flow)
 
     def check(name: str | None, loc: Loc | None, what: str) -> None:
-        if name is not None and loc is not None and name not in known:
-            hint = did_you_mean(name, known)
+        if name is not None and loc is not None and name not in flow.states and name not in BUILTIN_STATES:
+            hint = did_you_mean(name, [*flow.states, *BUILTIN_STATES])
             problems.append(Problem(loc, f"{what} '{name}' is not a state of flow '{flow.name}'{hint}"))
 
     check(test.start, test.start_loc, "start state")
+    outputs: set[str] | None = None  # gathered from the whole flow only for a test that checks contexts
     for turn in test.turns:
         if turn.kind == "state":
             check(turn.value, turn.loc, "state")
         elif turn.kind == "hand_back":
             check(turn.value[0], turn.loc, "hand_back state")
         elif turn.kind == "contexts":
+            if outputs is None:
+                outputs = {context for state in flow.states.values() for context in state.output_context}
             for name in (name for name in turn.value if name not in outputs):
                 hint = did_you_mean(name, outputs)
                 problems.append(Problem(turn.loc, f"no state of flow '{flow.name}' has output context '{name}'{hint}"))
@@ -207,6 +219,12 @@ class FlowCache:
         if cached is None or version is None or cached[0] != version:
             cached = self._loaded[path] = (version, load_flow(path))
         return cached[1]
+
+    def last(self, path: Path) -> LoadResult:
+        """The flow at `path` as `get` last gave it, without looking at the disk again (what a conversation that
+        just ran was replayed on)."""
+        cached = self._loaded.get(path)
+        return cached[1] if cached is not None else self.get(path)
 
 
 def run_languages(test: ConvoTest, flows: FlowCache, asked: RunLanguages) -> tuple[str | None, ...]:
@@ -273,11 +291,11 @@ class Runner:
         starting variables; `observer` sees every event as it happens; `on_turn` hears of each turn's outcome."""
         began = time.perf_counter()
         # One string per flow file for all its results: a suite of 100,000 keeps them all.
-        flow_name = self._flow_names.setdefault(test.flow, str(test.flow))
+        flow_name = self._flow_names.get(test.flow) or self._flow_names.setdefault(test.flow, str(test.flow))
         loaded = self.flows.get(test.flow)
         flow = loaded.flow
         problems = list(loaded.errors) or (check_test(test, flow, language) if flow else [])
-        given = {**self.variables, **(variables or {})}
+        given = {**self.variables, **variables} if variables else self.variables
         refused = [why for name, value in given.items() if (why := refused_start_value(name, value))]
         if flow is None or problems or refused:
             shown = language or (test.language if test.language != ALL_LANGUAGES else None)
@@ -330,7 +348,14 @@ class _WithCookies(httpx.AsyncBaseTransport):
 
     def __init__(self, canned: CannedTransport) -> None:
         self.canned = canned
-        self.cookies = httpx.Cookies()
+        self._cookies: httpx.Cookies | None = None  # made at the first request: most conversations make none
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies the conversation was given so far."""
+        if self._cookies is None:
+            self._cookies = httpx.Cookies()
+        return self._cookies
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.cookies.set_cookie_header(request)
@@ -362,20 +387,31 @@ class SharedHttp:
         """A conversation's canned answers for `test`, going to the network for `http: passthrough`."""
         return CannedTransport(test.http, passthrough=self.network if test.passthrough else None)
 
-    @contextlib.contextmanager
-    def serving(self, canned: CannedTransport) -> Iterator[None]:
-        """Inside, requests on `client` are this conversation's."""
-        token = _serving.set(_WithCookies(canned))
-        try:
-            yield
-        finally:
-            _serving.reset(token)
+    def serving(self, canned: CannedTransport) -> _Serving:
+        """Inside (a `with` block), requests on `client` are this conversation's."""
+        return _Serving(canned)
 
     async def aclose(self) -> None:
         """Close the client and the network transport."""
         await self.client.aclose()
         if self._network is not None:
             await self._network.aclose()
+
+
+class _Serving:
+    """`SharedHttp.serving`: a class rather than a generator-based context manager, which costs several times as
+    much to enter and leave, once per conversation."""
+
+    __slots__ = ("canned", "token")
+
+    def __init__(self, canned: CannedTransport) -> None:
+        self.canned = canned
+
+    def __enter__(self) -> None:
+        self.token = _serving.set(_WithCookies(self.canned))
+
+    def __exit__(self, *exc: object) -> None:
+        _serving.reset(self.token)
 
 
 Closeable = httpx.AsyncClient | httpx.AsyncBaseTransport
@@ -523,15 +559,15 @@ class _Replay:
     def since_input(self, kind: type) -> list[ev.Event]:
         return [e for e in self.events[self.mark :] if isinstance(e, kind)]
 
-    def take(self, kind: type) -> ev.Event | None:
+    def take(self, kind: type[ev.Event]) -> ev.Event | None:
         """The next event of `kind` after its cursor, moving the cursor past it."""
-        start = max(self.cursors.get(kind, 0), self.mark)
-        for index in range(start, len(self.events)):
-            if isinstance(self.events[index], kind):
-                self.cursors[kind] = index + 1
-                return self.events[index]
-        self.cursors[kind] = len(self.events)
-        return None
+        events = self.events
+        index = events.find(kind, max(self.cursors.get(kind, 0), self.mark))
+        if index == len(events):
+            self.cursors[kind] = index
+            return None
+        self.cursors[kind] = index + 1
+        return events[index]
 
     def strict_check(self, turn: Turn | None) -> Failure | None:
         """In a strict test, a bot message that no `bot` turn took fails the test."""
@@ -559,7 +595,10 @@ class _Replay:
                 expected=describe_stubs(self.test.http).strip(),
                 actual=request.describe(),
             )
-        for event in self.events[self.mark :]:
+        since = self.events[self.mark :]
+        if _REFUSALS.isdisjoint(map(type, since)):  # nearly always: no event to look at one by one
+            return None
+        for event in since:
             if isinstance(event, ev.EngineError) and event.error == "input":
                 return self.fail(turn, f"the conversation refused the input: {event.message}")
             if isinstance(event, ev.IframeMessageRejected):
@@ -569,15 +608,14 @@ class _Replay:
     # --- turns -------------------------------------------------------------------------------------------------
 
     async def step(self, turn: Turn) -> Failure | None:
-        if not turn.is_input:
-            check: Callable[[Turn], Failure | None] = getattr(self, f"check_{turn.kind}")
-            return check(turn)
+        if turn.kind not in INPUT_KINDS:
+            return _CHECKS[turn.kind](self, turn)
         failure = self.strict_check(turn)
         if failure:
             return failure
         self.mark = len(self.events)
         self.sent.append((self.mark, turn))
-        failure = await getattr(self, f"send_{turn.kind}")(turn)
+        failure = await _SENDS[turn.kind](self, turn)
         return failure or self.after_input(turn)
 
     async def send_user(self, turn: Turn) -> Failure | None:
@@ -735,3 +773,13 @@ class _Replay:
             return None
         state = "offloaded to an agent" if not want else "with the bot"
         return self.fail(turn, f"the conversation is {state}", expected=str(want).lower(), actual=str(not want).lower())
+
+
+_REFUSALS = frozenset({ev.EngineError, ev.IframeMessageRejected})
+"""The events that may say an input was refused (`_Replay.after_input`)."""
+_CHECKS: dict[str, Callable[[_Replay, Turn], Failure | None]] = {
+    kind: getattr(_Replay, f"check_{kind}") for kind in TURN_KINDS if kind not in INPUT_KINDS
+}
+_SENDS: dict[str, Callable[[_Replay, Turn], Awaitable[Failure | None]]] = {
+    kind: getattr(_Replay, f"send_{kind}") for kind in INPUT_KINDS
+}

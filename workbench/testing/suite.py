@@ -141,9 +141,10 @@ async def run_tests(
         label = runner.asked.several or len(chosen) > 1
         for language in chosen:
             result = await runner.run(test, language=language, label=label)
-            flow = runner.flows.get(test.flow).flow
-            if coverage is not None and flow is not None and result.events:
-                coverage.record(flow, result.events, result.language)
+            if coverage is not None and result.events:
+                flow = runner.flows.last(test.flow).flow  # the flow it ran on
+                if flow is not None:
+                    coverage.record(flow, result.events, result.language)
             results.append(result.without_events())
             if progress is not None:
                 progress(results[-1])
