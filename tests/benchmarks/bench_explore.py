@@ -3,9 +3,10 @@
 
 The flows are bench_graph's (a menu, category menus, topics of ~20 states with routers, asks, buttons, code, API
 calls with error handling, iframes, intents and the system states). For each size it prints the states and
-transitions reached, the conversations replayed, their turns and the seconds; it exits 1 when the 1,000-state flow
-takes longer than the issue's target (60 s) or any search stops on its budget. `--profile N` prints cProfile's top
-N entries for the largest size. Named bench_*.py so that the default test run does not collect it.
+transitions reached, the conversations replayed, their turns, the seconds and how the search ended; it exits 1
+when the 1,000-state flow takes longer than the issue's target (60 s) or any search stops on its budget.
+`--profile N` prints cProfile's top N entries for the largest size. Named bench_*.py so that the default test
+run does not collect it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ from workbench.testing.explore.search import Budget, Exploration, explore
 SIZES = (100, 1000)
 TARGET_SECONDS = 60.0
 BUDGET = Budget(conversations=1_000_000, turns=200, seconds=600.0)
+ENDED = {
+    "everything": "everything reached",
+    "exhausted": "no path left",
+    "values": "other variable values stopped reaching anything",
+    "budget": "by the budget",
+    "user": "by the user",
+}
 
 
 def explored(states: int) -> Exploration:
@@ -47,7 +55,8 @@ def line(states: int, exploration: Exploration) -> str:
     return (
         f"{states:>5} states: states {s['covered']}/{s['total']} · transitions {t['covered']}/{t['total']} · "
         f"{exploration.replays} conversations · {exploration.turns} turns · {len(exploration.kept)} kept · "
-        f"{exploration.seconds:.1f} s" + (f" · stopped: {exploration.stopped}" if exploration.stopped else "")
+        f"{exploration.seconds:.1f} s · ended: {ENDED[exploration.ended]}"
+        + (f" ({exploration.stopped})" if exploration.stopped else "")
     )
 
 
@@ -66,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             exploration = explored(states)
         print(line(states, exploration), flush=True)
-        failed |= bool(exploration.stopped)
+        failed |= exploration.cut_short
         if states >= 1000 and exploration.seconds > TARGET_SECONDS:
             print(f"  over the target of {TARGET_SECONDS:g} s")
             failed = True

@@ -92,7 +92,7 @@ def test_the_small_flow_is_explored_and_what_is_not_reached_says_why(tmp_path: P
     exploration = explored(small_flow(tmp_path))
     data = report_data(exploration, [])
     why = {state["name"]: state["why"] for state in data["states"]}
-    assert exploration.stopped == ""
+    assert not exploration.cut_short  # it ends on its own: out of nodes, or of values worth trying
     assert why == {
         "hello": "", "ask_count": "", "route": "", "many": "", "few": "", "ask_code": "", "lookup": "",
         "found": "", "failed": "", "helper": "",

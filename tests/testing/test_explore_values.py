@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from workbench.engine import inputs
 from workbench.engine.nlu import NluMatcher
+from workbench.flow.loader import load_flow
 from workbench.flow.model import Entity, Flow, Nlu
 from workbench.testing.explore.regex_values import example
 from workbench.testing.explore.values import REFERENCE_DAY, answers
@@ -55,3 +57,52 @@ def test_a_regex_example_is_matched_by_its_pattern(pattern: str) -> None:
 
 def test_a_regex_example_is_the_same_every_time() -> None:
     assert example(r"^[A-Z]{2}\d{3}$") == example(r"^[A-Z]{2}\d{3}$") == "AA111"
+
+
+def test_a_number_is_also_answered_with_the_conditions_literals_and_a_large_number(tmp_path: Path) -> None:
+    path = tmp_path / "totals.yaml"
+    path.write_text(TOTALS, encoding="utf-8")
+    flow = load_flow(path).flow
+    assert flow is not None
+    passing = [a.text for a in answers("number", flow) if a.verdict == "passes"]
+    assert passing == ["2", "12", "-4", "0", "2.5", "300", "3000"]
+    assert all(accepted("number", text) for text in passing)
+
+
+def test_number_answers_are_the_same_every_time(tmp_path: Path) -> None:
+    path = tmp_path / "totals.yaml"
+    path.write_text(TOTALS, encoding="utf-8")
+    flow = load_flow(path).flow
+    assert flow is not None
+    assert answers("number", flow) == answers("number", flow)
+
+
+# `total` is computed from the answer, so the solver cannot steer it: only a large enough answer takes route 0.
+TOTALS = """\
+name: Totals
+start: ask_n
+states:
+  ask_n:
+    ask: How many?
+    save: n
+    expect: number
+    next: compute
+  compute:
+    code: |
+      ChatlayerResponseBuilder().addSessionVariable('total', Number(args.n) * 2).send();
+    args: {n: '{n}'}
+    next: route
+  route:
+    next:
+      - if: total > 300 && n !== 2.5
+        goto: big
+      - if: n === 0 || n < -4
+        goto: none
+      - goto: small
+  big:
+    say: Big.
+  none:
+    say: None.
+  small:
+    say: Small.
+"""

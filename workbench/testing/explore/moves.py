@@ -6,7 +6,9 @@
   again at every attempt, so the third reaches `give_up`;
 - at an iframe: the messages its page can post — UPDATE_SESSION with the variables a page may supply
   (`reads.page_variables`), and the GO_TO_DIALOGSTATE and SEND_MESSAGE the page's own file names;
-- while offloaded: an agent's answer, and the hand-back to the start state;
+- while offloaded: an agent's answer, and the hand-back to the start state and to `offloading_closed` when the
+  flow has it (the state that greets a user the live chat gives back; the offload itself goes there only when a
+  webhook declines);
 - where the conversation first waits: every intent's first example and a perturbed one that still matches
   (lower-cased, with a filler word), and a text that matches nothing (the fallback); at a message that waits,
   that text too.
@@ -18,13 +20,14 @@ import re
 from pathlib import Path as FilePath
 from urllib.parse import urlsplit
 
+from workbench.engine.actions.offload import CLOSED
 from workbench.engine.nlu import NluMatcher
 from workbench.flow.model import Flow, State
 from workbench.testing.explore.paths import Move
 from workbench.testing.explore.reads import page_variables
 from workbench.testing.explore.replay import Played
 from workbench.testing.explore.route_answers import route_answers
-from workbench.testing.explore.values import answers, verdict
+from workbench.testing.explore.values import Answer, answers, verdict
 
 UNDERSTOOD_BY_NOTHING = "xyzzy plugh"
 AGENT_ANSWER = "Hi, I can help you."
@@ -46,15 +49,19 @@ class MoveMaker:
         self.flow = flow
         self.matcher = NluMatcher(flow.nlu)
         self._answers: dict[str, list[Move]] = {}
+        self._by_expect: dict[str, list[Answer]] = {}
+        self._page_variables: tuple[str, ...] | None = None
         self._pages: dict[str, list[Move]] = {}
         self._routes = route_answers(flow)
+        targets = dict.fromkeys(name for name in (flow.start, CLOSED) if name in flow.states)
+        self._hand_backs = [Move("hand_back", name, f"hand back to {name}") for name in targets]
         self.entry_moves = self._intent_moves() + self._fallback_moves()
 
     def moves(self, played: Played) -> list[Move]:
         """The inputs to try where `played` ends, in a fixed order."""
         session = played.session
         if session.offloaded:
-            return [Move("agent", AGENT_ANSWER, f"agent {quoted(AGENT_ANSWER)}"), self._hand_back()]
+            return [Move("agent", AGENT_ANSWER, f"agent {quoted(AGENT_ANSWER)}"), *self._hand_backs]
         found = [
             Move("click", choice.title, f"[{choice.title}]")
             for choice in session.choices
@@ -74,15 +81,14 @@ class MoveMaker:
             unique.setdefault((move.kind, repr(move.value)), move)
         return list(unique.values())
 
-    def _hand_back(self) -> Move:
-        return Move("hand_back", self.flow.start, f"hand back to {self.flow.start}")
-
     def answer_moves(self, state: State) -> list[Move]:
         """The ask's passing answers, those the condition solver chose for its variable, then a failing one."""
         if state.name not in self._answers:
             ask = state.ask
             assert ask is not None
-            found = answers(ask.expect, self.flow, self.matcher)
+            if ask.expect not in self._by_expect:
+                self._by_expect[ask.expect] = answers(ask.expect, self.flow, self.matcher)
+            found = self._by_expect[ask.expect]
             steering = [
                 text
                 for text in self._routes.get(ask.save, ())
@@ -123,7 +129,9 @@ class MoveMaker:
         if state.name in self._pages:
             return self._pages[state.name]
         moves: list[Move] = []
-        names = page_variables(self.flow)
+        if self._page_variables is None:
+            self._page_variables = page_variables(self.flow)
+        names = self._page_variables
         if names:
             payload = {name: _changed(self.flow.variables[name]) for name in names}
             shown = ", ".join(f"{k}: {v}" for k, v in payload.items())

@@ -1,6 +1,8 @@
 """What a flow reads of the session, and what it writes: the facts the explorer builds its inputs from.
 
-- `condition_roots`: the variables route conditions read (by their first name), whose values decide the path.
+- `condition_roots`: the variables route conditions read (by their first name), whose values decide the path;
+  `condition_names` those of one condition.
+- `condition_numbers`: the number literals route conditions hold (`total > 30` → 30), worth typing at a number ask.
 - `template_paths`: the variable paths templates and `{var: …}` values read (texts, URLs, bodies, `set:` values).
 - `page_variables`: variables a page may plausibly supply (read, declared with a default, set by nothing else):
   what an iframe's UPDATE_SESSION posts.
@@ -11,9 +13,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
+
+import esprima
 
 from workbench.engine.condition_safety import bounded_names
 from workbench.flow import template
@@ -40,9 +45,43 @@ def condition_roots(flow: Flow) -> frozenset[str]:
     for state in flow.states.values():
         for route in state.next:
             if route.condition:
-                found = bounded_names(route.condition)
-                names |= found if found is not None else set(_NAME.findall(route.condition))
-    return frozenset(names - _JS_WORDS - _BUILTIN_ROOTS)
+                names |= condition_names(route.condition)
+    return frozenset(names)
+
+
+def condition_names(condition: str) -> frozenset[str]:
+    """The first names of the variables one route condition reads (built-ins left out)."""
+    found = bounded_names(condition)
+    names = found if found is not None else frozenset(_NAME.findall(condition))
+    return names - _JS_WORDS - _BUILTIN_ROOTS
+
+
+def condition_numbers(flow: Flow) -> tuple[int | float, ...]:
+    """The number literals in `flow`'s route conditions (negated where a `-` comes just before), sorted; a
+    condition that does not tokenise adds none."""
+    found: set[int | float] = set()
+    for state in flow.states.values():
+        for route in state.next:
+            if route.condition:
+                found.update(_numbers(route.condition))
+    return tuple(sorted(found))
+
+
+def _numbers(condition: str) -> Iterator[int | float]:
+    try:
+        tokens = esprima.tokenize(condition)
+    except esprima.Error:
+        return
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        if token.type != "Numeric":
+            continue
+        text = token.value.replace("_", "")
+        value: int | float = int(text, 0) if text[:2].lower() in ("0x", "0o", "0b") else float(text)
+        if not math.isfinite(value):
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        yield -value if before is not None and before.type == "Punctuator" and before.value == "-" else value
 
 
 def template_paths(flow: Flow) -> frozenset[str]:

@@ -1,9 +1,13 @@
 """The explorer's report: every state, transition and intent, reached or not, and why not.
 
-A state or transition the search did not reach gets one reason: "budget ran out" when the search stopped early,
-"a condition the solver could not satisfy: …" when every declared way in is a route whose condition was never
-true (with the solver's own reason, `route 2 …`, for a route it found impossible or could not decide), else "no
-input reaches it". The JSON form is `{flow, replays, turns, seconds, stopped, totals, states:
+A state or transition the search did not reach gets one reason: "budget ran out" or "stopped by the user" when
+the search was cut short, "a condition the solver could not satisfy: …" when every declared way in is a route
+whose condition was never true (with the solver's own reason, `route 2 …`, for a route it found impossible or
+could not decide), for a transition the engine takes only on an outcome no input brings about (a code action's
+`on_error` when it never failed, an offload's dialog when the console provider always takes the conversation)
+that outcome, else "no input reaches it". A search that ended because other variable values stopped reaching
+anything new (`Exploration.ended == "values"`) is not cut short: its reasons are those of a search that ran out
+of nodes, and `stopped` says where it ended. The JSON form is `{flow, replays, turns, seconds, stopped, totals, states:
 [{name, reached, why}], transitions: [{from, to, why, route, label, reached, reason}], intents: [{name, reached}],
 conversations: [{file, name, passed, failure}]}`.
 """
@@ -21,7 +25,10 @@ from workbench.testing.explore.search import Exploration
 
 NO_INPUT = "no input reaches it"
 BUDGET = "budget ran out"
+STOPPED = "stopped by the user"
 CONDITION = "a condition the solver could not satisfy"
+NO_CODE_FAILURE = "no input made the code action fail"
+CONSOLE_TAKES_IT = "the console provider always takes the conversation"
 
 
 def _is_condition(t: Transition) -> bool:
@@ -39,9 +46,25 @@ def _condition_why(flow: Flow, t: Transition) -> str:
     return f"{t.label} ({solution.status}: {solution.reason})"
 
 
+def _outcome_why(flow: Flow, t: Transition) -> str:
+    """Why the engine never took `t` from a reached state, when only an outcome of the state's action leads there."""
+    source = flow.states.get(t.source)
+    if source is None:
+        return ""
+    if t.why == "on_error" and source.code is not None:
+        return NO_CODE_FAILURE
+    if t.why == "offload" and source.offload is not None and source.offload.provider == "console":
+        return CONSOLE_TAKES_IT
+    return ""
+
+
 def _why_not(exploration: Exploration, ways_in: list[Transition]) -> str:
-    if exploration.stopped:
-        return BUDGET
+    if exploration.cut_short:
+        return STOPPED if exploration.ended == "user" else BUDGET
+    coverage = exploration.coverage
+    outcomes = [_outcome_why(exploration.flow, t) for t in ways_in if coverage.states.get(t.source)]
+    if ways_in and len(outcomes) == len(ways_in) and all(outcomes):
+        return " / ".join(dict.fromkeys(outcomes))
     conditions = [_condition_why(exploration.flow, t) for t in ways_in if _is_condition(t)]
     if ways_in and len(conditions) == len(ways_in):
         return f"{CONDITION}: {' / '.join(conditions)}"

@@ -1,16 +1,26 @@
 """The search: breadth first over the inputs of a flow, from its start, each path replayed in the real engine.
 
 Each path is played (on from its parent's end: `replay.Player`), what it covers is added up (`FlowCoverage`, the
-same counting as `workbench test --coverage`), and a path that reached a state or a transition no shorter path
-reached is kept. Where the path ends is its node: (state, what the conversation waits for, failed attempts (up to
-the count after which every failure is handled alike), offloaded, contexts, the buttons shown, the values of the
-variables conditions read, and which variables templates read are set). A node seen before is not expanded again,
-so the search ends; breadth first, so every kept path is a shortest one. For each state whose requests the last
-input made, the same path with those requests failing is tried too (`on_error`).
+same counting as `workbench test --coverage`), and a path that reached a state or a transition no earlier path
+reached is kept. Where the path ends is its node: its *place* — (state, what the conversation waits for, failed
+attempts (up to the count after which every failure is handled alike), offloaded, whether the agent spoke,
+contexts, the buttons shown) — and its *values*: those of the variables conditions read, and which variables
+templates read are set. A node seen before is not expanded again.
 
-The search ends when every state, declared transition and intent has been reached, or when no new node is left.
-The budget (`Budget`) bounds the conversations replayed, the inputs in one conversation and the wall-clock time;
-when it runs out the search stops and says so.
+Values alone can make the nodes exponential: an `ask` whose variable is set is skipped (Chatlayer's rule), so an
+earlier answer stays live wherever its topic is re-entered, and 12 asks of 3 answers are 3^12 sessions. So the
+frontier has two tiers. Tier 1 holds the children of nodes at a place no earlier node was at; tier 2 the children
+of nodes new only by their values. Tier 1 is always drained first, breadth first, so every place is reached by a
+shortest path and what a place offers is tried there at once; tier 2 (breadth first too) then tries the same
+places with other values, for routes and templates that depend on them — a tier-2 node at a new place puts its
+children in tier 1 again. Every input that leads somewhere is therefore played, and no state or transition that
+some sequence of places reaches is left out; only combinations of values are sampled. For each state whose
+requests the last input made, the same path with those requests failing is tried too (`on_error`).
+
+The search ends when every state, declared transition and intent has been reached, when both tiers are empty, or
+when tier 2 has replayed `patience(flow)` conversations in a row without reaching anything new (`stopped` says
+so). The budget (`Budget`) bounds the conversations replayed, the inputs in one conversation and the wall-clock
+time, and `stop()` (checked between replays) lets the caller cancel; either stops the search and says so.
 """
 
 from __future__ import annotations
@@ -18,20 +28,24 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from workbench.engine import events as ev
 from workbench.engine.actions.input import MAX_FAILURES
+from workbench.flow.graph import Transition, transitions
 from workbench.flow.model import Flow
-from workbench.testing.coverage import FlowCoverage
+from workbench.testing.coverage import EdgeKey, FlowCoverage
 from workbench.testing.explore.moves import MoveMaker
 from workbench.testing.explore.paths import Path
-from workbench.testing.explore.reads import condition_roots, root, template_paths
+from workbench.testing.explore.reads import condition_names, condition_roots, root, template_paths
 from workbench.testing.explore.replay import Played, Player
 
 Progress = Callable[["Exploration"], None]
+Ended = Literal["everything", "exhausted", "values", "budget", "user"]
+"""Why the search ended: all reached, no node left, tier 2 stopped finding anything, the budget, `stop()`."""
+STOPPED_BY_USER = "stopped by the user"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +67,8 @@ class Kept:
 
 @dataclass
 class Exploration:
-    """What the search did: the kept paths (shortest first), the coverage of every replay, and why it stopped
-    early (`stopped`, empty when it ran out of new nodes)."""
+    """What the search did: the kept paths (in the order found), the coverage of every replay, why it ended
+    (`ended`) and, when that was before it ran out of nodes, what to tell the user (`stopped`)."""
 
     flow: Flow
     coverage: FlowCoverage
@@ -64,32 +78,73 @@ class Exploration:
     seconds: float = 0.0
     stopped: str = ""
     nodes: int = 0
+    ended: Ended = "exhausted"
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the budget or the user stopped the search (what it did not reach may be reachable)."""
+        return self.ended in ("budget", "user")
 
 
-def _reached(coverage: FlowCoverage) -> set[str]:
-    states = {f"state {name}" for name, hits in coverage.states.items() if hits}
-    edges = {f"transition {key!r}" for key, edge in coverage.edges.items() if edge.hits}
-    return states | edges
+def patience(flow: Flow) -> int:
+    """How many tier-2 conversations in a row may reach nothing new before the search ends."""
+    return max(200, 2 * (len(flow.states) + len(transitions(flow))))
 
 
-def _newly(coverage: FlowCoverage, events: tuple[ev.Event, ...]) -> tuple[str, ...]:
-    """What `events` cover that `coverage` did not (recording them into it)."""
-    before = _reached(coverage)
-    coverage.record(events)
-    return tuple(sorted(_reached(coverage) - before))
+class _Reached:
+    """What the replays reached so far, recorded into `coverage`; `newly` looks only at the states a replay
+    entered and the transitions into them, so a replay costs what its events cost, not what the flow has."""
+
+    def __init__(self, coverage: FlowCoverage) -> None:
+        self.coverage = coverage
+        self._into: dict[str, list[EdgeKey]] = {}
+        self._indexed = 0
+
+    def newly(self, events: tuple[ev.Event, ...]) -> tuple[str, ...]:
+        """What `events` cover that no earlier replay did (recording them)."""
+        entered = {e.state for e in events if isinstance(e, ev.StateEntered)}
+        before = self._reached(entered)
+        self.coverage.record(events)
+        return tuple(sorted(self._reached(entered) - before))
+
+    def _reached(self, states: Iterable[str]) -> set[str]:
+        coverage = self.coverage
+        if len(coverage.edges) != self._indexed:  # a run-time jump added an edge
+            self._into.clear()
+            for key in coverage.edges:
+                self._into.setdefault(key[1], []).append(key)
+            self._indexed = len(coverage.edges)
+        found: set[str] = set()
+        for state in states:
+            if coverage.states.get(state):
+                found.add(f"state {state}")
+            found.update(f"transition {key!r}" for key in self._into.get(state, ()) if coverage.edges[key].hits)
+        return found
 
 
 class _Keys:
-    """The node a replay ends at (see the module docstring)."""
+    """The node a replay ends at, as its place and its values (see the module docstring)."""
 
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, coverage: FlowCoverage) -> None:
+        self.coverage = coverage
         self.conditions = tuple(sorted(condition_roots(flow)))
         self.templates = tuple(sorted({root(p) for p in template_paths(flow)} - set(self.conditions)))
+        self._routes = {
+            edge.transition.key: condition_names(condition)
+            for edge in coverage.declared_edges
+            if (condition := _condition(flow, edge.transition)) is not None
+        }
+        self._pending: tuple[int, ...] = ()
+        self.update()
 
-    def key(self, played: Played) -> tuple[Any, ...]:
+    def update(self) -> None:
+        """Read again which variables the conditions of routes not taken yet read (after a replay reached some)."""
+        names = set().union(*(n for key, n in self._routes.items() if not self.coverage.edges[key].hits))
+        self._pending = tuple(i for i, name in enumerate(self.conditions) if name in names)
+
+    def place(self, played: Played) -> tuple[Any, ...]:
+        """Where the conversation stands, whatever the session's values."""
         session = played.session
-        values = tuple(json.dumps(session.get(name), sort_keys=True, default=str) for name in self.conditions)
-        present = tuple(session.has(name) for name in self.templates)
         agent = any(isinstance(e, ev.AgentMessage) for e in played.events) if session.offloaded else False
         return (
             played.state,
@@ -100,9 +155,71 @@ class _Keys:
             agent,
             tuple(sorted(session.contexts.items())),
             tuple(choice.title for choice in session.choices),
-            values,
-            present,
         )
+
+    def values(self, played: Played) -> tuple[str, tuple[Any, ...]]:
+        """The values of the variables that routes not taken yet read, and the node's values: those of the
+        variables every condition reads, and which template variables are set."""
+        session = played.session
+        read = [session.get(name) for name in self.conditions]
+        pending = json.dumps([read[i] for i in self._pending], sort_keys=True, default=str)
+        every = json.dumps(read, sort_keys=True, default=str)
+        return pending, (every, tuple(session.has(name) for name in self.templates))
+
+
+def _condition(flow: Flow, t: Transition) -> str | None:
+    source = flow.states.get(t.source)
+    if t.why != "route" or t.route is None or source is None:
+        return None
+    return source.next[t.route].condition
+
+
+class _Frontier:
+    """The paths still to play, in two tiers (see the module docstring), and the nodes seen."""
+
+    def __init__(self, patience: int) -> None:
+        # Tier 1; tier 2's paths new by the values routes not taken yet read; the rest of tier 2.
+        self.tiers: tuple[deque[Path], ...] = (deque([Path()]), deque(), deque())
+        self.places: set[tuple[Any, ...]] = set()
+        self.pending: set[tuple[Any, ...]] = set()
+        self.nodes: set[tuple[Any, ...]] = set()
+        self.patience = patience
+        self.idle = 0
+        """Tier-2 replays in a row that reached nothing new."""
+
+    def __bool__(self) -> bool:
+        return any(self.tiers)
+
+    def pop(self) -> tuple[Path, int]:
+        """The next path and the index of its queue in `tiers`."""
+        queue = next(i for i, paths in enumerate(self.tiers) if paths)
+        return self.tiers[queue].popleft(), queue
+
+    def queue_of(self, place: tuple[Any, ...], pending: str, values: tuple[Any, ...]) -> int | None:
+        """The index of the queue a node's children go to; None for a node seen before (marking it seen)."""
+        node = (place, values)
+        if node in self.nodes:
+            return None
+        self.nodes.add(node)
+        steering = (place, pending)
+        fresh = steering not in self.pending
+        self.pending.add(steering)
+        if place not in self.places:
+            self.places.add(place)
+            return 0
+        return 1 if fresh else 2
+
+    def played(self, queue: int, reached: bool) -> None:
+        """Count a replay towards the tier-2 patience."""
+        if reached:
+            self.idle = 0
+        elif queue > 0:
+            self.idle += 1
+
+    @property
+    def out_of_patience(self) -> bool:
+        """Whether tier 2 alone is left and has gone `patience` replays without reaching anything."""
+        return not self.tiers[0] and self.idle >= self.patience
 
 
 async def explore(
@@ -112,49 +229,69 @@ async def explore(
     variables: dict[str, Any] | None = None,
     progress: Progress | None = None,
     every: int = 25,
+    stop: Callable[[], bool] | None = None,
 ) -> Exploration:
-    """Search `flow` from its start state; `progress` is called every `every` replays and at the end."""
+    """Search `flow` from its start state; `progress` is called every `every` replays and at the end, `stop`
+    before each replay (the search ends when it answers true)."""
     began = time.monotonic()
     result = Exploration(flow, FlowCoverage.for_flow(flow))
-    maker, keys = MoveMaker(flow), _Keys(flow)
+    maker, keys, reached = MoveMaker(flow), _Keys(flow, result.coverage), _Reached(result.coverage)
     player = Player(flow, variables=variables)
-    queue: deque[Path] = deque([Path()])
-    seen: set[tuple[Any, ...]] = set()
+    frontier = _Frontier(patience(flow))
     try:
-        while queue:
-            if result.replays >= budget.conversations:
-                result.stopped = f"the budget of {budget.conversations} conversations ran out"
+        while frontier:
+            if _stopping(result, frontier, budget, began, stop):
                 break
-            if time.monotonic() - began >= budget.seconds:
-                result.stopped = f"the budget of {budget.seconds:g} seconds ran out"
-                break
-            path = queue.popleft()
+            path, queue = frontier.pop()
             played = await player.play(path)
             result.replays, result.turns = player.replays, player.turns
-            reached = _newly(result.coverage, played.events)
-            if reached:
-                result.kept.append(Kept(played, reached))
+            new = reached.newly(played.events)
+            frontier.played(queue, bool(new))
+            if new:
+                result.kept.append(Kept(played, new))
                 if _complete(result.coverage):
+                    result.ended = "everything"
                     break
-            key = keys.key(played)
-            if key not in seen:
-                seen.add(key)
+                keys.update()
+            child_queue = frontier.queue_of(keys.place(played), *keys.values(played))
+            if child_queue is not None:
                 children = _children(played, maker, budget)
                 extending = sum(1 for child in children if child.parent == played.path)
                 if extending:
                     player.keep(played, extending)
-                queue.extend(children)
+                frontier.tiers[child_queue].extend(children)
             if progress is not None and result.replays % every == 0:
                 result.seconds = time.monotonic() - began
-                result.nodes = len(seen)
+                result.nodes = len(frontier.nodes)
                 progress(result)
     finally:
         await player.aclose()
     result.seconds = time.monotonic() - began
-    result.nodes = len(seen)
+    result.nodes = len(frontier.nodes)
     if progress is not None:
         progress(result)
     return result
+
+
+def _stopping(
+    result: Exploration, frontier: _Frontier, budget: Budget, began: float, stop: Callable[[], bool] | None
+) -> bool:
+    """Whether to end before the next replay; when so, `result` says why."""
+    if stop is not None and stop():
+        result.ended, result.stopped = "user", STOPPED_BY_USER
+    elif result.replays >= budget.conversations:
+        result.ended, result.stopped = "budget", f"the budget of {budget.conversations} conversations ran out"
+    elif time.monotonic() - began >= budget.seconds:
+        result.ended, result.stopped = "budget", f"the budget of {budget.seconds:g} seconds ran out"
+    elif frontier.out_of_patience:
+        result.ended = "values"
+        result.stopped = (
+            f"no new state or transition in the last {frontier.patience} conversations "
+            "that differ only by variable values"
+        )
+    else:
+        return False
+    return True
 
 
 def _complete(coverage: FlowCoverage) -> bool:

@@ -3,18 +3,22 @@
 Every candidate goes through `workbench.engine.inputs.validate` (with the flow's own NLU for entities), so a
 "passing" value is one the engine accepts and a "failing" one is one it refuses — a candidate that does not
 behave as labelled is dropped, never offered under the wrong label. Dates and times are absolute, so a suite
-written today replays the same next year.
+written today replays the same next year. A number is also answered with each number literal the flow's route
+conditions hold and with a large number above them all, so a route over a value computed from the answer
+(`total > 30` where a code action sets `total = n * 2`) is taken too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Literal
 
 from workbench.engine import inputs
 from workbench.engine.nlu import NluMatcher
 from workbench.flow.model import Flow
+from workbench.testing.explore.reads import condition_numbers
 from workbench.testing.explore.regex_values import example
 
 Verdict = Literal["passes", "fails"]
@@ -42,6 +46,8 @@ _FAILING: dict[str, tuple[str, ...]] = {
     "yes_no": ("maybe",),
 }
 _FAILING_OTHERWISE = ("Atlantis", "?", "zzz qqq")  # for entities and regular expressions
+LARGE_NUMBER = 1000
+"""The smallest "large" number answer (it is ten times the largest literal when that is more)."""
 # Relative dates and times are read against this day, so whatever the clock says the labels stay right.
 REFERENCE_DAY = dt.date(2030, 1, 1)
 
@@ -70,6 +76,8 @@ def answers(expect: str, flow: Flow, matcher: NluMatcher | None = None) -> list[
 
 def passing_candidates(expect: str, flow: Flow) -> list[str]:
     """What to try as a passing answer: the kind's examples, an entity's values and synonyms, a regex's example."""
+    if expect == "number":
+        return number_candidates(flow)
     if expect in _PASSING:
         return list(_PASSING[expect])
     entity = flow.nlu.entities.get(expect)
@@ -81,6 +89,13 @@ def passing_candidates(expect: str, flow: Flow) -> list[str]:
     pattern = regex_source(expect)
     text = example(pattern) if pattern is not None else None
     return [text] if text else []
+
+
+def number_candidates(flow: Flow) -> list[str]:
+    """Small numbers, the number literals of `flow`'s conditions (sorted), then a large number above them all."""
+    literals = condition_numbers(flow)
+    large = int(max([LARGE_NUMBER, *(10 * abs(n) for n in literals)]))
+    return [*_PASSING["number"], *(json.dumps(n) for n in literals), str(large)]
 
 
 def failing_candidates(expect: str) -> list[str]:
