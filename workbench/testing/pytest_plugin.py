@@ -16,33 +16,40 @@ A `conftest.py` can give variables per test with the `pytest_convo_variables(tes
 dict, or None): the train-ticket sample uses it to point its live-backend conversations at a backend it starts.
 
 Each process (the one pytest, or each pytest-xdist worker) keeps one event loop and one `Runner` for the session:
-one HTTP client, one JavaScript sandbox, each flow loaded once; each convo file is parsed once, when it is
-collected (under pytest-xdist every worker collects every file, as xdist requires).
+one HTTP client, one JavaScript sandbox, each flow loaded once. Without pytest-xdist each convo file is parsed once,
+when it is collected. Under pytest-xdist every worker collects every file (xdist requires the same items in each),
+so a worker collects from each file's conversation settings alone (`headers_only`: its turns left out) and reads
+the whole file when it runs one of its conversations; a problem found only then (a wrong turn, an include that is
+missing) fails each of that file's conversations with the file's problems. The engine is imported only where
+conversations run, not by the xdist controller.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from workbench.testing.cli_test import parse_vars
-from workbench.testing.convo_format import ALL_LANGUAGES, SUFFIX, ConvoTest, load_convo_file
-from workbench.testing.coverage import Coverage
-from workbench.testing.coverage_html import write_coverage_html
-from workbench.testing.localize import RunLanguages
-from workbench.testing.runner import ConvoResult, Runner
+if TYPE_CHECKING:
+    from workbench.testing.convo_format import ConvoFile as LoadedFile
+    from workbench.testing.convo_format import ConvoTest
+    from workbench.testing.coverage import Coverage
+    from workbench.testing.localize import RunLanguages
+    from workbench.testing.runner import ConvoResult
 
 _MARKER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REPLAYER = pytest.StashKey["_Replayer"]()
-_MERGED = pytest.StashKey[Coverage]()
+_MERGED = pytest.StashKey["Coverage"]()
 _COVERAGE_KEY = "convo_coverage"
+# A `turns:` key whose value is the block below it; group 1 is everything before the key.
+_TURNS_KEY = re.compile(r"( *(?:- +)*)turns:[ \t]*(?:#.*)?")
+# What stands for a conversation's turns in `headers_only` (a turn must be there, and any valid one will do).
+_STAND_IN_TURN = "- silence: 1"
 
 
 class ConvoHooks:
@@ -53,7 +60,11 @@ class ConvoHooks:
         """Starting variables for `test` that override its own (called before each conversation)."""
 
 
-class ConvoTestFailed(Exception):
+class ConvoReport(Exception):
+    """A failure whose message is the whole report, shown as it is."""
+
+
+class ConvoTestFailed(ConvoReport):
     """A conversation test that failed or could not run; its result carries the report."""
 
     def __init__(self, result: ConvoResult) -> None:
@@ -62,12 +73,32 @@ class ConvoTestFailed(Exception):
 
 
 class _Replayer:
-    """The per-process event loop, runner and coverage."""
+    """The per-process event loop, runner and coverage, and the convo file read last (a worker reads a file when it
+    runs its conversations, which come one after the other)."""
 
     def __init__(self, variables: dict[str, Any], coverage: bool, languages: RunLanguages) -> None:
+        import asyncio
+
+        from workbench.testing.coverage import Coverage
+        from workbench.testing.runner import Runner
+
         self.loop = asyncio.new_event_loop()
         self.runner = Runner(variables=variables, languages=languages)
         self.coverage = Coverage() if coverage else None
+        self._file: LoadedFile | None = None
+
+    def complete(self, header: ConvoTest, index: int) -> ConvoTest:
+        """The whole conversation that `header` (the `index`th of its file, turns left out) was collected from."""
+        from workbench.testing.convo_format import load_convo_file
+
+        if self._file is None or self._file.path != header.file:
+            self._file = load_convo_file(header.file)
+        if not self._file.ok:
+            raise ConvoReport("\n".join(str(p) for p in self._file.errors))
+        tests = self._file.tests
+        if index >= len(tests) or tests[index].name != header.name:
+            raise ConvoReport(f"{header.loc}: the file changed after it was collected: collect it again")
+        return tests[index]
 
     def run(self, test: ConvoTest, variables: dict[str, Any], language: str | None, label: bool) -> ConvoResult:
         run = self.runner.run(test, variables=variables, language=language, label=label)
@@ -109,6 +140,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _languages(config: pytest.Config) -> RunLanguages:
     """What the command line asks for, else the ini setting."""
+    from workbench.testing.convo_format import ALL_LANGUAGES
+    from workbench.testing.localize import RunLanguages
+
     codes = list(config.getoption("convo_language"))
     every = bool(config.getoption("convo_all_languages"))
     if not codes and not every:
@@ -124,6 +158,8 @@ def _wants_coverage(config: pytest.Config) -> bool:
 
 def _replayer(config: pytest.Config) -> _Replayer:
     if _REPLAYER not in config.stash:
+        from workbench.testing.cli_test import parse_vars
+
         variables = parse_vars(config.getoption("convo_var"))
         config.stash[_REPLAYER] = _Replayer(variables, _wants_coverage(config), _languages(config))
     return config.stash[_REPLAYER]
@@ -131,26 +167,69 @@ def _replayer(config: pytest.Config) -> _Replayer:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """A `*.convo.yaml` file becomes a collector of conversations."""
+    from workbench.testing.convo_format import SUFFIX
+
     if file_path.name.endswith(SUFFIX):
         return ConvoFile.from_parent(parent, path=file_path)
     return None
 
 
+def headers_only(text: str) -> str | None:
+    """A convo file's text with each conversation's `turns:` block replaced by one stand-in turn and blank lines
+    (so every other line keeps its number), or None when it has no such block. Reading it gives the file's
+    conversations with their names, settings and positions, at a fraction of the cost of reading every turn; a
+    `turns:` block is the lines below the key that are indented more, or as much and start a list item."""
+    lines = text.split("\n")
+    column = -1  # of the `turns:` key whose block is being left out
+    stand_in = found = False
+    for index, line in enumerate(lines):
+        if column >= 0:
+            content = line.lstrip(" ")
+            indent = len(line) - len(content)
+            blank = not content or content.startswith("#")
+            if blank or indent > column or (indent == column and (content == "-" or content.startswith("- "))):
+                lines[index] = "" if stand_in or blank else " " * column + _STAND_IN_TURN
+                stand_in = stand_in or not blank
+                found = found or stand_in
+                continue
+            column = -1
+        if (key := _TURNS_KEY.fullmatch(line)) is not None:
+            column, stand_in = len(key.group(1)), False
+    return "\n".join(lines) if found else None
+
+
 class ConvoFile(pytest.File):
     """A convo file; a file with errors fails collection with every problem listed."""
 
+    def _loaded(self) -> tuple[LoadedFile, bool]:
+        """The file's conversations, and whether their turns are left out (in a pytest-xdist worker)."""
+        from workbench.testing.convo_format import load_convo_file, load_convo_text
+
+        path = os.path.relpath(self.path)
+        if hasattr(self.config, "workerinput"):
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None  # the whole read says why
+            headers = None if text is None else headers_only(text)
+            if headers is not None and (convo := load_convo_text(headers, path, self.path.parent)).ok:
+                return convo, True
+        return load_convo_file(path), False
+
     def collect(self) -> Iterator[ConvoItem]:
         """One item per conversation, and per language when it runs in several."""
-        convo = load_convo_file(os.path.relpath(self.path))
+        convo, partial = self._loaded()
         if not convo.ok:
             raise self.CollectError("\n".join(str(p) for p in convo.errors))
         runner = _replayer(self.config).runner
-        for test in convo.tests:
+        for index, test in enumerate(convo.tests):
             languages = runner.languages(test)
             label = runner.asked.several or len(languages) > 1
             for language in languages:
                 name = f"{test.name}[{language}]" if label and language else test.name
-                item = ConvoItem.from_parent(self, name=name, test=test, language=language, label=label)
+                item = ConvoItem.from_parent(
+                    self, name=name, test=test, language=language, label=label, index=index if partial else None
+                )
                 for tag in test.tags:
                     if _MARKER.match(tag):
                         self.config.addinivalue_line("markers", f"{tag}: conversation tag")
@@ -159,26 +238,40 @@ class ConvoFile(pytest.File):
 
 
 class ConvoItem(pytest.Item):
-    """One conversation of a convo file."""
+    """One conversation of a convo file: `test` is the conversation, or, when `index` is given, its settings
+    without its turns (the `index`th of its file), completed when it runs."""
 
-    def __init__(self, *, test: ConvoTest, language: str | None = None, label: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        test: ConvoTest,
+        language: str | None = None,
+        label: bool = False,
+        index: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.test = test
         self.language = language
         self.label = label
+        self.index = index
 
     def runtest(self) -> None:
         """Replay the conversation; raise `ConvoTestFailed` unless every turn passed."""
+        replayer = _replayer(self.config)
+        if self.index is not None:
+            self.test, self.index = replayer.complete(self.test, self.index), None
         variables: dict[str, Any] = {}
         for found in self.ihook.pytest_convo_variables(test=self.test, config=self.config):
             variables.update(found or {})
-        result = _replayer(self.config).run(self.test, variables, self.language, self.label)
+        result = replayer.run(self.test, variables, self.language, self.label)
         if not result.passed:
             raise ConvoTestFailed(result)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        """The runner's report for a failed conversation; pytest's usual report for anything else."""
-        if isinstance(excinfo.value, ConvoTestFailed):
+        """The runner's report for a failed conversation or a file with problems; pytest's usual report for
+        anything else."""
+        if isinstance(excinfo.value, ConvoReport):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo, style=style))
 
@@ -188,6 +281,8 @@ class ConvoItem(pytest.Item):
 
 
 def _write_coverage(config: pytest.Config, coverage: Coverage) -> None:
+    from workbench.testing.coverage_html import write_coverage_html
+
     if path := config.getoption("convo_coverage"):
         Path(path).write_text(json.dumps(coverage.to_json(), indent=2) + "\n", encoding="utf-8")
     if path := config.getoption("convo_coverage_html"):
@@ -198,12 +293,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Close the runner; write coverage (a pytest-xdist worker hands it to the controller instead)."""
     config = session.config
     replayer = config.stash.get(_REPLAYER, None)
+    workeroutput = getattr(config, "workeroutput", None)
+    if replayer is None and not _wants_coverage(config):
+        return
+    from workbench.testing.coverage import Coverage
+
     coverage = Coverage()
     if replayer is not None:
         replayer.close()
         if replayer.coverage is not None:
             coverage.merge(replayer.coverage)
-    workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput[_COVERAGE_KEY] = json.dumps(coverage.to_json())
     elif _wants_coverage(config):
@@ -217,6 +316,8 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     data = getattr(node, "workeroutput", {}).get(_COVERAGE_KEY)
     if data is None:
         return
+    from workbench.testing.coverage import Coverage
+
     config: pytest.Config = node.config
     if _MERGED not in config.stash:
         config.stash[_MERGED] = Coverage()
