@@ -25,6 +25,7 @@ from workbench.gui import (
     debugger,
     explore,
     flow_diff_view,
+    mutate,
     recording,
     silence,
     test_explorer,
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         test_explorer.install(self)
         coverage_view.install(self)
         explore.install(self)
+        mutate.install(self)
         flow_diff_view.install(self)
         translations.install(self)
         silence.install(self)
