@@ -24,6 +24,15 @@ NEVER_AT_START = [
     "xml.etree.ElementTree",
 ]
 ENGINE = ["workbench.engine.conversation", "httpx", "py_mini_racer"]
+# The modules of the commands a test run does not use: each is imported only when its own command runs.
+OTHER_COMMANDS = [
+    "workbench.testing.explore",
+    "workbench.testing.mutate",
+    "workbench.translations_cli",
+    "workbench.testing.cli_diff",
+    "workbench.gui",
+    "workbench.sample",
+]
 
 PROBE = """
 import json, sys
@@ -56,6 +65,26 @@ def test_testing_one_conversation_file_loads_no_gui_no_unused_library_and_no_jun
     # pattern, so `regex` is used there — every other library stays unloaded.
     unused = [name for name in NEVER_AT_START if name != "regex"]
     assert loaded_by(tmp_path, unused, "test", str(SAMPLE / "intents.convo.yaml")) == []
+
+
+def test_testing_one_file_loads_no_other_commands_module(tmp_path):
+    assert loaded_by(tmp_path, OTHER_COMMANDS, "test", str(SAMPLE / "intents.convo.yaml")) == []
+
+
+def test_help_still_lists_every_command(tmp_path):
+    listed = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    ).stdout
+    for command in ("validate", "chat", "schema", "test", "preview", "diff", "translations", "explore", "mutate"):
+        assert command in listed
+
+
+def test_the_pytest_plugin_loads_no_engine_until_conversations_run():
+    # The pytest-xdist controller loads the plugin and never runs a conversation.
+    probe = "import json, sys, workbench.testing.pytest_plugin; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    loaded = set(json.loads(done.stdout))
+    assert [name for name in [*ENGINE, "workbench.testing.runner"] if name in loaded] == []
 
 
 def test_validate_loads_no_unused_library(tmp_path):

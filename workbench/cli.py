@@ -7,22 +7,31 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from workbench.bundled import resource_text
-from workbench.sample import SAMPLE_FLOW, start_sample_backend
+# The commands defined in a module of their own: (module, function that adds its parser, function that runs it).
+# Only the module of the command being run is imported, so that `workbench test` does not wait for what only the
+# window, the explorer or mutation testing use; `workbench --help` (or an unknown command) imports them all.
+_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "test": ("workbench.testing.cli_test", "add_test_parser", "run_test_command"),
+    "preview": ("workbench.gui.preview.cli", "add_preview_parser", "run_preview_command"),
+    "diff": ("workbench.testing.cli_diff", "add_diff_parser", "run_diff_command"),
+    "translations": ("workbench.translations_cli", "add_translations_parser", "run_translations_command"),
+    "explore": ("workbench.testing.explore.cli", "add_explore_parser", "run_explore_command"),
+    "mutate": ("workbench.testing.mutate.cli", "add_mutate_parser", "run_mutate_command"),
+}
 
 
-def _parser() -> argparse.ArgumentParser:
-    # Imported here rather than at the top so that `main` can first keep httpx's own CLI from loading.
-    from workbench.gui.preview.cli import add_preview_parser
-    from workbench.testing.cli_diff import add_diff_parser
-    from workbench.testing.cli_test import add_test_parser
-    from workbench.testing.explore.cli import add_explore_parser
-    from workbench.testing.mutate.cli import add_mutate_parser
-    from workbench.translations_cli import add_translations_parser
+def _command(argv: Sequence[str]) -> str | None:
+    """The command `argv` names when it is one of `_COMMANDS` (the top-level parser has no option but `-h`)."""
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return first if first in _COMMANDS else None
 
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `workbench` parser: with every command of `_COMMANDS`, or with `command` alone among them."""
     parser = argparse.ArgumentParser(prog="workbench", description="Test Chatlayer-style chatbot flows.")
     sub = parser.add_subparsers(dest="command")
 
@@ -32,19 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--languages", action="store_true", help="then a table of the texts translated per language")
 
     chat = sub.add_parser("chat", help="talk to a flow in the terminal")
-    chat.add_argument("flow", nargs="?", type=Path, default=SAMPLE_FLOW)
+    chat.add_argument("flow", nargs="?", type=Path, help="the flow file (default: the bundled sample)")
     chat.add_argument("--var", action="append", default=[], metavar="NAME=JSON", help="a starting variable")
     chat.add_argument("-v", "--verbose", action="store_true", help="show states, warnings and console output")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of flow files (or of conversation tests)")
     schema.add_argument("--convo", action="store_true", help="the schema of *.convo.yaml files instead")
 
-    add_test_parser(sub)
-    add_preview_parser(sub)
-    add_diff_parser(sub)
-    add_translations_parser(sub)
-    add_explore_parser(sub)
-    add_mutate_parser(sub)
+    for name, (module, add, _run) in _COMMANDS.items():
+        if command is None or name == command:
+            getattr(import_module(module), add)(sub)
 
     open_ = sub.add_parser("open", help="open a flow in the window (the default: the bundled sample)")
     open_.add_argument("flow", nargs="?", type=Path)
@@ -72,6 +78,8 @@ def _validate(paths: Sequence[Path], quiet: bool, languages: bool) -> int:
 
 def sample_variables(path: Path | None) -> dict[str, object]:
     """For the bundled sample, start its little backend on a free port and point the flow at it."""
+    from workbench.sample import SAMPLE_FLOW, start_sample_backend
+
     if path is not None and path.resolve() != SAMPLE_FLOW:
         return {}
     _server, base_url = start_sample_backend()
@@ -91,15 +99,17 @@ def _given(pairs: Sequence[str]) -> dict[str, Any] | None:
     return None if refused else variables
 
 
-def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
+def _chat(path: Path | None, pairs: Sequence[str], verbose: bool) -> int:
     import asyncio
 
     from workbench.chat import chat
     from workbench.flow.loader import load_flow
+    from workbench.sample import SAMPLE_FLOW
 
     given = _given(pairs)
     if given is None:
         return 2
+    path = path if path is not None else SAMPLE_FLOW
     result = load_flow(path)
     for problem in result.problems:
         if problem.severity == "error":
@@ -114,6 +124,7 @@ def _chat(path: Path, pairs: Sequence[str], verbose: bool) -> int:
 
 def _open(path: Path | None, pairs: Sequence[str]) -> int:
     from workbench.gui.app import run_app
+    from workbench.sample import SAMPLE_FLOW
 
     given = _given(pairs)
     if given is None:
@@ -132,8 +143,9 @@ def _skip_httpx_cli() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `workbench` console script."""
     _skip_httpx_cli()
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        return _run(_parser().parse_args(argv))
+        return _run(_parser(_command(arguments)).parse_args(arguments))
     except BrokenPipeError:
         # The reader of our output went away (`workbench … | head`): stop quietly, without a flush error at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -141,37 +153,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbench.gui.preview.cli import run_preview_command
-    from workbench.testing.cli_diff import run_diff_command
-    from workbench.testing.cli_test import run_test_command
-
+    if args.command in _COMMANDS:
+        module, _add, run = _COMMANDS[args.command]
+        return int(getattr(import_module(module), run)(args))
     if args.command == "validate":
         return _validate(args.flows, args.quiet, args.languages)
     if args.command == "schema":
+        from workbench.bundled import resource_text
         from workbench.flow.schema import schema_text
 
         print(resource_text("convo.schema.json") if args.convo else schema_text())
         return 0
     if args.command == "chat":
         return _chat(args.flow, args.var, args.verbose)
-    if args.command == "test":
-        return run_test_command(args)
-    if args.command == "diff":
-        return run_diff_command(args)
-    if args.command == "preview":
-        return run_preview_command(args)
-    if args.command == "explore":
-        from workbench.testing.explore.cli import run_explore_command
-
-        return run_explore_command(args)
-    if args.command == "mutate":
-        from workbench.testing.mutate.cli import run_mutate_command
-
-        return run_mutate_command(args)
-    if args.command == "translations":
-        from workbench.translations_cli import run_translations_command
-
-        return run_translations_command(args)
     if args.command == "open":
         return _open(args.flow, args.var)
     return _open(None, [])
