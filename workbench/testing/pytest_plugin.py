@@ -113,8 +113,22 @@ class _Replayer:
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    """Register `pytest_convo_variables`."""
+    """Register `pytest_convo_variables`; leave the workbench's own modules to Python's import."""
     pluginmanager.add_hookspecs(ConvoHooks)
+    _import_workbench_unrewritten(pluginmanager)
+
+
+def _import_workbench_unrewritten(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Take the `workbench` package off pytest's list of modules to rewrite for assertions.
+
+    pytest marks every package of a distribution that provides a plugin, so each session (and each pytest-xdist
+    worker) re-compiled all of the workbench's modules through its rewriter, bypassing Python's byte-code cache:
+    about 2 s of CPU before the first test. The workbench's few `assert`s are its own invariants, not a user's
+    test. The marks are pytest's private state (`_must_rewrite`), so this does nothing where they are not found.
+    """
+    marked = getattr(getattr(pluginmanager, "rewrite_hook", None), "_must_rewrite", None)
+    if isinstance(marked, set):
+        marked.discard(__name__.partition(".")[0])
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
