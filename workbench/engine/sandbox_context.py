@@ -3,10 +3,11 @@
 Only the worker (`sandbox_worker.py`) and the engine's context for bounded conditions import this module; the
 engine reaches a worker realm through `sandbox_worker_client.RemoteContext`.
 
-Besides the awaitable `eval`, a context can `start` an eval whose answer is handed over on V8's own thread,
-the moment V8 has it: the worker writes it to its pipe from there, saving the hop through its event loop (a
-wake-up of the loop costs about as much as the eval itself). After each such answer the context posts the
-prelude's `__wb.check()` behind it, so that a finished run's clean-up and taint check run once its microtasks
+Besides the awaitable `eval`, a context can `start` an eval, or `call` the prelude's `__wb.call` (a run of a
+code function compiled earlier: no script to compile), whose answer is handed over on V8's own thread, the
+moment V8 has it: the worker writes it to its pipe from there, saving the hop through its event loop (a
+wake-up of the loop costs about as much as the eval itself). After each such answer the context calls the
+prelude's `__wb.check` behind it, so that a finished run's clean-up and taint check run once its microtasks
 have drained, off the way of the answer and before anything else in the realm.
 """
 
@@ -19,8 +20,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from py_mini_racer import JSEvalException, MiniRacer
-from py_mini_racer._value_handle import ValueHandle
+from py_mini_racer import JSEvalException, JSOOMException, JSParseException, MiniRacer
+from py_mini_racer._objects import _MiniRacerTypes
 
 from workbench.engine.sandbox_prelude import PRELUDE_JS, PRELUDE_URL, lodash_source
 
@@ -31,10 +32,8 @@ from workbench.engine.sandbox_prelude import PRELUDE_JS, PRELUDE_URL, lodash_sou
 COLLECT_EVERY = 2000
 
 Answer = Callable[[Any, JSEvalException | None], None]
-"""What `start` calls on V8's thread: the eval's value (a string, number, boolean or None; anything else as its
-`str`) and None, or None and V8's refusal. V8 waits while it runs: keep it short."""
-
-_CHECK = "__wb.check()"
+"""What `start` and `call` call on V8's thread: the value (a string, number, boolean or None; anything else as
+its `str`) and None, or None and V8's refusal. V8 waits while it runs: keep it short."""
 
 
 class JsContext:
@@ -57,7 +56,11 @@ class JsContext:
         # Held by V8's thread while it uses the context from a callback, and by `close`: V8's thread never
         # touches a context being freed.
         self._lock = threading.Lock()
-        self._check = self._v8._python_to_value_handle(_CHECK)
+        self._dll, self._raw = self._v8._dll, self._v8._ctx
+        # __wb.call, __wb.check and an empty argument list, set by `create` (kept: they hold the handles)
+        self._entry: Any = None
+        self._checker: Any = None
+        self._no_args: Any = None
 
     @classmethod
     async def create(cls, heap_limit: int) -> JsContext:
@@ -73,6 +76,8 @@ class JsContext:
             ping = v8._value_handle_to_python(v8._wrap_raw_handle(v8._dll.mr_make_js_callback(v8._ctx, ctx._ping_id)))
             init = await racer.eval_cancelable("(f) => __wb.init(f)")
             await init.cancelable()(ping)  # type: ignore[union-attr]
+            handles = await racer.eval_cancelable("[__wb.call, __wb.check, []]")
+            ctx._entry, ctx._checker, ctx._no_args = map(v8._python_to_value_handle, handles)  # type: ignore[arg-type]
         except BaseException:
             ctx.close()
             raise
@@ -91,11 +96,11 @@ class JsContext:
     def start(self, code: str, answer: Answer) -> int:
         """Start evaluating `code` (from the loop's thread); `answer` gets the outcome on V8's thread. Returns
         the task to `cancel`."""
-        if self._closed:
-            raise RuntimeError("the context was closed")
-        self._count()
-        handle = self._v8._python_to_value_handle(code)  # V8 takes its own reference when the eval is posted
-        return self._post(handle, answer)
+        return self._post(code, answer, None)
+
+    def call(self, text: str, answer: Answer) -> int:
+        """Start `__wb.call` with `text` as its `this`, like `start`."""
+        return self._post(text, answer, self._entry)
 
     def cancel(self, task: int) -> None:
         """Stop a started eval: V8 terminates it, and its answer carries the termination."""
@@ -136,10 +141,26 @@ class JsContext:
         if self._evals % COLLECT_EVERY == 0 and self._running == 0 and not self._answers:
             self._v8.low_memory_notification()
 
-    def _post(self, code: ValueHandle, answer: Answer | None) -> int:
+    def _post(self, text: str, answer: Answer, function: Any) -> int:
+        """Post an eval of `text`, or a call of `function` with `text` as `this`; the task's id."""
+        if self._closed:
+            raise RuntimeError("the context was closed")
+        self._count()
+        data = text.encode()
+        raw = self._dll.mr_alloc_string_val(self._raw, data, len(data), _MiniRacerTypes.str_utf8)
+        try:
+            callback = next(self._v8._next_async_callback_id)
+            self._answers[callback] = answer
+            if function is None:
+                return int(self._dll.mr_eval(self._raw, raw, callback))
+            return int(self._dll.mr_call_function(self._raw, function.raw, raw, self._no_args.raw, callback))
+        finally:
+            self._dll.mr_free_value(self._raw, raw)  # the posted task holds its own reference
+
+    def _post_check(self) -> None:
         callback = next(self._v8._next_async_callback_id)
-        self._answers[callback] = answer
-        return int(self._v8._dll.mr_eval(self._v8._ctx, code.raw, callback))
+        self._answers[callback] = None
+        self._dll.mr_call_function(self._raw, self._checker.raw, self._no_args.raw, self._no_args.raw, callback)
 
     def _from_v8(self, callback: int, raw: Any) -> None:
         """Every callback from V8, on its thread."""
@@ -156,20 +177,24 @@ class JsContext:
         with self._lock:
             if self._closed:
                 return  # the handle goes with the context
+            if answer is None:  # a check's: nobody reads it
+                self._dll.mr_free_value(self._raw, raw)
+                return
             try:
                 value = self._v8._value_handle_to_python(self._v8._wrap_raw_handle(raw))
             except JSEvalException as exc:
                 value, error = None, exc
+                # A call that hit the memory limit is refused like any other (only an eval's says so)
+                if not isinstance(exc, JSOOMException | JSParseException) and self.memory_exhausted():
+                    error = JSOOMException(str(exc))
             else:
                 error = None
                 if not (value is None or isinstance(value, str | int | float | bool)):
                     value = str(value)
-        if answer is None:
-            return
         answer(value, error)
         with self._lock:
             if not self._closed:
-                self._post(self._check, None)
+                self._post_check()
 
 
 def when_made(task: asyncio.Task[JsContext], then: Callable[[JsContext], None]) -> None:

@@ -1,8 +1,9 @@
 """The JavaScript installed once per sandbox context: the runner, the builder, fetch, console, timers, conditions.
 
-Everything lives on one frozen, non-configurable global `__wb`. Python talks to it only through
-`eval_cancelable` (so every call can be stopped), and it talks back only through a one-way `ping`
-that carries no data (reading a value from V8 while V8 runs user code would block the asyncio loop).
+Everything lives on one frozen, non-configurable global `__wb`. Python talks to it only through evals
+and calls of its functions that can be stopped (a code function compiled once is run again by calling
+`__wb.call`, not by evaluating a script), and it talks back only through a one-way `ping` that carries no
+data (reading a value from V8 while V8 runs user code would block the asyncio loop).
 
 In debug mode (a run started with a plan) the instrumented code calls the run's step methods (`f`, `s`,
 `w`, `e`, `o`, `x`; see `instrument.py`). The run decides in V8 whether a statement stops (the plan:
@@ -471,6 +472,18 @@ function firstTrue(ids, defs, varsJson) {
   return -1;
 }
 
+function start(runId, fnId, args, plan) {
+  const fn = codeFns.get(fnId);
+  const run = new Run(runId, args);
+  if (plan) { run.debug = true; run.setPlan(plan); }
+  current = run;
+  try {
+    fn(run.args, makeBuilderFactory(run), makeFetch(run), makeConsole(run), lodash, run);
+  } catch (e) { run.fail(e); run.settle(); }
+  if (run.settled && (run.sent || run.error)) return finish(run);
+  return pending(run);
+}
+
 const W = {
   init(pingFn) {
     ping = pingFn;
@@ -500,15 +513,15 @@ const W = {
   // A run's state as JSON text; '{"st":"tainted"}' when an earlier run tainted the realm (nothing ran).
   run(runId, fnId, argsJson, fn, plan) {
     if (settled()) return TAINTED;
-    if (fn) codeFns.set(fnId, fn); else fn = codeFns.get(fnId);
-    const run = new Run(runId, parse(argsJson));
-    if (plan) { run.debug = true; run.setPlan(plan); }
-    current = run;
-    try {
-      fn(run.args, makeBuilderFactory(run), makeFetch(run), makeConsole(run), lodash, run);
-    } catch (e) { run.fail(e); run.settle(); }
-    if (run.settled && (run.sent || run.error)) return finish(run);
-    return pending(run);
+    if (fn) codeFns.set(fnId, fn);
+    return start(runId, fnId, parse(argsJson), plan);
+  },
+  // `run` of a function compiled by an earlier run, called (not evaluated: no script to compile) with its
+  // parameters as `this`, the JSON text of [runId, fnId, plan, args].
+  call() {
+    if (settled()) return TAINTED;
+    const p = parse(this);
+    return start(p[0], p[1], p[3], p[2]);
   },
   take(runId) {
     const run = current;

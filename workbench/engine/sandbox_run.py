@@ -39,6 +39,9 @@ ANSWER_DEPTH = incoming.MAX_DEPTH + 4
 prelude's own 4 (a run's state, its payload, the list of builder calls, one call)."""
 
 
+_ARGS_JSON = json.JSONEncoder(default=str, allow_nan=False)  # `args` as JSON (one encoder, not one per run)
+
+
 class RealmTainted(Exception):
     """An earlier run tainted the realm, so nothing ran (and the realm is closed): run again in a pristine one."""
 
@@ -61,17 +64,19 @@ async def execute(
     With `step` the run is in debug mode: `wrap` should instrument the source, and the run stops where
     the step handler's plan says.
     """
-    args_literal = json.dumps(json.dumps(args, default=str, allow_nan=False))
+    args_json = _ARGS_JSON.encode(args)
     plan = json.dumps(step.plan()) if step is not None else "null"
     key = (wrap, source)
     cached = ctx.code_ids.get(key)
     if cached is None:
         prefix = ctx.reset_prefix()
         fn_id, wrapped = next(ctx.ids), wrap(source)
-        code = f"{prefix}__wb.run({run_id},{fn_id},{args_literal},{wrapped.text},{plan})\n//# sourceURL={CODE_URL}"
+        ask, literal = ctx.eval, json.dumps(args_json)
+        text = f"{prefix}__wb.run({run_id},{fn_id},{literal},{wrapped.text},{plan})\n//# sourceURL={CODE_URL}"
     else:
+        # compiled by an earlier run: a call, with the args as they are (not as a string literal to evaluate)
         fn_id, wrapped = cached
-        code = f"__wb.run({run_id},{fn_id},{args_literal},null,{plan})"
+        ask, text = ctx.call, f"[{run_id},{fn_id},{plan},{args_json}]"
 
     def fail(kind: Any, message: str, line: int | None = None, column: int | None = None) -> CodeResult:
         err = CodeError(kind, message, line, column)
@@ -80,7 +85,7 @@ async def execute(
     bridge: _Bridge | None = None
     try:
         async with asyncio.timeout(timeout) as limit:
-            state = _state(await ctx.eval(code))
+            state = _state(await ask(text))
             if state["st"] == "tainted":
                 raise RealmTainted
             if cached is None:

@@ -9,6 +9,7 @@ when stdin closes. Requests, each handled as it arrives:
   once that one is ready); answers `{id, ok: true}` when it is ready.
 - `eval {id, realm, code}`: answers `{id, ok: value}` or `{id, err: parse | oom | eval, msg}`, written to the
   pipe from V8's own thread the moment V8 has it (`JsContext.start`), not through this process's event loop.
+- `call {id, realm, code}`: the same for a call of the prelude's `__wb.call` with `code` (`JsContext.call`).
 - `cancel {id}`: stop that eval (V8 is told to terminate it; the answer is dropped).
 - `limit {realm, heap}`: a new hard memory limit; `oom {id, realm}`: whether V8 hit it.
 - `drop {realm}`: release the realm; `stats {id}`: `{rss, heap: {realm: bytes in use}}` for benchmarks.
@@ -103,22 +104,24 @@ class _Worker(asyncio.Protocol):
     def _eval(self, message: dict[str, Any]) -> None:
         request, task = message["id"], self._realms.get(message["realm"])
         if task is not None and task.done() and not task.cancelled() and task.exception() is None:
-            self._run(request, task.result(), message["code"])
+            self._run(request, task.result(), message)
         else:
-            waiting = asyncio.ensure_future(self._run_when_ready(request, message["realm"], message["code"]))
+            waiting = asyncio.ensure_future(self._run_when_ready(request, message))
             self._evals[request] = waiting.cancel
 
-    async def _run_when_ready(self, request: int, realm: int, code: str) -> None:
+    _call = _eval
+
+    async def _run_when_ready(self, request: int, message: dict[str, Any]) -> None:
         try:
-            ctx = await self._realm(realm)
+            ctx = await self._realm(message["realm"])
         except Exception as exc:  # a realm that is not open, or could not be made
             if self._evals.pop(request, None) is not None:
                 self._reply(request, None, exc)
             return
-        self._run(request, ctx, code)
+        self._run(request, ctx, message)
 
-    def _run(self, request: int, ctx: JsContext, code: str) -> None:
-        """Start the eval; V8's thread sends the answer unless it was cancelled meanwhile."""
+    def _run(self, request: int, ctx: JsContext, message: dict[str, Any]) -> None:
+        """Start the eval or call; V8's thread sends the answer unless it was cancelled meanwhile."""
         started: list[int] = []
 
         def answer(value: Any, error: JSEvalException | None) -> None:
@@ -127,7 +130,7 @@ class _Worker(asyncio.Protocol):
 
         self._evals[request] = lambda: started and ctx.cancel(started[0])
         try:
-            started.append(ctx.start(code, answer))
+            started.append((ctx.call if message["op"] == "call" else ctx.start)(message["code"], answer))
         except Exception as exc:  # a realm closed meanwhile
             answer(None, JSEvalException(str(exc)))
 

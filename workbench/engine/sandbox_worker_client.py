@@ -70,11 +70,12 @@ class WorkerProcess:
     async def start(cls) -> WorkerProcess:
         """Start a worker; requests can be sent at once (they wait in the pipe until it is ready)."""
         loop = asyncio.get_running_loop()
-        # The worker imports this package from where the engine found it, whatever the current directory.
+        # The worker imports this package from where the engine found it, whatever the current directory (-P: not
+        # from a `workbench` folder there).
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         popen = subprocess.Popen(
-            [sys.executable, "-m", "workbench.engine.sandbox_worker"],
+            [sys.executable, "-P", "-m", "workbench.engine.sandbox_worker"],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -254,7 +255,14 @@ class RemoteContext:
 
     async def eval(self, code: str) -> Any:
         """Evaluate `code` in the realm; cancelling the call stops V8."""
-        request, future = self.worker.request({"op": "eval", "realm": self.realm, "code": code})
+        return await self._ask("eval", code)
+
+    async def call(self, text: str) -> Any:
+        """Call the prelude's `__wb.call` with `text` as its `this` in the realm; cancelling the call stops V8."""
+        return await self._ask("call", text)
+
+    async def _ask(self, op: str, code: str) -> Any:
+        request, future = self.worker.request({"op": op, "realm": self.realm, "code": code})
         try:
             return await future
         except asyncio.CancelledError:

@@ -1,11 +1,12 @@
 """The frames the engine and its sandbox worker process exchange over a pipe: a 4-byte big-endian length, then
 that many bytes of one message.
 
-Most messages are a JSON object (the body starts with `{`). The two that carry JavaScript text, an eval and a
-string answer, carry it as plain UTF-8 after a binary head instead, so that neither side escapes and unescapes
-it (nor, for an eval, the JSON literal of its `args` inside it) once more:
+Most messages are a JSON object (the body starts with `{`). The three that carry text for V8 or from it, an
+eval, a call and a string answer, carry it as plain UTF-8 after a binary head instead, so that neither side
+escapes and unescapes it (nor the JSON of a run's `args` inside it) once more:
 
 - `E`, the request's id and the realm (8 bytes each, big-endian), the code: `{"op": "eval", "id", "realm", "code"}`
+- `C`, the same head, the text for `__wb.call`: `{"op": "call", "id", "realm", "code"}`
 - `A`, the request's id (8 bytes), the text: `{"id", "ok": text}`
 """
 
@@ -16,16 +17,19 @@ import struct
 from typing import Any
 
 _LENGTH = struct.Struct(">I")
-_EVAL = struct.Struct(">IcQQ")  # length, b"E", id, realm
+_TEXT = struct.Struct(">IcQQ")  # length, b"E" or b"C", id, realm
 _ANSWER = struct.Struct(">IcQ")  # length, b"A", id
-_HEAD = {ord("E"): _EVAL.size - _LENGTH.size, ord("A"): _ANSWER.size - _LENGTH.size}
+_TEXT_OPS = {"eval": b"E", "call": b"C"}
+_OP_OF = {ord(kind): op for op, kind in _TEXT_OPS.items()}
+_HEAD = {**{kind: _TEXT.size - _LENGTH.size for kind in _OP_OF}, ord("A"): _ANSWER.size - _LENGTH.size}
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    """One frame carrying `message` (in the plain-text form when it is an eval or a string answer)."""
-    if message.get("op") == "eval":
+    """One frame carrying `message` (in the plain-text form when it is an eval, a call or a string answer)."""
+    kind = _TEXT_OPS.get(message.get("op"))
+    if kind is not None:
         code = message["code"].encode()
-        return _EVAL.pack(_EVAL.size - _LENGTH.size + len(code), b"E", message["id"], message["realm"]) + code
+        return _TEXT.pack(_TEXT.size - _LENGTH.size + len(code), kind, message["id"], message["realm"]) + code
     if isinstance(message.get("ok"), str) and len(message) == 2:
         text = message["ok"].encode()
         return _ANSWER.pack(_ANSWER.size - _LENGTH.size + len(text), b"A", message["id"]) + text
@@ -62,8 +66,9 @@ def _message(buffer: bytearray, start: int, end: int) -> dict[str, Any]:
     if head is None:
         return json.loads(buffer[start + _LENGTH.size : end])
     text = buffer[start + _LENGTH.size + head : end].decode()
-    if kind == ord("E"):
-        _, _, request, realm = _EVAL.unpack_from(buffer, start)
-        return {"op": "eval", "id": request, "realm": realm, "code": text}
+    op = _OP_OF.get(kind)
+    if op is not None:
+        _, _, request, realm = _TEXT.unpack_from(buffer, start)
+        return {"op": op, "id": request, "realm": realm, "code": text}
     _, _, request = _ANSWER.unpack_from(buffer, start)
     return {"id": request, "ok": text}
