@@ -4,17 +4,19 @@ state), then, for each mutant, only the conversations that entered the mutated s
 The runner is given the mutant through its flow cache (`runner.flows`): `PinnedFlows` answers the flow's path
 with the mutant, so the conversations, their canned HTTP and the shared sandbox are exactly those of the suite.
 
-With several workers the baseline still runs once, here, while the worker processes start; each worker loads the
-flow and the suite once and is then sent chunks of mutants, each mutant as its document and the indexes of the
-conversations to replay it with. A shard (`Shard`) judges only the mutants whose stable id it holds.
+With several workers the baseline still runs once, here, while the worker processes start; then this process
+judges chunks of mutants too. Each worker process loads the flow and the suite once and is then sent chunks, each
+mutant as its document and the indexes of the conversations to replay it with. A shard (`Shard`) judges only the
+mutants whose stable id it holds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -276,33 +278,37 @@ class _Plan:
         if self.progress is not None:
             self.progress(verdict)
 
-    def judge_in(self, pool: ProcessPoolExecutor, workers: int) -> None:
-        """Judge the jobs in the pool's workers, in chunks (strided, so each chunk has mutants of many states)."""
+    def share(self, pool: ProcessPoolExecutor | None, workers: int, here: Callable[[list[_Job]], None]) -> None:
+        """Judge the jobs in chunks (strided, so each has mutants of many states): `here` judges chunks in this
+        process, from the start, while the pool's `workers - 1` processes start and then take their share."""
         count = min(len(self.jobs), workers * CHUNKS_PER_WORKER)
-        for future in as_completed([pool.submit(_work, self.jobs[k::count]) for k in range(count)]):
-            for judged in future.result():
-                self.done(judged)
+        waiting = deque(self.jobs[k::count] for k in range(count))
+        flying: set[Future[list[_Judged]]] = set()
+        started = False  # until a process has answered once it is still starting: one chunk each, not two
+        while waiting or flying:
+            while pool is not None and waiting and len(flying) < (2 if started else 1) * (workers - 1):
+                flying.add(pool.submit(_work, waiting.popleft()))
+            if waiting:
+                here(waiting.popleft())
+                landed = {future for future in flying if future.done()}
+            else:
+                landed = wait(flying, return_when=FIRST_COMPLETED).done
+            for future in landed:
+                started = True
+                flying.discard(future)
+                for judged in future.result():
+                    self.done(judged)
 
 
-async def _in_process(
-    flow: Flow, checks: list[Check], timeout: float, make_plan: Callable[[_Baseline], _Plan]
-) -> _Plan:
-    """The baseline and every mutant judged here, with one runner."""
-    judge = _Judge(flow, checks, timeout)
-    try:
-        plan = make_plan(await _baseline(judge.runner, flow, checks))
-        await judge.judge(plan.jobs, plan.done)
-    finally:
-        await judge.aclose()
-    return plan
-
-
-async def _baseline_only(flow: Flow, checks: list[Check]) -> _Baseline:
-    runner = Runner()
-    try:
-        return await _baseline(runner, flow, checks)
-    finally:
-        await runner.aclose()
+def _pool(path: Path, tests: Sequence[Path], timeout: float, processes: int) -> ProcessPoolExecutor:
+    """Worker processes (spawned: V8's threads in this process make fork unsafe), started at once so that they
+    load while the baseline runs."""
+    context = multiprocessing.get_context("spawn")
+    initargs = (path, tuple(tests), timeout)
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs)
+    for _ in range(processes):
+        pool.submit(_ready)
+    return pool
 
 
 def mutate(
@@ -317,25 +323,24 @@ def mutate(
 ) -> MutationRun:
     """Judge every mutant of the flow at `path` (those of `shard` only, when given) against the conversations of
     `tests` (the flow's folder when none); a mutant's conversations are bounded by `timeout` seconds in all.
-    With `select` off, every mutant is replayed with the whole suite rather than with the conversations that
-    reach its state. `progress` hears of each verdict as it is reached (in no particular order with several
-    workers), in the calling thread. Raises ValueError when the flow does not load."""
+    With `workers` above 1, this process is one of them. With `select` off, every mutant is replayed with the
+    whole suite rather than with the conversations that reach its state. `progress` hears of each verdict as it
+    is reached (in no particular order with several workers), in the calling thread. Raises ValueError when the
+    flow does not load."""
     flow = _original(path)
     checks = suite_checks(path, tests)
-
-    def make_plan(baseline: _Baseline) -> _Plan:
-        return _Plan(path, baseline, shard, select, progress)
-
-    if workers <= 1:
-        plan = asyncio.run(_in_process(flow, checks, timeout, make_plan))
-    else:
-        context = multiprocessing.get_context("spawn")  # V8's threads in this process make fork unsafe
-        initargs = (path, tuple(tests), timeout)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-            for _ in range(workers):
-                pool.submit(_ready)
-            plan = make_plan(asyncio.run(_baseline_only(flow, checks)))
-            plan.judge_in(pool, workers)
+    pool = _pool(path, tests, timeout, workers - 1) if workers > 1 else None
+    try:
+        with asyncio.Runner() as loop:
+            judge = _Judge(flow, checks, timeout)
+            try:
+                plan = _Plan(path, loop.run(_baseline(judge.runner, flow, checks)), shard, select, progress)
+                plan.share(pool, max(workers, 1), lambda chunk: loop.run(judge.judge(chunk, plan.done)))
+            finally:
+                loop.run(judge.aclose())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return MutationRun(
         path,
         tuple(plan.verdicts[i] for i in sorted(plan.verdicts)),
