@@ -34,16 +34,19 @@ def release() -> None:
 
 class Slices:
     """Paces a long job on the event loop: `await slices.turn()` after each step yields to the loop once a slice
-    of time is used up, first keeping what the steps built (`keep`)."""
+    of time is used up, first keeping what the steps built (`keep`) unless told not to (`keeping`: for a job that
+    builds nothing that lasts)."""
 
-    def __init__(self, seconds: float = SLICE_SECONDS) -> None:
+    def __init__(self, seconds: float = SLICE_SECONDS, keeping: bool = True) -> None:
         self._seconds = seconds
+        self._keeping = keeping
         self._end = time.perf_counter() + seconds
 
     async def turn(self) -> None:
         """Give the loop a turn if this slice's time is up."""
         if time.perf_counter() < self._end:
             return
-        keep()
+        if self._keeping:
+            keep()
         await asyncio.sleep(0)
         self._end = time.perf_counter() + self._seconds

@@ -10,13 +10,21 @@ dropped when it runs again.
 
 Statuses, their icons and result texts are not stored in the items: `data()` reads them from `results` and the
 set of running tests, so that a batch of results (or marking 10,000 conversations as running) is a few dict
-updates and one `dataChanged` per file touched, not three item changes per row.
+updates and one `dataChanged` per file touched (sent a slice of time at a time, `changes`), not three item changes
+per row.
+
+A listing (`list_files`) is applied a step at a time, so that the caller can give the loop turns in between: the
+rows of new files are built first, off the model; then rows of files that are gone are removed a range at a time,
+files still listed keep their rows (given their new contents when they changed), and new files get a row each.
+Nothing is reset, so the tree keeps what is expanded and selected, and no step touches more than a few hundred rows
+(a reset of 10,000 conversations blocked the window for half a second, most of it destroying the old rows).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +33,7 @@ from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
 from workbench.flow.languages import language_name
+from workbench.gui.test_explorer.changes import ChangeQueue, Span
 from workbench.testing.convo_format import ConvoFile, ConvoTest
 from workbench.testing.localize import labelled
 from workbench.testing.runner import ConvoResult, file_error
@@ -33,10 +42,12 @@ from workbench.testing.selection import ExpressionError, Selection, check
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 TEST_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
-_ERROR_ROLE = Qt.ItemDataRole.UserRole + 4  # a file row's error result, while the row is built
 LANGUAGE_ROLE = Qt.ItemDataRole.UserRole + 5
 RUNNING = "running"
 RESULT_COLUMN = 2
+REMOVED_AT_ONCE = 100
+"""File rows removed in one step of a listing: one removal per range (each removal walks the views' persistent
+indexes), small enough that destroying the rows' items stays short."""
 _ICONS = {
     "passed": QStyle.StandardPixmap.SP_DialogApplyButton,
     "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -46,6 +57,8 @@ _ICONS = {
 _WORST_FIRST = (RUNNING, "error", "failed")
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
+_SHOWN_ROLES = (_DISPLAY, _DECORATION, STATUS_ROLE)
+"""What a new result or status changes of a row."""
 Row = list[QStandardItem]
 
 
@@ -83,6 +96,22 @@ def _cell(text: str = "", key: str | None = None) -> QStandardItem:
     return item
 
 
+@dataclass(slots=True)
+class _FileRow:
+    """A file's row built off the model: its cells, and its conversations' test ids, tests and rows."""
+
+    convo: ConvoFile
+    cells: Row
+    tests: list[tuple[str, ConvoTest, QStandardItem]]
+
+
+def _title(path: str, roots: Sequence[Path]) -> str:
+    """A file's name relative to the root folder it is under."""
+    where = Path(path)
+    root = next((r for r in roots if where.is_relative_to(r)), None)
+    return where.relative_to(root).as_posix() if root else str(where)
+
+
 class TestTreeModel(QStandardItemModel):
     """Files → conversations, with the last result of each; columns Test, Tags, Result."""
 
@@ -100,110 +129,149 @@ class TestTreeModel(QStandardItemModel):
         self._running: set[str] = set()
         self._languages: dict[str, QStandardItem] = {}
         self._language_test: dict[str, str] = {}
+        self._convos: dict[str, ConvoFile] = {}
         self.results: dict[str, ConvoResult] = {}
         """The last result of each test id, of each language of a test that ran in several (by the result's id) and
         of each file that cannot be loaded (by its path)."""
+        self._queue = ChangeQueue(self, self._children_span, RESULT_COLUMN, _SHOWN_ROLES)
 
     # --- contents ---
 
-    def file_rows(self, files: Sequence[ConvoFile], roots: Sequence[Path]) -> list[Row]:
-        """The rows of `files` (named relative to the root folder they are under), not shown yet: building them
-        touches neither the views nor the results, so a long listing can be built in slices with the loop getting
-        turns in between."""
-        return [self._file_row(convo, roots) for convo in files]
-
-    def show_rows(self, rows: Sequence[Row]) -> None:
-        """Show rows made by `file_rows` instead of the listed ones (one reset, not a signal per row), keeping the
-        known results of what is still listed."""
-        self.beginResetModel()
-        self.blockSignals(True)
-        try:
-            self.removeRows(0, self.rowCount())
-            self._files, self._rows, self._tests, self._children, self._file_of = {}, {}, {}, {}, {}
-            self._languages, self._language_test = {}, {}
-            for row in rows:
-                self.appendRow(row)
-                self._index(row[0])
-            known = set(self._rows) | set(self._files)
-            self.results = {key: result for key, result in self.results.items() if self._keeps(key, known)}
-            self._add_languages([r for r in self.results.values() if language_of(r)])
-        finally:
-            self.blockSignals(False)
-            self.endResetModel()
-        self._running &= known
-
-    def _keeps(self, key: str, known: set[str]) -> bool:
-        """Whether the result at `key` still has a row: its test's or file's, or its test's for a language."""
-        result = self.results[key]
-        return key in known or (language_of(result) is not None and self._test_key(result) in known)
+    def list_files(self, files: Sequence[ConvoFile], roots: Sequence[Path]) -> Iterator[None]:
+        """Show `files` instead of the listed ones (named relative to the root folder they are under), keeping the
+        known results of what is still listed, a step at a time (see the module's docstring): the caller may give
+        the loop a turn at each `yield`."""
+        listed = [self.item(row).data(KEY_ROLE) for row in range(self.rowCount())]
+        wanted = {convo.path for convo in files}
+        kept = [path for path in listed if path in wanted]
+        if kept != [convo.path for convo in files if convo.path in self._files]:
+            kept = []  # the files are listed in another order: every row goes
+        stay = set(kept)
+        built: dict[str, _FileRow] = {}
+        for convo in files:
+            if convo.path not in stay or self._convos.get(convo.path) != convo:
+                built[convo.path] = self._file_row(convo, roots)
+            yield
+        yield from self._remove_all_but(listed, stay)
+        for row, convo in enumerate(files):
+            fresh = built.get(convo.path)
+            if convo.path not in stay:
+                assert fresh is not None
+                self.insertRow(row, fresh.cells)
+                self._index(fresh)
+            else:
+                item = self._files[convo.path]
+                title = _title(convo.path, roots)
+                if item.text() != title:
+                    item.setText(title)
+                if fresh is not None:
+                    self._refill(item, fresh, keep_results=True)
+            yield
+        self._files = {convo.path: self._files[convo.path] for convo in files}
 
     def set_files(self, files: Sequence[ConvoFile], roots: Sequence[Path]) -> None:
-        """Show `files` (named relative to the root folder they are under), keeping known results."""
-        self.show_rows(self.file_rows(files, roots))
+        """Show `files` (named relative to the root folder they are under), keeping known results, all at once."""
+        for _ in self.list_files(files, roots):
+            pass
 
     def replace_file(self, convo: ConvoFile) -> None:
-        """Show the new contents of a file already listed (after it was edited)."""
+        """Show the new contents of a file already listed (after it was edited: its results are forgotten)."""
         item = self._files.get(convo.path)
         if item is None:
             return
-        for key in self._children.pop(convo.path, []):
-            self._forget(key)
-        item.removeRows(0, item.rowCount())
-        self._fill(item, convo)
-        self._index(item)
+        self._refill(item, self._file_row(convo, ()), keep_results=False)
         self._changed([convo.path])
 
-    def _file_row(self, convo: ConvoFile, roots: Sequence[Path]) -> Row:
-        path = Path(convo.path)
-        root = next((r for r in roots if path.is_relative_to(r)), None)
-        item = _cell(path.relative_to(root).as_posix() if root else str(path), convo.path)
-        item.setToolTip(str(path))
-        self._fill(item, convo)
-        return [item, _cell(), _cell()]
-
-    def _fill(self, item: QStandardItem, convo: ConvoFile) -> None:
-        """Give a file's item its conversations' rows, and the file's own error result if it cannot run."""
-        item.setData(None if convo.ok else file_error(convo), _ERROR_ROLE)
+    def _file_row(self, convo: ConvoFile, roots: Sequence[Path]) -> _FileRow:
+        """A file's row and its conversations' rows, not shown yet."""
+        item = _cell(_title(convo.path, roots), convo.path)
+        item.setToolTip(convo.path)
+        tests = []
         for test in convo.tests:
-            row = _cell(test.name, test.id)
+            key = test.id
+            row = _cell(test.name, key)
             row.setData(test, TEST_ROLE)
             row.setColumnCount(len(self.COLUMNS))  # for the rows of its languages, when it runs in several
             item.appendRow([row, _cell(", ".join(test.tags)), _cell()])
+            tests.append((key, test, row))
+        return _FileRow(convo, [item, _cell(), _cell()], tests)
 
-    def _index(self, item: QStandardItem) -> None:
+    def _index(self, built: _FileRow) -> None:
         """Remember a file's item and its conversations' rows by key, and the file's error as its result."""
-        path = item.data(KEY_ROLE)
-        self._files[path] = item
-        error = item.data(_ERROR_ROLE)
-        if error is None:
+        convo = built.convo
+        path = convo.path
+        self._files[path] = built.cells[0]
+        self._convos[path] = convo
+        if convo.ok:
             self.results.pop(path, None)
         else:
-            self.results[path] = error
-            item.setData(None, _ERROR_ROLE)
-        children: list[str] = []
-        for number in range(item.rowCount()):
-            row = item.child(number)
-            test = row.data(TEST_ROLE)
-            self._rows[test.id] = row
-            self._tests[test.id] = test
-            self._file_of[test.id] = path
-            children.append(test.id)
-        self._children[path] = children
+            self.results[path] = file_error(convo)
+        for key, test, row in built.tests:
+            self._rows[key] = row
+            self._tests[key] = test
+            self._file_of[key] = path
+        self._children[path] = [key for key, _, _ in built.tests]
 
-    def _forget(self, key: str) -> None:
+    def _refill(self, item: QStandardItem, built: _FileRow, keep_results: bool) -> None:
+        """Give the listed row `item` of a file the conversations of `built`; with `keep_results`, those still
+        there keep their results, their running status and the rows of their languages."""
+        still = {key for key, _, _ in built.tests} if keep_results else set()
+        languages: list[ConvoResult] = []
+        for key in self._children.pop(built.convo.path, []):
+            if key in still:
+                languages += [self.results[k] for k in self._children.get(key, []) if k in self.results]
+            self._forget(key, listed=key in still)
+        item.removeRows(0, item.rowCount())
+        rows = built.cells[0]
+        while rows.rowCount():
+            item.appendRow(rows.takeRow(0))
+        self._index(_FileRow(built.convo, [item], built.tests))
+        self._add_languages(languages)
+
+    def _remove_all_but(self, listed: Sequence[str], kept: set[str]) -> Iterator[None]:
+        """Remove the rows of `listed` (the paths of the rows in order) that are not `kept`, a range at a time
+        from the bottom up, at most REMOVED_AT_ONCE rows a step."""
+        end = len(listed)
+        while end > 0:
+            if listed[end - 1] in kept:
+                end -= 1
+                continue
+            start = end - 1
+            while start > 0 and end - start < REMOVED_AT_ONCE and listed[start - 1] not in kept:
+                start -= 1
+            for path in listed[start:end]:
+                for key in self._children.pop(path, []):
+                    self._forget(key)
+                self._files.pop(path, None)
+                self._convos.pop(path, None)
+                self.results.pop(path, None)
+            self.removeRows(start, end - start)
+            end = start
+            yield
+
+    def _forget(self, key: str, listed: bool = False) -> None:
+        """Forget a conversation's row and its languages' rows; their results and its running status too, unless
+        it is still `listed`."""
         for language_key in self._children.pop(key, []):
-            self._forget_language(language_key)
+            self._forget_language(language_key, keep_result=listed)
         self._rows.pop(key, None)
         self._tests.pop(key, None)
         self._file_of.pop(key, None)
-        self._running.discard(key)
-        self.results.pop(key, None)
+        if not listed:
+            self._running.discard(key)
+            self.results.pop(key, None)
 
     # --- reading ---
 
     def test(self, key: str) -> ConvoTest | None:
         """The conversation test with id `key` (or of the language result with that id)."""
         return self._tests.get(self._language_test.get(key, key))
+
+    def tests(self, shown: Callable[[ConvoTest], bool] | None = None) -> list[ConvoTest]:
+        """Every listed conversation, in order (those that `shown` accepts)."""
+        tests = self._tests
+        listed = (tests[key] for path in self._files for key in self._children[path])
+        return list(listed if shown is None else filter(shown, listed))
 
     def files(self) -> list[Path]:
         """Every listed file, in order."""
@@ -271,10 +339,11 @@ class TestTreeModel(QStandardItemModel):
 
     # --- results ---
 
-    def mark_running(self, tests: Iterable[ConvoTest]) -> None:
-        """Show `tests` as queued to run (their previous results, and the rows of their languages, are
-        forgotten)."""
-        keys = [test.id for test in tests if test.id in self._tests]
+    def mark_running(self, keys: Iterable[str]) -> None:
+        """Show the tests with ids `keys` as queued to run (their previous results, and the rows of their
+        languages, are forgotten)."""
+        tests = self._tests
+        keys = [key for key in keys if key in tests]
         for key in keys:
             self.results.pop(key, None)
             languages = self._children.pop(key, None)
@@ -337,11 +406,12 @@ class TestTreeModel(QStandardItemModel):
         cell.setData(result.language, LANGUAGE_ROLE)
         return cell
 
-    def _forget_language(self, key: str) -> None:
+    def _forget_language(self, key: str, keep_result: bool = False) -> None:
         self._languages.pop(key, None)
         self._language_test.pop(key, None)
         self._file_of.pop(key, None)
-        self.results.pop(key, None)
+        if not keep_result:
+            self.results.pop(key, None)
 
     def clear_running(self) -> None:
         """After a stopped run: conversations still shown as running have no result."""
@@ -349,18 +419,20 @@ class TestTreeModel(QStandardItemModel):
         self._changed(keys)
 
     def _changed(self, keys: Iterable[str]) -> None:
-        """Tell the views that the rows of `keys` (and the rows of their files) show something else: one
-        `dataChanged` per file for its conversations, and one over the file rows."""
-        files = {self._file_of.get(key, key) for key in keys} & self._files.keys()
-        if not files:
-            return
-        last = RESULT_COLUMN
-        for path in files:
-            item = self._files[path]
-            if item.rowCount():
-                self.dataChanged.emit(item.child(0, 0).index(), item.child(item.rowCount() - 1, last).index(), [])
-        rows = sorted(self._files[path].row() for path in files)
-        self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last), [])
+        """Tell the views that the rows of `keys` (and the rows of their files) show something else: a
+        `dataChanged` over the file rows, then one per file for its conversations (`changes`)."""
+        file_of = self._file_of
+        files = {file_of.get(key, key) for key in keys} & self._files.keys()
+        if files:
+            rows = [self._files[path].row() for path in files]
+            self._queue.changed(min(rows), max(rows), files)
+
+    def _children_span(self, path: str) -> Span | None:
+        """The first and last cells of the conversations of a listed file (None: it has none, or is gone)."""
+        item = self._files.get(path)
+        if item is None or not item.rowCount():
+            return None
+        return item.child(0, 0).index(), item.child(item.rowCount() - 1, RESULT_COLUMN).index()
 
 
 class TagFilter(QSortFilterProxyModel):
@@ -373,6 +445,8 @@ class TagFilter(QSortFilterProxyModel):
         # What the filter reads (a conversation's tags) changes only with its rows, never by a dataChanged: no
         # filtering again on every result.
         self.setDynamicSortFilter(False)
+        # The role the filter reads: a dataChanged of other roles (results) needs no check of the rows' parents.
+        self.setFilterRole(TEST_ROLE)
         self._selection = Selection()
 
     def set_expression(self, text: str) -> str | None:
@@ -386,6 +460,10 @@ class TagFilter(QSortFilterProxyModel):
         self._selection = Selection(tags=expression)
         self.invalidate()
         return None
+
+    def accepts(self, test: ConvoTest) -> bool:
+        """Whether the conversation `test` shows."""
+        return not self._selection.tags or self._selection(test)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         """A conversation shows when its tags match; a file when one of its conversations does."""

@@ -33,7 +33,7 @@ from workbench.flow.loader import load_flow
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.test_explorer import heap
 from workbench.gui.test_explorer.detail import ResultDetail
-from workbench.gui.test_explorer.model import KEY_ROLE, TEST_ROLE, TagFilter, TestTreeModel, language_of
+from workbench.gui.test_explorer.model import KEY_ROLE, TagFilter, TestTreeModel, language_of
 from workbench.gui.test_explorer.replay import ChatReplay, failing_turn
 from workbench.gui.test_explorer.runs import SuiteRun
 from workbench.gui.test_explorer.scan import load, scan
@@ -187,6 +187,7 @@ class ExplorerPanel(QWidget):
         self.watch_box.toggled.connect(lambda on: self.settings.setValue(f"{SETTINGS}/watch", on))
         self.filter_edit.textChanged.connect(self._filter)
         self.tree.selectionModel().currentChanged.connect(self._show_current)
+        self.proxy.rowsInserted.connect(self._expand_files)
         self.detail.open_in_chat.connect(self.open_in_chat)
         self.runs.planned.connect(self.progress.setMaximum)
         self.runs.results.connect(self._on_results)
@@ -235,17 +236,20 @@ class ExplorerPanel(QWidget):
     async def _rescan(self) -> None:
         folders = self.folders
         files = await scan(folders)
-        rows = []
+        paths = [Path(convo.path) for convo in files]
+        # Watched before they show, so that an edit made as soon as a file is listed is seen.
+        await self.watcher.watch([*folders, *sorted({path.parent for path in paths})], paths)
         slices = heap.Slices()
-        for convo in files:
-            rows += self.model.file_rows([convo], folders)
+        for _ in self.model.list_files(files, folders):
             await slices.turn()
-        self.model.show_rows(rows)
-        self.tree.expandAll()
         self._fit_columns()
-        parents = {Path(f.path).parent for f in files}
-        self.watcher.watch([*folders, *sorted(parents)], self.model.files())
         await self._find_languages()
+
+    def _expand_files(self, parent: QModelIndex, first: int, last: int) -> None:
+        """A file's row shows its conversations from the start."""
+        if not parent.isValid():
+            for row in range(first, last + 1):
+                self.tree.expand(self.proxy.index(row, 0))
 
     async def _find_languages(self) -> None:
         """Offer the languages of the listed conversations' flows (each flow loaded once, off the loop)."""
@@ -276,7 +280,7 @@ class ExplorerPanel(QWidget):
         files = await load(paths)
         for convo in files:
             self.model.replace_file(convo)
-        self.tree.expandAll()
+            self.tree.expand(self.proxy.mapFromSource(self.model.index_of(convo.path)))
         self._fit_columns()
         self._show_current(self.tree.currentIndex())
         if self.watch_box.isChecked():
@@ -286,11 +290,7 @@ class ExplorerPanel(QWidget):
 
     def run_all(self) -> asyncio.Task[None] | None:
         """Run every conversation shown (the tag filter applies)."""
-        tests: list[ConvoTest] = []
-        for file_row in range(self.proxy.rowCount()):
-            parent = self.proxy.index(file_row, 0)
-            tests += [self.proxy.index(row, 0, parent).data(TEST_ROLE) for row in range(self.proxy.rowCount(parent))]
-        return self.run(tests)
+        return self.run(self.model.tests(self.proxy.accepts))
 
     def run_selected(self) -> asyncio.Task[None] | None:
         """Run the selected conversations (a selected file: all of its conversations)."""
@@ -310,7 +310,7 @@ class ExplorerPanel(QWidget):
         if not todo:
             self.message.emit("No conversation to run")
             return None
-        self.model.mark_running(todo.values())
+        self.model.mark_running(todo)
         self._arrived.clear()
         self._counts.clear()
         self._language_counts.clear()
@@ -332,7 +332,7 @@ class ExplorerPanel(QWidget):
         """The window is closing: stop the run, forget the scans, stop watching files and give the listing back to
         the garbage collector."""
         self.stop()
-        self.watcher.watch([], [])
+        self.watcher.stop()
         for task in list(self.tasks):
             task.cancel()
         heap.release()

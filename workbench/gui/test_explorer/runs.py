@@ -175,12 +175,19 @@ async def _plan(tests: Sequence[ConvoTest]) -> suite.Plan:
     """The suite plan that runs exactly `tests` (their files loaded again, as they are now), parsed a slice of
     time at a time on the loop (a thread would hold the GIL in long stretches as it parses) and kept out of the
     collector's full passes for the run (`heap`)."""
-    wanted = {t.id for t in tests}
-    files = [Path(f) for f in dict.fromkeys(t.file for t in tests)]
+    slices = Slices()
+    wanted: set[str] = set()
+    named: dict[str, None] = {}
+    for test in tests:
+        wanted.add(test.id)
+        named[test.file] = None
+        await slices.turn()
+    files: list[Path] = []
     chosen: dict[Path, tuple[ConvoTest, ...]] = {}
     errors: dict[Path, ConvoResult] = {}
-    slices = Slices()
-    for path in files:
+    for name in named:
+        path = Path(name)
+        files.append(path)
         piece = suite.plan([path], lambda test: test.id in wanted)
         chosen.update(piece.tests)
         errors.update(piece.errors)

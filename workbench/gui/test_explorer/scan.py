@@ -1,12 +1,15 @@
 """Finding and loading the convo files under the explorer's folders (no Qt).
 
-Files are loaded on the event loop, a slice of time at a time (`heap.Slices`: what was loaded is kept out of the
-collector's full passes): a worker thread would hold the GIL in long stretches while it parses (measured: 260 ms
-without a tick of the loop for 250 files), a file on the loop costs a millisecond or two.
+Files are found in a worker thread (walking the folders and resolving the paths is Python and system calls, which
+let the loop have the interpreter every few milliseconds; 2,500 files took 100 ms on the loop) and loaded on the
+event loop, a slice of time at a time (`heap.Slices`: what was loaded is kept out of the collector's full passes): a
+worker thread would hold the GIL in long stretches while it parses (measured: 260 ms without a tick of the loop for
+250 files), a file on the loop costs a millisecond or two.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +19,12 @@ from workbench.testing.convo_format import ConvoFile, find_convo_files, load_con
 
 async def scan(folders: Sequence[Path]) -> list[ConvoFile]:
     """Every `*.convo.yaml` file under `folders` (each once, sorted), loaded."""
-    return await load([path.resolve() for path in find_convo_files(f for f in folders if f.is_dir())])
+    return await load(await asyncio.get_running_loop().run_in_executor(None, found, folders))
+
+
+def found(folders: Sequence[Path]) -> list[Path]:
+    """The `*.convo.yaml` files under `folders` (each once, sorted), resolved."""
+    return [path.resolve() for path in find_convo_files(f for f in folders if f.is_dir())]
 
 
 async def load(paths: Sequence[Path]) -> list[ConvoFile]:

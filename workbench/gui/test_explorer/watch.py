@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from workbench.gui.test_explorer.heap import Slices
+
 DEBOUNCE_MS = 300
+PIECE = 50
+"""Paths added or let go at once."""
+
+
+def _pieces(names: list[str]) -> Iterator[list[str]]:
+    return (names[start : start + PIECE] for start in range(0, len(names), PIECE))
 
 
 class ConvoWatcher(QObject):
@@ -27,14 +35,28 @@ class ConvoWatcher(QObject):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._flush)
 
-    def watch(self, folders: Sequence[Path], files: Sequence[Path]) -> None:
-        """Watch exactly these folders (each holding convo files, or a root) and files from now on."""
+    async def watch(self, folders: Sequence[Path], files: Sequence[Path]) -> None:
+        """Watch exactly these folders (each holding convo files, or a root) and files from now on: the paths no
+        longer wanted are let go and the new ones added, a few at a time with the loop getting turns in between
+        (each path is a system call: thousands of them blocked the window for a few hundred milliseconds)."""
+        wanted = {str(path): path for path in [*folders, *files]}
+        watched = set(self._watcher.files() + self._watcher.directories())
+        slices = Slices(keeping=False)
+        for gone in _pieces([path for path in watched if path not in wanted]):
+            self._watcher.removePaths(gone)
+            await slices.turn()
+        new = [name for name, path in wanted.items() if name not in watched]
+        for piece in _pieces(new):
+            existing = [name for name in piece if wanted[name].exists()]
+            if existing:
+                self._watcher.addPaths(existing)
+            await slices.turn()
+
+    def stop(self) -> None:
+        """Watch nothing any more."""
         watched = self._watcher.files() + self._watcher.directories()
         if watched:
             self._watcher.removePaths(watched)
-        paths = [str(p) for p in dict.fromkeys([*folders, *files]) if p.exists()]
-        if paths:
-            self._watcher.addPaths(paths)
 
     def _file_changed(self, name: str) -> None:
         # Editors save by replacing the file, which drops it from the watcher: watch it again.
