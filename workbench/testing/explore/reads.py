@@ -8,15 +8,20 @@
   what an iframe's UPDATE_SESSION posts.
 - `response_namespaces`: variables read that nothing in the flow sets and that have no default — an API response
   in Chatlayer's `{session: {namespace, data}}` form is what fills them — with the paths read below each.
+
+Each walks the whole flow, and the explorer asks for every state that makes requests, so the answers are
+computed once per `Flow` (flows are immutable) and kept for the last few flows asked about.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
-from collections.abc import Iterator
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import esprima
 
@@ -32,6 +37,31 @@ _JS_WORDS = frozenset(
 )
 _ADDS_VARIABLE = re.compile(r"""addSessionVariable\(\s*(['"`])([^'"`]+)\1""")
 _BUILTIN_ROOTS = frozenset({"internal", "sys", "locale", "preferredLanguage", "input", "events"})
+_FLOWS_KEPT = 4
+_T = TypeVar("_T")
+
+
+def _once_per_flow(read: Callable[[Flow], _T]) -> Callable[[Flow], _T]:
+    """`read(flow)` computed once per Flow object. A `Flow` is neither hashable (it holds dicts) nor weakly
+    referable (slots), so the cache is keyed by identity and holds the flow itself, which keeps its id from being
+    reused while it is cached. Callers must not change what they get."""
+    cache: dict[int, tuple[Flow, _T]] = {}
+    lock = threading.Lock()  # the window explores in a worker thread
+
+    @functools.wraps(read)
+    def cached(flow: Flow) -> _T:
+        with lock:
+            hit = cache.get(id(flow))
+        if hit is not None and hit[0] is flow:
+            return hit[1]
+        value = read(flow)
+        with lock:
+            cache[id(flow)] = (flow, value)
+            while len(cache) > _FLOWS_KEPT:
+                del cache[next(iter(cache))]
+        return value
+
+    return cached
 
 
 def root(path: str) -> str:
@@ -39,6 +69,7 @@ def root(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
+@_once_per_flow
 def condition_roots(flow: Flow) -> frozenset[str]:
     """The first names of the variables every route condition of `flow` reads (built-ins left out)."""
     names: set[str] = set()
@@ -56,6 +87,7 @@ def condition_names(condition: str) -> frozenset[str]:
     return names - _JS_WORDS - _BUILTIN_ROOTS
 
 
+@_once_per_flow
 def condition_numbers(flow: Flow) -> tuple[int | float, ...]:
     """The number literals in `flow`'s route conditions (negated where a `-` comes just before), sorted; a
     condition that does not tokenise adds none."""
@@ -84,6 +116,7 @@ def _numbers(condition: str) -> Iterator[int | float]:
         yield -value if before is not None and before.type == "Punctuator" and before.value == "-" else value
 
 
+@_once_per_flow
 def template_paths(flow: Flow) -> frozenset[str]:
     """Every variable path that a template or a `{var: …}` value of `flow` reads (code sources left out)."""
     paths: set[str] = set()
@@ -96,6 +129,7 @@ def template_paths(flow: Flow) -> frozenset[str]:
     return frozenset(p for p in paths if root(p) not in _BUILTIN_ROOTS)
 
 
+@_once_per_flow
 def written_roots(flow: Flow) -> frozenset[str]:
     """The first names of the variables some state of `flow` sets (answers, `set:`, API saves, code)."""
     names: set[str] = set(flow.nlu.entities)
@@ -115,6 +149,7 @@ def written_roots(flow: Flow) -> frozenset[str]:
     return frozenset(root(n) for n in names)
 
 
+@_once_per_flow
 def page_variables(flow: Flow) -> tuple[str, ...]:
     """Variables read with a default (not a URL) that nothing else sets, sorted: what a page's UPDATE_SESSION
     would change."""
@@ -131,6 +166,11 @@ def page_variables(flow: Flow) -> tuple[str, ...]:
 
 def response_namespaces(flow: Flow) -> dict[str, tuple[str, ...]]:
     """Variables read that nothing sets and that have no default, each with the sub-paths read below it."""
+    return dict(_response_namespaces(flow))
+
+
+@_once_per_flow
+def _response_namespaces(flow: Flow) -> dict[str, tuple[str, ...]]:
     written = written_roots(flow) | set(flow.variables)
     found: dict[str, set[str]] = {}
     for path in template_paths(flow):

@@ -3,18 +3,19 @@
 Each path is played (on from its parent's end: `replay.Player`), what it covers is added up (`FlowCoverage`, the
 same counting as `workbench test --coverage`), and a path that reached a state or a transition no earlier path
 reached is kept. Where the path ends is its node: its *place* — (state, what the conversation waits for, failed
-attempts (up to the count after which every failure is handled alike), offloaded, whether the agent spoke,
-contexts, the buttons shown) — and its *values*: those of the variables conditions read, and which variables
-templates read are set. A node seen before is not expanded again.
+attempts (up to the count after which every failure is handled alike: none for an ask without `give_up`),
+offloaded, whether the agent spoke, contexts, the buttons shown) — and its *values*: those of the variables
+conditions read, and which variables templates read are set. A node seen before is not expanded again.
 
 Values alone can make the nodes exponential: an `ask` whose variable is set is skipped (Chatlayer's rule), so an
 earlier answer stays live wherever its topic is re-entered, and 12 asks of 3 answers are 3^12 sessions. So the
 frontier has two tiers. Tier 1 holds the children of nodes at a place no earlier node was at; tier 2 the children
-of nodes new only by their values. Tier 1 is always drained first, breadth first, so every place is reached by a
-shortest path and what a place offers is tried there at once; tier 2 (breadth first too) then tries the same
-places with other values, for routes and templates that depend on them — a tier-2 node at a new place puts its
-children in tier 1 again. Every input that leads somewhere is therefore played, and no state or transition that
-some sequence of places reaches is left out; only combinations of values are sampled. For each state whose
+of nodes new only by their values — first those whose place is new with the values of the variables that routes
+not taken yet read, then the rest. Tier 1 is always drained first, breadth first, so every place is reached by a
+shortest path and every input is tried there (with the values of that first path); tier 2, breadth first too,
+then tries the places again with other values, for routes and code that depend on them, and a tier-2 node at a
+new place puts its children in tier 1 again. What only some combination of values reaches can therefore be
+missed when tier 2 runs out of patience first; the engine's rules are never bent to prune. For each state whose
 requests the last input made, the same path with those requests failing is tried too (`on_error`).
 
 The search ends when every state, declared transition and intent has been reached, when both tiers are empty, or
@@ -101,24 +102,27 @@ class _Reached:
         self._indexed = 0
 
     def newly(self, events: tuple[ev.Event, ...]) -> tuple[str, ...]:
-        """What `events` cover that no earlier replay did (recording them)."""
+        """What `events` cover that no earlier replay did (recording them), as `state x` and `transition (…)`."""
         entered = {e.state for e in events if isinstance(e, ev.StateEntered)}
         before = self._reached(entered)
         self.coverage.record(events)
-        return tuple(sorted(self._reached(entered) - before))
+        new = self._reached(entered) - before
+        return tuple(sorted(f"state {item}" if isinstance(item, str) else f"transition {item!r}" for item in new))
 
-    def _reached(self, states: Iterable[str]) -> set[str]:
+    def _reached(self, states: Iterable[str]) -> set[str | EdgeKey]:
+        """The names of `states` that were entered and the keys of the transitions into them that were taken."""
         coverage = self.coverage
         if len(coverage.edges) != self._indexed:  # a run-time jump added an edge
             self._into.clear()
             for key in coverage.edges:
                 self._into.setdefault(key[1], []).append(key)
             self._indexed = len(coverage.edges)
-        found: set[str] = set()
+        found: set[str | EdgeKey] = set()
+        edges = coverage.edges
         for state in states:
             if coverage.states.get(state):
-                found.add(f"state {state}")
-            found.update(f"transition {key!r}" for key in self._into.get(state, ()) if coverage.edges[key].hits)
+                found.add(state)
+            found.update(key for key in self._into.get(state, ()) if edges[key].hits)
         return found
 
 
@@ -129,17 +133,25 @@ class _Keys:
         self.coverage = coverage
         self.conditions = tuple(sorted(condition_roots(flow)))
         self.templates = tuple(sorted({root(p) for p in template_paths(flow)} - set(self.conditions)))
-        self._routes = {
+        self._untaken = {
             edge.transition.key: condition_names(condition)
             for edge in coverage.declared_edges
             if (condition := _condition(flow, edge.transition)) is not None
+        }
+        # An ask with a give_up gives up at the MAX_FAILURES-th failure; without one every failure is retried alike.
+        self._failures_that_count = {
+            state.name: MAX_FAILURES - 1 if state.ask.give_up or state.ask.give_up_goto else 0
+            for state in flow.states.values()
+            if state.ask is not None
         }
         self._pending: tuple[int, ...] = ()
         self.update()
 
     def update(self) -> None:
         """Read again which variables the conditions of routes not taken yet read (after a replay reached some)."""
-        names = set().union(*(n for key, n in self._routes.items() if not self.coverage.edges[key].hits))
+        edges = self.coverage.edges
+        self._untaken = {key: names for key, names in self._untaken.items() if not edges[key].hits}
+        names = set().union(*self._untaken.values())
         self._pending = tuple(i for i, name in enumerate(self.conditions) if name in names)
 
     def place(self, played: Played) -> tuple[Any, ...]:
@@ -149,8 +161,7 @@ class _Keys:
         return (
             played.state,
             session.waiting,
-            # From MAX_FAILURES - 1 failures on, the next failure gives up (or, with no give_up, retries) the same.
-            min(session.ask_failures, MAX_FAILURES - 1),
+            min(session.ask_failures, self._failures_that_count.get(session.waiting or "", 0)),
             session.offloaded,
             agent,
             tuple(sorted(session.contexts.items())),
@@ -161,7 +172,8 @@ class _Keys:
         """The values of the variables that routes not taken yet read, and the node's values: those of the
         variables every condition reads, and which template variables are set."""
         session = played.session
-        read = [session.get(name) for name in self.conditions]
+        variables = session.variables  # the conditions' roots are plain names, never `internal`
+        read = [variables.get(name) for name in self.conditions]
         pending = json.dumps([read[i] for i in self._pending], sort_keys=True, default=str)
         every = json.dumps(read, sort_keys=True, default=str)
         return pending, (every, tuple(session.has(name) for name in self.templates))
@@ -296,7 +308,11 @@ def _stopping(
 
 def _complete(coverage: FlowCoverage) -> bool:
     """Whether every state, declared transition and intent has been reached: nothing is left to find."""
-    return all(total["covered"] == total["total"] for total in coverage.totals().values())
+    return (
+        all(coverage.states.values())
+        and all(coverage.intents.values())
+        and all(edge.hits for edge in coverage.edges.values() if edge.declared)
+    )
 
 
 def _children(played: Played, maker: MoveMaker, budget: Budget) -> list[Path]:
