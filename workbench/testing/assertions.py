@@ -8,6 +8,9 @@ string written as `/regex/` matches any value whose text the expression finds. E
 a time bound (`workbench.flow.regex_limits`): a search that takes too long fails the turn and says so.
 
 Every check returns a list of mismatches (plain sentences); an empty list means the turn passed.
+
+The module's dataclasses are never changed once made. They are not `frozen` only because a frozen dataclass takes four
+times as long to make (a file makes two per `bot` turn); they compare and hash as frozen ones do.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def show(value: Any) -> str:
         return "a value that cannot be written as JSON"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TextMatch:
     """One expectation about a text: `exact` (white space folded), `regex` (searched) or `contains`.
 
@@ -102,7 +105,7 @@ class TextMatch:
         return f"{shown} ({self.note})" if self.note else shown
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BotExpectation:
     """What one bot message must look like; every given part must hold, and no part of `negated` may."""
 
@@ -169,7 +172,7 @@ class BotExpectation:
         return next((m.pattern for m in self.texts if m.mode == "exact"), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ErrorExpectation:
     """An engine or action error: by kind (`api`, `code`, `flow`, `loop`…) and/or by its message."""
 

@@ -202,7 +202,22 @@ def _scalar(text: str, index: int, column: int) -> tuple[Any, Pos]:
 
 
 def _plain(text: str) -> Any:
-    """The value of a plain scalar, resolved as `load_yaml` resolves it."""
+    """The value of a plain scalar, resolved as `load_yaml` resolves it (kept for the next time: keys and many
+    values come back in every file)."""
+    value = _PLAIN.get(text, _UNKNOWN)
+    if value is _UNKNOWN:
+        value = _resolve(text)
+        if len(_PLAIN) < _KEPT_PLAIN:
+            _PLAIN[text] = value
+    return value
+
+
+_UNKNOWN = object()
+_KEPT_PLAIN = 10_000
+_PLAIN: dict[str, Any] = {}
+
+
+def _resolve(text: str) -> Any:
     tag = plain_scalar_tag(text)
     if tag == _STR:
         return text

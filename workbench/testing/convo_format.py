@@ -15,6 +15,9 @@ turn is 30 seconds without user input (simulated, never waited for).
 flow files, include cycles…) come back in `ConvoFile.problems` as `file:line:column: error: message`, and a file
 with errors has no tests. The YAML reader is the flow loader's (`yaml_source`), so `yes`/`no`/`on`/`off` stay
 strings.
+
+The module's dataclasses are never changed once made. They are not `frozen` only because a frozen dataclass takes four
+times as long to make (a suite makes a dozen per file); they compare and hash as frozen ones do.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ ALL_LANGUAGES = "all"
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Turn:
     """One step of a conversation: `kind` says what it does, `value` is its checked content, `loc` where it is
     and `text` how it was written (for reports).
@@ -108,7 +111,7 @@ class Turn:
         return self.kind in INPUT_KINDS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HttpStub:
     """A canned HTTP answer: for `method` and `url` (a template, expanded when the request is made), and,
     when `body` is given, a request body that contains it (subset match)."""
@@ -126,7 +129,7 @@ class HttpStub:
         return f"{self.method} {self.url}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ConvoTest:
     """One conversation test, with the file-level defaults already applied."""
 
@@ -155,7 +158,7 @@ class ConvoTest:
         return f"{self.file}::{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ConvoFile:
     """What loading a convo file gave: its tests (none when there are errors) and every problem."""
 
@@ -174,7 +177,7 @@ class ConvoFile:
         return not self.errors
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Settings:
     """Conversation settings as they cascade from a group to its conversations."""
 
@@ -195,13 +198,13 @@ class _Settings:
 def load_convo_file(path: str | Path) -> ConvoFile:
     """Load and check the convo file at `path`; problems name the file as `path` was given."""
     file = str(path)
-    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(file, encoding="utf-8") as handle:  # not `Path.read_text`: a suite reads thousands of files
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return ConvoFile(file, (), (Problem(Loc(file, 1, 1), f"cannot read the convo file: {reason}"),))
-    return load_convo_text(text, file, path.parent)
+    return load_convo_text(text, file, Path(os.path.dirname(file)))
 
 
 def load_convo_text(text: str, filename: str = "<convo>", folder: Path | None = None) -> ConvoFile:
@@ -228,6 +231,8 @@ def find_convo_files(paths: Iterable[str | Path]) -> list[Path]:
 def split_documents(text: str) -> list[str]:
     """The YAML documents of `text`, each padded with blank lines so that line and column numbers stay right."""
     lines = text.splitlines()
+    if "---" not in text and "..." not in text:  # most files: no line can be a document mark
+        return ["\n".join(lines)]
     documents: list[str] = []
     start = 0
     for index, line in enumerate([*lines, "---"]):
@@ -242,6 +247,12 @@ def split_documents(text: str) -> list[str]:
 
 def _written(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+@lru_cache(maxsize=1024)
+def _joined(folder: str, path: str) -> str:
+    """`path` taken from `folder`, normalised (the same few for every file of a suite)."""
+    return os.path.normpath(os.path.join(folder, path))
 
 
 @lru_cache(maxsize=256)
@@ -458,7 +469,7 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             self.type_error(file, pos, "'flow'", "the path of a flow file", value)
             return None
-        path = os.path.normpath(os.path.join(self.root_folder, value))
+        path = _joined(str(self.root_folder), value)
         if not os.path.isfile(path):
             self.error(file, pos, f"flow file not found: {value} (looked for {path})")
             return None
