@@ -160,7 +160,15 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     todo = suite.stream(files, Selection(args.keyword, args.tags))
     workers = args.workers if args.workers > 0 else os.cpu_count() or 1
     progress = Progress(len(files), sys.stderr)
-    result = suite.run(todo, workers=workers, variables=parse_vars(args.var), progress=progress, languages=languages)
+    counted = bool(args.coverage or args.coverage_report or args.coverage_json)
+    result = suite.run(
+        todo,
+        workers=workers,
+        variables=parse_vars(args.var),
+        progress=progress,
+        languages=languages,
+        coverage=counted,
+    )
     progress.clear()
     for item in result.results:
         if item.failure is not None:

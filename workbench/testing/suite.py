@@ -153,7 +153,7 @@ async def run_tests(
 
 
 async def _replay_piece(
-    runner: Runner, piece: Piece, select: Select | None, coverage: Coverage, progress: Progress | None = None
+    runner: Runner, piece: Piece, select: Select | None, coverage: Coverage | None, progress: Progress | None = None
 ) -> list[ConvoResult]:
     """The results of one piece; `progress` hears of every result found here (a plan's errors were known)."""
     path, what = piece
@@ -180,15 +180,18 @@ async def run_suite(
     variables: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     languages: RunLanguages = ONE_LANGUAGE,
+    coverage: bool = True,
 ) -> SuiteResult:
     """Replay a plan or a stream in this process, on the running event loop, in `languages`. `progress` hears of
-    each conversation's result, and of each file of a stream that cannot run (a plan's are known beforehand)."""
+    each conversation's result, and of each file of a stream that cannot run (a plan's are known beforehand);
+    without `coverage` the result's coverage stays empty (nothing is counted)."""
     began = time.perf_counter()
     suite = SuiteResult()
     runner = Runner(variables=variables, languages=languages)
+    counted = suite.coverage if coverage else None
     try:
         for piece in todo.pieces():
-            suite.results += await _replay_piece(runner, piece, _select(todo), suite.coverage, progress)
+            suite.results += await _replay_piece(runner, piece, _select(todo), counted, progress)
     finally:
         await runner.aclose()
     suite.duration = time.perf_counter() - began
@@ -202,15 +205,19 @@ class _Replayer:
     """One event loop and one `Runner` that replay chunks of pieces: a worker process's for its whole life, or this
     process's while it replays beside its workers."""
 
-    def __init__(self, variables: Mapping[str, Any] | None, select: Select | None, languages: RunLanguages) -> None:
+    def __init__(
+        self, variables: Mapping[str, Any] | None, select: Select | None, languages: RunLanguages, coverage: bool
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         self.runner = Runner(variables=variables, languages=languages)
         self.select = select
+        self.coverage = coverage
 
     def work(self, chunk: list[Piece]) -> tuple[list[list[ConvoResult]], Coverage]:
-        """The results of each piece of `chunk`, and what they covered."""
+        """The results of each piece of `chunk`, and what they covered (nothing without `coverage`)."""
         coverage = Coverage()
-        results = [self.loop.run_until_complete(_replay_piece(self.runner, p, self.select, coverage)) for p in chunk]
+        counted = coverage if self.coverage else None
+        results = [self.loop.run_until_complete(_replay_piece(self.runner, p, self.select, counted)) for p in chunk]
         return results, coverage
 
     def close(self) -> None:
@@ -222,9 +229,11 @@ class _Replayer:
 _worker: _Replayer | None = None
 
 
-def _start_worker(variables: Mapping[str, Any] | None, select: Select | None, languages: RunLanguages) -> None:
+def _start_worker(
+    variables: Mapping[str, Any] | None, select: Select | None, languages: RunLanguages, coverage: bool
+) -> None:
     global _worker
-    _worker = _Replayer(variables, select, languages)
+    _worker = _Replayer(variables, select, languages, coverage)
     asyncio.set_event_loop(_worker.loop)
 
 
@@ -267,9 +276,10 @@ def run_suite_parallel(
     stop: threading.Event | None = None,
     replay_here: bool = True,
     languages: RunLanguages = ONE_LANGUAGE,
+    coverage: bool = True,
 ) -> SuiteResult:
     """Replay a plan or a stream in `languages` on `workers` processes (spawned, so it works the same on every
-    platform).
+    platform); without `coverage` nothing is counted.
 
     With `replay_here` this process is one of the `workers`: it replays chunks from the start, while the others are
     still starting (a spawned worker needs about half a second for its imports), so a small suite is never slower
@@ -292,9 +302,9 @@ def run_suite_parallel(
                         progress(result)
 
     processes = workers - 1 if replay_here else workers
-    here = _Replayer(variables, _select(todo), languages) if replay_here else None
+    here = _Replayer(variables, _select(todo), languages, coverage) if replay_here else None
     context = multiprocessing.get_context("spawn")
-    initargs = (variables, _select(todo), languages)
+    initargs = (variables, _select(todo), languages, coverage)
     try:
         with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
             flying: dict[Future[Any], int] = {}
@@ -337,9 +347,11 @@ def run(
     stop: threading.Event | None = None,
     replay_here: bool = True,
     languages: RunLanguages = ONE_LANGUAGE,
+    coverage: bool = True,
 ) -> SuiteResult:
     """Replay a plan or a stream (blocking) in `languages`: in this process for one worker, else on `workers`
-    processes (this one among them with `replay_here`; `stop` can stop them early)."""
+    processes (this one among them with `replay_here`; `stop` can stop them early). Without `coverage` (what
+    `workbench test` does unless a coverage report is asked for) the suite's coverage is not counted."""
     many = todo.count > 1 if isinstance(todo, Plan) else len(todo.files) > 1
     if workers > 1 and many:
         return run_suite_parallel(
@@ -350,5 +362,6 @@ def run(
             stop=stop,
             replay_here=replay_here,
             languages=languages,
+            coverage=coverage,
         )
-    return asyncio.run(run_suite(todo, variables=variables, progress=progress, languages=languages))
+    return asyncio.run(run_suite(todo, variables=variables, progress=progress, languages=languages, coverage=coverage))
