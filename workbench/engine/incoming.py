@@ -32,13 +32,17 @@ class IncomingError(ValueError):
 def loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
     """`text` read as strict JSON and checked with `problem` (nested at most `max_depth` levels); raises
     `json.JSONDecodeError` for text that is not JSON and `IncomingError` for JSON that is refused, saying why."""
+    if isinstance(text, bytes):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded_int, parse_float=_finite_float)
+        data = _DECODER.decode(text)
     except RecursionError:
         raise IncomingError(_too_deep(max_depth)) from None
     # The hooks have refused every number and constant `problem` would, and JSON's keys are strings: only depth is
     # left, and text cannot nest deeper than it has brackets (the common case, walked for nothing otherwise).
-    brackets = text.count(b"[") + text.count(b"{") if isinstance(text, bytes) else text.count("[") + text.count("{")
+    brackets = text.count("[") + text.count("{")
     if brackets > max_depth and (found := problem(data, max_depth=max_depth)) is not None:
         raise IncomingError(found)
     return data
@@ -64,6 +68,10 @@ def _bounded_int(digits: str) -> int:
     if count > MAX_DIGITS:
         raise IncomingError(f"holds a whole number of {count} digits (at most {MAX_DIGITS})")
     return int(digits)
+
+
+# One decoder for every read: json.loads with hooks builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=_bounded_int, parse_float=_finite_float)
 
 
 def problem(value: Any, root: str = "", *, max_depth: int = MAX_DEPTH) -> str | None:
