@@ -17,8 +17,8 @@ import asyncio
 import datetime as dt
 import functools
 import logging
+import os
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +65,17 @@ BUILTIN_STATES: dict[str, State] = {
 _JUMP_REASONS: dict[str, ev.TransitionReason] = {"code": "code", "api": "api", "offload": "offload"}
 
 
+def _new_id() -> str:
+    """A random conversation id as `uuid.uuid4().hex` writes it (version 4, RFC 4122 variant), made without the
+    `UUID` object, which costs more than the rest of starting a conversation's log."""
+    bits = int.from_bytes(os.urandom(16))
+    return f"{bits & _UUID4_KEEP | _UUID4_SET:032x}"
+
+
+_UUID4_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 @dataclass(slots=True, unsafe_hash=True)
 class Step:
     """Where the conversation goes next and why; never changed once made (not frozen, as events are not: a
@@ -100,7 +111,7 @@ class Conversation:
         self.ports = Ports(http=http, sandbox=sandbox)
         self._subscribers: list[Subscriber] = []
         self._lock = asyncio.Lock()
-        self.id = uuid.uuid4().hex
+        self.id = _new_id()
         self.events = EventLog(flow.variables)
         self.session = Session(defaults=copied(flow.variables))
         self.timeline = Timeline(self.events)
@@ -143,21 +154,29 @@ class Conversation:
         Only a write of variables is asked whether it sets off a bot-wide event or changes the language: most of
         a turn's events are not one.
         """
-        writes = type(event) in ev.VARIABLE_WRITES
-        watch = self._watch if writes else None
+        if type(event) not in ev.VARIABLE_WRITES:  # most of a turn's events
+            self.events.append(event)
+            self.session.apply(event)
+            if self._subscribers:
+                self._tell(event)
+            return
+        watch = self._watch
         before = watch.before(event, self.session) if watch is not None else None
         self.events.append(event)
         self.session.apply(event)
         if before is not None:
             watch.after(before, self.session)
         if self._subscribers:
-            for callback in tuple(self._subscribers):
-                try:
-                    callback(event)
-                except Exception:
-                    _log.exception("a subscriber failed on %s", event.kind)
-        if writes and languages.concerns_language(event):
+            self._tell(event)
+        if languages.concerns_language(event):
             self._sync_language()
+
+    def _tell(self, event: ev.Event) -> None:
+        for callback in tuple(self._subscribers):
+            try:
+                callback(event)
+            except Exception:
+                _log.exception("a subscriber failed on %s", event.kind)
 
     # --- ports ---
 
@@ -530,7 +549,7 @@ class Conversation:
         result = ask_action.answer(ctx, text, self._matchers)
         self._emit_all(result.events)
         if result.outcome == "accepted":
-            await self._enter(await self._after(state))
+            await self._enter(self._plain_next(state) or await self._after(state))
         elif result.outcome == "give_up":
             assert state.ask is not None
             if state.ask.give_up_goto:
@@ -644,16 +663,18 @@ class Conversation:
         ctx = self._context(state)
         if state.kind == "ask":
             if ask_action.is_answered(ctx):
-                return await self._after(state)
+                return self._plain_next(state) or await self._after(state)
             self._emit_all(ask_action.run(ctx))
             return None
         if state.kind == "say":
-            self._apply_set(state, state.set)
+            if state.set:
+                self._apply_set(state, state.set)
             self._emit_all(say_action.run(ctx))
-            return await self._after(state)
+            return self._plain_next(state) or await self._after(state)
         if state.kind == "router":
-            self._apply_set(state, state.set)
-            return await self._after(state)
+            if state.set:
+                self._apply_set(state, state.set)
+            return self._plain_next(state) or await self._after(state)
         run = ACTIONS[state.kind]
         if state.kind == "code" and self._debugger is not None and self._debugger.enabled:
             run = functools.partial(code_action.run, debugger=self._debugger)
@@ -686,12 +707,23 @@ class Conversation:
         for event in events:
             self.emit(event)
 
+    def _plain_next(self, state: State) -> Step | None:
+        """The step of a `next` that is one route without a condition (most states), taken without awaiting
+        anything; None for any other `next` (`_after` follows it)."""
+        routes = state.next
+        if len(routes) != 1 or routes[0].condition is not None:
+            return None
+        route = routes[0]
+        if route.set:
+            self._apply_set(state, route.set, route)
+        return Step(route.goto, "next")
+
     async def _after(self, state: State) -> Step | None:
         """Follow the state's `next`, or wait there when no route applies (in an event's chain: return)."""
+        step = self._plain_next(state)
+        if step is not None:
+            return step
         routes = state.next
-        if len(routes) == 1 and routes[0].condition is None:  # most states: no condition to await
-            self._apply_set(state, routes[0].set, routes[0])
-            return Step(routes[0].goto, "next")
         step = await self._routed(state) if routes else None
         if step is None and not (self._watch is not None and self._watch.returning):
             self._wait(state)

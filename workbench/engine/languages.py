@@ -70,10 +70,11 @@ def channel_variables(flow: Flow, variables: Mapping[str, Any]) -> dict[str, Any
 def concerns_language(event: ev.Event) -> bool:
     """Whether `event` may change the conversation's language: a write of `preferredLanguage` or `locale` (or of
     the whole of either), or a Clear Session."""
-    if isinstance(event, ev.VariableChanged):
+    kind = type(event)  # compared exactly: no event kind is subclassed, and this is asked of every write
+    if kind is ev.VariableChanged:
         name = event.name
         return name.startswith(_LANGUAGE_PREFIXES) and name.split(".", 1)[0].split("[", 1)[0] in LANGUAGE_VARIABLES
-    return isinstance(event, ev.SessionCleared)
+    return kind is ev.SessionCleared
 
 
 class LanguageModels:

@@ -175,7 +175,7 @@ class NluMatcher:
     def understand(self, text: str) -> Understanding:
         """The best intent for `text` and its score, whether it is recognised, and the entities in `text`."""
         norm = normalise(text) if self._model.reads_words else ""  # no words to read: no intent, no entity
-        intent, score = self._best(norm)
+        intent, score = self._best(norm) if norm else (None, 0.0)  # no word scores anything
         recognised = intent is not None and score > self.threshold
         return Understanding(text, intent, score, recognised, self._entities(text, norm))
 
