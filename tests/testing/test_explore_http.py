@@ -16,7 +16,7 @@ from workbench.testing.explore.output import verify, write_suite
 from workbench.testing.explore.paths import Move
 from workbench.testing.explore.paths import Path as ExplorePath
 from workbench.testing.explore.replay import Played, Player
-from workbench.testing.explore.search import Exploration, Kept
+from workbench.testing.explore.search import Exploration, Kept, explore
 from workbench.testing.explore.shrink import reached
 
 BANK = """\
@@ -135,3 +135,8 @@ def test_the_conversations_chatlayer_responses_lead_to_are_named_so_and_replay(t
     assert all(not w.failure for w in written), [w.failure for w in written]
     text = written[0].path.read_text(encoding="utf-8")
     assert "action: {nextDialogstate: sent}" in text and f"  - bot: {CHATLAYER_TEXT}\n" in text
+
+
+def test_the_search_reaches_the_states_only_an_api_response_jumps_to(tmp_path: Path) -> None:
+    coverage = asyncio.run(explore(bank(tmp_path))).coverage
+    assert coverage.states["sent"] and coverage.states["too_poor"]

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 from workbench.gui.coverage_view.data import summary
 from workbench.gui.explore.budget_box import BudgetBox
 from workbench.gui.explore.found_list import FoundList
-from workbench.gui.explore.job import STOPPED, ExploreJob, Progress
+from workbench.gui.explore.job import ExploreJob, Progress
 from workbench.testing.coverage import FlowCoverage
 from workbench.testing.explore.output import Written
-from workbench.testing.explore.search import Budget
+from workbench.testing.explore.search import STOPPED_BY_USER, Budget
 
 DEFAULT_FOLDER = "explored"
 """Where kept conversations go, beside the flow file."""
@@ -201,7 +201,7 @@ class ExploreDialog(QDialog):
             self.status.setText(f"Shrinking the conversations found in {name}… {counts}\n{summary(covered)}")
         elif not progress.done:
             self.status.setText(f"Exploring {name}… {counts}\n{summary(covered)}")
-        elif progress.stopped == STOPPED:
+        elif progress.stopped == STOPPED_BY_USER:
             self.status.setText(f"Stopped: {counts}; the conversations found so far are listed\n{summary(covered)}")
         else:
             stopped = f"; stopped: {progress.stopped}" if progress.stopped else ""

@@ -27,9 +27,6 @@ from workbench.testing.explore.search import Budget, Exploration, explore
 from workbench.testing.explore.shrink import shrink
 from workbench.testing.explore.writer import Names, SuiteWriter
 
-STOPPED = "stopped"
-"""`Progress.stopped` of a search the user stopped."""
-
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -44,7 +41,7 @@ class Found:
 class Progress:
     """The search so far: conversations replayed, seconds, the coverage (`FlowCoverage` JSON), the conversations
     kept (or renamed by the shrinking) since the previous `Progress`, whether the kept paths are being shrunk, and
-    at the end (`done`) why it stopped early (empty: it ran out of paths; `STOPPED`; a budget that ran out)."""
+    at the end (`done`) why it stopped early (empty: it ran out of paths; `STOPPED_BY_USER`; a budget that ran out)."""
 
     replays: int
     seconds: float
@@ -53,10 +50,6 @@ class Progress:
     done: bool = False
     stopped: str = ""
     shrinking: bool = False
-
-
-class _Stop(Exception):
-    """Raised from the search's progress callback to end it."""
 
 
 class ExploreJob:
@@ -96,19 +89,18 @@ class ExploreJob:
         if loaded.flow is None or loaded.errors:
             return [str(problem) for problem in loaded.errors]
         self._writer = SuiteWriter(loaded.flow, self.path.name)
-        stopped = ""
-        try:
-            self._exploration = asyncio.run(self._explore(loaded.flow))
-            stopped = self._exploration.stopped
-        except _Stop:
-            stopped = STOPPED
-        assert self._exploration is not None
-        self._hand_over(self._exploration, done=True, stopped=stopped)
+        self._exploration = asyncio.run(self._explore(loaded.flow))
+        self._hand_over(self._exploration, done=True, stopped=self._exploration.stopped)
         return []
 
     async def _explore(self, flow: Flow) -> Exploration:
         exploration = await explore(
-            flow, budget=self.budget, variables=self.variables, progress=self._progress, every=1
+            flow,
+            budget=self.budget,
+            variables=self.variables,
+            progress=self._progress,
+            every=1,
+            stop=self._stopped.is_set,
         )
         if self._stopped.is_set():
             return exploration
@@ -117,8 +109,6 @@ class ExploreJob:
 
     def _progress(self, exploration: Exploration) -> None:
         self._exploration = exploration
-        if self._stopped.is_set():
-            raise _Stop
         now = time.monotonic()
         if now - self._last >= self.interval:
             self._last = now

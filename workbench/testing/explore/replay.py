@@ -7,12 +7,14 @@ log, where the input of the last move began in it, the session, and the HTTP ans
 A path whose parent was `keep`-t is not replayed from the start: its parent's conversation is rewound to the
 parent's end (`Conversation.rewind`, a new branch of its timeline) and only the last input is sent, so a search
 runs one turn per path instead of the whole path. The `Rewound` bookkeeping is left out of `Played.events`, which
-are what a replay from the start gives; each fork starts its code actions in a pristine V8 context, as a new
-conversation would.
+are what a replay from the start gives. A fork keeps its conversation's V8 realm (a new realm per fork cost more
+than the turn itself): the sandbox already gives a realm a run left polluted (prototypes, globals) a fresh one,
+and every written conversation is replayed from the start before the command ends (`verify`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +104,7 @@ class Player:
         self._transport = _Delegate()
         self._client = httpx.AsyncClient(transport=self._transport, trust_env=False)
         self._forks: dict[_PathKey, _Fork] = {}
+        self._holding: Counter[int] = Counter()  # forks kept per conversation (by id)
         self._last: tuple[Path, Conversation, PlannedTransport] | None = None
         self.replays = 0
         self.turns = 0
@@ -130,6 +133,7 @@ class Player:
                 fork.left -= 1
                 if fork.left == 0:
                     del self._forks[parent]  # type: ignore[arg-type]
+                    self._holding[id(conversation)] -= 1
         finally:
             self._transport.plan = None
         self.replays += 1
@@ -158,6 +162,7 @@ class Player:
         _, conversation, plan = self._last
         at = len(conversation.events)
         branch = conversation.timeline.current.id
+        self._holding[id(conversation)] += 1
         self._forks[_key(played.path)] = _Fork(
             played.events, conversation, branch, at, plan.running, tuple(plan.answered), children
         )
@@ -176,19 +181,15 @@ class Player:
         current = conversation.timeline.current
         if current.id != fork.branch and not (current.parent == fork.branch and current.fork == fork.at):
             await conversation.switch_branch(fork.branch)
-        await self.sandbox.release(conversation.id)
         await conversation.rewind(fork.at)
         resumed = len(conversation.events)  # after Rewound (and the language it speaks there, if it changed)
         await _send(conversation, path.moves[-1])
         self.turns += 1
         return (*fork.events, *conversation.events[resumed:]), len(fork.events)
 
-    def _in_use(self) -> set[int]:
-        return {id(fork.conversation) for fork in self._forks.values()}
-
     async def _close_unused(self) -> None:
         """Close the last conversation when no kept path needs it any more."""
-        if self._last is not None and id(self._last[1]) not in self._in_use():
+        if self._last is not None and self._holding[id(self._last[1])] <= 0:
             await self._last[1].aclose()
         self._last = None
 
@@ -197,6 +198,7 @@ class Player:
         await self._close_unused()
         open_ = {id(fork.conversation): fork.conversation for fork in self._forks.values()}
         self._forks.clear()
+        self._holding.clear()
         for conversation in open_.values():
             await conversation.aclose()
         await self._client.aclose()

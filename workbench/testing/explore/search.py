@@ -267,7 +267,7 @@ async def explore(
                 keys.update()
             child_queue = frontier.queue_of(keys.place(played), *keys.values(played))
             if child_queue is not None:
-                children = _children(played, maker, budget)
+                children = _children(played, maker, budget, player)
                 extending = sum(1 for child in children if child.parent == played.path)
                 if extending:
                     player.keep(played, extending)
@@ -315,14 +315,10 @@ def _complete(coverage: FlowCoverage) -> bool:
     )
 
 
-def _children(played: Played, maker: MoveMaker, budget: Budget) -> list[Path]:
+def _children(played: Played, maker: MoveMaker, budget: Budget, player: Player) -> list[Path]:
+    """The paths to try after `played`: its requests answered otherwise (`Player.outcomes`), then each next input."""
     path = played.path
-    requested = {
-        e.state
-        for e in played.turn_events()
-        if isinstance(e, ev.HttpExchange) and e.state and e.state not in path.failing and e.status == 200
-    }
-    children = [path.failing_at(state) for state in sorted(requested)]
+    children = player.outcomes(played)
     if len(path.moves) < budget.turns:
         children += [path.then(move) for move in maker.moves(played)]
     return children
