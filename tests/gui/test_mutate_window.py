@@ -1,20 +1,24 @@
 """Coverage › Mutation testing…: the run happens off the window's thread with its progress in the dialog, the
 survivors are listed by state and their states badged on the graph, a click on such a state lists its survivors
 with the conversation closest to catching each, Explore from here and Record a test here start the explorer and a
-conversation at the state, Cancel ends a run keeping what it found, and a flow without tests is told so."""
+conversation at the state, Cancel ends a run keeping what it found (with worker processes too, at their next
+mutant), the number of workers is chosen in the dialog and remembered, and a flow without tests is told so."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 
+from tests.testing.test_mutate_stop import long_flow
 from workbench.engine import events as ev
 from workbench.gui import explore
-from workbench.gui.mutate import COVERAGE, dialog, survivor_marks
+from workbench.gui.mutate import COVERAGE, dialog, open_dialog, survivor_marks
 from workbench.gui.mutate.marks import SurvivorBadge
 from workbench.gui.mutate.run_dialog import MutationDialog
 from workbench.gui.test_explorer.menu import window_menu
@@ -64,33 +68,7 @@ SURVIVORS = {
 nobody reads `crate`."""
 
 
-def long_flow(asks: int) -> tuple[str, str]:
-    """A chain of `asks` number questions, each routed on its answer, and one conversation through all of them:
-    hundreds of mutants, each replayed with a long conversation — a run that takes a while."""
-    lines = ["name: Long", "start: q0", "states:"]
-    turns = []
-    for i in range(asks):
-        after = f"q{i + 1}" if i + 1 < asks else "end"
-        lines += [
-            f"  q{i}:",
-            f"    ask: Number {i}?",
-            f"    save: n{i}",
-            "    expect: number",
-            f"    next: r{i}",
-            f"  r{i}:",
-            "    next:",
-            f"      - if: n{i} > 5",
-            f"        goto: big{i}",
-            f"      - goto: {after}",
-            f"  big{i}:",
-            f"    say: Big {i}.",
-            f"    next: {after}",
-        ]
-        turns += [f"      - bot: Number {i}?", f'      - user: "{i % 10}"']
-        turns += [f"      - bot: Big {i}."] if i % 10 > 5 else []
-    lines += ["  end:", "    say: Done."]
-    convo = ["flow: long.yaml", "conversations:", "  - name: every number", "    turns:", *turns, "      - bot: Done."]
-    return "\n".join(lines) + "\n", "\n".join(convo) + "\n"
+TWO_CPUS = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="two worker processes need two CPUs")
 
 
 @pytest.fixture
@@ -228,6 +206,45 @@ def test_cancel_ends_the_run_and_keeps_the_survivors_found_so_far(window, qtbot,
     assert 3 <= len(mutation.verdicts) < total and mutation.run is None
     assert mutation.close_button.isVisible() and mutation.again_button.isVisible()
     assert survivor_marks(window).marked() == mutation.survivor_counts()
+
+
+@TWO_CPUS
+def test_the_workers_chosen_in_the_dialog_judge_the_mutants_and_are_remembered(make_window, qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "mutate.ini"), QSettings.Format.IniFormat)
+    window = make_window(settings=settings)
+    mutation = finished_shop_run(window, qtbot, tmp_path)
+    assert mutation.workers.value() == 1  # by default the run stays in the window's process
+    alone = mutation.run
+
+    mutation.workers.setValue(2)
+    mutation.run_again()
+    assert mutation.job is not None and mutation.job.workers == 2
+    assert not mutation.workers.isEnabled()  # the count is the run's until it ends
+    qtbot.waitUntil(lambda: not mutation.running, timeout=120_000)
+    assert mutation.run == alone and mutation.workers.isEnabled()
+
+    settings.sync()
+    again = open_dialog(make_window(settings=QSettings(str(tmp_path / "mutate.ini"), QSettings.Format.IniFormat)))
+    assert again.workers.value() == 2
+
+
+@TWO_CPUS
+def test_cancel_ends_a_run_with_two_workers_at_their_next_mutant(window, qtbot, tmp_path):
+    flow, tests = long_flow(20)
+    open_flow(window, qtbot, tmp_path, "long.yaml", flow, tests)
+    open_dialog(window).workers.setValue(2)
+    mutation = run_mutation_testing(window, qtbot)
+    qtbot.waitUntil(lambda: mutation.progress.value() >= 1, timeout=120_000)
+
+    qtbot.mouseClick(mutation.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not mutation.running, timeout=60_000)
+
+    # The mutants go out in 8 chunks of about 30: the worker process ends its chunk at its next mutant, so the
+    # run keeps fewer verdicts than one whole chunk, and no worker process is left.
+    total = mutation.progress.maximum()
+    assert mutation.status.text().startswith(f"Cancelled after {len(mutation.verdicts)} of {total} mutants")
+    assert 1 <= len(mutation.verdicts) < total // 8
+    assert multiprocessing.active_children() == []
 
 
 def test_the_window_stays_responsive_while_mutants_are_judged(window, qtbot, tmp_path):

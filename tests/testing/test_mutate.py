@@ -87,13 +87,18 @@ sits on the boundary age; `grown` and `retried` are read by nobody; and `Again` 
 an equivalent mutant (both clear `age` and ask again)."""
 
 
+def write_tiny(folder: Path) -> Path:
+    """The tiny flow and its two conversations written into `folder`; the flow file's path."""
+    (folder / "tiny.convo.yaml").write_text(CONVERSATIONS, encoding="utf-8")
+    path = folder / "tiny.yaml"
+    path.write_text(FLOW, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def flow_file(tmp_path: Path) -> Path:
     """The tiny flow and its two conversations in a folder of their own."""
-    (tmp_path / "tiny.convo.yaml").write_text(CONVERSATIONS, encoding="utf-8")
-    path = tmp_path / "tiny.yaml"
-    path.write_text(FLOW, encoding="utf-8")
-    return path
+    return write_tiny(tmp_path)
 
 
 def _mutant(path: Path, change: str) -> tuple[Mutant, Flow]:

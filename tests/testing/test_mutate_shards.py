@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing.test_mutate import CONVERSATIONS, FLOW, SURVIVORS
+from tests.testing.test_mutate import FLOW, SURVIVORS, write_tiny
 from workbench.testing.mutate.document import read_document
 from workbench.testing.mutate.merge import MergeError, merge, read_report
 from workbench.testing.mutate.operators import mutants
@@ -24,10 +24,7 @@ from workbench.testing.mutate.shards import Shard, mutant_id
 @pytest.fixture
 def flow_file(tmp_path: Path) -> Path:
     """test_mutate's tiny flow and its two conversations in a folder of their own."""
-    (tmp_path / "tiny.convo.yaml").write_text(CONVERSATIONS, encoding="utf-8")
-    path = tmp_path / "tiny.yaml"
-    path.write_text(FLOW, encoding="utf-8")
-    return path
+    return write_tiny(tmp_path)
 
 
 def _shards(path: Path, count: int) -> list[tuple[Path, MutationRun]]:
@@ -37,10 +34,7 @@ def _shards(path: Path, count: int) -> list[tuple[Path, MutationRun]]:
 @pytest.fixture(scope="module")
 def two_shards(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, MutationRun]]:
     """The tiny flow judged in two shards (each named as the file it would be written to)."""
-    folder = tmp_path_factory.mktemp("two_shards")
-    (folder / "tiny.convo.yaml").write_text(CONVERSATIONS, encoding="utf-8")
-    (folder / "tiny.yaml").write_text(FLOW, encoding="utf-8")
-    return _shards(folder / "tiny.yaml", 2)
+    return _shards(write_tiny(tmp_path_factory.mktemp("two_shards")), 2)
 
 
 def test_every_mutant_is_judged_by_exactly_one_shard(flow_file: Path) -> None:

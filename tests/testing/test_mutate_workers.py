@@ -9,23 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing.test_mutate import CONVERSATIONS, FLOW
+from tests.testing.test_mutate import write_tiny
 from workbench.testing.mutate.run import Verdict, mutate
 
 
 @pytest.fixture
 def flow_file(tmp_path: Path) -> Path:
     """test_mutate's tiny flow and its two conversations in a folder of their own."""
-    (tmp_path / "tiny.convo.yaml").write_text(CONVERSATIONS, encoding="utf-8")
-    path = tmp_path / "tiny.yaml"
-    path.write_text(FLOW, encoding="utf-8")
-    return path
+    return write_tiny(tmp_path)
 
 
 def test_two_workers_reach_the_verdicts_of_one_process(flow_file: Path) -> None:
     heard: list[Verdict] = []
     alone = mutate(flow_file)
-    together = mutate(flow_file, workers=2, progress=heard.append)
+    together = mutate(flow_file, workers=2, progress=lambda _total, verdict: heard.extend([verdict] if verdict else []))
     assert together == alone
     assert any(v.closest is not None for v in together.verdicts)
     assert sorted(heard, key=lambda v: v.index) == list(together.verdicts)

@@ -93,6 +93,14 @@ class FlowSession(QObject):
         self._restarting = asyncio.ensure_future(self._restart(self.flow, {**self.variables, "locale": language}))
         return self._restarting
 
+    def restart_at(self, state: str) -> asyncio.Task[Any] | None:
+        """Start a fresh conversation on the flow at `state` rather than at the flow's start (a test recorded from
+        it says `start:` that state); None when no flow is open or it has no such state."""
+        if self.flow is None or state not in self.flow.states:
+            return None
+        self._restarting = asyncio.ensure_future(self._restart(self.flow, self.variables, state))
+        return self._restarting
+
     def cancel(self) -> None:
         """Stop a load that is still running."""
         if self._loading is not None:
@@ -120,9 +128,9 @@ class FlowSession(QObject):
         self.opened.emit(Opened(path, result, conversation, None, result.problems))
         await self.bridge.start()
 
-    async def _restart(self, flow: Flow, variables: Mapping[str, Any]) -> None:
+    async def _restart(self, flow: Flow, variables: Mapping[str, Any], state: str | None = None) -> None:
         await self._attach_new(flow, variables)
-        await self.bridge.start()
+        await self.bridge.start(state)
 
     async def _attach_new(self, flow: Flow, variables: Mapping[str, Any]) -> Conversation:
         """A new conversation on `flow`, attached to the bridge in place of the old one (which is closed)."""

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from workbench.gui.main_window import MainWindow
 
 MESSAGE_MS = 10_000
+COVERAGE = "C&overage"
+"""The title of the Coverage menu (other parts add their entries to it by this title)."""
 
 
 class CoverageController(QObject):
@@ -52,7 +54,7 @@ class CoverageController(QObject):
         self.popup.source_chosen.connect(window.graph.view.center_on_state)
         window.graph.view.state_clicked.connect(self.show_routes)
         window.bridge.conversation_changed.connect(self._on_conversation)
-        menu = window.menuBar().addMenu("C&overage")
+        menu = window.menuBar().addMenu(COVERAGE)
         menu.addActions([self.run_action, self.export_action, self.clear_action])
         self._enable()
 

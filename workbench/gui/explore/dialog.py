@@ -2,17 +2,16 @@
 to write them, Keep selected and Stop.
 
 The search runs in a thread of its own (`ExploreJob`), so the window's loop stays free; its progress comes back
-through `loop.call_soon_threadsafe`. `covered(dict)` carries the coverage so far (`FlowCoverage` JSON) for the
+to that loop (`worker_thread.on_loop`). `covered(dict)` carries the coverage so far (`FlowCoverage` JSON) for the
 graph, `saved(Path)` the folder written into, `message(str)` what the status bar should say.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
@@ -31,14 +30,13 @@ from workbench.gui.coverage_view.data import summary
 from workbench.gui.explore.budget_box import BudgetBox
 from workbench.gui.explore.found_list import FoundList
 from workbench.gui.explore.job import ExploreJob, Progress
+from workbench.gui.worker_thread import in_thread, on_loop
 from workbench.testing.coverage import FlowCoverage
 from workbench.testing.explore.output import Written
 from workbench.testing.explore.search import STOPPED_BY_USER, Budget
 
 DEFAULT_FOLDER = "explored"
 """Where kept conversations go, beside the flow file."""
-
-_T = TypeVar("_T")
 
 
 def kept_message(written: Sequence[Written], folder: Path) -> str:
@@ -154,16 +152,11 @@ class ExploreDialog(QDialog):
         write is under way)."""
         if self.running:
             return None
-        loop = asyncio.get_running_loop()
         self.flow_path = flow_path
         self.conversations.clear()
         self.progress.setRange(0, 0)  # busy until the first progress tells the number of states
         self.status.setText(f"Exploring {flow_path.name}…")
-
-        def notify(progress: Progress) -> None:
-            loop.call_soon_threadsafe(self._on_progress, progress)
-
-        job = ExploreJob(flow_path, notify, variables=variables, budget=self.budget_box.budget())
+        job = ExploreJob(flow_path, on_loop(self._on_progress), variables=variables, budget=self.budget_box.budget())
         self.job = None  # nothing to keep until this search has run
         self.searching = job
         self.task = asyncio.ensure_future(self._explore(job))
@@ -172,10 +165,7 @@ class ExploreDialog(QDialog):
 
     async def _explore(self, job: ExploreJob) -> None:
         try:
-            problems = await self._in_thread(job.run)
-        except asyncio.CancelledError:
-            job.stop()  # the window is closing: end the thread's search too
-            raise
+            problems = await in_thread(job.run, "explore", job.stop)
         except Exception as exc:  # a failed search must reach the user, not end the task silently
             self.status.setText(f"The exploration stopped on an error: {exc}")
             return
@@ -239,7 +229,7 @@ class ExploreDialog(QDialog):
 
     async def _keep(self, job: ExploreJob, indices: list[int], folder: Path) -> None:
         try:
-            written = await self._in_thread(lambda: job.keep(indices, folder))
+            written = await in_thread(lambda: job.keep(indices, folder), "explore")
         except OSError as exc:
             self.status.setText(f"Could not write to {folder}: {exc.strerror or exc}")
             return
@@ -250,12 +240,3 @@ class ExploreDialog(QDialog):
         self.status.setText(text)
         self.message.emit(text.splitlines()[0])
         self.saved.emit(folder)
-
-    async def _in_thread(self, work: Callable[[], _T]) -> _T:
-        """`work()` in a thread of its own, so that the loop's default executor stays free for the window's other
-        work; not waited for when the task is cancelled (the window closing), or the loop would block on it."""
-        thread = ThreadPoolExecutor(1, thread_name_prefix="explore")
-        try:
-            return await asyncio.get_running_loop().run_in_executor(thread, work)
-        finally:
-            thread.shutdown(wait=False)

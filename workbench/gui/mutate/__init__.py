@@ -15,9 +15,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
 from workbench.gui import coverage_view
+from workbench.gui.coverage_view.controller import COVERAGE
 from workbench.gui.explore import explore_flow
 from workbench.gui.mutate.marks import SurvivorMarks
-from workbench.gui.mutate.record import record_from, recording_message
+from workbench.gui.mutate.record import recording_message
 from workbench.gui.test_explorer.menu import window_menu
 
 if TYPE_CHECKING:
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["COVERAGE", "dialog", "install", "mutate_flow", "open_dialog", "survivor_marks"]
 
-COVERAGE = "C&overage"
-"""The title of the menu `coverage_view` adds (the entry goes at its end)."""
 MESSAGE_MS = 15_000
 
 
@@ -68,7 +67,7 @@ def open_dialog(window: MainWindow) -> MutationDialog:
     from workbench.gui.mutate.run_dialog import MutationDialog
 
     install(window)
-    mutation = MutationDialog(window)
+    mutation = MutationDialog(window, settings=window.settings)
     mutation.survivors_changed.connect(lambda: _mark(window))
     mutation.explore_requested.connect(lambda state: _explore_from(window, state))
     mutation.record_requested.connect(lambda state, change: _record_at(window, state, change))
@@ -119,7 +118,7 @@ def _explore_from(window: MainWindow, state: str) -> None:
 def _record_at(window: MainWindow, state: str, change: str) -> None:
     if not _of_open_flow(window):
         _say(window, "Open the flow these survivors belong to first")
-    elif record_from(window, state) is None:
+    elif window.flow_session.restart_at(state) is None:
         _say(window, f"The open flow has no state {state} any more: run mutation testing again")
     else:
         _say(window, recording_message(state, change or None))

@@ -1,11 +1,9 @@
 """One mutation run for the window, in a worker thread: the checks before it (the flow loads, some conversation
-runs it), the run itself (`workbench.testing.mutate.run.mutate`), its verdicts handed over as they come, and
-cancelling it. No Qt here.
+runs it), the run itself (`workbench.testing.mutate.run.mutate`, with `workers` processes, this thread's one of
+them), its verdicts handed over as they come, and cancelling it. No Qt here.
 
-The run happens in the calling thread with one worker (its own asyncio loop, sandbox and HTTP client), so a cancel
-takes effect at the next verdict: the cancel is raised from the run's progress callback, which ends the run and
-closes its runner. Several worker processes would judge faster, but their pool can only end once every chunk it
-was sent is judged.
+A cancel takes effect between mutants: the run asks the job whether to stop before each mutant it judges, and
+tells its worker processes to end their chunks at their next mutant; the verdicts reached stay.
 """
 
 from __future__ import annotations
@@ -17,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.flow.loader import load_flow
-from workbench.testing.mutate.document import read_document
-from workbench.testing.mutate.operators import mutants
 from workbench.testing.mutate.run import MutationRun, Verdict, mutate, suite_checks
 
 
@@ -40,10 +36,6 @@ class Ended:
     problem: str = ""
 
 
-class _Cancel(Exception):
-    """Raised from the run's progress callback to end it."""
-
-
 def no_tests_message(path: Path) -> str:
     """What to say when no conversation test runs the flow at `path`."""
     return (
@@ -54,14 +46,21 @@ def no_tests_message(path: Path) -> str:
 
 
 class MutateJob:
-    """Mutation testing of the flow file at `path` with the conversation tests in its folder; `notify(Progress)`
-    is called in the worker thread (at most once per `interval` seconds, and once at the end). `run` is for that
-    thread, `cancel` for any."""
+    """Mutation testing of the flow file at `path` with the conversation tests in its folder, in `workers`
+    processes; `notify(Progress)` is called in the worker thread (at most once per `interval` seconds, and once at
+    the end). `run` is for that thread, `cancel` for any."""
 
     def __init__(
-        self, path: Path, notify: Callable[[Progress], None], *, timeout: float = 30.0, interval: float = 0.2
+        self,
+        path: Path,
+        notify: Callable[[Progress], None],
+        *,
+        workers: int = 1,
+        timeout: float = 30.0,
+        interval: float = 0.2,
     ) -> None:
         self.path = path
+        self.workers = workers
         self.timeout = timeout
         self.interval = interval
         self._notify = notify
@@ -72,7 +71,7 @@ class MutateJob:
         self._last = 0.0
 
     def cancel(self) -> None:
-        """End the run after the mutant being judged."""
+        """End the run after the mutants being judged."""
         self._cancelled.set()
 
     def run(self) -> Ended:
@@ -82,24 +81,24 @@ class MutateJob:
             return Ended(problem="The flow has errors, see Problems:\n" + "\n".join(map(str, loaded.errors)))
         if not suite_checks(self.path, ()):
             return Ended(problem=no_tests_message(self.path))
-        self._total = sum(1 for _ in mutants(read_document(self.path.read_text(encoding="utf-8"))))
-        self._notify(Progress(0, self._total))
-        if self._cancelled.is_set():
-            return Ended(cancelled=True)
         try:
-            run = mutate(self.path, timeout=self.timeout, progress=self._on_verdict)
-        except _Cancel:
-            return Ended(cancelled=True)
+            run = mutate(
+                self.path,
+                workers=self.workers,
+                timeout=self.timeout,
+                progress=self._on_progress,
+                stop=self._cancelled.is_set,
+            )
         finally:
             self._hand_over()
-        return Ended(run=run)
+        return Ended(cancelled=True) if self._cancelled.is_set() else Ended(run=run)
 
-    def _on_verdict(self, verdict: Verdict) -> None:
-        self._pending.append(verdict)
-        self._judged += 1
-        if self._cancelled.is_set():
-            raise _Cancel
-        if time.monotonic() - self._last >= self.interval:
+    def _on_progress(self, total: int, verdict: Verdict | None) -> None:
+        self._total = total
+        if verdict is not None:
+            self._pending.append(verdict)
+            self._judged += 1
+        if verdict is None or time.monotonic() - self._last >= self.interval:
             self._hand_over()
 
     def _hand_over(self) -> None:

@@ -1,9 +1,11 @@
 """The Mutation testing dialog: the run's progress (mutants judged of all, the score so far), the surviving
 mutants by state as they are found, what the selected one changed and which conversation came closest to catching
-it, and the two ways to add the missing test (Explore from here, Record a test here); Cancel while it runs.
+it, and the two ways to add the missing test (Explore from here, Record a test here); Cancel while it runs. The
+number of worker processes a run uses (Workers, 1 by default) is remembered in the window's settings
+(`mutate/workers`).
 
-The run happens in a thread of its own (`MutateJob`), so the window's loop stays free; its progress comes back
-through `loop.call_soon_threadsafe`. `survivors_changed()` says the survivors listed changed (for the graph's
+The run happens in a thread of its own (`MutateJob`), so the window's loop stays free; its progress comes back to
+that loop (`worker_thread.on_loop`). `survivors_changed()` says the survivors listed changed (for the graph's
 badges: `survivor_counts()`), `explore_requested(str)` and `record_requested(str, str)` give the state (and the
 change) to add a test for.
 """
@@ -11,19 +13,30 @@ change) to add a test for.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.gui.mutate.job import Ended, MutateJob, Progress
 from workbench.gui.mutate.survivors import SurvivorTree, survivor_detail
+from workbench.gui.worker_thread import in_thread, on_loop
 from workbench.testing.mutate.report import OUTCOMES
 from workbench.testing.mutate.run import MutationRun, Verdict
 
 PICK = "Select a surviving change (or its state) to see which conversation came closest to catching it."
+WORKERS_SETTING = "mutate/workers"
 
 
 def counts_text(run: MutationRun) -> str:
@@ -59,12 +72,15 @@ class MutationDialog(QDialog):
     explore_requested = Signal(str)
     record_requested = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, timeout: float = 30.0, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mutation_dialog")
         self.setWindowTitle("Mutation testing")
         self.resize(720, 560)
         self.timeout = timeout
+        self.settings = settings
         self.flow_path: Path | None = None
         self.job: MutateJob | None = None
         self.task: asyncio.Task[Any] | None = None
@@ -93,12 +109,19 @@ class MutationDialog(QDialog):
         self.again_button.clicked.connect(self.run_again)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
+        self.workers = QSpinBox(objectName="mutation_workers", minimum=1, maximum=os.cpu_count() or 1)
+        self.workers.setToolTip("Processes that judge mutants at once, this one included")
+        if self.settings is not None:
+            self.workers.setValue(self.settings.value(WORKERS_SETTING, 1, type=int))
+        self.workers.valueChanged.connect(self._save_workers)
 
         actions = QHBoxLayout()
         actions.addWidget(self.explore_button)
         actions.addWidget(self.record_button)
         actions.addStretch()
         buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("Workers:"))
+        buttons.addWidget(self.workers)
         buttons.addStretch()
         for button in (self.cancel_button, self.again_button, self.close_button):
             buttons.addWidget(button)
@@ -122,6 +145,7 @@ class MutationDialog(QDialog):
         self.again_button.setVisible(not running)
         self.again_button.setEnabled(self.flow_path is not None)
         self.close_button.setVisible(not running)
+        self.workers.setEnabled(not running)
         self._show_chosen()
 
     def _show_chosen(self) -> None:
@@ -137,6 +161,10 @@ class MutationDialog(QDialog):
         for button in (self.explore_button, self.record_button):
             button.setEnabled(state is not None)
 
+    def _save_workers(self, count: int) -> None:
+        if self.settings is not None:
+            self.settings.setValue(WORKERS_SETTING, count)
+
     def survivor_counts(self) -> dict[str, int]:
         """The surviving mutants listed, per state."""
         return self.survivors.counts()
@@ -148,7 +176,6 @@ class MutationDialog(QDialog):
         under way)."""
         if self.running:
             return None
-        loop = asyncio.get_running_loop()
         self.flow_path = flow_path
         self.verdicts = []
         self.run = None
@@ -156,21 +183,14 @@ class MutationDialog(QDialog):
         self.survivors_changed.emit()
         self.progress.setRange(0, 0)  # busy until the number of mutants is known
         self.status.setText(f"Making the mutants of {flow_path.name} and running its tests on it as it is…")
-
-        def notify(progress: Progress) -> None:
-            loop.call_soon_threadsafe(self._on_progress, progress)
-
-        self.job = MutateJob(flow_path, notify, timeout=self.timeout)
+        self.job = MutateJob(flow_path, on_loop(self._on_progress), workers=self.workers.value(), timeout=self.timeout)
         self.task = asyncio.ensure_future(self._run(self.job))
         self._set_running(True)
         return self.task
 
     async def _run(self, job: MutateJob) -> None:
         try:
-            ended = await _in_thread(job)
-        except asyncio.CancelledError:
-            job.cancel()  # the window is closing: end the thread's run too
-            raise
+            ended = await in_thread(job.run, "mutate", job.cancel)
         except Exception as exc:  # a failed run must reach the user, not end the task silently
             self.status.setText(f"Mutation testing stopped on an error: {exc}")
             return
@@ -251,13 +271,3 @@ class MutationDialog(QDialog):
         verdict = self.survivors.chosen_verdict()
         if state is not None:
             self.record_requested.emit(state, verdict.change if verdict else "")
-
-
-async def _in_thread(job: MutateJob) -> Ended:
-    """`job.run()` in a thread of its own, so that the loop's default executor stays free for the window's other
-    work; not waited for when the task is cancelled (the window closing), or the loop would block on it."""
-    thread = ThreadPoolExecutor(1, thread_name_prefix="mutate")
-    try:
-        return await asyncio.get_running_loop().run_in_executor(thread, job.run)
-    finally:
-        thread.shutdown(wait=False)

@@ -42,7 +42,8 @@ ANY_TYPES = ("any", "text")
 
 @dataclass(frozen=True, slots=True)
 class Mutant:
-    """One change to a flow: which operator, the state it touches, the change in one line, the changed document."""
+    """One change to a flow: which operator, the state it touches, the change in one line, the changed document
+    (its other states are the original document's own, not copies)."""
 
     operator: str
     state: str
@@ -60,9 +61,9 @@ def mutants(document: Document) -> Iterator[Mutant]:
             continue
         for operator, make in OPERATORS.items():
             for edit in make(name, state, scope):
-                changed = copy.deepcopy(document)
-                edit.apply(changed["states"][name])
-                yield Mutant(operator, name, f"{name}.{edit.change}", changed)
+                changed = copy.deepcopy(state)
+                edit.apply(changed)
+                yield Mutant(operator, name, f"{name}.{edit.change}", {**document, "states": {**states, name: changed}})
 
 
 def retarget(name: str, state: dict[str, Any], scope: Scope) -> Iterator[Edit]:

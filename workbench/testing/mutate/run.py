@@ -7,7 +7,8 @@ with the mutant, so the conversations, their canned HTTP and the shared sandbox 
 With several workers the baseline still runs once, here, while the worker processes start; then this process
 judges chunks of mutants too. Each worker process loads the flow and the suite once and is then sent chunks, each
 mutant as its document and the indexes of the conversations to replay it with. A shard (`Shard`) judges only the
-mutants whose stable id it holds.
+mutants whose stable id it holds. A run is stopped between mutants: here by asking `stop()`, in the workers by an
+event this process sets once `stop()` says so, so that each worker ends its chunk at its next mutant.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,17 +30,23 @@ from workbench.testing.convo_format import ConvoTest, find_convo_files, load_con
 from workbench.testing.coverage import FlowCoverage
 from workbench.testing.localize import ONE_LANGUAGE
 from workbench.testing.mutate.closest import Closest, ExpectationCounter, Observation, Trace, closest, trace
-from workbench.testing.mutate.document import MutantLoader, read_document
-from workbench.testing.mutate.operators import mutants
+from workbench.testing.mutate.document import MutantLoader
+from workbench.testing.mutate.operators import Mutant, mutants
 from workbench.testing.mutate.shards import Shard, fingerprint, mutant_id
 from workbench.testing.runner import ConvoResult, FlowCache, Runner, run_languages
 
 Outcome = Literal["killed", "survived", "timed out", "invalid"]
 Check = tuple[ConvoTest, str | None]
 """A conversation to replay and its language (None: its own)."""
-Progress = Callable[["Verdict"], None]
+Progress = Callable[[int, "Verdict | None"], None]
+"""Told how many mutants the run judges in all, first with no verdict (once the mutants are made, before the suite
+runs on the flow as it is), then with each verdict as it is reached."""
+Stop = Callable[[], bool]
+"""Asked between mutants whether the run should end there."""
 CHUNKS_PER_WORKER = 4
 """Mutants go to the workers in this many chunks per worker, so one slow chunk does not keep the others idle."""
+POLL_SECONDS = 0.1
+"""How often this process asks `stop()` while it waits for the workers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +123,11 @@ class _Baseline:
     failing: int = 0
 
 
-async def _baseline(runner: Runner, flow: Flow, checks: list[Check]) -> _Baseline:
+async def _baseline(runner: Runner, flow: Flow, checks: list[Check], stop: Stop) -> _Baseline:
     baseline = _Baseline()
     for index, (test, language) in enumerate(checks):
+        if stop():
+            break
         result = await runner.run(test, language=language)
         if not result.passed:
             baseline.failing += 1
@@ -162,9 +172,11 @@ class _Judge:
         self.timeout = timeout
         self.runner = Runner()
 
-    async def judge(self, jobs: Sequence[_Job], done: Callable[[_Judged], None]) -> None:
-        """Judge each job in order, handing each verdict to `done`."""
+    async def judge(self, jobs: Sequence[_Job], done: Callable[[_Judged], None], stop: Stop) -> None:
+        """Judge each job in order, handing each verdict to `done`, until `stop()` says to end."""
         for job in jobs:
+            if stop():
+                return
             loaded = self.loader.load(job.document)
             if loaded.flow is None:
                 done(_Judged(job.index, "invalid"))
@@ -195,13 +207,13 @@ class _Judge:
         return _Judged(job.index, "survived", observations=seen)
 
 
-_worker: tuple[_Judge, asyncio.AbstractEventLoop] | None = None
+_worker: tuple[_Judge, asyncio.AbstractEventLoop, Event] | None = None
 
 
-def _start_worker(path: Path, tests: tuple[Path, ...], timeout: float) -> None:
+def _start_worker(path: Path, tests: tuple[Path, ...], timeout: float, stopped: Event) -> None:
     """In a worker process: load the flow and the suite once, and make the loop every chunk runs on."""
     global _worker
-    _worker = (_Judge(_original(path), suite_checks(path, tests), timeout), asyncio.new_event_loop())
+    _worker = (_Judge(_original(path), suite_checks(path, tests), timeout), asyncio.new_event_loop(), stopped)
 
 
 def _ready() -> None:
@@ -209,11 +221,12 @@ def _ready() -> None:
 
 
 def _work(jobs: list[_Job]) -> list[_Judged]:
-    """In a worker process: judge a chunk of jobs (the worker's sandbox process ends with the worker)."""
+    """In a worker process: judge a chunk of jobs, or those before the run was stopped (the worker's sandbox
+    process ends with the worker)."""
     assert _worker is not None, "the pool's initializer ran"
-    judge, loop = _worker
+    judge, loop, stopped = _worker
     found: list[_Judged] = []
-    loop.run_until_complete(judge.judge(jobs, found.append))
+    loop.run_until_complete(judge.judge(jobs, found.append, stopped.is_set))
     return found
 
 
@@ -250,61 +263,90 @@ class MutationRun:
 
 
 class _Plan:
-    """The mutants to judge (the shard's), as jobs; and the verdicts as they come in, each with what the report
-    says of its mutant."""
+    """The mutants to judge (the shard's); once the baseline ran, their jobs; and the verdicts as they come in, each
+    with what the report says of its mutant."""
 
-    def __init__(self, path: Path, baseline: _Baseline, shard: Shard | None, select: bool, progress: Progress | None):
-        self.baseline = baseline
+    def __init__(self, document: dict[str, Any], shard: Shard | None, progress: Progress | None) -> None:
         self.progress = progress
-        self.jobs: list[_Job] = []
-        self.made: dict[int, tuple[str, str, str, tuple[int, ...]]] = {}
+        self.mutants: dict[int, Mutant] = {}
+        self.reaching: dict[int, tuple[int, ...]] = {}
         self.verdicts: dict[int, Verdict] = {}
+        self.baseline = _Baseline()
         self.total = 0
-        everyone = tuple(baseline.entered)
-        for index, mutant in enumerate(mutants(read_document(path.read_text(encoding="utf-8")))):
+        for index, mutant in enumerate(mutants(document)):
             self.total += 1
-            if shard is not None and not shard.holds(mutant_id(mutant.operator, mutant.state, mutant.change)):
-                continue
+            if shard is None or shard.holds(mutant_id(mutant.operator, mutant.state, mutant.change)):
+                self.mutants[index] = mutant
+        if progress is not None:
+            progress(len(self.mutants), None)
+
+    def jobs(self, baseline: _Baseline, select: bool) -> list[_Job]:
+        """Each mutant's job: the conversations that entered its state (with `select`; else every passing one)."""
+        self.baseline = baseline
+        everyone = tuple(baseline.entered)
+        found: list[_Job] = []
+        for index, mutant in self.mutants.items():
             reaching = tuple(c for c in everyone if mutant.state in baseline.entered[c])
-            self.made[index] = (mutant.operator, mutant.state, mutant.change, reaching)
-            self.jobs.append(_Job(index, mutant.state, mutant.document, reaching if select else everyone))
+            self.reaching[index] = reaching
+            found.append(_Job(index, mutant.state, mutant.document, reaching if select else everyone))
+        return found
 
     def done(self, judged: _Judged) -> None:
         """Record a verdict (with the conversation closest to catching a survivor) and tell `progress`."""
-        operator, state, change, reaching = self.made[judged.index]
+        mutant, reaching = self.mutants[judged.index], self.reaching[judged.index]
         near = closest(judged.observations, {c: self.baseline.traces[c] for c in reaching})
-        verdict = Verdict(operator, state, change, judged.outcome, judged.killed_by, len(reaching), judged.index, near)
+        verdict = Verdict(
+            mutant.operator,
+            mutant.state,
+            mutant.change,
+            judged.outcome,
+            judged.killed_by,
+            len(reaching),
+            judged.index,
+            near,
+        )
         self.verdicts[judged.index] = verdict
         if self.progress is not None:
-            self.progress(verdict)
-
-    def share(self, pool: ProcessPoolExecutor | None, workers: int, here: Callable[[list[_Job]], None]) -> None:
-        """Judge the jobs in chunks (strided, so each has mutants of many states): `here` judges chunks in this
-        process, from the start, while the pool's `workers - 1` processes start and then take their share."""
-        count = min(len(self.jobs), workers * CHUNKS_PER_WORKER)
-        waiting = deque(self.jobs[k::count] for k in range(count))
-        flying: set[Future[list[_Judged]]] = set()
-        started = False  # until a process has answered once it is still starting: one chunk each, not two
-        while waiting or flying:
-            while pool is not None and waiting and len(flying) < (2 if started else 1) * (workers - 1):
-                flying.add(pool.submit(_work, waiting.popleft()))
-            if waiting:
-                here(waiting.popleft())
-                landed = {future for future in flying if future.done()}
-            else:
-                landed = wait(flying, return_when=FIRST_COMPLETED).done
-            for future in landed:
-                started = True
-                flying.discard(future)
-                for judged in future.result():
-                    self.done(judged)
+            self.progress(len(self.mutants), verdict)
 
 
-def _pool(path: Path, tests: Sequence[Path], timeout: float, processes: int) -> ProcessPoolExecutor:
+def _share(
+    jobs: list[_Job],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    here: Callable[[list[_Job]], None],
+    done: Callable[[_Judged], None],
+    stop: Stop,
+) -> None:
+    """Judge the jobs in chunks (strided, so each has mutants of many states): `here` judges chunks in this process,
+    from the start, while the pool's `workers - 1` processes start and then take their share, each verdict to
+    `done`. Once `stop()` says so no chunk is begun, and the chunks under way end at their next mutant."""
+    count = min(len(jobs), workers * CHUNKS_PER_WORKER)
+    waiting = deque(jobs[k::count] for k in range(count))
+    flying: set[Future[list[_Judged]]] = set()
+    started = False  # until a process has answered once it is still starting: one chunk each, not two
+    while waiting or flying:
+        if stop():
+            waiting.clear()
+        while pool is not None and waiting and len(flying) < (2 if started else 1) * (workers - 1):
+            flying.add(pool.submit(_work, waiting.popleft()))
+        if waiting:
+            here(waiting.popleft())
+            landed = {future for future in flying if future.done()}
+        else:
+            landed = wait(flying, POLL_SECONDS, FIRST_COMPLETED).done
+        for future in landed:
+            started = True
+            flying.discard(future)
+            for judged in future.result():
+                done(judged)
+
+
+def _pool(path: Path, tests: Sequence[Path], timeout: float, processes: int, stopped: Event) -> ProcessPoolExecutor:
     """Worker processes (spawned: V8's threads in this process make fork unsafe), started at once so that they
-    load while the baseline runs."""
+    load while the baseline runs; each ends its chunk at its next mutant once `stopped` is set."""
     context = multiprocessing.get_context("spawn")
-    initargs = (path, tuple(tests), timeout)
+    initargs = (path, tuple(tests), timeout, stopped)
     pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs)
     for _ in range(processes):
         pool.submit(_ready)
@@ -320,22 +362,39 @@ def mutate(
     shard: Shard | None = None,
     select: bool = True,
     progress: Progress | None = None,
+    stop: Stop | None = None,
 ) -> MutationRun:
     """Judge every mutant of the flow at `path` (those of `shard` only, when given) against the conversations of
     `tests` (the flow's folder when none); a mutant's conversations are bounded by `timeout` seconds in all.
     With `workers` above 1, this process is one of them. With `select` off, every mutant is replayed with the
-    whole suite rather than with the conversations that reach its state. `progress` hears of each verdict as it
-    is reached (in no particular order with several workers), in the calling thread. Raises ValueError when the
-    flow does not load."""
+    whole suite rather than with the conversations that reach its state. `progress` hears of the number of mutants
+    and of each verdict as it is reached (in no particular order with several workers), in the calling thread.
+    When `stop()` (asked between mutants) says so, the run ends after the mutants being judged, with the verdicts
+    reached. Raises ValueError when the flow does not load."""
     flow = _original(path)
     checks = suite_checks(path, tests)
-    pool = _pool(path, tests, timeout, workers - 1) if workers > 1 else None
+    stopped = multiprocessing.get_context("spawn").Event()
+
+    def stopping() -> bool:
+        if not stopped.is_set() and stop is not None and stop():
+            stopped.set()  # the workers' chunks end at their next mutant
+        return stopped.is_set()
+
+    pool = _pool(path, tests, timeout, workers - 1, stopped) if workers > 1 else None
     try:
         with asyncio.Runner() as loop:
             judge = _Judge(flow, checks, timeout)
             try:
-                plan = _Plan(path, loop.run(_baseline(judge.runner, flow, checks)), shard, select, progress)
-                plan.share(pool, max(workers, 1), lambda chunk: loop.run(judge.judge(chunk, plan.done)))
+                plan = _Plan(judge.loader.document, shard, progress)
+                jobs = plan.jobs(loop.run(_baseline(judge.runner, flow, checks, stopping)), select)
+                _share(
+                    jobs,
+                    pool,
+                    max(workers, 1),
+                    lambda chunk: loop.run(judge.judge(chunk, plan.done, stopping)),
+                    plan.done,
+                    stopping,
+                )
             finally:
                 loop.run(judge.aclose())
     finally:
