@@ -169,8 +169,8 @@ class Sandbox:
         return self._worker.pid if self._worker is not None and self._worker.alive else None
 
     async def memory(self) -> dict[str, Any]:
-        """For benchmarks: the worker's resident memory (`rss`) and each open realm's V8 heap in use
-        (`heap`), in bytes; empty before the worker started."""
+        """For benchmarks and tests: the worker's resident memory (`rss`) and each open realm's V8 heap in use
+        (`heap`), in bytes, and its Python thread states (`threads`); empty before the worker started."""
         if self._worker is None or not self._worker.alive:
             return {}
         _, future = self._worker.request({"op": "stats"})

@@ -12,7 +12,8 @@ when stdin closes. Requests, each handled as it arrives:
 - `call {id, realm, code}`: the same for a call of the prelude's `__wb.call` with `code` (`JsContext.call`).
 - `cancel {id}`: stop that eval (V8 is told to terminate it; the answer is dropped).
 - `limit {realm, heap}`: a new hard memory limit; `oom {id, realm}`: whether V8 hit it.
-- `drop {realm}`: release the realm; `stats {id}`: `{rss, heap: {realm: bytes in use}}` for benchmarks.
+- `drop {realm}`: release the realm; `stats {id}`: `{rss, heap: {realm: bytes in use}, threads}` (Python thread
+  states) for benchmarks and tests.
 
 Unasked, it sends `{ready: true}` once started and `{ping: realm}` whenever a realm's JavaScript pings.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import threading
 from collections.abc import Callable, Coroutine
@@ -29,9 +31,10 @@ from typing import Any
 from py_mini_racer import JSEvalException, JSOOMException, JSParseException
 
 from workbench.engine.sandbox_context import JsContext, when_made
-from workbench.engine.sandbox_worker_wire import FrameReader, encode
+from workbench.engine.sandbox_worker_wire import TEXT_OPS, FrameReader, encode
 
 DEFAULT_HEAP = 64 * 2**20
+_READ_SIZE = 64 * 1024
 
 
 class _Output:
@@ -52,22 +55,58 @@ class _Output:
                 pass
 
 
-class _Worker(asyncio.Protocol):
-    """Serves one engine over the pipe: realms by number; evals answered from V8's thread."""
+class _Worker:
+    """Serves one engine over the pipe: realms by number; evals answered from V8's thread.
+
+    A thread of its own reads the pipe (a blocking read: no wake-up of the event loop per request) and starts
+    an eval or a call in a realm that is ready itself; every other request, and any that comes while one is
+    still waiting for the loop (so that none overtakes another), is handled on the event loop.
+    """
 
     def __init__(self, out: _Output, stopped: asyncio.Future[None]) -> None:
         self._send = out.send
         self._stopped = stopped
-        self._reader = FrameReader()
+        self._loop = stopped.get_loop()
         self._realms: dict[int, asyncio.Task[JsContext]] = {}
+        # Realms whose requests can be started as they are read: made, with no eval waiting for them.
+        self._direct: dict[int, JsContext] = {}
+        self._waiting: dict[int, int] = {}  # realm → evals waiting for it to be made
         self._evals: dict[int, Callable[[], None]] = {}  # request → how to stop it
         self._spare: asyncio.Task[JsContext] = asyncio.ensure_future(JsContext.create(DEFAULT_HEAP))
+        # Requests handed to the loop and handled there; each count is written by one thread only.
+        self._handed = 0
+        self._handled = 0
 
-    def data_received(self, data: bytes) -> None:
-        for message in self._reader.feed(data):
+    def read(self, fd: int) -> None:
+        """Read requests from `fd` until it closes (on the reader thread)."""
+        reader = FrameReader()
+        try:
+            # a read well below malloc's mmap threshold: a bigger one maps and unmaps its buffer every time
+            while data := os.read(fd, _READ_SIZE):
+                for message in reader.feed(data):
+                    self._dispatch(message)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(RuntimeError):  # the loop is gone already
+                self._loop.call_soon_threadsafe(self._end)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        if message.get("op") in TEXT_OPS and self._handled == self._handed:
+            ctx = self._direct.get(message["realm"])
+            if ctx is not None:
+                self._run(message["id"], ctx, message)
+                return
+        self._handed += 1
+        self._loop.call_soon_threadsafe(self._handle, message)
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        try:
             getattr(self, "_" + message["op"])(message)
+        finally:
+            self._handled += 1
 
-    def connection_lost(self, exc: Exception | None) -> None:
+    def _end(self) -> None:
         if not self._stopped.done():
             self._stopped.set_result(None)
 
@@ -76,6 +115,7 @@ class _Worker(asyncio.Protocol):
         for task in [*self._realms.values(), self._spare]:
             when_made(task, JsContext.close)
         self._realms.clear()
+        self._direct.clear()
 
     # --- requests ---
 
@@ -95,6 +135,8 @@ class _Worker(asyncio.Protocol):
         ctx = await made
         ctx.set_heap_limit(heap)
         ctx.on_ping = lambda: self._send({"ping": realm})
+        if realm in self._realms and not self._waiting.get(realm):
+            self._direct[realm] = ctx
         return ctx
 
     async def _opened(self, realm: int) -> bool:
@@ -102,26 +144,36 @@ class _Worker(asyncio.Protocol):
         return True
 
     def _eval(self, message: dict[str, Any]) -> None:
-        request, task = message["id"], self._realms.get(message["realm"])
-        if task is not None and task.done() and not task.cancelled() and task.exception() is None:
-            self._run(request, task.result(), message)
-        else:
-            waiting = asyncio.ensure_future(self._run_when_ready(request, message))
-            self._evals[request] = waiting.cancel
+        realm = message["realm"]
+        ctx = self._direct.get(realm)
+        if ctx is not None:
+            self._run(message["id"], ctx, message)
+            return
+        self._waiting[realm] = self._waiting.get(realm, 0) + 1
+        waiting = asyncio.ensure_future(self._run_when_ready(message["id"], message))
+        self._evals[message["id"]] = waiting.cancel
 
     _call = _eval
 
     async def _run_when_ready(self, request: int, message: dict[str, Any]) -> None:
+        realm = message["realm"]
         try:
-            ctx = await self._realm(message["realm"])
+            ctx = await self._realm(realm)
         except Exception as exc:  # a realm that is not open, or could not be made
             if self._evals.pop(request, None) is not None:
                 self._reply(request, None, exc)
             return
+        finally:
+            self._waiting[realm] -= 1
+            if not self._waiting[realm]:
+                del self._waiting[realm]
         self._run(request, ctx, message)
+        if realm not in self._waiting and realm in self._realms:
+            self._direct[realm] = ctx
 
     def _run(self, request: int, ctx: JsContext, message: dict[str, Any]) -> None:
-        """Start the eval or call; V8's thread sends the answer unless it was cancelled meanwhile."""
+        """Start the eval or call (from either thread); V8's thread sends the answer unless it was cancelled
+        meanwhile."""
         started: list[int] = []
 
         def answer(value: Any, error: JSEvalException | None) -> None:
@@ -151,6 +203,7 @@ class _Worker(asyncio.Protocol):
         return (await self._realm(realm)).memory_exhausted()
 
     def _drop(self, message: dict[str, Any]) -> None:
+        self._direct.pop(message["realm"], None)
         task = self._realms.pop(message["realm"], None)
         if task is not None:
             when_made(task, JsContext.close)
@@ -160,7 +213,7 @@ class _Worker(asyncio.Protocol):
 
     async def _measure(self) -> dict[str, Any]:
         heap = {str(realm): (await task).heap_used() for realm, task in self._realms.items()}
-        return {"rss": _rss(), "heap": heap}
+        return {"rss": _rss(), "heap": heap, "threads": _thread_states()}
 
     # --- plumbing ---
 
@@ -197,6 +250,21 @@ class _Worker(asyncio.Protocol):
         self._send({"id": request, "err": kind, "msg": str(error)})
 
 
+def _thread_states() -> int:
+    """How many Python thread states this process has (the loop's, the reader's, one per realm's V8 thread)."""
+    api = ctypes.pythonapi
+    api.PyInterpreterState_Get.restype = ctypes.c_void_p
+    api.PyInterpreterState_ThreadHead.argtypes = [ctypes.c_void_p]
+    api.PyInterpreterState_ThreadHead.restype = ctypes.c_void_p
+    api.PyThreadState_Next.argtypes = [ctypes.c_void_p]
+    api.PyThreadState_Next.restype = ctypes.c_void_p
+    # Walked holding the GIL, which a thread state is freed with (a new one is only ever put first).
+    count, state = 0, api.PyInterpreterState_ThreadHead(api.PyInterpreterState_Get())
+    while state:
+        count, state = count + 1, api.PyThreadState_Next(state)
+    return count
+
+
 def _rss() -> int:
     """Resident memory of this process in bytes (Linux; 0 elsewhere)."""
     try:
@@ -212,7 +280,7 @@ async def _serve() -> None:
     os.dup2(2, 1)
     stopped: asyncio.Future[None] = loop.create_future()
     worker = _Worker(out, stopped)
-    await loop.connect_read_pipe(lambda: worker, os.fdopen(0, "rb", buffering=0))
+    threading.Thread(target=worker.read, args=(0,), name="sandbox-requests", daemon=True).start()
     out.send({"ready": True})
     try:
         await stopped

@@ -29,6 +29,7 @@ CACHE_LIMIT = 2000
 # How long V8 may take to answer once an eval was stopped before the worker is taken for stuck.
 STOP_GRACE = 0.25
 _STDERR_TAIL = 4096
+_READ_SIZE = 64 * 1024  # below malloc's mmap threshold
 _live: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
 
 
@@ -64,6 +65,7 @@ class WorkerProcess:
         self._stderr = bytearray()
         self._transports: list[asyncio.BaseTransport] = []
         self._stdin: asyncio.WriteTransport | None = None
+        self._answers_fd: int | None = None
         _live.add(self)
 
     @classmethod
@@ -87,9 +89,9 @@ class WorkerProcess:
             stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, popen.stdin)
             worker._stdin = stdin  # type: ignore[assignment]
             worker._transports.append(stdin)
-            for pipe, feed in ((popen.stdout, worker._on_data), (popen.stderr, worker._on_stderr)):
-                transport, _ = await loop.connect_read_pipe(lambda feed=feed: _Pipe(feed, worker._on_eof), pipe)
-                worker._transports.append(transport)
+            transport, _ = await loop.connect_read_pipe(lambda: _Pipe(worker._on_stderr, worker._on_eof), popen.stderr)
+            worker._transports.append(transport)
+            worker._watch_answers()
         except BaseException:
             worker.kill()
             raise
@@ -141,6 +143,36 @@ class WorkerProcess:
 
     # --- pipes ---
 
+    def _watch_answers(self) -> None:
+        # A reader of our own rather than a transport, which reads up to 256 KiB at a time: a buffer that size is
+        # mapped and unmapped by malloc for every answer.
+        assert self._popen.stdout is not None
+        fd = self._popen.stdout.fileno()
+        os.set_blocking(fd, False)
+        self.loop.add_reader(fd, self._read_answers, fd)
+        self._answers_fd = fd
+
+    def _read_answers(self, fd: int) -> None:
+        try:
+            data = os.read(fd, _READ_SIZE)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if data:
+            self._on_data(data)
+        else:
+            self._stop_reading()
+            self._on_eof()
+
+    def _stop_reading(self) -> None:
+        fd, self._answers_fd = self._answers_fd, None
+        if fd is not None:
+            with contextlib.suppress(Exception):  # the loop is closed already
+                self.loop.remove_reader(fd)
+            with contextlib.suppress(OSError):
+                self._popen.stdout.close()  # type: ignore[union-attr]
+
     def _on_data(self, data: bytes) -> None:
         for message in self._reader.feed(data):
             request = message.get("id")
@@ -182,6 +214,7 @@ class WorkerProcess:
             pings, self._pings = self._pings, {}
             for callback in pings.values():
                 callback()
+        self._stop_reading()
         for transport in self._transports:
             with contextlib.suppress(Exception):
                 transport.close()

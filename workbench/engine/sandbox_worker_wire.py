@@ -19,14 +19,15 @@ from typing import Any
 _LENGTH = struct.Struct(">I")
 _TEXT = struct.Struct(">IcQQ")  # length, b"E" or b"C", id, realm
 _ANSWER = struct.Struct(">IcQ")  # length, b"A", id
-_TEXT_OPS = {"eval": b"E", "call": b"C"}
-_OP_OF = {ord(kind): op for op, kind in _TEXT_OPS.items()}
+TEXT_OPS = {"eval": b"E", "call": b"C"}
+"""The requests that carry text for V8 in the plain-text form, and the kind byte of each."""
+_OP_OF = {ord(kind): op for op, kind in TEXT_OPS.items()}
 _HEAD = {**{kind: _TEXT.size - _LENGTH.size for kind in _OP_OF}, ord("A"): _ANSWER.size - _LENGTH.size}
 
 
 def encode(message: dict[str, Any]) -> bytes:
     """One frame carrying `message` (in the plain-text form when it is an eval, a call or a string answer)."""
-    kind = _TEXT_OPS.get(message.get("op"))
+    kind = TEXT_OPS.get(message.get("op"))
     if kind is not None:
         code = message["code"].encode()
         return _TEXT.pack(_TEXT.size - _LENGTH.size + len(code), kind, message["id"], message["realm"]) + code
