@@ -5,7 +5,8 @@ Run: `python tests/benchmarks/bench_code_action.py [N] [ROUNDS]`. Targets: >= 1,
 within 1.5x of the bare `eval_cancelable` (the call a sandbox inside an asyncio loop has to use; issue 13).
 run_code crosses to the sandbox worker process and back once per action; the bare evals run in this process.
 The three are measured in ROUNDS interleaved rounds of N/ROUNDS each (a busy machine slows them alike), and
-each figure is the median of its rounds, the ratio the median of the rounds' ratios.
+each figure is the median of its rounds, the ratio the median of the rounds' ratios. CPU time per action is
+printed too (this process's and, on Linux, the worker's threads'): it moves less with the machine's load.
 Also printed: route decisions per second for bounded conditions (decided in the engine's own V8 context) and
 for others (in the worker), and a conversation's first action (a new realm, taken from the worker's spare)
 against a later one.
@@ -14,7 +15,9 @@ against a later one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import statistics
 import sys
 import time
@@ -88,29 +91,48 @@ async def bench_bare(racer: MiniRacer, n: int, cancelable: bool, first: int = 0)
     return n / (time.perf_counter() - start)
 
 
-async def bench_interleaved(n: int, rounds: int) -> tuple[float, float, float, float]:
+def worker_cpu(pid: int | None) -> float:
+    """CPU seconds the worker process's threads have used so far (Linux; 0 elsewhere)."""
+    total = 0
+    with contextlib.suppress(OSError, TypeError):
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{thread}/schedstat") as stat:
+                total += int(stat.read().split()[0])
+    return total / 1e9
+
+
+async def bench_interleaved(n: int, rounds: int) -> tuple[list[float], list[float]]:
     """Medians over interleaved rounds: run_code, bare eval_cancelable and bare sync eval per second, and the
-    bare eval_cancelable / run_code ratio."""
+    bare eval_cancelable / run_code ratio; then CPU µs per action: run_code's in this process and in the
+    worker, and the bare eval_cancelable's."""
     each = max(1, n // rounds)
     rates: list[tuple[float, float, float]] = []
+    cpu: list[tuple[float, float, float]] = []
     racer = MiniRacer()
     try:
         await racer.eval_cancelable(STUBS)
         async with Sandbox() as sb:
             await sb.run_code(SOURCE, {"distance": 1})
             for r in range(rounds):
+                own, worker = time.process_time(), worker_cpu(sb.worker_pid)
                 sandbox = await bench_sandbox(sb, each)
+                own, worker = time.process_time() - own, worker_cpu(sb.worker_pid) - worker
+                bare_own = time.process_time()
                 cancelable = await bench_bare(racer, each, True, 2 * r * each)
+                bare_own = time.process_time() - bare_own
                 rates.append((sandbox, cancelable, await bench_bare(racer, each, False, (2 * r + 1) * each)))
+                cpu.append((own * 1e6 / each, worker * 1e6 / each, bare_own * 1e6 / each))
     finally:
         racer.close()
-    sandbox, bare, bare_sync = (statistics.median(column) for column in zip(*rates, strict=True))
-    return sandbox, bare, bare_sync, statistics.median(b / s for s, b, _ in rates)
+    medians = [statistics.median(column) for column in zip(*rates, strict=True)]
+    return [*medians, statistics.median(b / s for s, b, _ in rates)], [
+        statistics.median(column) for column in zip(*cpu, strict=True)
+    ]
 
 
 async def main(n: int, rounds: int) -> None:
     """Print the rates and whether the targets are met."""
-    sandbox, bare, bare_sync, ratio = await bench_interleaved(n, rounds)
+    (sandbox, bare, bare_sync, ratio), (own_cpu, worker_cpu_each, bare_cpu) = await bench_interleaved(n, rounds)
     bounded = await bench_conditions(n, ["price > 100", "label === 'cheap' && price > 10", None])
     # an arrow function is not in the bounded subset: these go to the worker
     unbounded = await bench_conditions(n, ["[price].some((p) => p > 100)", "label === 'cheap' && price > 10", None])
@@ -121,6 +143,10 @@ async def main(n: int, rounds: int) -> None:
     print(
         f"ratio bare_cancelable/run_code: {ratio:.2f}x (median of {rounds} rounds); "
         f"bare_sync/run_code: {bare_sync / sandbox:.2f}x"
+    )
+    print(
+        f"CPU per action: run_code {own_cpu + worker_cpu_each:.0f} µs ({own_cpu:.0f} here + {worker_cpu_each:.0f} in "
+        f"the worker), bare eval_cancelable {bare_cpu:.0f} µs"
     )
     print(f"first_true, bounded:        {bounded:8.0f} decisions/s ({1e6 / bounded:.0f} µs each, in the engine)")
     print(f"first_true, not bounded:    {unbounded:8.0f} decisions/s ({1e6 / unbounded:.0f} µs each, in the worker)")
