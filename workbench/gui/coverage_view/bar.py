@@ -73,9 +73,10 @@ class CoverageBar(QWidget):
         layout.addWidget(self.legend)
         self.hide()
 
-    def show_summary(self, title: str, summary: str, bands: list[Band]) -> None:
-        """Show the summary line of flow `title` and the legend of `bands`."""
-        self.summary.setText(summary)
-        self.summary.setToolTip(f"Coverage of {title} by its conversation tests")
+    def show_summary(self, title: str, summary: str, bands: list[Band], *, explored: bool = False) -> None:
+        """Show the summary line of flow `title` (`Explored: …` when it is what the explorer reached) and the
+        legend of `bands`."""
+        self.summary.setText(f"Explored: {summary}" if explored else summary)
+        self.summary.setToolTip(f"Coverage of {title} by {'the explorer' if explored else 'its conversation tests'}")
         self.legend.set_bands(bands)
         self.show()

@@ -1,7 +1,9 @@
 """Coverage in the window: the "Coverage" menu, the bar above the graph, the colours on it, the routes popup.
 
 `CoverageController.show(coverage)` is what a test run calls when it is done (the test explorer, or the menu's
-"Run suite with coverage", which replays the convo files under the flow's folder on the event loop).
+"Run suite with coverage", which replays the convo files under the flow's folder on the event loop), and what the
+explorer calls as it searches (an `Explored`, whose reasons for what it did not reach show in tooltips and in the
+routes popup until a later coverage replaces them).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QVBoxLayout
 
 from workbench.engine.conversation import Conversation
 from workbench.gui.coverage_view.bar import CoverageBar
-from workbench.gui.coverage_view.data import CoverageLike, as_coverage, routes_into, summary
+from workbench.gui.coverage_view.data import CoverageLike, Explored, as_coverage, routes_into, summary
 from workbench.gui.coverage_view.overlay import CoverageOverlay
 from workbench.gui.coverage_view.routes_popup import RoutesPopup
 from workbench.gui.coverage_view.suite_run import run_folder
@@ -40,6 +42,8 @@ class CoverageController(QObject):
         self.setObjectName("coverage_controller")
         self.window = window
         self.coverage: Coverage | None = None
+        self.explored: Explored | None = None
+        """The exploration whose coverage is shown, if that is what is shown."""
         self._task: asyncio.Task[None] | None = None
         self.run_action = self._action("&Run suite with coverage", self.run_suite)
         self.run_action.setToolTip("Replay the conversation tests in the flow's folder and paint what they cover")
@@ -71,28 +75,33 @@ class CoverageController(QObject):
 
     # --- showing ---
 
-    def show(self, coverage: CoverageLike) -> bool:
-        """Paint `coverage` (a `Coverage`, a `FlowCoverage` or their JSON) on the graph of the open flow; False
-        when it holds nothing about that flow (it is still kept for the HTML export)."""
-        self.coverage = as_coverage(coverage)
+    def show(self, coverage: CoverageLike | Explored) -> bool:
+        """Paint `coverage` (a `Coverage`, a `FlowCoverage`, their JSON, or what an exploration reached) on the
+        graph of the open flow; False when it holds nothing about that flow (it is still kept for the HTML
+        export)."""
+        self.explored = coverage if isinstance(coverage, Explored) else None
+        self.coverage = as_coverage(coverage.coverage if isinstance(coverage, Explored) else coverage)
         self._enable()
         return self._paint()
 
     def _paint(self) -> bool:
         flow = self.window.bridge.flow
-        covered = self.overlay.show(self.coverage, flow) if self.coverage and flow else None
+        reasons = self.explored.reasons if self.explored else None
+        covered = self.overlay.show(self.coverage, flow, reasons) if self.coverage and flow else None
         if covered is None:
             self.overlay.clear()
             self.bar.hide()
             if self.coverage is not None:
                 self._say("The coverage holds nothing about the open flow")
             return False
-        self.bar.show_summary(covered.flow, summary(covered), self.overlay.scale.legend())
+        self.bar.show_summary(
+            covered.flow, summary(covered), self.overlay.scale.legend(), explored=self.explored is not None
+        )
         return True
 
     def clear(self) -> None:
         """Take the coverage off the graph."""
-        self.coverage = None
+        self.coverage = self.explored = None
         self.overlay.clear()
         self.bar.hide()
         self.popup.hide()
@@ -108,7 +117,7 @@ class CoverageController(QObject):
         flow = self.window.bridge.flow
         if flow is None or self.overlay.hits(state) != 0:
             return
-        self.popup.show_routes(flow, state, routes_into(flow, state), QCursor.pos())
+        self.popup.show_routes(flow, state, routes_into(flow, state), QCursor.pos(), self.overlay.reasons)
 
     # --- exporting ---
 

@@ -1,20 +1,50 @@
 """Coverage data as the graph needs it: any form of it read into a `Coverage`, the part for the open flow, the
-summary line and the declared routes into a state. No Qt here."""
+summary line, the declared routes into a state, and the explorer's coverage with its reasons for what it did not
+reach (`Explored`, `Reasons`). No Qt here."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.flow.graph import Transition, transitions
 from workbench.flow.model import Flow
-from workbench.testing.coverage import Coverage, FlowCoverage
+from workbench.testing.coverage import Coverage, EdgeKey, FlowCoverage
 
 CoverageLike = Coverage | FlowCoverage | Mapping[str, Any]
 """A `Coverage`, one `FlowCoverage`, or the JSON form of either."""
 
 _TITLES = {"states": "States", "transitions": "Transitions", "intents": "Intents"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reasons:
+    """Why an exploration did not reach states (by name) and transitions (by `Transition.key`)."""
+
+    states: Mapping[str, str] = field(default_factory=dict)
+    transitions: Mapping[EdgeKey, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_report(cls, report: Mapping[str, Any]) -> Reasons:
+        """The reasons in the explorer's report (`testing.explore.report.report_data`)."""
+        return cls(
+            {state["name"]: state["why"] for state in report["states"] if state["why"]},
+            {
+                Transition(t["from"], t["to"], t["why"], t["route"]).key: t["reason"]
+                for t in report["transitions"]
+                if t["reason"]
+            },
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Explored:
+    """Coverage the explorer reached, and why it did not reach the rest (no reasons while it still searches)."""
+
+    coverage: CoverageLike
+    reasons: Reasons = field(default_factory=Reasons)
 
 
 def as_coverage(data: CoverageLike) -> Coverage:

@@ -1,7 +1,8 @@
 """Tests › Explore this flow…: the explorer (`workbench explore`) run from the window.
 
 The open flow's file is searched in a worker thread within the budget the dialog shows (remembered in the
-window's settings); the states it reaches light up on the graph (the coverage overlay) as it goes, Stop ends it;
+window's settings); the states it reaches light up on the graph (the coverage overlay) as it goes, and when it is
+done the states and transitions it did not reach say why (their tooltips, the routes popup); Stop ends it;
 the user ticks the generated conversations to keep, and Keep selected writes them beside the flow (`explored/` by
 default) and has the Tests dock list them.
 """

@@ -2,8 +2,9 @@
 to write them, Keep selected and Stop.
 
 The search runs in a thread of its own (`ExploreJob`), so the window's loop stays free; its progress comes back
-to that loop (`worker_thread.on_loop`). `covered(dict)` carries the coverage so far (`FlowCoverage` JSON) for the
-graph, `saved(Path)` the folder written into, `message(str)` what the status bar should say.
+to that loop (`worker_thread.on_loop`). `covered(Explored)` carries the coverage so far (and at the end why the
+search did not reach the rest) for the graph, `saved(Path)` the folder written into, `message(str)` what the
+status bar should say.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.gui.coverage_view.data import summary
+from workbench.gui.coverage_view.data import Explored, summary
 from workbench.gui.explore.budget_box import BudgetBox
 from workbench.gui.explore.found_list import FoundList
 from workbench.gui.explore.job import ExploreJob, Progress
@@ -196,7 +197,7 @@ class ExploreDialog(QDialog):
         else:
             stopped = f"; stopped: {progress.stopped}" if progress.stopped else ""
             self.status.setText(f"Explored {name}: {counts}{stopped}\n{summary(covered)}")
-        self.covered.emit(progress.coverage)
+        self.covered.emit(Explored(covered, progress.reasons))
 
     def stop(self) -> None:
         """End the search (the conversations found so far stay listed)."""

@@ -5,7 +5,8 @@ The thread runs its own asyncio loop (`asyncio.run`), so the search's JavaScript
 it, and the window's loop only receives `Progress` through the callback it gives (the callback runs in the thread:
 it must hand the value over, e.g. with `loop.call_soon_threadsafe`). The search calls back after every replay;
 the job hands over at most one `Progress` per `interval` seconds, one when the search is over and the kept paths
-are being shrunk (`shrink.py`), and one at the end with the conversations whose names the shrinking changed. A
+are being shrunk (`shrink.py`), and one at the end with the conversations whose names the shrinking changed and
+why the search did not reach the states and transitions it did not (the report's reasons, worked out here). A
 stop request ends the search after the conversation being replayed; the paths found so far are then kept as
 they are (not shrunk).
 """
@@ -16,13 +17,15 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.flow.loader import load_flow
 from workbench.flow.model import Flow
+from workbench.gui.coverage_view.data import Reasons
 from workbench.testing.explore.output import Written, verify, write_suite
+from workbench.testing.explore.report import report_data
 from workbench.testing.explore.search import Budget, Exploration, explore
 from workbench.testing.explore.shrink import shrink
 from workbench.testing.explore.writer import Names, SuiteWriter
@@ -41,7 +44,8 @@ class Found:
 class Progress:
     """The search so far: conversations replayed, seconds, the coverage (`FlowCoverage` JSON), the conversations
     kept (or renamed by the shrinking) since the previous `Progress`, whether the kept paths are being shrunk, and
-    at the end (`done`) why it stopped early (empty: it ran out of paths; `STOPPED_BY_USER`; a budget that ran out)."""
+    at the end (`done`) why it stopped early (empty: it ran out of paths; `STOPPED_BY_USER`; a budget that ran out)
+    and why it did not reach what it did not (`reasons`)."""
 
     replays: int
     seconds: float
@@ -50,6 +54,7 @@ class Progress:
     done: bool = False
     stopped: str = ""
     shrinking: bool = False
+    reasons: Reasons = field(default_factory=Reasons)
 
 
 class ExploreJob:
@@ -133,7 +138,10 @@ class ExploreJob:
         )
         self._handed = names
         coverage = exploration.coverage.to_json()
-        self._notify(Progress(exploration.replays, exploration.seconds, coverage, found, done, stopped, shrinking))
+        reasons = Reasons.from_report(report_data(exploration, [])) if done else Reasons()
+        self._notify(
+            Progress(exploration.replays, exploration.seconds, coverage, found, done, stopped, shrinking, reasons)
+        )
 
     def keep(self, indices: Iterable[int], folder: Path) -> list[Written]:
         """Write the conversations at `indices` (of the `Found` handed over) into `folder` as the explorer's
