@@ -113,3 +113,27 @@ def test_the_worker_runs_this_workbench_whatever_folder_it_starts_in(
     result = with_sandbox(lambda sb: sb.run_code(ECHO, {"n": 1}))
 
     assert result.error is None and result.variables == {"seen": {"n": 1}}
+
+
+def test_a_run_s_time_limit_counts_from_its_start_across_its_first_answer() -> None:
+    # a second of work before a fetch, then a loop: the limit is not started again for what follows the fetch
+    split = """
+    if (args.go) {
+      const until = Date.now() + 1000;
+      while (Date.now() < until) {}
+      await fetch('http://at-once');
+      while (true) {}
+    }
+    ChatlayerResponseBuilder().send();
+    """
+
+    async def at_once(url: str, options: dict[str, Any]) -> dict[str, Any]:
+        return {"status": 200, "body": ""}
+
+    async def body(sb: Sandbox) -> CodeResult:
+        await sb.run_code(split, {"go": False}, realm="a")
+        return await sb.run_code(split, {"go": True}, realm="a", fetch=at_once, timeout=1.5)
+
+    result = with_sandbox(body)
+    assert result.error is not None and result.error.kind == "timeout"
+    assert 1.5 <= result.duration < 2.3

@@ -83,14 +83,16 @@ async def execute(
         return CodeResult(sent=False, error=err, duration=time.perf_counter() - started)
 
     bridge: _Bridge | None = None
+    deadline = asyncio.get_running_loop().time() + timeout
     try:
-        async with asyncio.timeout(timeout) as limit:
-            state = _state(await ask(text))
-            if state["st"] == "tainted":
-                raise RealmTainted
-            if cached is None:
-                ctx.code_ids[key] = (fn_id, wrapped)
-            if state["st"] == "pending":
+        # the first answer is waited for with the worker's deadline (no timer of its own: most runs end there)
+        state = _state(await ask(text, deadline))
+        if state["st"] == "tainted":
+            raise RealmTainted
+        if cached is None:
+            ctx.code_ids[key] = (fn_id, wrapped)
+        if state["st"] == "pending":
+            async with asyncio.timeout_at(deadline) as limit:
                 bridge = _Bridge(ctx, run_id, fetch, step, wrapped)
                 state = await bridge.follow(state, limit)
     except RemoteError as exc:

@@ -60,6 +60,10 @@ class WorkerProcess:
         self._ready = False
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
+        # Requests that time out at a loop time, and one timer for the earliest of them (not one per request:
+        # nearly all are answered long before).
+        self._deadlines: dict[int, float] = {}
+        self._watch: asyncio.TimerHandle | None = None
         self._pings: dict[int, Callable[[], None]] = {}
         self._reader = FrameReader()
         self._stderr = bytearray()
@@ -102,14 +106,19 @@ class WorkerProcess:
         """The worker's process id."""
         return self._popen.pid
 
-    def request(self, message: dict[str, Any]) -> tuple[int, asyncio.Future[Any]]:
-        """Send `message` with a new id; the future gets the answer (`RemoteError`, `WorkerLost`)."""
+    def request(self, message: dict[str, Any], deadline: float | None = None) -> tuple[int, asyncio.Future[Any]]:
+        """Send `message` with a new id; the future gets the answer (`RemoteError`, `WorkerLost`), or
+        `TimeoutError` at the loop time `deadline` (the request is then forgotten)."""
         future: asyncio.Future[Any] = self.loop.create_future()
         if not self.alive:
             future.set_exception(self._lost())
             return 0, future
         request = next(self._ids)
         self._pending[request] = future
+        if deadline is not None:
+            self._deadlines[request] = deadline
+            if self._watch is None or deadline < self._watch.when():
+                self._watch_until(deadline)
         self.notify({**message, "id": request})
         return request, future
 
@@ -120,8 +129,26 @@ class WorkerProcess:
 
     def forget(self, request: int) -> None:
         """Stop the eval `request` (its answer, if any, is dropped)."""
+        self._deadlines.pop(request, None)
         if self._pending.pop(request, None) is not None:
             self.notify({"op": "cancel", "id": request})
+
+    def _watch_until(self, when: float) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+        self._watch = self.loop.call_at(when, self._expire)
+
+    def _expire(self) -> None:
+        self._watch = None
+        now = self.loop.time() + 1e-6  # the loop may call a timer a clock tick early
+        for request, when in list(self._deadlines.items()):
+            if when <= now:
+                future = self._pending.get(request)
+                self.forget(request)
+                if future is not None and not future.done():
+                    future.set_exception(TimeoutError())
+        if self._deadlines:
+            self._watch_until(min(self._deadlines.values()))
 
     def on_ping(self, realm: int, callback: Callable[[], None] | None) -> None:
         """Call `callback` whenever the realm's JavaScript pings (None: stop)."""
@@ -180,6 +207,8 @@ class WorkerProcess:
                 future = self._pending.pop(request, None)
                 if future is None or future.done():
                     continue
+                if self._deadlines:
+                    self._deadlines.pop(request, None)
                 if "err" in message:
                     future.set_exception(RemoteError(message["err"], message["msg"]))
                 else:
@@ -214,6 +243,10 @@ class WorkerProcess:
             pings, self._pings = self._pings, {}
             for callback in pings.values():
                 callback()
+            self._deadlines.clear()
+            if self._watch is not None:
+                self._watch.cancel()
+                self._watch = None
         self._stop_reading()
         for transport in self._transports:
             with contextlib.suppress(Exception):
@@ -286,16 +319,17 @@ class RemoteContext:
         else:
             await asyncio.shield(self._opened)
 
-    async def eval(self, code: str) -> Any:
-        """Evaluate `code` in the realm; cancelling the call stops V8."""
-        return await self._ask("eval", code)
+    async def eval(self, code: str, deadline: float | None = None) -> Any:
+        """Evaluate `code` in the realm; cancelling the call stops V8, and so does the loop time `deadline`
+        (`TimeoutError`)."""
+        return await self._ask("eval", code, deadline)
 
-    async def call(self, text: str) -> Any:
-        """Call the prelude's `__wb.call` with `text` as its `this` in the realm; cancelling the call stops V8."""
-        return await self._ask("call", text)
+    async def call(self, text: str, deadline: float | None = None) -> Any:
+        """Call the prelude's `__wb.call` with `text` as its `this` in the realm, like `eval`."""
+        return await self._ask("call", text, deadline)
 
-    async def _ask(self, op: str, code: str) -> Any:
-        request, future = self.worker.request({"op": op, "realm": self.realm, "code": code})
+    async def _ask(self, op: str, code: str, deadline: float | None) -> Any:
+        request, future = self.worker.request({"op": op, "realm": self.realm, "code": code}, deadline)
         try:
             return await future
         except asyncio.CancelledError:
