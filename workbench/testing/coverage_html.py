@@ -8,29 +8,22 @@ from html import escape
 from pathlib import Path
 
 from workbench.testing.coverage import Coverage, FlowCoverage, reason
+from workbench.testing.html_page import PAGE_STYLE, bar
 
-_STYLE = """
-body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
-h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: .5em 0 1.5em; }
-th, td { text-align: left; padding: .2em .8em; border-bottom: 1px solid #eee; }
-td.hits { text-align: right; font-variant-numeric: tabular-nums; }
+_STYLE = (
+    PAGE_STYLE
+    + """
 tr.missed td { background: #fde8e8; } tr.dynamic td { color: #555; font-style: italic; }
-.bar { display: inline-block; width: 10em; height: .8em; background: #fde8e8; vertical-align: middle; }
-.bar span { display: block; height: 100%; background: #5cb85c; }
 ul.missed li { color: #b30000; }
 """
-
-
-def _bar(percent: float) -> str:
-    return f'<span class="bar"><span style="width:{percent:g}%"></span></span>'
+)
 
 
 def _rows(cells: list[tuple[list[str], int, str]]) -> str:
     out = []
     for values, hits, css in cells:
         tds = "".join(f"<td>{escape(v)}</td>" for v in values)
-        out.append(f'<tr class="{css}">{tds}<td class="hits">{hits}</td></tr>')
+        out.append(f'<tr class="{css}">{tds}<td class="n">{hits}</td></tr>')
     return "\n".join(out)
 
 
@@ -43,7 +36,7 @@ def _flow_section(flow: FlowCoverage) -> str:
     totals = flow.totals()
     summary = "".join(
         f"<tr><td>{escape(kind)}</td><td>{t['covered']} / {t['total']}</td>"
-        f"<td>{t['percent']:g}%</td><td>{_bar(t['percent'])}</td></tr>"
+        f"<td>{t['percent']:g}%</td><td>{bar(t['percent'])}</td></tr>"
         for kind, t in totals.items()
     )
     missed = [f"{kind[:-1]}: {name}" for kind, names in flow.missed().items() for name in names]

@@ -8,6 +8,7 @@ import json
 from html import escape
 from pathlib import Path
 
+from workbench.testing.html_page import PAGE_STYLE, bar
 from workbench.testing.mutate.report import (
     OUTCOMES,
     conversation_name,
@@ -18,19 +19,15 @@ from workbench.testing.mutate.report import (
 )
 from workbench.testing.mutate.run import MutationRun, Verdict
 
-_STYLE = """
-body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
-h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: .5em 0 1.5em; }
-th, td { text-align: left; padding: .2em .8em; border-bottom: 1px solid #eee; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+_STYLE = (
+    PAGE_STYLE
+    + """
 .score { font-size: 2em; font-weight: bold; }
-.bar { display: inline-block; width: 12em; height: .8em; background: #fde8e8; vertical-align: middle; }
-.bar span { display: block; height: 100%; background: #5cb85c; }
 section.state { margin: 1em 0; } section.state h3 { margin-bottom: .2em; }
 code { background: #f4f4f4; padding: 0 .2em; } ul.survivors li { margin: .3em 0; }
 .closest { color: #555; }
 """
+)
 
 
 def _survivor(verdict: Verdict) -> str:
@@ -72,7 +69,7 @@ def mutation_html(run: MutationRun) -> str:
 <p>{escape(summary(run))}</p>
 {failing}
 <p>mutation score <span class="score">{run.score:g}%</span>
-<span class="bar"><span style="width:{run.score:g}%"></span></span></p>
+{bar(run.score)}</p>
 <table><tr><th>outcome</th><th>mutants</th></tr>{counts}</table>
 <h2>Survivors</h2>
 <p>No conversation noticed these changes.</p>
