@@ -135,7 +135,7 @@ def test_the_search_lights_up_the_graph_and_lists_the_generated_conversations(wi
     # The graph shows what the search reached: every state but the orphan in the covered colours.
     coverage = controller(window)
     assert coverage.bar.isVisible()
-    assert coverage.bar.summary.text().startswith(f"States {REACHABLE}/{REACHABLE + 1} ")
+    assert coverage.bar.summary.text().startswith(f"Explored: States {REACHABLE}/{REACHABLE + 1} ")
     assert coverage.overlay.hits("many") > 0 and coverage.overlay.hits("orphan") == 0
 
 
