@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from workbench.gui.coverage_view import show_coverage
 from workbench.gui.explore.dialog import ExploreDialog
-from workbench.gui.test_explorer.menu import TESTS, window_menu
+from workbench.gui.test_explorer.menu import TESTS, add_entry
 from workbench.gui.test_explorer.panel import ExplorerPanel
 
 if TYPE_CHECKING:
@@ -40,11 +40,12 @@ def install(window: MainWindow) -> ExploreDialog:
     explorer.saved.connect(lambda folder: _list_in_tests_dock(window, folder))
     explorer.message.connect(lambda text: window.statusBar().showMessage(text, MESSAGE_MS))
     window.closing.connect(explorer.stop)
-    action = window._action("E&xplore this flow…", lambda: explore_flow(window))
-    action.setToolTip("Walk every path of the flow and generate conversation tests for it")
-    menu = window_menu(window, TESTS)
-    menu.addSeparator()
-    menu.addAction(action)
+    add_entry(
+        window,
+        TESTS,
+        window._action("E&xplore this flow…", lambda: explore_flow(window)),
+        "Walk every path of the flow and generate conversation tests for it",
+    )
     return explorer
 
 

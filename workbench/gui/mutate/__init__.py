@@ -19,7 +19,7 @@ from workbench.gui.coverage_view.controller import COVERAGE
 from workbench.gui.explore import explore_flow
 from workbench.gui.mutate.marks import SurvivorMarks
 from workbench.gui.mutate.record import recording_message
-from workbench.gui.test_explorer.menu import window_menu
+from workbench.gui.test_explorer.menu import add_entry
 
 if TYPE_CHECKING:
     from workbench.gui.main_window import MainWindow
@@ -51,11 +51,9 @@ def install(window: MainWindow) -> QAction:
     window.graph.view.state_clicked.connect(lambda state: _on_state_clicked(window, state))
     action = window._action("&Mutation testing…", lambda: mutate_flow(window))
     action.setObjectName("mutation_testing")
-    action.setToolTip("Change the flow in small ways and see which changes its tests would not notice")
-    menu = window_menu(window, COVERAGE)
-    menu.addSeparator()
-    menu.addAction(action)
-    return action
+    return add_entry(
+        window, COVERAGE, action, "Change the flow in small ways and see which changes its tests would not notice"
+    )
 
 
 def open_dialog(window: MainWindow) -> MutationDialog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 
@@ -12,6 +13,15 @@ def window_menu(window: QMainWindow, title: str) -> QMenu:
         if isinstance(menu, QMenu) and action.text() == title:
             return menu
     return window.menuBar().addMenu(title)
+
+
+def add_entry(window: QMainWindow, title: str, action: QAction, tip: str) -> QAction:
+    """`action` with the tooltip `tip`, added after a separator at the end of the menu called `title`."""
+    action.setToolTip(tip)
+    menu = window_menu(window, title)
+    menu.addSeparator()
+    menu.addAction(action)
+    return action
 
 
 TESTS = "&Tests"
