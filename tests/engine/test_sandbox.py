@@ -489,6 +489,7 @@ def test_timeout_includes_fetch_time() -> None:
         return {"status": 200, "body": ""}
 
     async def body(sb: Sandbox) -> CodeResult:
+        await sb.run_code("", {})  # the worker started: the duration below is the run's alone
         return await sb.run_code("await fetch('http://slow')", {}, fetch=slow, timeout=0.2)
 
     result = with_sandbox(body)
