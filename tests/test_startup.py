@@ -67,6 +67,26 @@ def test_testing_one_conversation_file_loads_no_gui_no_unused_library_and_no_jun
     assert loaded_by(tmp_path, unused, "test", str(SAMPLE / "intents.convo.yaml")) == []
 
 
+# What a run of the sample's intents.convo.yaml never reaches (no code action runs and no route's condition is
+# decided, no API action is entered, one process, no HTML report), so it loads none of it: the JavaScript sandbox
+# (mini-racer and its worker client), the debugger, the code and API actions, the process pool.
+UNREACHED_BY_INTENTS = [
+    "py_mini_racer",
+    "workbench.engine.sandbox",
+    "workbench.engine.sandbox_types",
+    "workbench.engine.debugger",
+    "workbench.engine.actions.code",
+    "workbench.engine.actions.api",
+    "multiprocessing",
+    "concurrent.futures.process",
+    "workbench.testing.coverage_html",
+]
+
+
+def test_testing_one_file_loads_only_the_parts_its_conversations_reach(tmp_path):
+    assert loaded_by(tmp_path, UNREACHED_BY_INTENTS, "test", str(SAMPLE / "intents.convo.yaml")) == []
+
+
 def test_testing_one_file_loads_no_other_commands_module(tmp_path):
     assert loaded_by(tmp_path, OTHER_COMMANDS, "test", str(SAMPLE / "intents.convo.yaml")) == []
 

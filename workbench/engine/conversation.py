@@ -21,29 +21,31 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from workbench.engine import bot_events, iframe_messages, incoming, languages, offload
 from workbench.engine import events as ev
-from workbench.engine.actions import ACTIONS
-from workbench.engine.actions import code as code_action
+from workbench.engine.actions import action
 from workbench.engine.actions import input as ask_action
 from workbench.engine.actions import message as say_action
 from workbench.engine.actions.base import ActionContext, Ports
-from workbench.engine.debugger import Debugger, DebugStop
+from workbench.engine.debug_stop import DebugStop
 from workbench.engine.event_log import EventLog
 from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.internal_error import doing_in_turn, internal_error
 from workbench.engine.nlu import IntentMatch, state_for_intent
 from workbench.engine.offload_messages import Bot
-from workbench.engine.sandbox import ConditionError, Sandbox
 from workbench.engine.session import Session, copied, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
 from workbench.flow.model import BotEvent, Flow, Route, SayItem, State
 from workbench.flow.translations import in_language
+
+if TYPE_CHECKING:  # the sandbox's modules load when JavaScript first runs (a code action, a route's condition)
+    from workbench.engine.debugger import Debugger
+    from workbench.engine.sandbox import Sandbox
 
 Subscriber = Callable[[ev.Event], None]
 
@@ -95,7 +97,7 @@ class Conversation:
         *,
         variables: Mapping[str, Any] | None = None,
         http: httpx.AsyncClient | None = None,
-        sandbox: Sandbox | None = None,
+        sandbox: Sandbox | Callable[[], Sandbox] | None = None,
         max_transitions: int = MAX_TRANSITIONS,
         debugger: Debugger | None = None,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
@@ -183,7 +185,8 @@ class Conversation:
     async def aclose(self) -> None:
         """Release what the conversation created (HTTP client, JavaScript contexts); a paused turn is stopped."""
         await self._release_pause()
-        await self.ports.sandbox.release(self.id)  # a shared sandbox keeps no V8 context for it
+        if self.ports.has_sandbox:  # a shared sandbox keeps no V8 context for it
+            await self.ports.sandbox.release(self.id)
         await self.ports.aclose()
 
     async def __aenter__(self) -> Conversation:
@@ -227,7 +230,8 @@ class Conversation:
             self.session = Session(defaults=copied(self.flow.variables))
             self.emit(ev.TurnStarted(input="restart"))
             self._begin_log(emit=True)
-            await self.ports.sandbox.release(self.id)  # its code starts again in a pristine V8 context
+            if self.ports.has_sandbox:  # its code starts again in a pristine V8 context
+                await self.ports.sandbox.release(self.id)
         await self.start()
 
     async def send_text(self, text: str) -> None:
@@ -675,9 +679,9 @@ class Conversation:
             if state.set:
                 self._apply_set(state, state.set)
             return self._plain_next(state) or await self._after(state)
-        run = ACTIONS[state.kind]
+        run = action(state.kind)
         if state.kind == "code" and self._debugger is not None and self._debugger.enabled:
-            run = functools.partial(code_action.run, debugger=self._debugger)
+            run = functools.partial(run, debugger=self._debugger)
         finished: ev.ActionFinished | None = None
         for event in await run(ctx):
             self.emit(event)
@@ -756,6 +760,8 @@ class Conversation:
 
     async def _routed(self, state: State) -> Step | None:
         """The first route of `next` whose condition holds (the sandbox decides the conditions)."""
+        from workbench.engine.sandbox import ConditionError  # loaded by `ports.sandbox` below anyway
+
         routes = state.next
         variables = {**self.session.variables, "internal": self.session.internal}
         try:

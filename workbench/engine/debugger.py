@@ -23,18 +23,17 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.engine import events as ev
-from workbench.engine.sandbox_types import Halt, StepHandler
+from workbench.engine.debug_stop import DebugStop
 from workbench.engine.session import Session
+
+if TYPE_CHECKING:  # the sandbox's types load with the first code action
+    from workbench.engine.sandbox_types import Halt, StepHandler
 
 EVERYWHERE = 10**6
 NOWHERE = -1
-
-
-class DebugStop(Exception):
-    """The user stopped the debugger: the turn ends at the gate that raised this."""
 
 
 class Debuggee(Protocol):

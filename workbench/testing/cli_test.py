@@ -135,7 +135,6 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     # whole engine.
     from workbench.testing import suite
     from workbench.testing.convo_format import find_convo_files
-    from workbench.testing.coverage_html import write_coverage_html
     from workbench.testing.json_report import write_json
     from workbench.testing.selection import ExpressionError, Selection, check
 
@@ -182,6 +181,8 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     if args.coverage_json:
         args.coverage_json.write_text(json.dumps(result.coverage.to_json(), indent=2) + "\n", encoding="utf-8")
     if args.coverage_report:
+        from workbench.testing.coverage_html import write_coverage_html  # only when asked for
+
         write_coverage_html(result.coverage, args.coverage_report)
     if args.coverage or args.coverage_report:
         print(result.coverage.summary(), file=out)

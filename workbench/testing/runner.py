@@ -34,7 +34,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -43,7 +43,6 @@ import yaml
 from workbench.engine import events as ev
 from workbench.engine.actions.iframe import resolve_url
 from workbench.engine.conversation import BUILTIN_STATES, Conversation
-from workbench.engine.sandbox import Sandbox
 from workbench.engine.session import refused_start_value
 from workbench.flow import template
 from workbench.flow.loader import LoadResult, load_flow
@@ -69,6 +68,9 @@ from workbench.testing.localize import (
     localized,
 )
 from workbench.testing.transcript import line, transcript
+
+if TYPE_CHECKING:  # the sandbox's modules load when a replay first runs JavaScript
+    from workbench.engine.sandbox import Sandbox
 
 Status = Literal["passed", "failed", "error"]
 Observer = Callable[[ev.Event], None]
@@ -258,14 +260,27 @@ class Runner:
         self.flows = FlowCache()
         self.http = SharedHttp()
         self._own_sandbox = sandbox is None
-        self.sandbox = sandbox or Sandbox()
+        self._sandbox = sandbox
         self._flow_names: dict[Path, str] = {}
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """The JavaScript sandbox the runner's conversations share, made when first asked for (a suite without code
+        or conditions never loads it)."""
+        if self._sandbox is None:
+            from workbench.engine.sandbox import Sandbox
+
+            self._sandbox = Sandbox()
+        return self._sandbox
+
+    def _made_sandbox(self) -> Sandbox:
+        return self.sandbox  # a conversation's ports ask for it when its JavaScript first runs
 
     async def aclose(self) -> None:
         """Release the HTTP client and the JavaScript sandbox (when the runner made it)."""
         await self.http.aclose()
-        if self._own_sandbox:
-            await self.sandbox.close()
+        if self._own_sandbox and self._sandbox is not None:
+            await self._sandbox.close()
 
     async def run_file(
         self, convo: ConvoFile, *, select: Callable[[ConvoTest], bool] | None = None
@@ -308,7 +323,7 @@ class Runner:
             failure = Failure(loc, "\n".join([*(str(p) for p in problems), *refused]))
             return ConvoResult(**base, flow=flow_name, status="error", failure=failure, language=shown or "")
         test = localized(test, flow, language, label=label)
-        harness = prepare(test, flow, given, sandbox=self.sandbox, http=self.http)
+        harness = prepare(test, flow, given, sandbox=self._sandbox or self._made_sandbox, http=self.http)
         conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
@@ -441,7 +456,7 @@ def prepare(
     flow: Flow,
     variables: Mapping[str, Any] | None = None,
     *,
-    sandbox: Sandbox | None = None,
+    sandbox: Sandbox | Callable[[], Sandbox] | None = None,
     http: SharedHttp | None = None,
 ) -> Harness:
     """A conversation on `flow` for `test`, not started: `variables` override the test's starting variables;

@@ -16,20 +16,21 @@ conversation is replayed once per language it runs in, its result named with the
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.testing.convo_format import ConvoTest, load_convo_file
 from workbench.testing.coverage import Coverage
 from workbench.testing.localize import ONE_LANGUAGE, RunLanguages
 from workbench.testing.runner import ConvoResult, Runner, by_language, file_error
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Select = Callable[[ConvoTest], bool]
 Progress = Callable[[ConvoResult], None]
@@ -300,6 +301,10 @@ def run_suite_parallel(
                 if not isinstance(what, ConvoResult):
                     for result in found:
                         progress(result)
+
+    # Here, not at the top: a run in one process never loads the process pool.
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     processes = workers - 1 if replay_here else workers
     here = _Replayer(variables, _select(todo), languages, coverage) if replay_here else None

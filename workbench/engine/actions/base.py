@@ -9,16 +9,18 @@ from __future__ import annotations
 import functools
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from workbench.engine import events as ev
-from workbench.engine.sandbox import Sandbox
 from workbench.flow import template
 from workbench.flow.model import Flow, State
+
+if TYPE_CHECKING:  # the sandbox's modules (mini-racer, the JavaScript parser) load when JavaScript first runs
+    from workbench.engine.sandbox import Sandbox
 
 
 class Ports:
@@ -27,12 +29,20 @@ class Ports:
     What is not given is created on first use (most turns need neither HTTP nor JavaScript) and closed by
     `aclose`; what is given belongs to the caller. Without a sandbox, conversations share the process's one
     (`shared_sandbox()`): one worker process serves them all, each conversation in a realm of its own, which it
-    releases when it ends — so 200 conversations at once cost one worker, not 200.
+    releases when it ends — so 200 conversations at once cost one worker, not 200. `sandbox` may also be a
+    function that gives it: it is called when JavaScript first runs (a replay runner's sandbox is made then).
     """
 
-    def __init__(self, http: httpx.AsyncClient | None = None, sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient | None = None, sandbox: Sandbox | Callable[[], Sandbox] | None = None
+    ) -> None:
         self._http = http
-        self._sandbox = sandbox
+        self._sandbox: Sandbox | None = None
+        self._make_sandbox: Callable[[], Sandbox] = shared_sandbox
+        if callable(sandbox):
+            self._make_sandbox = sandbox
+        else:
+            self._sandbox = sandbox
         self._own_http = http is None
 
     @property
@@ -46,8 +56,14 @@ class Ports:
     def sandbox(self) -> Sandbox:
         """The JavaScript sandbox of code actions and route conditions."""
         if self._sandbox is None:
-            self._sandbox = shared_sandbox()
+            self._sandbox = self._make_sandbox()
         return self._sandbox
+
+    @property
+    def has_sandbox(self) -> bool:
+        """Whether the sandbox was given or has been asked for (a conversation that never ran JavaScript holds no
+        realm in any sandbox)."""
+        return self._sandbox is not None
 
     async def aclose(self) -> None:
         """Close what these ports created."""
@@ -60,6 +76,8 @@ class Ports:
 def shared_sandbox() -> Sandbox:
     """The process's JavaScript sandbox for conversations that were given none (its worker follows the running
     event loop, and ends with the process)."""
+    from workbench.engine.sandbox import Sandbox
+
     return Sandbox()
 
 
