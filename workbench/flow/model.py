@@ -16,9 +16,11 @@ BUILTIN_STATE_NAMES: frozenset[str] = frozenset({"not_understood", "error_occurr
 """System states the engine provides when a flow does not define them; a flow may always go to them."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Loc:
-    """A position in a source file; line and column count from 1."""
+    """A position in a source file; line and column count from 1. Never changed once made; not frozen only because
+    a frozen dataclass takes twice as long to make, and loading makes one for most YAML nodes (it compares and hashes
+    as a frozen one does)."""
 
     file: str
     line: int
