@@ -4,36 +4,22 @@ carries such a call; a worker started from a folder that holds another `workbenc
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
+from sandbox_runs import ECHO, with_sandbox
 
 from workbench.engine.sandbox import CodeResult, Sandbox
 from workbench.engine.sandbox_worker_wire import FrameReader, encode
 
-T = TypeVar("T")
-
-ECHO = "ChatlayerResponseBuilder().addSessionVariable('seen', args).send();"
 # Allocates without bound only when asked to, so that its first run (the one that compiles it) is clean.
 GREEDY = """
 if (args.grow) { const a = []; while (true) a.push(new Array(1e6).fill(1)); }
 ChatlayerResponseBuilder().addSessionVariable('grew', false).send();
 """
 SPIN = "if (args.spin) { while (true) {} }\nChatlayerResponseBuilder().addSessionVariable('spun', false).send();"
-
-
-def with_sandbox(body: Callable[[Sandbox], Awaitable[T]]) -> T:
-    """Run `body` with a Sandbox that is closed afterwards."""
-
-    async def main() -> T:
-        async with Sandbox() as sb:
-            return await body(sb)
-
-    return asyncio.run(main())
 
 
 def test_later_runs_each_see_their_own_args_unchanged() -> None:

@@ -3,31 +3,19 @@ before anything else runs in its realm; the frames that carry evals and answers 
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
+
+from sandbox_runs import with_sandbox
 
 from workbench.engine.sandbox import Sandbox
 from workbench.engine.sandbox_worker_wire import FrameReader, encode
-
-T = TypeVar("T")
 
 POLLUTE_AFTER_SEND = """
 Promise.resolve().then(() => 0).then(() => { Object.prototype.polluted = 'yes'; });
 ChatlayerResponseBuilder().addSessionVariable('sent', true).send();
 """
 PROBE = "ChatlayerResponseBuilder().addSessionVariable('seen', ({}).polluted || 'nothing').send();"
-
-
-def with_sandbox(body: Callable[[Sandbox], Awaitable[T]]) -> T:
-    """Run `body` with a Sandbox that is closed afterwards."""
-
-    async def main() -> T:
-        async with Sandbox() as sb:
-            return await body(sb)
-
-    return asyncio.run(main())
 
 
 def test_pollution_from_a_microtask_after_send_does_not_reach_the_realms_next_run() -> None:

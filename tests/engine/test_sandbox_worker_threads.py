@@ -6,26 +6,15 @@ still being made."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable
+from typing import Any
+
+from sandbox_runs import ECHO, with_sandbox
 
 from workbench.engine.sandbox import Sandbox
 
-T = TypeVar("T")
-
-ECHO = "ChatlayerResponseBuilder().addSessionVariable('seen', args).send();"
 # an arrow function is not a bounded condition: it is decided in the worker, in the conversation's realm
 UNBOUNDED = "[n].some((x) => x > 2)"
-
-
-def with_sandbox(body: Callable[[Sandbox], Awaitable[T]]) -> T:
-    """Run `body` with a Sandbox that is closed afterwards."""
-
-    async def main() -> T:
-        async with Sandbox() as sb:
-            return await body(sb)
-
-    return asyncio.run(main())
 
 
 async def thread_states(sb: Sandbox) -> int:

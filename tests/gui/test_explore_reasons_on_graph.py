@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
+from window_steps import click_state, open_flow_text
 
 from workbench.gui.coverage_view import CoverageController, controller
 from workbench.gui.explore import explore_flow
@@ -58,13 +58,8 @@ def window(make_window):
 @pytest.fixture
 def flow_path(window, qtbot, tmp_path) -> Path:
     """The flow above, open in the window."""
-    path = tmp_path / "flow" / "flow.yaml"
-    path.parent.mkdir()
-    path.write_text(FLOW, encoding="utf-8")
-    opened = window.open_flow(path)
-    qtbot.waitUntil(opened.done, timeout=10_000)
-    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
-    return path
+    (tmp_path / "flow").mkdir()
+    return open_flow_text(window, qtbot, tmp_path / "flow" / "flow.yaml", FLOW)
 
 
 def explored(window, qtbot) -> CoverageController:
@@ -74,13 +69,6 @@ def explored(window, qtbot) -> CoverageController:
     coverage = controller(window)
     qtbot.waitUntil(lambda: bool(coverage.overlay.reasons.states), timeout=10_000)
     return coverage
-
-
-def click_state(window, qtbot, name: str) -> None:
-    view = window.graph.view
-    view.center_on_state(name)
-    node = view.node_item(name)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(node.scenePos()))
 
 
 def read(label: QLabel) -> str:

@@ -5,12 +5,13 @@ remembered."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from number_chain import long_flow
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
+from window_steps import LoopTicks, open_flow_text
 
 from workbench.gui.coverage_view import controller
 from workbench.gui.explore import ExploreDialog, dialog, install
@@ -57,42 +58,9 @@ states:
 REACHABLE = 7  # every state but the orphan
 
 
-def long_flow(asks: int) -> str:
-    """A chain of `asks` number questions, each routed on its answer: a search that takes a while."""
-    lines = ["name: Long", "start: q0", "states:"]
-    for i in range(asks):
-        after = f"q{i + 1}" if i + 1 < asks else "end"
-        lines += [
-            f"  q{i}:",
-            f"    ask: Number {i}?",
-            f"    save: n{i}",
-            "    expect: number",
-            f"    next: r{i}",
-            f"  r{i}:",
-            "    next:",
-            f"      - if: n{i} > 5",
-            f"        goto: big{i}",
-            f"      - goto: {after}",
-            f"  big{i}:",
-            f"    say: Big {i}.",
-            f"    next: {after}",
-        ]
-    lines += ["  end:", "    say: Done."]
-    return "\n".join(lines) + "\n"
-
-
 @pytest.fixture
 def window(make_window):
     return make_window()
-
-
-def open_flow(window, qtbot, folder: Path, text: str, name: str = "flow.yaml") -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    opened = window.open_flow(path)
-    qtbot.waitUntil(opened.done, timeout=10_000)
-    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
-    return path
 
 
 def explore_action(window) -> QAction:
@@ -113,7 +81,7 @@ def listed_in_tests_dock(window) -> list[Path]:
 
 
 def test_the_search_lights_up_the_graph_and_lists_the_generated_conversations(window, qtbot, tmp_path):
-    open_flow(window, qtbot, tmp_path, SMALL)
+    open_flow_text(window, qtbot, tmp_path / "flow.yaml", SMALL)
     explorer = explore(window)
     assert explorer.isVisible() and explorer.running
     qtbot.waitUntil(lambda: not explorer.running, timeout=60_000)
@@ -142,7 +110,7 @@ def test_the_search_lights_up_the_graph_and_lists_the_generated_conversations(wi
 def test_keep_selected_writes_the_ticked_conversations_beside_the_flow_and_the_tests_dock_lists_them(
     window, qtbot, tmp_path
 ):
-    open_flow(window, qtbot, tmp_path, SMALL)
+    open_flow_text(window, qtbot, tmp_path / "flow.yaml", SMALL)
     explorer = explore(window)
     qtbot.waitUntil(lambda: not explorer.running, timeout=60_000)
     explorer.conversations.check_all(False)
@@ -170,25 +138,20 @@ def _name(path: Path) -> str:
 
 
 def test_the_window_stays_responsive_while_a_long_search_runs(window, qtbot, tmp_path):
-    open_flow(window, qtbot, tmp_path, long_flow(40))
-    ticks: list[float] = []
-    timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    open_flow_text(window, qtbot, tmp_path / "flow.yaml", long_flow(40))
+    loop = LoopTicks()
     explorer = explore(window)
-    timer.start()
+    loop.start()
     qtbot.waitUntil(lambda: explorer.conversations.count() >= 3, timeout=60_000)
-    began = len(ticks)
-    qtbot.waitUntil(lambda: len(ticks) >= began + 25, timeout=20_000)  # half a second of 20 ms ticks, at least
-    timer.stop()
+    loop.stop_after_half_a_second(qtbot)
     assert explorer.running  # the search went on all the while
-    gaps = [b - a for a, b in zip(ticks[began:], ticks[began + 1 :], strict=False)]
-    assert max(gaps) < 1.0, f"the window's loop stood still for {max(gaps):.2f} s"
+    assert loop.longest_gap() < 1.0, f"the window's loop stood still for {loop.longest_gap():.2f} s"
     explorer.stop()
     qtbot.waitUntil(lambda: not explorer.running, timeout=30_000)
 
 
 def test_stop_ends_the_search_and_the_conversations_found_so_far_can_be_kept(window, qtbot, tmp_path):
-    open_flow(window, qtbot, tmp_path, long_flow(40))
+    open_flow_text(window, qtbot, tmp_path / "flow.yaml", long_flow(40))
     explorer = explore(window)
     qtbot.waitUntil(lambda: explorer.conversations.count() >= 3, timeout=60_000)
     assert explorer.stop_button.isVisible() and not explorer.budget_box.isEnabled()
@@ -205,7 +168,7 @@ def test_stop_ends_the_search_and_the_conversations_found_so_far_can_be_kept(win
 
 
 def test_a_flow_broken_since_it_was_opened_is_not_explored_and_the_dialog_says_where(window, qtbot, tmp_path):
-    path = open_flow(window, qtbot, tmp_path, SMALL)
+    path = open_flow_text(window, qtbot, tmp_path / "flow.yaml", SMALL)
     path.write_text("name: Broken\nstart: nowhere\nstates:\n  hello:\n    say: Hi\n", encoding="utf-8")
     explorer = explore(window)
     qtbot.waitUntil(lambda: not explorer.running, timeout=30_000)
@@ -223,7 +186,7 @@ def test_without_an_open_flow_the_status_bar_says_to_open_one(window):
 def test_the_budget_set_in_the_dialog_bounds_the_search_and_is_remembered(make_window, qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "explore.ini"), QSettings.Format.IniFormat)
     window = make_window(settings=settings)
-    open_flow(window, qtbot, tmp_path, SMALL)
+    open_flow_text(window, qtbot, tmp_path / "flow.yaml", SMALL)
     explorer = install(window)
     assert explorer.budget_box.budget() == Budget()  # the command's defaults at first
     explorer.budget_box.conversations.setValue(3)

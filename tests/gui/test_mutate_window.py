@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from number_chain import every_number, long_flow
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
+from window_steps import LoopTicks, click_state, open_flow_text
 
-from tests.testing.test_mutate_stop import long_flow
 from workbench.engine import events as ev
 from workbench.gui import explore
 from workbench.gui.mutate import COVERAGE, dialog, open_dialog, survivor_marks
@@ -76,17 +76,6 @@ def window(make_window):
     return make_window()
 
 
-def open_flow(window, qtbot, folder: Path, name: str, text: str, tests: str | None = None) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    if tests is not None:
-        path.with_suffix(".convo.yaml").write_text(tests, encoding="utf-8")
-    opened = window.open_flow(path)
-    qtbot.waitUntil(opened.done, timeout=10_000)
-    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
-    return path
-
-
 def mutation_action(window) -> QAction:
     return next(a for a in window_menu(window, COVERAGE).actions() if a.text() == "&Mutation testing…")
 
@@ -99,17 +88,10 @@ def run_mutation_testing(window, qtbot) -> MutationDialog:
 
 
 def finished_shop_run(window, qtbot, folder: Path) -> MutationDialog:
-    open_flow(window, qtbot, folder, "shop.yaml", SHOP, SHOP_TESTS)
+    open_flow_text(window, qtbot, folder / "shop.yaml", SHOP, SHOP_TESTS)
     mutation = run_mutation_testing(window, qtbot)
     qtbot.waitUntil(lambda: not mutation.running, timeout=120_000)
     return mutation
-
-
-def click_state(window, qtbot, state: str) -> None:
-    view = window.graph.view
-    view.center_on_state(state)
-    node = view.node_item(state)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(node.scenePos()))
 
 
 def test_the_coverage_menu_offers_mutation_testing(window):
@@ -190,8 +172,7 @@ def test_explore_from_here_starts_the_explorer_on_the_flow(window, qtbot, tmp_pa
 
 
 def test_cancel_ends_the_run_and_keeps_the_survivors_found_so_far(window, qtbot, tmp_path):
-    flow, tests = long_flow(20)
-    open_flow(window, qtbot, tmp_path, "long.yaml", flow, tests)
+    open_flow_text(window, qtbot, tmp_path / "long.yaml", long_flow(20), every_number(20))
     mutation = run_mutation_testing(window, qtbot)
     assert mutation.cancel_button.isVisible() and not mutation.close_button.isVisible()
     qtbot.waitUntil(lambda: mutation.progress.value() >= 3, timeout=120_000)
@@ -230,8 +211,7 @@ def test_the_workers_chosen_in_the_dialog_judge_the_mutants_and_are_remembered(m
 
 @TWO_CPUS
 def test_cancel_ends_a_run_with_two_workers_at_their_next_mutant(window, qtbot, tmp_path):
-    flow, tests = long_flow(20)
-    open_flow(window, qtbot, tmp_path, "long.yaml", flow, tests)
+    open_flow_text(window, qtbot, tmp_path / "long.yaml", long_flow(20), every_number(20))
     open_dialog(window).workers.setValue(2)
     mutation = run_mutation_testing(window, qtbot)
     qtbot.waitUntil(lambda: mutation.progress.value() >= 1, timeout=120_000)
@@ -248,26 +228,20 @@ def test_cancel_ends_a_run_with_two_workers_at_their_next_mutant(window, qtbot, 
 
 
 def test_the_window_stays_responsive_while_mutants_are_judged(window, qtbot, tmp_path):
-    flow, tests = long_flow(20)
-    open_flow(window, qtbot, tmp_path, "long.yaml", flow, tests)
-    ticks: list[float] = []
-    timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    open_flow_text(window, qtbot, tmp_path / "long.yaml", long_flow(20), every_number(20))
+    loop = LoopTicks()
     mutation = run_mutation_testing(window, qtbot)
-    timer.start()
+    loop.start()
     qtbot.waitUntil(lambda: mutation.progress.value() >= 3, timeout=120_000)
-    began = len(ticks)
-    qtbot.waitUntil(lambda: len(ticks) >= began + 25, timeout=20_000)  # half a second of 20 ms ticks, at least
-    timer.stop()
+    loop.stop_after_half_a_second(qtbot)
     assert mutation.running  # the run went on all the while
-    gaps = [b - a for a, b in zip(ticks[began:], ticks[began + 1 :], strict=False)]
-    assert max(gaps) < 1.0, f"the window's loop stood still for {max(gaps):.2f} s"
+    assert loop.longest_gap() < 1.0, f"the window's loop stood still for {loop.longest_gap():.2f} s"
     mutation.cancel()
     qtbot.waitUntil(lambda: not mutation.running, timeout=60_000)
 
 
 def test_a_flow_without_tests_is_told_so_plainly(window, qtbot, tmp_path):
-    open_flow(window, qtbot, tmp_path, "shop.yaml", SHOP)
+    open_flow_text(window, qtbot, tmp_path / "shop.yaml", SHOP)
     mutation = run_mutation_testing(window, qtbot)
     qtbot.waitUntil(lambda: not mutation.running, timeout=30_000)
     assert mutation.status.text().startswith("No conversation test runs shop.yaml: ")
@@ -275,8 +249,8 @@ def test_a_flow_without_tests_is_told_so_plainly(window, qtbot, tmp_path):
 
 
 def test_a_suite_that_fails_on_the_flow_as_it_is_catches_nothing_and_is_told_so(window, qtbot, tmp_path):
-    open_flow(
-        window, qtbot, tmp_path, "shop.yaml", SHOP, SHOP_TESTS.replace("Only 3.", "Just 3.").replace("12.", "13.")
+    open_flow_text(
+        window, qtbot, tmp_path / "shop.yaml", SHOP, SHOP_TESTS.replace("Only 3.", "Just 3.").replace("12.", "13.")
     )
     mutation = run_mutation_testing(window, qtbot)
     qtbot.waitUntil(lambda: not mutation.running, timeout=60_000)

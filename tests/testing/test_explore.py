@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.testing.flow_on_disk import load_written
 from workbench.flow.loader import load_flow
 from workbench.flow.model import Flow
 from workbench.sample import SAMPLE_FLOW
@@ -73,11 +74,7 @@ states:
 
 
 def small_flow(folder: Path) -> Flow:
-    path = folder / "small.yaml"
-    path.write_text(SMALL, encoding="utf-8")
-    loaded = load_flow(path)
-    assert loaded.flow is not None, [str(p) for p in loaded.problems]
-    return loaded.flow
+    return load_written(folder, SMALL, "small.yaml")
 
 
 def explored(flow: Flow, budget: Budget | None = None) -> Exploration:

@@ -4,10 +4,9 @@ an ask with no `give_up` does not make a new node for each wrong answer."""
 from __future__ import annotations
 
 import asyncio
-import textwrap
 from pathlib import Path
 
-from workbench.flow.loader import load_flow
+from tests.testing.flow_on_disk import load_written
 from workbench.testing.explore.search import Budget, explore
 
 # `never` is reachable by no input: the search cannot end by reaching everything, only by running out of nodes.
@@ -28,10 +27,7 @@ states:
 
 
 def test_wrong_answers_to_an_ask_without_give_up_end_in_one_node(tmp_path: Path) -> None:
-    path = tmp_path / "no_give_up.yaml"
-    path.write_text(textwrap.dedent(NO_GIVE_UP), encoding="utf-8")
-    flow = load_flow(path).flow
-    assert flow is not None
+    flow = load_written(tmp_path, NO_GIVE_UP, "no_give_up.yaml")
     turns = 30
     exploration = asyncio.run(explore(flow, budget=Budget(turns=turns)))
     assert exploration.stopped == ""

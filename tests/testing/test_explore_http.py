@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tests.testing.flow_on_disk import load_written
 from workbench.engine import events as ev
-from workbench.flow.loader import load_flow
 from workbench.flow.model import Flow
 from workbench.testing.coverage import FlowCoverage
 from workbench.testing.explore.http_plan import CHATLAYER_TEXT, chatlayer_body, chatlayer_targets
@@ -54,11 +54,7 @@ TRANSFER = ExplorePath((Move("click", "Transfer", "[Transfer]"),))
 
 
 def bank(folder: Path) -> Flow:
-    path = folder / "bank.yaml"
-    path.write_text(BANK, encoding="utf-8")
-    loaded = load_flow(path)
-    assert loaded.flow is not None and not loaded.errors, [str(p) for p in loaded.problems]
-    return loaded.flow
+    return load_written(folder, BANK, "bank.yaml")
 
 
 def play(flow: Flow, *paths: ExplorePath) -> list[tuple[Played, list[ExplorePath]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from workbench.flow.loader import load_flow
+from tests.testing.flow_on_disk import load_written
 from workbench.flow.model import Flow
 from workbench.testing.explore.output import write_suite
 from workbench.testing.explore.search import explore
@@ -48,11 +48,7 @@ states:
 
 
 def flow(folder: Path) -> Flow:
-    path = folder / "small.yaml"
-    path.write_text(FLOW, encoding="utf-8")
-    loaded = load_flow(path)
-    assert loaded.flow is not None and not loaded.errors
-    return loaded.flow
+    return load_written(folder, FLOW, "small.yaml")
 
 
 def test_a_name_says_where_the_input_was_given_what_it_was_and_how_it_led_there(tmp_path: Path) -> None:

@@ -4,10 +4,9 @@ not decide, rather than only naming the condition."""
 from __future__ import annotations
 
 import asyncio
-import textwrap
 from pathlib import Path
 
-from workbench.flow.loader import load_flow
+from tests.testing.flow_on_disk import load_written
 from workbench.testing.explore.report import CONDITION, report_data
 from workbench.testing.explore.search import explore
 
@@ -41,10 +40,7 @@ states:
 
 
 def test_an_impossible_and_an_undecided_route_say_what_the_solver_found(tmp_path: Path) -> None:
-    path = tmp_path / "routes.yaml"
-    path.write_text(textwrap.dedent(ROUTES), encoding="utf-8")
-    flow = load_flow(path).flow
-    assert flow is not None
+    flow = load_written(tmp_path, ROUTES, "routes.yaml")
     data = report_data(asyncio.run(explore(flow)), [])
     why = {state["name"]: state["why"] for state in data["states"] if not state["reached"]}
     assert why == {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tests.testing.flow_on_disk import load_written
 from workbench.flow.loader import load_flow
 from workbench.flow.model import Flow
 from workbench.sample import SAMPLE_FLOW
@@ -49,11 +50,7 @@ states:
 
 
 def menu(folder: Path) -> Flow:
-    path = folder / "menu.yaml"
-    path.write_text(MENU, encoding="utf-8")
-    loaded = load_flow(path)
-    assert loaded.flow is not None and not loaded.errors
-    return loaded.flow
+    return load_written(folder, MENU, "menu.yaml")
 
 
 def click(title: str) -> Move:

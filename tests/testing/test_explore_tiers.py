@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from workbench.flow.loader import load_flow
+from tests.testing.flow_on_disk import load_written
 from workbench.flow.model import Flow
 from workbench.testing.explore.report import (
     CONSOLE_TAKES_IT,
@@ -17,14 +17,6 @@ from workbench.testing.explore.report import (
     report_text,
 )
 from workbench.testing.explore.search import STOPPED_BY_USER, Budget, Exploration, explore, patience
-
-
-def loaded(folder: Path, text: str) -> Flow:
-    path = folder / "flow.yaml"
-    path.write_text(text, encoding="utf-8")
-    flow = load_flow(path).flow
-    assert flow is not None
-    return flow
 
 
 def explored(flow: Flow, **options: object) -> Exploration:
@@ -70,7 +62,7 @@ states:
 def test_variable_values_are_tried_after_places_and_the_search_ends_when_they_stop_reaching_anything(
     tmp_path: Path,
 ) -> None:
-    flow = loaded(tmp_path, ANSWERS)
+    flow = load_written(tmp_path, ANSWERS)
     exploration = explored(flow, budget=Budget(conversations=100_000, seconds=600))
     assert exploration.ended == "values"
     assert exploration.stopped == (
@@ -83,14 +75,14 @@ def test_variable_values_are_tried_after_places_and_the_search_ends_when_they_st
 
 
 def test_the_search_is_the_same_every_time(tmp_path: Path) -> None:
-    flow = loaded(tmp_path, ANSWERS)
+    flow = load_written(tmp_path, ANSWERS)
     runs = [explored(flow, budget=Budget(conversations=300)) for _ in range(2)]
     first, second = ([(k.played.path, k.reached) for k in run.kept] for run in runs)
     assert first == second
 
 
 def test_stop_ends_the_search_between_replays_and_the_report_says_so(tmp_path: Path) -> None:
-    flow = loaded(tmp_path, ANSWERS)
+    flow = load_written(tmp_path, ANSWERS)
     asked: list[int] = []
 
     def stop() -> bool:
@@ -136,7 +128,7 @@ states:
 def test_a_route_over_a_value_computed_from_an_answer_is_taken_and_a_code_action_that_cannot_fail_says_so(
     tmp_path: Path,
 ) -> None:
-    exploration = explored(loaded(tmp_path, TOTALS))
+    exploration = explored(load_written(tmp_path, TOTALS))
     assert exploration.ended == "exhausted" and exploration.stopped == ""
     assert exploration.coverage.states["big"] and exploration.coverage.states["small"]
     data = report_data(exploration, [])
@@ -163,7 +155,7 @@ states:
 
 
 def test_an_offload_is_answered_and_handed_back_to_offloading_closed(tmp_path: Path) -> None:
-    exploration = explored(loaded(tmp_path, OFFLOAD))
+    exploration = explored(load_written(tmp_path, OFFLOAD))
     coverage = exploration.coverage
     assert coverage.states["offloading_closed"]
     assert coverage.edges[("offloading_closed", "hello", "next", None)].hits

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.testing.flow_on_disk import load_written
 from workbench.engine import inputs
 from workbench.engine.nlu import NluMatcher
-from workbench.flow.loader import load_flow
 from workbench.flow.model import Entity, Flow, Nlu
 from workbench.testing.explore.regex_values import example
 from workbench.testing.explore.values import REFERENCE_DAY, answers
@@ -60,20 +60,14 @@ def test_a_regex_example_is_the_same_every_time() -> None:
 
 
 def test_a_number_is_also_answered_with_the_conditions_literals_and_a_large_number(tmp_path: Path) -> None:
-    path = tmp_path / "totals.yaml"
-    path.write_text(TOTALS, encoding="utf-8")
-    flow = load_flow(path).flow
-    assert flow is not None
+    flow = load_written(tmp_path, TOTALS, "totals.yaml")
     passing = [a.text for a in answers("number", flow) if a.verdict == "passes"]
     assert passing == ["2", "12", "-4", "0", "2.5", "300", "3000"]
     assert all(accepted("number", text) for text in passing)
 
 
 def test_number_answers_are_the_same_every_time(tmp_path: Path) -> None:
-    path = tmp_path / "totals.yaml"
-    path.write_text(TOTALS, encoding="utf-8")
-    flow = load_flow(path).flow
-    assert flow is not None
+    flow = load_written(tmp_path, TOTALS, "totals.yaml")
     assert answers("number", flow) == answers("number", flow)
 
 

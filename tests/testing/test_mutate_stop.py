@@ -7,39 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from number_chain import every_number, long_flow
 
 from tests.testing.test_mutate import write_tiny
 from workbench.testing.mutate.run import Verdict, mutate
 from workbench.testing.mutate.shards import Shard
-
-
-def long_flow(asks: int) -> tuple[str, str]:
-    """A chain of `asks` number questions, each routed on its answer, and one conversation through all of them:
-    hundreds of mutants, each replayed with a long conversation — a run that takes a while."""
-    lines = ["name: Long", "start: q0", "states:"]
-    turns = []
-    for i in range(asks):
-        after = f"q{i + 1}" if i + 1 < asks else "end"
-        lines += [
-            f"  q{i}:",
-            f"    ask: Number {i}?",
-            f"    save: n{i}",
-            "    expect: number",
-            f"    next: r{i}",
-            f"  r{i}:",
-            "    next:",
-            f"      - if: n{i} > 5",
-            f"        goto: big{i}",
-            f"      - goto: {after}",
-            f"  big{i}:",
-            f"    say: Big {i}.",
-            f"    next: {after}",
-        ]
-        turns += [f"      - bot: Number {i}?", f'      - user: "{i % 10}"']
-        turns += [f"      - bot: Big {i}."] if i % 10 > 5 else []
-    lines += ["  end:", "    say: Done."]
-    convo = ["flow: long.yaml", "conversations:", "  - name: every number", "    turns:", *turns, "      - bot: Done."]
-    return "\n".join(lines) + "\n", "\n".join(convo) + "\n"
 
 
 @pytest.fixture
@@ -51,10 +23,9 @@ def flow_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def long_file(tmp_path: Path) -> Path:
     """A flow of 20 asks (about 240 mutants) and its one long conversation."""
-    flow, tests = long_flow(20)
-    (tmp_path / "long.convo.yaml").write_text(tests, encoding="utf-8")
+    (tmp_path / "long.convo.yaml").write_text(every_number(20), encoding="utf-8")
     path = tmp_path / "long.yaml"
-    path.write_text(flow, encoding="utf-8")
+    path.write_text(long_flow(20), encoding="utf-8")
     return path
 
 
