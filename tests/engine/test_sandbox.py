@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
 import httpx
 import pytest
+from sandbox_runs import with_sandbox
 
 from workbench.engine.sandbox import (
     CodeResult,
@@ -30,16 +31,6 @@ def run(coro: Awaitable[T]) -> T:
 
     async def main() -> T:
         return await coro
-
-    return asyncio.run(main())
-
-
-def with_sandbox(body: Callable[[Sandbox], Awaitable[T]]) -> T:
-    """Run `body` with a Sandbox that is closed afterwards."""
-
-    async def main() -> T:
-        async with Sandbox() as sb:
-            return await body(sb)
 
     return asyncio.run(main())
 
