@@ -117,8 +117,8 @@ def test_worker_processes_run_the_sample_suite(window, qtbot, flow):
     qtbot.waitUntil(lambda: len(panel.model.files()) == 2, timeout=10_000)
     panel.where.setCurrentIndex(panel.where.findData(2))
     run_and_wait(panel, qtbot, panel.run_all)
-    assert [r.status for r in panel.model.results.values()] == ["passed"] * 8
-    assert panel.summary.text().startswith("8 passed, 0 failed, 0 error in ")
+    assert [r.status for r in panel.model.results.values()] == ["passed"] * 9
+    assert panel.summary.text().startswith("9 passed, 0 failed, 0 error in ")
     assert "coverage of Train tickets" in panel.summary.toolTip()
     assert coverage_view.controller(window).coverage is not None  # painted on the graph
 
