@@ -11,10 +11,11 @@ QTimer ticks every 10 ms: a gap between two ticks is a time the event loop was b
 time, its longest block and the most CPU time the loop's thread used in one block (on a busy machine a block is
 lengthened by other processes taking the CPU; its CPU time is not), how many blocks were over 50 ms (target: none,
 issue 13), and the longest pass of the garbage collector on the loop's thread (and the most CPU time of one). At
-the end it prints the five longest blocks, each with its phase, its CPU time (the loop's thread's and the whole
-process's: more for the process means another thread held the interpreter) and what the loop's thread was doing: a
-thread samples that thread's Python stack every few milliseconds while a block lasts, and the most frequent
-innermost frames of the workbench (with the frames below them) name it.
+the end it prints the five longest blocks and the five that used the most CPU time, each with its phase, its CPU
+time (the loop's thread's and the whole process's: more for the process means another thread held the
+interpreter) and what the loop's thread was doing: a thread samples that thread's Python stack every few
+milliseconds while a block lasts, and the most frequent innermost frames of the workbench (with the frames below
+them) name it.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ SAMPLE_EVERY = 0.004  # how often the sampler looks at the loop's thread
 SAMPLE_AFTER = 0.020  # a tick this late is a block: the sampler records the loop thread's stack
 LONGEST = 5  # blocks printed at the end
 AFTERWARDS = 0.5  # seconds of each phase after the explorer is done: the window showing what it did
-Block = tuple[float, float, float, str, str]
-"""A block's length, the loop thread's CPU time in it and the whole process's (seconds), its phase and what the
-loop was doing."""
+Block = tuple[float, float, float, str, float, str]
+"""A block's length, the loop thread's CPU time in it and the whole process's (seconds), its phase, when it began
+(seconds into the phase) and what the loop was doing."""
 
 
 def _where(frame: FrameType | None) -> str:
@@ -80,7 +81,8 @@ def _where(frame: FrameType | None) -> str:
 class LoopWatch:
     """Ticks every 10 ms on the event loop; keeps the largest gap between two ticks and counts the long ones, and
     keeps the longest pass of the garbage collector on the loop's thread. A sampling thread records what the loop's
-    thread runs while a tick is late; the longest blocks of the whole benchmark are kept with it."""
+    thread runs while a tick is late; the longest blocks of the whole benchmark are kept with it, and so are the
+    blocks in which the loop's thread used the most CPU time."""
 
     def __init__(self) -> None:
         self.largest = 0.0
@@ -89,7 +91,9 @@ class LoopWatch:
         self.longest_gc = 0.0
         self.most_gc_cpu = 0.0
         self.phase = ""
+        self._phase_began = time.perf_counter()
         self.longest: list[Block] = []
+        self.busiest: list[tuple[float, Block]] = []
         self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self._last_process = time.process_time()
@@ -140,9 +144,12 @@ class LoopWatch:
             with self._lock:
                 samples = self._samples if self._sampled_block == self._last else Counter()
             what = ", ".join(f"{name} ×{n}" for name, n in samples.most_common(2)) or "not sampled"
-            heapq.heappush(self.longest, (gap, used, process - self._last_process, self.phase, what))
-            if len(self.longest) > LONGEST:
-                heapq.heappop(self.longest)
+            block = (gap, used, process - self._last_process, self.phase, self._last - self._phase_began, what)
+            heapq.heappush(self.longest, block)
+            heapq.heappush(self.busiest, (used, block))
+            for kept in (self.longest, self.busiest):
+                if len(kept) > LONGEST:
+                    heapq.heappop(kept)  # type: ignore[misc]
         self._last, self._last_cpu, self._last_process = now, cpu, process
 
     def reset(self, phase: str) -> None:
@@ -153,6 +160,7 @@ class LoopWatch:
         self.longest_gc = 0.0
         self.most_gc_cpu = 0.0
         self.phase = phase
+        self._phase_began = time.perf_counter()
         self._last, self._last_cpu, self._last_process = time.perf_counter(), time.thread_time(), time.process_time()
 
     def stop(self) -> None:
@@ -195,8 +203,9 @@ async def timed(watch: LoopWatch, what: str, work: Callable[[], Awaitable[Any]])
     return what, time.perf_counter() - began, watch.largest, watch.most_cpu, watch.long, gc_pass, ""
 
 
-async def measure(conversations: int, workers: int, loop_runs: int) -> tuple[list[Phase], list[Block]]:
-    """The explorer's phases, and the longest blocks of them all (longest first)."""
+async def measure(conversations: int, workers: int, loop_runs: int) -> tuple[list[Phase], list[Block], list[Block]]:
+    """The explorer's phases, the longest blocks of them all (longest first) and the blocks that used the most CPU
+    time (most first)."""
     rows: list[Phase] = []
     with tempfile.TemporaryDirectory() as temp:
         flow = make_suite(Path(temp) / "flow", conversations)
@@ -221,10 +230,9 @@ async def measure(conversations: int, workers: int, loop_runs: int) -> tuple[lis
         loop_labels = ["run all on the event loop (first)", "run all on the event loop (again)"]
         loop_labels += [f"run all on the event loop (run {n})" for n in range(3, loop_runs + 1)]
         phases = [(label, 0) for label in loop_labels[:loop_runs]]
-        phases.append((f"run all in {workers} worker processes", workers))
+        if workers >= 2:
+            phases.append((f"run all in {workers} worker processes", workers))
         for label, where in phases:
-            if where and workers < 2:
-                continue
             panel.where.setCurrentIndex(panel.where.findData(where))
             if panel.where.currentData() != where:
                 panel.where.addItem(f"In {where} processes", where)
@@ -242,7 +250,8 @@ async def measure(conversations: int, workers: int, loop_runs: int) -> tuple[lis
             await window.bridge.conversation.aclose()
         window.close()
         watch.stop()
-    return rows, sorted(watch.longest, reverse=True)
+    busiest = [block for _, block in sorted(watch.busiest, reverse=True)]
+    return rows, sorted(watch.longest, reverse=True), busiest
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -257,7 +266,7 @@ def main(argv: list[str] | None = None) -> None:
     loop_runs = args.loop_runs if args.loop_runs is not None else 2 if args.conversations <= LOOP_RUNS_UP_TO else 1
     QApplication.instance() or QApplication([])
     with asyncio.Runner(loop_factory=WorkbenchEventLoop) as runner:
-        rows, longest = runner.run(measure(args.conversations, args.workers, loop_runs))
+        rows, longest, busiest = runner.run(measure(args.conversations, args.workers, loop_runs))
     print(f"test explorer, the sample suite repeated to {args.conversations} conversations")
     for what, wall, block, cpu, long, (collector, collector_cpu), summary in rows:
         print(
@@ -265,9 +274,11 @@ def main(argv: list[str] | None = None) -> None:
             f" {cpu * 1000:4.0f} ms)   blocks over 50 ms {long:4d}   longest gc pass {collector * 1000:4.0f} ms"
             f" (CPU {collector_cpu * 1000:3.0f} ms)   {summary}"
         )
-    print(f"the {len(longest)} longest blocks (CPU time of the loop's thread and of the process, what the loop ran):")
-    for block, cpu, process, phase, what in longest:
-        print(f"  {block * 1000:5.0f} ms (CPU {cpu * 1000:4.0f} ms, process {process * 1000:4.0f} ms)  {phase}: {what}")
+    for title, blocks in (("longest blocks", longest), ("blocks with the most CPU time", busiest)):
+        print(f"the {len(blocks)} {title} (CPU time of the loop's thread and of the process, what the loop ran):")
+        for block, cpu, process, phase, began, what in blocks:
+            times = f"{block * 1000:5.0f} ms (CPU {cpu * 1000:4.0f} ms, process {process * 1000:4.0f} ms)"
+            print(f"  {times}  {phase}, at {began:.1f} s: {what}")
 
 
 if __name__ == "__main__":

@@ -423,7 +423,11 @@ class TestTreeModel(QStandardItemModel):
         `dataChanged` over the file rows, then one per file for its conversations (`changes`)."""
         file_of = self._file_of
         files = {file_of.get(key, key) for key in keys} & self._files.keys()
-        if files:
+        if not files:
+            return
+        if len(files) == len(self._files):  # every file (a whole run): no need to look for their rows
+            self._queue.changed(0, self.rowCount() - 1, files)
+        else:
             rows = [self._files[path].row() for path in files]
             self._queue.changed(min(rows), max(rows), files)
 
