@@ -223,7 +223,7 @@ async def measure(conversations: int, workers: int, loop_runs: int) -> tuple[lis
 
         async def listing() -> None:
             await window.open_flow(flow)
-            await until(lambda: len(panel.model.files()) == files)
+            await until(lambda: panel.model.rowCount() == files and not panel.tasks)
             await asyncio.sleep(AFTERWARDS)
 
         rows.append(await timed(watch, f"open the flow, list {files} files", listing))

@@ -1,7 +1,8 @@
 """Running convo tests for the explorer, with `workbench.testing.suite`: on the window's event loop, or in worker
 processes driven from a thread. Either way the loop stays free: the files are planned a slice of time at a time on
 the loop (the plan kept out of the collector's full passes, see `heap`), `suite.run_tests` yields between
-conversations, and the results of worker processes cross over from the thread a batch at a time.
+conversations, the results of worker processes cross over from the thread a batch at a time, and the plan is let go
+of a slice of time at a time when the run ends.
 """
 
 from __future__ import annotations
@@ -77,11 +78,12 @@ class SuiteRun(QObject):
             plans = await _plans(tests, live_variables)
             self.planned.emit(await _count(plans, self.languages))
             total = await self._groups(plans, workers)
+            total.duration = time.perf_counter() - began
+            await _let_go(plans)
         except asyncio.CancelledError:
             self._stop.set()  # worker processes too, when the window cancels every task on its way out
             self.finished.emit(None)
             raise
-        total.duration = time.perf_counter() - began
         self.finished.emit(total)
 
     async def _groups(self, plans: Plans, workers: int) -> suite.SuiteResult:
@@ -146,6 +148,17 @@ class _Inbox:
         with self._lock:
             batch, self._waiting = self._waiting, []
         self._deliver(batch)
+
+
+async def _let_go(plans: Plans) -> None:
+    """Drop what the plans hold a file at a time, the loop getting turns in between: freeing 10,000 parsed
+    conversations (half a million objects) at once blocked the loop for 80 ms at the end of every run."""
+    slices = Slices(keeping=False)
+    for todo, _ in plans:
+        while todo.tests:
+            todo.tests.popitem()
+            await slices.turn()
+    plans.clear()
 
 
 async def _count(plans: Plans, languages: RunLanguages) -> int:
