@@ -117,6 +117,8 @@ def json_size(value: Any) -> int:
 def valid_text(text: str) -> str:
     """`text` as valid Unicode: a lone UTF-16 surrogate (which a page's JavaScript can send) becomes U+FFFD, as a
     browser shows it; a surrogate pair becomes its character."""
+    if text.isascii():  # most texts: no surrogate to replace, and no round trip through UTF-16
+        return text
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 

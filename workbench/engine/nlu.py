@@ -235,7 +235,7 @@ class NluMatcher:
         if self._model.phrases:
             for name, value in self._find(norm.split()):
                 found.setdefault(name, value)
-        found.update(system_entities(text, self.clock()))
+        found.update(system_entities(text, self.clock))  # the clock is asked only for a date or time
         return found
 
     def entity_value(self, entity: str, text: str) -> str | None:

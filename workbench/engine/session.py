@@ -65,6 +65,11 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     if len(parts) == 1:  # a plain name: the session is an object, so it can always hold it
         data[parts[0]] = value
         return
+    if len(parts) == 2 and type(parts[1]) is str:  # `a.b` (`sys.number`…): into an object that is there already
+        parent = data.get(parts[0])
+        if type(parent) is dict:
+            parent[parts[1]] = value
+            return
     refusal = _refusal(data, parts, path)
     if refusal is not None:
         raise PathError(refusal)
@@ -340,8 +345,11 @@ class Session:
         self._fresh_turn = True
 
     def _on_message(self, e: ev.BotMessage) -> None:
-        if e.choices:
-            self.choices = e.choices if self._fresh_turn else self.choices + e.choices
+        if not (e.buttons or e.quick_replies or e.cards):  # most messages: no choice, and none to gather
+            return
+        choices = e.choices  # a carousel's cards may have no buttons
+        if choices:
+            self.choices = choices if self._fresh_turn else self.choices + choices
             self._fresh_turn = False
 
     def _on_waiting(self, e: ev.WaitingForInput) -> None:

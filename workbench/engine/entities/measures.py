@@ -72,7 +72,11 @@ _MEASURE_HINT = re.compile(_NUMBER + r"\s*(?:[^\W\d_]|[°€$£¥])|[€$£¥]\s
 
 def find_measures(text: str) -> dict[str, Any]:
     """Every kind of measure found in `text`, the first of each kind, as `sys.*` variables."""
-    text = words_to_digits(text)
+    return measures_in(words_to_digits(text))
+
+
+def measures_in(text: str) -> dict[str, Any]:
+    """`find_measures` of a text whose numbers are written in digits already (`words_to_digits` has read it)."""
     found: dict[str, Any] = {}
     if not _MEASURE_HINT.search(text):
         return found

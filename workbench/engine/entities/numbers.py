@@ -55,11 +55,27 @@ def parse_number(text: str) -> int | float | None:
 
 def find_number(text: str) -> int | float | None:
     """The first number written in `text`, in digits or in words, or None. Ordinals (`5th`) are not numbers."""
-    m = NUMBER_RE.search(words_to_digits(text))
-    return parse_number(m.group()) if m else None
+    return first_number(words_to_digits(text))
+
+
+def first_number(digits: str) -> int | float | None:
+    """`find_number` of a text whose numbers are written in digits already (`words_to_digits` has read it)."""
+    m = NUMBER_RE.search(digits)
+    if m is None:
+        return None
+    found = m.group()
+    if found.isdecimal():  # most numbers: digits alone, read as `parse_number` reads them without its checks
+        value = float(found)
+        return int(value) if value.is_integer() else value
+    return parse_number(found)
 
 
 def find_ordinal(text: str) -> int | None:
     """The first ordinal in `text` (`5th`, `fifth`, `twenty first`) as its number, or None."""
-    m = ORDINAL_RE.search(words_to_digits(text))
+    return first_ordinal(words_to_digits(text))
+
+
+def first_ordinal(digits: str) -> int | None:
+    """`find_ordinal` of a text whose numbers are written in digits already (`words_to_digits` has read it)."""
+    m = ORDINAL_RE.search(digits)
     return int(m[1]) if m else None

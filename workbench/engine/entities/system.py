@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from workbench.engine.entities.contact import (
@@ -14,18 +15,18 @@ from workbench.engine.entities.contact import (
     url_domain,
     without_addresses,
 )
-from workbench.engine.entities.dates import find_time
-from workbench.engine.entities.measures import find_measures
-from workbench.engine.entities.numbers import find_number, find_ordinal, words_to_digits
+from workbench.engine.entities.dates import find_time, has_time_cue
+from workbench.engine.entities.measures import measures_in
+from workbench.engine.entities.numbers import first_number, first_ordinal, words_to_digits
 
 _DIGIT = re.compile(r"\d")
 
 
-def system_entities(text: str, now: dt.datetime | None = None) -> dict[str, Any]:
+def system_entities(text: str, now: dt.datetime | Callable[[], dt.datetime] | None = None) -> dict[str, Any]:
     """The system entities found in `text`: `sys.number`, `sys.ordinal`, `sys.email`, `sys.phone_number`,
     `sys.url` (with `sys.url_domain`), `sys.amount_of_money`, `sys.distance`, `sys.quantity`,
     `sys.temperature`, `sys.duration` (each with its unit) and `sys.time` (with `sys.time_grain`, relative
-    to `now`, the current time unless given).
+    to `now`, the current time unless given; `now` may be a clock, asked only when the text says a date or time).
 
     Digits inside an e-mail address, a web address or a phone number written as one (with `+`, a leading 0 or
     separators) count neither as `sys.number` nor as a date; `1000000` is both a number and a phone number.
@@ -34,13 +35,15 @@ def system_entities(text: str, now: dt.datetime | None = None) -> dict[str, Any]
     phone = phone_match(rest)
     if phone and (not phone.group().isdigit() or phone.group().startswith("0")):
         rest = rest[: phone.start()] + " " * len(phone.group()) + rest[phone.end() :]
-    # Numbers, ordinals and measures are digits once the words are read: most texts have none to look for.
-    counted = _DIGIT.search(words_to_digits(rest)) is not None
+    # Numbers, ordinals and measures are digits once the words are read (once, for all three): most texts have
+    # none to look for.
+    digits = words_to_digits(rest)
+    counted = _DIGIT.search(digits) is not None
     url = find_url(text)
     found: dict[str, Any] = {}  # in this order: it is the order in which a message's entities are stored
     for name, value in (
-        ("sys.number", find_number(rest) if counted else None),
-        ("sys.ordinal", find_ordinal(rest) if counted else None),
+        ("sys.number", first_number(digits) if counted else None),
+        ("sys.ordinal", first_ordinal(digits) if counted else None),
         ("sys.email", find_email(text)),
         ("sys.phone_number", phone_number(phone.group()) if phone else None),
         ("sys.url", url),
@@ -49,6 +52,8 @@ def system_entities(text: str, now: dt.datetime | None = None) -> dict[str, Any]
         if value is not None:
             found[name] = value
     if counted:
-        found.update(find_measures(rest))
-    found.update(find_time(rest, now or dt.datetime.now()) or {})
+        found.update(measures_in(digits))
+    if has_time_cue(rest.lower(), digit=counted):  # most texts say no date or time: the clock is not asked
+        moment = now() if callable(now) else now or dt.datetime.now()
+        found.update(find_time(rest, moment) or {})
     return found
