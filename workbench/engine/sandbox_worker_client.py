@@ -63,7 +63,8 @@ class WorkerProcess:
         # Requests that time out at a loop time, and one timer for the earliest of them (not one per request:
         # nearly all are answered long before).
         self._deadlines: dict[int, float] = {}
-        self._watch: asyncio.TimerHandle | None = None
+        self._watch: asyncio.Handle | None = None
+        self._watch_when = 0.0  # kept here: qasync's handles have no `when()`
         self._pings: dict[int, Callable[[], None]] = {}
         self._reader = FrameReader()
         self._stderr = bytearray()
@@ -117,7 +118,7 @@ class WorkerProcess:
         self._pending[request] = future
         if deadline is not None:
             self._deadlines[request] = deadline
-            if self._watch is None or deadline < self._watch.when():
+            if self._watch is None or deadline < self._watch_when:
                 self._watch_until(deadline)
         self.notify({**message, "id": request})
         return request, future
@@ -136,7 +137,7 @@ class WorkerProcess:
     def _watch_until(self, when: float) -> None:
         if self._watch is not None:
             self._watch.cancel()
-        self._watch = self.loop.call_at(when, self._expire)
+        self._watch, self._watch_when = self.loop.call_at(when, self._expire), when
 
     def _expire(self) -> None:
         self._watch = None
