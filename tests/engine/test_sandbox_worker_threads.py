@@ -1,7 +1,6 @@
-"""The sandbox worker's threads: V8's thread of a realm keeps one Python thread state while the realm lives and
-lets it go with the realm (none left behind per conversation); requests are read on a thread of their own, and
-those started there as they arrive still run in the order they were sent, next to requests for realms that are
-still being made."""
+"""The sandbox worker's threads: no Python thread state is left behind per conversation; requests are read on a
+thread of their own, and those started there as they arrive still run in the order they were sent, next to
+requests for realms that are still being made."""
 
 from __future__ import annotations
 

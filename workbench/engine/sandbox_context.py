@@ -9,17 +9,12 @@ moment V8 has it: the worker writes it to its pipe from there, saving the hop th
 wake-up of the loop costs about as much as the eval itself). After each such answer the context calls the
 prelude's `__wb.check` behind it, so that a finished run's clean-up and taint check run once its microtasks
 have drained, off the way of the answer and before anything else in the realm.
-
-Every callback from V8 reaches Python on V8's own thread, where ctypes makes a Python thread state for it and
-frees it afterwards (with the stack memory of its frames: an mmap and a munmap every time). The first callback
-keeps that thread state alive (one more `PyGILState_Ensure`) and the last one, posted by `close`, lets it go.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import json
 import threading
 from collections.abc import Callable
@@ -35,13 +30,6 @@ from workbench.engine.sandbox_prelude import PRELUDE_JS, PRELUDE_URL, lodash_sou
 # memory limit. A full collection every so many evaluations (about 13 ms with lodash loaded) keeps it under
 # ~4 MB for a few µs a run.
 COLLECT_EVERY = 2000
-
-_ensure_thread_state = ctypes.pythonapi.PyGILState_Ensure
-_ensure_thread_state.restype = ctypes.c_int
-_release_thread_state = ctypes.pythonapi.PyGILState_Release
-_release_thread_state.argtypes = [ctypes.c_int]
-_release_thread_state.restype = None
-_LOCKED = 0  # PyGILState_LOCKED: what a nested PyGILState_Ensure answers (the thread already held the GIL)
 
 Answer = Callable[[Any, JSEvalException | None], None]
 """What `start` and `call` call on V8's thread: the value (a string, number, boolean or None; anything else as
@@ -65,8 +53,6 @@ class JsContext:
         object.__setattr__(self._v8, "handle_callback_from_v8", self._from_v8)
         self._answers: dict[int, Answer | None] = {}  # None: a check, whose answer nobody reads
         self._ping_id = next(self._v8._next_async_callback_id)
-        self._last_id = next(self._v8._next_async_callback_id)  # the answer `close` posts: V8's last callback
-        self._pinned = False  # whether V8's thread keeps its Python thread state (only that thread reads it)
         # Held by V8's thread while it uses the context from a callback, and by `close`: V8's thread never
         # touches a context being freed.
         self._lock = threading.Lock()
@@ -148,10 +134,6 @@ class JsContext:
         self.on_ping = lambda: None
         self._answers.clear()
         with contextlib.suppress(Exception):  # a context whose V8 is already gone
-            # Every task gets its callback before V8's thread ends (one still queued is cancelled, and says
-            # so): this one, posted last, comes last and lets the thread state go.
-            self._post_eval("0", self._last_id)
-        with contextlib.suppress(Exception):
             self.racer.close()
 
     def _count(self) -> None:
@@ -196,14 +178,6 @@ class JsContext:
 
     def _from_v8(self, callback: int, raw: Any) -> None:
         """Every callback from V8, on its thread."""
-        if callback == self._last_id:
-            if self._pinned:
-                self._pinned = False
-                _release_thread_state(_LOCKED)  # ctypes frees the thread state once this callback returns
-            return  # the handle goes with the context
-        if not self._pinned:
-            _ensure_thread_state()
-            self._pinned = True
         if callback == self._ping_id:
             with self._lock:
                 if not self._closed:
