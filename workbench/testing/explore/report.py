@@ -21,11 +21,11 @@ from workbench.flow.model import Flow
 from workbench.testing.coverage import describe
 from workbench.testing.explore.conditions import solve_route
 from workbench.testing.explore.output import Written
-from workbench.testing.explore.search import Exploration
+from workbench.testing.explore.search import STOPPED_BY_USER, Exploration
 
 NO_INPUT = "no input reaches it"
 BUDGET = "budget ran out"
-STOPPED = "stopped by the user"
+STOPPED = STOPPED_BY_USER  # the search's own words, as a reason
 CONDITION = "a condition the solver could not satisfy"
 NO_CODE_FAILURE = "no input made the code action fail"
 CONSOLE_TAKES_IT = "the console provider always takes the conversation"
