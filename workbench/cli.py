@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 # The commands defined in a module of their own: (module, function that adds its parser, function that runs it).
-# Only the module of the command being run is imported, so that `workbench test` does not wait for what only the
-# window, the explorer or mutation testing use; `workbench --help` (or an unknown command) imports them all.
+# Only the module of the command being run is imported (none for a command defined here, such as `validate`), so
+# that `workbench test` does not wait for what only the window, the explorer or mutation testing use;
+# `workbench --help` (or an unknown command) imports them all.
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "test": ("workbench.testing.cli_test", "add_test_parser", "run_test_command"),
     "preview": ("workbench.gui.preview.cli", "add_preview_parser", "run_preview_command"),
@@ -24,14 +25,19 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+_OWN_COMMANDS = frozenset({"validate", "chat", "schema", "open"})
+"""The commands this module defines and runs itself."""
+
+
 def _command(argv: Sequence[str]) -> str | None:
-    """The command `argv` names when it is one of `_COMMANDS` (the top-level parser has no option but `-h`)."""
+    """The command `argv` names when it is a known one (the top-level parser has no option but `-h`)."""
     first = next((arg for arg in argv if not arg.startswith("-")), None)
-    return first if first in _COMMANDS else None
+    return first if first in _COMMANDS or first in _OWN_COMMANDS else None
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The `workbench` parser: with every command of `_COMMANDS`, or with `command` alone among them."""
+    """The `workbench` parser: with every command of `_COMMANDS`, or with `command` alone among them (none of them
+    when `command` is one of `_OWN_COMMANDS`)."""
     parser = argparse.ArgumentParser(prog="workbench", description="Test Chatlayer-style chatbot flows.")
     sub = parser.add_subparsers(dest="command")
 

@@ -17,13 +17,14 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
-
-import httpx
 
 from workbench.engine import events as ev
 from workbench.engine import incoming
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 5 * 2**20
@@ -177,25 +178,25 @@ def _refused(exc: BaseException) -> bool:
     return False
 
 
-_WHAT_WENT_WRONG: tuple[tuple[type[Exception], str], ...] = (
-    (httpx.ConnectError, "could not connect to {url}"),
-    (httpx.RemoteProtocolError, "the server at {url} broke the connection"),
-    (httpx.ReadError, "the connection to {url} broke while the response was read"),
-    (httpx.WriteError, "the connection to {url} broke while the request was sent"),
-    (httpx.ProxyError, "the proxy refused the request to {url}"),
-    (httpx.DecodingError, "the response from {url} could not be decompressed"),
-    (httpx.TooManyRedirects, "too many redirects from {url}"),
-    (httpx.LocalProtocolError, "the request to {url} could not be sent"),
-)
-
-
 def _network_error(exc: Exception, url: str, timeout: float) -> str:
     """What went wrong with a request, in words (never an exception's class name), with the exception's text."""
+    import httpx  # loaded already: the request that failed was made with it
+
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return f"timed out after {timeout:g} s waiting for {url}"
     if isinstance(exc, httpx.ConnectError) and _refused(exc):
         return f"connection refused to {url}"
-    what = next((what for kind, what in _WHAT_WENT_WRONG if isinstance(exc, kind)), "the request to {url} failed")
+    what_went_wrong: tuple[tuple[type[Exception], str], ...] = (
+        (httpx.ConnectError, "could not connect to {url}"),
+        (httpx.RemoteProtocolError, "the server at {url} broke the connection"),
+        (httpx.ReadError, "the connection to {url} broke while the response was read"),
+        (httpx.WriteError, "the connection to {url} broke while the request was sent"),
+        (httpx.ProxyError, "the proxy refused the request to {url}"),
+        (httpx.DecodingError, "the response from {url} could not be decompressed"),
+        (httpx.TooManyRedirects, "too many redirects from {url}"),
+        (httpx.LocalProtocolError, "the request to {url} could not be sent"),
+    )
+    what = next((what for kind, what in what_went_wrong if isinstance(exc, kind)), "the request to {url} failed")
     detail = str(exc).strip()
     return what.format(url=url) + (f": {detail}" if detail else "")
 
@@ -242,6 +243,8 @@ async def perform(
     and abandoned as soon as it grows past `max_bytes` (or declares a larger Content-Length). `json_body` is
     sent as JSON when `content` is None. Only http and https URLs are requested.
     """
+    import httpx  # here, not at the top: a conversation that makes no request need not load it
+
     method = method.upper()
     started = time.perf_counter()
 

@@ -25,15 +25,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any, Literal, TypeGuard
-
-import httpx
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from workbench.engine import events as ev
-from workbench.engine.http_port import HttpResult, perform
 from workbench.engine.offload_messages import Bot, Item, items
 from workbench.flow import template
 from workbench.flow.model import Flow, OffloadAction
+
+if TYPE_CHECKING:  # the HTTP modules load at the first request to a webhook: most conversations make none
+    import httpx
+
+    from workbench.engine.http_port import HttpResult
 
 WEBHOOK_TIMEOUT = 10.0
 VERIFY_TOKEN_PARAMETER = "challenge.verifyToken"
@@ -120,6 +122,8 @@ async def health(
     earlier = next((x for x in reversed(history) if _is_health_check(x, hook)), None)
     if isinstance(earlier, ev.HttpExchange):
         return [], _health_problem(hook, earlier)
+    from workbench.engine.http_port import perform
+
     check = await perform(
         http, method="GET", url=hook.url, params=hook.params, timeout=WEBHOOK_TIMEOUT, state=state, source="webhook"
     )
@@ -214,6 +218,8 @@ def _reply(hook: Webhook, sent: HttpResult) -> tuple[Outcome, str | None, bool]:
 
 
 async def _post(http: httpx.AsyncClient, hook: Webhook, body: dict[str, Any], state: str | None) -> HttpResult:
+    from workbench.engine.http_port import perform
+
     return await perform(
         http,
         method="POST",

@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from workbench.engine import events as ev
 from workbench.flow import template
 from workbench.flow.model import Flow, State
 
-if TYPE_CHECKING:  # the sandbox's modules (mini-racer, the JavaScript parser) load when JavaScript first runs
+if TYPE_CHECKING:  # httpx loads at the first request, the sandbox's modules (mini-racer, the JavaScript parser)
+    # when JavaScript first runs: most turns need neither
+    import httpx
+
     from workbench.engine.sandbox import Sandbox
 
 
@@ -49,6 +50,8 @@ class Ports:
     def http(self) -> httpx.AsyncClient:
         """The HTTP client of the API action, `fetch` and the offload webhook."""
         if self._http is None:
+            import httpx
+
             self._http = httpx.AsyncClient(verify=_ssl_context())
         return self._http
 
