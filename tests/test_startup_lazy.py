@@ -2,6 +2,7 @@
 and e-mail modules of the standard library it pulls in) loads at a conversation's first request, and `workbench
 validate` imports no other command's module. Checked by module names in a fresh interpreter, never by timings."""
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -36,3 +37,27 @@ def test_validate_imports_no_module_of_another_command_nor_the_event_loop():
     code = f"from workbench.cli import main\nmain(['validate', {str(SAMPLE / 'train_ticket.yaml')!r}])"
     others = ["workbench.gui", "workbench.testing", "workbench.translations_cli", "asyncio", *HTTP_LIBRARIES]
     assert loaded_after(code, others) == []
+
+
+def test_a_conversations_canned_http_answers_load_no_http_library_until_a_request_is_made():
+    code = "from workbench.testing.http_mock import CannedTransport\nCannedTransport(())"
+    assert loaded_after(code, HTTP_LIBRARIES) == []
+
+
+def test_canned_answers_serve_an_httpx_client_used_as_a_context_manager():
+    import httpx
+
+    from workbench.testing.http_mock import CannedTransport
+
+    canned = CannedTransport(())
+
+    async def ask() -> str:
+        async with httpx.AsyncClient(transport=canned) as client:
+            try:
+                await client.get("http://127.0.0.1:9/nothing")
+            except httpx.ConnectError as exc:
+                return str(exc)
+        return "answered"
+
+    assert asyncio.run(ask()) == "no canned answer for GET http://127.0.0.1:9/nothing"
+    assert [request.describe() for request in canned.unmatched] == ["GET http://127.0.0.1:9/nothing"]

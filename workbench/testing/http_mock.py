@@ -8,6 +8,10 @@ that is not JSON). The first entry that matches answers; entries can answer any 
 A request that no entry matches is kept in `CannedTransport.unmatched` (the runner fails the test with it) and
 the engine sees a connection error, unless the convo says `http: passthrough`: then it goes to the network.
 Code actions' `fetch` goes through the conversation's client too, so the same entries answer it.
+
+`CannedTransport` is a transport as httpx calls one (it duck-types its transports) without subclassing httpx's
+base: a replay makes one for every conversation, and most conversations make no request, so making one must not
+load httpx. Its methods import httpx when a request comes, which the client of the request has loaded already.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any, Self
 
 from workbench.flow import template
 from workbench.testing.assertions import show, subset_mismatches
 from workbench.testing.convo_format import HttpStub
+
+if TYPE_CHECKING:
+    import httpx
 
 Lookup = Callable[[str], Any]
 
@@ -51,8 +56,9 @@ def _parsed_body(content: bytes) -> Any:
         return content.decode("utf-8", errors="replace")
 
 
-class CannedTransport(httpx.AsyncBaseTransport):
-    """Answers requests from canned entries; `lookup` reads the session variables that URLs refer to."""
+class CannedTransport:
+    """An httpx transport that answers requests from canned entries; `lookup` reads the session variables that
+    URLs refer to."""
 
     def __init__(
         self,
@@ -66,6 +72,8 @@ class CannedTransport(httpx.AsyncBaseTransport):
         self.unmatched: list[UnansweredRequest] = []
 
     def _matches(self, stub: HttpStub, request: httpx.Request, body: Any) -> bool:
+        import httpx
+
         if stub.method != request.method:
             return False
         try:
@@ -81,6 +89,8 @@ class CannedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """The first matching entry's answer; else the network (passthrough) or a connection error."""
+        import httpx
+
         content = await request.aread()
         body = _parsed_body(content) if content else None
         for stub in self.stubs:
@@ -94,6 +104,12 @@ class CannedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         """Nothing to release: the passthrough transport belongs to whoever made it."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 def describe_stubs(stubs: Sequence[HttpStub]) -> str:
