@@ -33,6 +33,28 @@ def test_ports_make_their_http_client_when_it_is_first_asked_for():
     assert loaded_after(code, ["httpx"]) == ["httpx"]
 
 
+def test_ports_given_a_function_for_their_http_client_call_it_at_the_first_request_and_leave_the_client_open():
+    from workbench.engine.actions.base import Ports
+
+    made = []
+
+    class Client:
+        closed = False
+
+        async def aclose(self) -> None:
+            self.closed = True
+
+    def make() -> Client:
+        made.append(Client())
+        return made[-1]
+
+    ports = Ports(http=make)
+    assert made == []
+    assert ports.http is ports.http is made[0]
+    asyncio.run(ports.aclose())
+    assert len(made) == 1 and not made[0].closed
+
+
 def test_validate_imports_no_module_of_another_command_nor_the_event_loop():
     code = f"from workbench.cli import main\nmain(['validate', {str(SAMPLE / 'train_ticket.yaml')!r}])"
     others = ["workbench.gui", "workbench.testing", "workbench.translations_cli", "asyncio", *HTTP_LIBRARIES]

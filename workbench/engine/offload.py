@@ -176,16 +176,14 @@ async def mirror(
 
 async def open_offload(
     http: httpx.AsyncClient,
-    hook: Webhook | None,
+    hook: Webhook,
     bot: Bot,
     history: Sequence[ev.Event],
     lines: tuple[Item, ...],
     state: str,
 ) -> OffloadResult:
-    """Hand the conversation to the provider: the console always takes it; a webhook is health-checked, gets
-    the messages not sent yet, then the `offload` event, and its reply decides."""
-    if hook is None:
-        return OffloadResult()
+    """Hand the conversation to a webhook: it is health-checked, gets the messages not sent yet, then the
+    `offload` event, and its reply decides. (The console provider always takes the conversation: nothing to call.)"""
     checked, problem = await health(http, hook, history, state)
     result = OffloadResult(events=checked)
     if problem is not None:

@@ -32,12 +32,21 @@ class Ports:
     (`shared_sandbox()`): one worker process serves them all, each conversation in a realm of its own, which it
     releases when it ends — so 200 conversations at once cost one worker, not 200. `sandbox` may also be a
     function that gives it: it is called when JavaScript first runs (a replay runner's sandbox is made then).
+    So may `http`: it is called at the first request (a replay runner can make its client, and load httpx, only
+    when a conversation makes one); the client it gives belongs to the caller too.
     """
 
     def __init__(
-        self, http: httpx.AsyncClient | None = None, sandbox: Sandbox | Callable[[], Sandbox] | None = None
+        self,
+        http: httpx.AsyncClient | Callable[[], httpx.AsyncClient] | None = None,
+        sandbox: Sandbox | Callable[[], Sandbox] | None = None,
     ) -> None:
-        self._http = http
+        self._http: httpx.AsyncClient | None = None
+        self._make_http: Callable[[], httpx.AsyncClient] = _own_client
+        if callable(http):
+            self._make_http = http
+        else:
+            self._http = http
         self._sandbox: Sandbox | None = None
         self._make_sandbox: Callable[[], Sandbox] = shared_sandbox
         if callable(sandbox):
@@ -50,9 +59,7 @@ class Ports:
     def http(self) -> httpx.AsyncClient:
         """The HTTP client of the API action, `fetch` and the offload webhook."""
         if self._http is None:
-            import httpx
-
-            self._http = httpx.AsyncClient(verify=_ssl_context())
+            self._http = self._make_http()
         return self._http
 
     @property
@@ -82,6 +89,13 @@ def shared_sandbox() -> Sandbox:
     from workbench.engine.sandbox import Sandbox
 
     return Sandbox()
+
+
+def _own_client() -> httpx.AsyncClient:
+    """A client of the ports' own, for a conversation that was given none."""
+    import httpx
+
+    return httpx.AsyncClient(verify=_ssl_context())
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from workbench.engine import events as ev
 from workbench.engine.actions.base import ActionContext
-from workbench.engine.offload import open_offload, transcript, webhook_of
+from workbench.engine.offload import OffloadResult, open_offload, transcript, webhook_of
 from workbench.engine.offload_messages import Bot
 
 OPENED = "offloading_opened"
@@ -34,7 +34,10 @@ async def run(ctx: ActionContext) -> list[ev.Event]:
     out.extend(ctx.warnings)
     bot = Bot(ctx.flow.name, ctx.conversation_id)
     lines = transcript(bot, ctx.history)
-    opened = await open_offload(ctx.ports.http, hook, bot, ctx.history, lines, name)
+    # The console takes the conversation without a request: its ports make no HTTP client (nor load httpx).
+    opened = (
+        OffloadResult() if hook is None else await open_offload(ctx.ports.http, hook, bot, ctx.history, lines, name)
+    )
     out.extend(opened.events)
     if opened.problem is not None:
         dialog = _DIALOGS.get(opened.outcome)
