@@ -16,10 +16,11 @@ conversation is replayed once per language it runs in, its result named with the
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ from workbench.testing.localize import ONE_LANGUAGE, RunLanguages
 from workbench.testing.runner import ConvoResult, Runner, by_language, file_error
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Select = Callable[[ConvoTest], bool]
 Progress = Callable[[ConvoResult], None]
@@ -203,7 +204,7 @@ async def run_suite(
 
 
 class _Replayer:
-    """One event loop and one `Runner` that replay chunks of pieces: a worker process's for its whole life, or this
+    """One event loop and one `Runner` that replay pieces: a worker process's for its whole life, or this
     process's while it replays beside its workers."""
 
     def __init__(
@@ -216,10 +217,12 @@ class _Replayer:
 
     def work(self, chunk: list[Piece]) -> tuple[list[list[ConvoResult]], Coverage]:
         """The results of each piece of `chunk`, and what they covered (nothing without `coverage`)."""
+        return self.loop.run_until_complete(self._work(chunk))
+
+    async def _work(self, chunk: list[Piece]) -> tuple[list[list[ConvoResult]], Coverage]:
         coverage = Coverage()
         counted = coverage if self.coverage else None
-        results = [self.loop.run_until_complete(_replay_piece(self.runner, p, self.select, counted)) for p in chunk]
-        return results, coverage
+        return [await _replay_piece(self.runner, piece, self.select, counted) for piece in chunk], coverage
 
     def close(self) -> None:
         """Release the runner (its HTTP client and sandbox) and the loop."""
@@ -238,6 +241,10 @@ def _start_worker(
     asyncio.set_event_loop(_worker.loop)
 
 
+def _ready() -> None:
+    """Nothing: submitted once per worker so that the pool starts every process at once."""
+
+
 def _work(chunk: list[Piece]) -> tuple[list[list[ConvoResult]], dict[str, Any]]:
     """In a worker process: the results of each piece of `chunk`, and what they covered."""
     assert _worker is not None, "the worker was not started"
@@ -245,27 +252,121 @@ def _work(chunk: list[Piece]) -> tuple[list[list[ConvoResult]], dict[str, Any]]:
     return results, coverage.to_json()
 
 
+def start_method() -> str:
+    """How worker processes start: forked where that is safe — on Linux, from a process running no other thread
+    (V8's, Qt's, a thread pool's) that never loaded the JavaScript sandbox (whose worker processes' pipes a child
+    would share) — as a forked worker starts at once, while a spawned one first imports the engine (about half a
+    second); else spawned."""
+    if sys.platform != "linux" or "workbench.engine.sandbox" in sys.modules:
+        return "spawn"
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return "spawn"
+    return "fork" if threads == 1 else "spawn"
+
+
 def _weight(piece: Piece) -> int:
     return len(piece[1]) if isinstance(piece[1], tuple) else 1
 
 
-def _chunks(todo: Todo, workers: int) -> list[list[Piece]]:
-    """The pieces in file order, in chunks (by tests for a plan, by files for a stream) big enough to amortise
-    sending them and small enough to keep every worker busy until the end: each takes a share of what is left,
-    so they shrink towards the end and the workers finish together."""
-    pieces = list(todo.pieces(MAX_CHUNK))
-    left = sum(map(_weight, pieces))
-    chunks: list[list[Piece]] = []
-    weight = size = 0
-    for piece in pieces:
-        if not chunks or weight >= size:
-            size = max(1, min(MAX_CHUNK, left // (workers * 4)))
-            chunks.append([])
-            weight = 0
-        chunks[-1].append(piece)
-        weight += _weight(piece)
-        left -= _weight(piece)
-    return chunks
+def _chunk_end(pieces: Sequence[Piece], first: int, left: int, workers: int) -> int:
+    """Where a worker's chunk that begins at `first` ends, when `left` tests (a plan's) or files (a stream's) are
+    left: it takes a share of them, at most `MAX_CHUNK`."""
+    size = max(1, min(MAX_CHUNK, left // (workers * 4)))
+    end = first
+    while end < len(pieces) and size > 0:
+        size -= _weight(pieces[end])
+        end += 1
+    return end
+
+
+class _Share:
+    """The pieces of a run in file order, handed out in chunks to worker processes (and piece by piece to this
+    process, when it replays beside them), and the results of each piece as they land.
+
+    A worker's chunk is big enough to amortise sending it and shrinks towards the end, so that everyone finishes
+    together (`_chunk_end`). Each worker has a second chunk waiting once the workers are up (until then one chunk
+    only, so that a small suite is not held up by a worker that cannot start it yet).
+    """
+
+    def __init__(
+        self,
+        pieces: list[Piece],
+        pool: ProcessPoolExecutor,
+        ready: list[Future[None]],
+        processes: int,
+        workers: int,
+        suite: SuiteResult,
+        progress: Progress | None,
+    ) -> None:
+        self.pieces = pieces
+        self.pool = pool
+        self.ready = ready  # one `_ready` per process: the pool is up when one is done
+        self.processes = processes
+        self.workers = workers
+        self.suite = suite
+        self.progress = progress
+        self.found: list[list[ConvoResult] | None] = [None] * len(pieces)
+        self.next = 0  # the first piece not handed out
+        self.left = sum(map(_weight, pieces))
+        self.flying: dict[Future[Any], int] = {}  # a worker's chunk → the index of its first piece
+
+    def take(self) -> int | None:
+        """The index of the next piece for this process (the workers' queues topped up first), None when none is
+        left."""
+        self.top_up()
+        if self.next == len(self.pieces):
+            return None
+        self.next += 1
+        self.left -= _weight(self.pieces[self.next - 1])
+        return self.next - 1
+
+    def top_up(self) -> None:
+        """Hand the workers chunks until each has its chunk (and one waiting, once started)."""
+        depth = 2 if any(started.done() for started in self.ready) else 1
+        while self.next < len(self.pieces) and len(self.flying) < depth * self.processes:
+            first, self.next = self.next, _chunk_end(self.pieces, self.next, self.left, self.workers)
+            self.left -= sum(map(_weight, self.pieces[first : self.next]))
+            self.flying[self.pool.submit(_work, self.pieces[first : self.next])] = first
+
+    def collect(self, landed: Iterable[Future[Any]]) -> None:
+        """Keep the results and coverage of the chunks that `landed`; `progress` hears of each result."""
+        for future in landed:
+            first = self.flying.pop(future)
+            results, coverage = future.result()
+            self.suite.coverage.merge(Coverage.from_json(coverage))
+            self.found[first : first + len(results)] = results
+            if self.progress is not None:
+                for (_path, what), found in zip(self.pieces[first:], results, strict=False):
+                    if not isinstance(what, ConvoResult):  # a plan's errors were known before
+                        for result in found:
+                            self.progress(result)
+
+    def landed(self) -> list[Future[Any]]:
+        """The workers' chunks that have landed (without waiting)."""
+        return [future for future in self.flying if future.done()]
+
+    def stop(self) -> None:
+        """Hand out nothing more and drop the chunks not started yet."""
+        self.next = len(self.pieces)
+        for future in self.flying:
+            future.cancel()
+        self.flying.clear()
+
+    def results(self) -> list[ConvoResult]:
+        """Every result so far, in file order."""
+        return [result for found in self.found if found is not None for result in found]
+
+
+async def _alongside(share: _Share, here: _Replayer, progress: Progress | None, stop: threading.Event | None) -> None:
+    """Replay pieces in this process, one at a time, while the workers replay theirs."""
+    counted = share.suite.coverage if here.coverage else None
+    while (index := share.take()) is not None:
+        share.found[index] = await _replay_piece(here.runner, share.pieces[index], here.select, counted, progress)
+        share.collect(share.landed())
+        if stop is not None and stop.is_set():
+            share.stop()
 
 
 def run_suite_parallel(
@@ -279,66 +380,39 @@ def run_suite_parallel(
     languages: RunLanguages = ONE_LANGUAGE,
     coverage: bool = True,
 ) -> SuiteResult:
-    """Replay a plan or a stream in `languages` on `workers` processes (spawned, so it works the same on every
-    platform); without `coverage` nothing is counted.
+    """Replay a plan or a stream in `languages` on `workers` processes (see `start_method` for how they start);
+    without `coverage` nothing is counted.
 
-    With `replay_here` this process is one of the `workers`: it replays chunks from the start, while the others are
-    still starting (a spawned worker needs about half a second for its imports), so a small suite is never slower
-    than in one process. Without it (the window, whose thread must stay free) every chunk goes to a worker process.
-    Setting `stop` (from another thread) drops the pieces not started yet; the results so far come back.
+    With `replay_here` this process is one of the `workers`: it replays pieces from the start, while the others
+    start, so that a small suite is never slower than in one process. Without it (the window, whose thread must
+    stay free) every chunk goes to a worker process. Setting `stop` (from another thread) drops the pieces not
+    started yet; the results so far come back.
     """
-    began = time.perf_counter()
-    suite = SuiteResult()
-    chunks = _chunks(todo, workers)
-    waiting = deque(range(len(chunks)))
-    done: dict[int, list[list[ConvoResult]]] = {}
-
-    def finished(index: int, results: list[list[ConvoResult]], coverage: Coverage) -> None:
-        done[index] = results
-        suite.coverage.merge(coverage)
-        if progress is not None:
-            for (_path, what), found in zip(chunks[index], results, strict=True):
-                if not isinstance(what, ConvoResult):
-                    for result in found:
-                        progress(result)
-
     # Here, not at the top: a run in one process never loads the process pool.
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    began = time.perf_counter()
+    suite = SuiteResult()
     processes = workers - 1 if replay_here else workers
-    here = _Replayer(variables, _select(todo), languages, coverage) if replay_here else None
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(start_method())
     initargs = (variables, _select(todo), languages, coverage)
-    try:
-        with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-            flying: dict[Future[Any], int] = {}
-            started = False  # until a worker has answered once, it is still starting: give it one chunk only
-            while waiting or flying:
-                while waiting and len(flying) < (2 if started else 1) * processes:
-                    index = waiting.popleft()
-                    flying[pool.submit(_work, chunks[index])] = index
-                if here is not None and waiting:
-                    index = waiting.popleft()
-                    finished(index, *here.work(chunks[index]))
-                    landed = [future for future in flying if future.done()]
-                else:
-                    landed = list(wait(flying, return_when=FIRST_COMPLETED).done)
-                for future in landed:
-                    started = True
-                    results, coverage = future.result()
-                    finished(flying.pop(future), results, Coverage.from_json(coverage))
-                if stop is not None and stop.is_set():
-                    waiting.clear()
-                    for pending in flying:
-                        pending.cancel()
-                    break
-    finally:
-        if here is not None:
-            here.close()
-    for index in sorted(done):
-        for found in done[index]:
-            suite.results += found
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+        ready = [pool.submit(_ready) for _ in range(processes)]  # every process starts now, before the loop here
+        share = _Share(list(todo.pieces(MAX_CHUNK)), pool, ready, processes, workers, suite, progress)
+        if replay_here:
+            here = _Replayer(variables, _select(todo), languages, coverage)
+            try:
+                here.loop.run_until_complete(_alongside(share, here, progress, stop))
+            finally:
+                here.close()
+        share.top_up()
+        while share.flying:
+            share.collect(wait(share.flying, return_when=FIRST_COMPLETED).done)
+            if stop is not None and stop.is_set():
+                share.stop()
+            share.top_up()
+    suite.results = share.results()
     suite.duration = time.perf_counter() - began
     return suite
 
