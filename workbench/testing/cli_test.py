@@ -135,7 +135,6 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     # whole engine.
     from workbench.testing import suite
     from workbench.testing.convo_format import find_convo_files
-    from workbench.testing.json_report import write_json
     from workbench.testing.selection import ExpressionError, Selection, check
 
     out = out or sys.stdout
@@ -177,6 +176,8 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
 
         write_junit(result.results, args.junit)
     if args.json:
+        from workbench.testing.json_report import write_json  # only when asked for
+
         write_json(result.results, result.duration, args.json)
     if args.coverage_json:
         args.coverage_json.write_text(json.dumps(result.coverage.to_json(), indent=2) + "\n", encoding="utf-8")
