@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from workbench.gui.coverage_view.scale import Band
 
@@ -52,12 +52,15 @@ class Legend(QWidget):
 
 
 class CoverageBar(QWidget):
-    """Shown above the graph while coverage is painted on it."""
+    """Shown above the graph while coverage is painted on it. It takes the graph's width and never asks for more:
+    the summary wraps, and the bar's width hint is ignored (a bar as wide as its one-line summary made the graph's
+    dock, and with it the whole window, lay out again when a test run ended)."""
 
     def __init__(self, export: QAction, clear: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("coverage_bar")
-        self.summary = QLabel(objectName="coverage_summary")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        self.summary = QLabel(objectName="coverage_summary", wordWrap=True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.legend = Legend()
         top = QHBoxLayout()
