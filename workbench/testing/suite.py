@@ -253,17 +253,20 @@ def _work(chunk: list[Piece]) -> tuple[list[list[ConvoResult]], dict[str, Any]]:
 
 
 def start_method() -> str:
-    """How worker processes start: forked where that is safe — on Linux, from a process running no other thread
-    (V8's, Qt's, a thread pool's) that never loaded the JavaScript sandbox (whose worker processes' pipes a child
-    would share) — as a forked worker starts at once, while a spawned one first imports the engine (about half a
-    second); else spawned."""
-    if sys.platform != "linux" or "workbench.engine.sandbox" in sys.modules:
+    """How worker processes start: forked where that is safe — on Linux, from a process that runs no other thread
+    (Qt's, a thread pool's) and never loaded V8 or the JavaScript sandbox's worker client (a child must not share
+    V8's state or a sandbox worker's pipes) — as a forked worker starts at once, while a spawned one first imports
+    the engine (about half a second); else spawned."""
+    if sys.platform != "linux" or not _UNFORKABLE.isdisjoint(sys.modules):
         return "spawn"
     try:
         threads = len(os.listdir("/proc/self/task"))
     except OSError:
         return "spawn"
     return "fork" if threads == 1 else "spawn"
+
+
+_UNFORKABLE = frozenset({"py_mini_racer", "workbench.engine.sandbox_worker_client"})
 
 
 def _weight(piece: Piece) -> int:
