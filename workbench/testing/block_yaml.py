@@ -12,7 +12,7 @@ YAML) gives None: the caller then loads the text with `load_yaml`, which reports
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from workbench.flow.yaml_source import MAX_NUMBER_CHARACTERS, Document, Pos, YList, YMap, plain_scalar_tag
 
@@ -31,21 +31,12 @@ class _NotBlockYaml(Exception):
     """The text leaves the subset this module reads."""
 
 
-# One line: its indentation, an entry's dash, a plain key and its colon, and the rest (a scalar or a comment).
-_LINE = re.compile(r"( *)(?:(-)(?: +|$))?(?:([^ #'\"\[\]{},&*!|>%@`:?-][^#]*?|[?-][^ #][^#]*?) *(:)(?: +|$))?(.*)")
-
-
-class _Line(NamedTuple):
-    """What `_LINE` found on a line with content; columns are 0-based."""
-
-    index: int
-    indent: int
-    entry: bool
-    key: str | None
-    key_column: int
-    after_colon: int
-    rest: str
-    rest_column: int
+# Every line of the text, in one pass (`findall` gives exactly one match per line, an empty one for an empty line):
+# its indentation; an entry's dash with the spaces after it; a plain key, the spaces and colon after it and the
+# spaces after those; and the rest (a scalar or a comment).
+_LINES = re.compile(
+    r"^( *)(-(?: +|$))?(?:([^ #'\"\[\]{},&*!|>%@`:?\n-][^#\n]*?|[?-][^ #\n][^#\n]*?)( *:)( +|$))?(.*)$", re.MULTILINE
+)
 
 
 def load_block_yaml(text: str) -> Document | None:
@@ -58,119 +49,156 @@ def load_block_yaml(text: str) -> Document | None:
         return None
 
 
+def _ymap() -> YMap:
+    """An empty `YMap`, made without calling its Python-level `__init__` (this runs for every mapping)."""
+    data = dict.__new__(YMap)
+    data.key_pos = {}
+    data.value_pos = {}
+    return data
+
+
+def _ylist() -> YList:
+    """An empty `YList`, made as `_ymap` makes a mapping."""
+    data = list.__new__(YList)
+    data.item_pos = []
+    return data
+
+
 class _Reader:
-    """One pass over the lines of a document; `self.at` indexes the next unread line with content."""
+    """One pass over the lines of a document; `self.at` indexes the next unread line with content.
+
+    Each line with content is a tuple: its line number (from 1), the column (from 1) of its first character, whether
+    it is a list entry, its plain key (None without one), the column where the key (or what follows the entry's
+    dash) starts, the column just after the key's colon, the rest of the line and the column where the rest starts.
+    """
+
+    __slots__ = ("at", "content", "last")
 
     def __init__(self, text: str) -> None:
-        lines = text.split("\n")
-        self.content: list[_Line] = []  # the lines that are not blank or a comment
-        for index, line in enumerate(lines):
-            m = _LINE.match(line)
-            assert m is not None  # every line matches
-            indent, dash, key, _, rest = m.groups()
-            if dash or key is not None or (rest and rest[0] != "#"):
-                self.content.append(
-                    _new(_Line, (index, len(indent), bool(dash), key, m.start(3), m.end(4), rest, m.start(5)))
-                )
+        content = []
+        append = content.append
+        line = 0
+        for line, (indent, dash, key, colon, spaces, rest) in enumerate(_LINES.findall(text), 1):
+            if key:
+                column = len(indent) + len(dash) + 1
+                after = column + len(key) + len(colon)
+                append((line, len(indent) + 1, dash != "", key, column, after, rest, after + len(spaces)))
+            elif dash or (rest and rest[0] != "#"):
+                column = len(indent) + len(dash) + 1
+                append((line, len(indent) + 1, dash != "", None, column, column, rest, column))
+        self.content = content
         self.at = 0
-        self.last = (len(lines) - 1, len(lines[-1]))  # where the text ends
+        self.last = (line, len(text) - text.rfind("\n"))  # where the text ends (its last line and column, from 1)
 
     def document(self) -> Document:
         if not self.content:
             return Document(None, None, [])
-        value, pos = self.node(self.content[0].indent)
+        value, pos = self.node(self.content[0][1])
         if self.at != len(self.content) or not isinstance(value, YMap | YList):
             raise _NotBlockYaml
         return Document(value, pos, [])
 
     def end_of(self, column: int) -> tuple[int, int]:
-        """Where the collection at `column` ends, 0-based, as libyaml marks it: where the next token starts.
+        """Where the collection at `column` ends, as libyaml marks it: where the next token starts.
 
         At the end of the text, libyaml first closes the collections indented deeper than the last line's end,
         then moves to the start of the next line (unless it is at a line's start) and closes the others there.
         """
         if self.at < len(self.content):
             line = self.content[self.at]
-            return line.index, line.indent
-        index, end = self.last
-        return self.last if column > end or end == 0 else (index + 1, 0)
+            return line[0], line[1]
+        line, end = self.last
+        return self.last if column > end or end == 1 else (line + 1, 1)
 
     def node(self, column: int) -> tuple[Any, Pos]:
         """The node that starts at `column` of the current line."""
-        line = self.content[self.at]
-        if line.entry and column == line.indent:
+        line, indent, entry, key, key_column, _, rest, _ = self.content[self.at]
+        if entry and column == indent:
             return self.sequence(column)
-        if line.key is not None and column == line.key_column:
+        if key is not None and column == key_column:
             return self.mapping(column)
         self.at += 1
-        return _scalar(line.rest, line.index, column)
+        return _scalar(rest, line, column)
 
     def mapping(self, column: int) -> tuple[YMap, Pos]:
-        first = self.content[self.at].index
-        data = YMap()
+        content = self.content
+        count = len(content)
+        at = self.at
+        first = content[at][0]
+        data = _ymap()
+        key_pos, value_pos = data.key_pos, data.value_pos
         while True:
-            index, _, _, text, key_column, after, rest, rest_column = self.content[self.at]
+            line, _, _, text, key_column, after, rest, rest_column = content[at]
             if text is None or key_column != column or len(text) > _MAX_KEY:
                 raise _NotBlockYaml
-            key = _plain(text)
+            key = _PLAIN.get(text, _UNKNOWN)
+            if key is _UNKNOWN:
+                key = _plain(text)
             if key in data:
                 raise _NotBlockYaml
-            data.key_pos[key] = _new(Pos, (index + 1, column + 1, index + 1, column + len(text) + 1, ""))
+            key_pos[key] = _new(Pos, (line, column, line, column + len(text), ""))
             if rest and rest[0] != "#":
-                self.at += 1
-                data[key], data.value_pos[key] = _scalar(rest, index, rest_column)
+                at += 1
+                data[key], value_pos[key] = _scalar(rest, line, rest_column)
             else:
-                data[key], data.value_pos[key] = self.below(index, after, column, block=True)
-            if not self.continues(column):
+                self.at = at
+                data[key], value_pos[key] = self.below(line, after, column, block=True)
+                at = self.at
+            if at == count:
                 break
+            indent = content[at][1]
+            if indent != column:
+                if indent > column:
+                    raise _NotBlockYaml  # a scalar going on over several lines, or an error
+                break
+        self.at = at
         end_line, end_column = self.end_of(column)
-        return data, _new(Pos, (first + 1, column + 1, end_line + 1, end_column + 1, None))
+        return data, _new(Pos, (first, column, end_line, end_column, None))
 
     def sequence(self, column: int) -> tuple[YList, Pos]:
-        first = self.content[self.at].index
-        data = YList()
+        content = self.content
+        count = len(content)
+        first = content[self.at][0]
+        data = _ylist()
+        item_pos = data.item_pos
         while True:
-            index, indent, entry, key, key_column, _, rest, rest_column = self.content[self.at]
+            line, indent, entry, key, key_column, _, rest, rest_column = content[self.at]
             if not entry or indent != column:
                 break
             if key is not None:
                 item, pos = self.mapping(key_column)
             elif rest and rest[0] != "#":
                 self.at += 1
-                item, pos = _scalar(rest, index, rest_column)
+                item, pos = _scalar(rest, line, rest_column)
             else:
-                item, pos = self.below(index, column + 1, column, block=False)
+                item, pos = self.below(line, column + 1, column, block=False)
             data.append(item)
-            data.item_pos.append(pos)
-            if not self.continues(column):
+            item_pos.append(pos)
+            if self.at == count:
+                break
+            indent = content[self.at][1]
+            if indent != column:
+                if indent > column:
+                    raise _NotBlockYaml  # a scalar going on over several lines, or an error
                 break
         end_line, end_column = self.end_of(column)
-        return data, _new(Pos, (first + 1, column + 1, end_line + 1, end_column + 1, None))
+        return data, _new(Pos, (first, column, end_line, end_column, None))
 
-    def continues(self, column: int) -> bool:
-        """Whether the collection at `column` goes on at the next line (deeper lines left over are not read)."""
-        if self.at == len(self.content):
-            return False
-        indent = self.content[self.at].indent
-        if indent > column:
-            raise _NotBlockYaml  # a scalar going on over several lines, or an error
-        return indent == column
-
-    def below(self, index: int, after: int, column: int, block: bool) -> tuple[Any, Pos]:
+    def below(self, line: int, after: int, column: int, block: bool) -> tuple[Any, Pos]:
         """The value of a key or entry at `column` whose line ends at `after`: the node indented below, or null.
 
         `block` says whether the owner is a mapping key, under which a list may start at `column` too.
         """
         self.at += 1
         if self.at < len(self.content):
-            line = self.content[self.at]
-            if line.indent > column or (block and line.indent == column and line.entry):
-                return self.node(line.indent)
-        return None, _new(Pos, (index + 1, after + 1, index + 1, after + 1, ""))
+            _, indent, entry, *_ = self.content[self.at]
+            if indent > column or (block and indent == column and entry):
+                return self.node(indent)
+        return None, _new(Pos, (line, after, line, after, ""))
 
 
-def _scalar(text: str, index: int, column: int) -> tuple[Any, Pos]:
-    """The scalar written as `text` (line `index` from `column` on); a comment may follow it."""
+def _scalar(text: str, line: int, column: int) -> tuple[Any, Pos]:
+    """The scalar written as `text` (on `line` from `column` on); a comment may follow it."""
     first = text[0]
     if first == "'":
         close = text.find("'", 1)
@@ -191,24 +219,26 @@ def _scalar(text: str, index: int, column: int) -> tuple[Any, Pos]:
             raise _NotBlockYaml
         if text[-1] == ":":
             raise _NotBlockYaml
-        return _plain(text), _new(Pos, (index + 1, column + 1, index + 1, column + len(text) + 1, ""))
+        value = _PLAIN.get(text, _UNKNOWN)
+        if value is _UNKNOWN:
+            value = _plain(text)
+        return value, _new(Pos, (line, column, line, column + len(text), ""))
     if close == -1:
         raise _NotBlockYaml  # a quoted scalar going on over several lines
     after = text[close + 1 :]
-    tail = after.lstrip(" ")
-    if tail and (tail[0] != "#" or tail == after):
-        raise _NotBlockYaml  # a quoted key, or something after the closing quote
-    return value, _new(Pos, (index + 1, column + 1, index + 1, column + close + 2, style))
+    if after:
+        tail = after.lstrip(" ")
+        if tail and (tail[0] != "#" or tail == after):
+            raise _NotBlockYaml  # a quoted key, or something after the closing quote
+    return value, _new(Pos, (line, column, line, column + close + 1, style))
 
 
 def _plain(text: str) -> Any:
     """The value of a plain scalar, resolved as `load_yaml` resolves it (kept for the next time: keys and many
-    values come back in every file)."""
-    value = _PLAIN.get(text, _UNKNOWN)
-    if value is _UNKNOWN:
-        value = _resolve(text)
-        if len(_PLAIN) < _KEPT_PLAIN:
-            _PLAIN[text] = value
+    values come back in every file; the callers look in `_PLAIN` first)."""
+    value = _resolve(text)
+    if len(_PLAIN) < _KEPT_PLAIN:
+        _PLAIN[text] = value
     return value
 
 
