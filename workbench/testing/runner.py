@@ -312,7 +312,9 @@ class Runner:
         flow_name = self._flow_names.get(test.flow) or self._flow_names.setdefault(test.flow, str(test.flow))
         loaded = self.flows.get(test.flow)
         flow = loaded.flow
-        problems = list(loaded.errors) or (check_test(test, flow, language) if flow else [])
+        problems = list(loaded.errors) if loaded.problems else []
+        if flow is not None and not problems:
+            problems = check_test(test, flow, language)
         given = {**self.variables, **variables} if variables else self.variables
         refused = [why for name, value in given.items() if (why := refused_start_value(name, value))]
         if flow is None or problems or refused:
@@ -613,7 +615,7 @@ class _Replay:
                 expected=describe_stubs(self.test.http).strip(),
                 actual=request.describe(),
             )
-        since = self.events[self.mark :]
+        since = self.conversation.events[self.mark :]
         if _REFUSALS.isdisjoint(map(type, since)):  # nearly always: no event to look at one by one
             return None
         for event in since:
@@ -628,10 +630,9 @@ class _Replay:
     async def step(self, turn: Turn) -> Failure | None:
         if turn.kind not in INPUT_KINDS:
             return _CHECKS[turn.kind](self, turn)
-        failure = self.strict_check(turn)
-        if failure:
+        if self.test.strict and (failure := self.strict_check(turn)):
             return failure
-        self.mark = len(self.events)
+        self.mark = len(self.conversation.events)
         self.sent.append((self.mark, turn))
         failure = await _SENDS[turn.kind](self, turn)
         return failure or self.after_input(turn)
