@@ -30,14 +30,11 @@ import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
 import yaml
 
 from workbench.engine import events as ev
@@ -67,10 +64,15 @@ from workbench.testing.localize import (
     languages_of,
     localized,
 )
+from workbench.testing.serving import Serving
 from workbench.testing.transcript import line, transcript
 
-if TYPE_CHECKING:  # the sandbox's modules load when a replay first runs JavaScript
+if TYPE_CHECKING:  # the sandbox's modules load when a replay first runs JavaScript, httpx at its first request
+    import httpx
+
     from workbench.engine.sandbox import Sandbox
+
+    Closeable = httpx.AsyncClient | httpx.AsyncBaseTransport
 
 Status = Literal["passed", "failed", "error"]
 Observer = Callable[[ev.Event], None]
@@ -349,92 +351,52 @@ class Runner:
         )
 
 
-_serving: ContextVar[httpx.AsyncBaseTransport | None] = ContextVar("serving", default=None)
-
-
-class _Conversations(httpx.AsyncBaseTransport):
-    """Hands each request to the transport of the conversation being replayed where it was made."""
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        transport = _serving.get()
-        if transport is None:
-            raise httpx.ConnectError(f"no replayed conversation to answer {request.method} {request.url}")
-        return await transport.handle_async_request(request)
-
-
-class _WithCookies(httpx.AsyncBaseTransport):
-    """A conversation's canned answers, with the cookies that conversation was given (as its own client would
-    keep them: no conversation sees another's)."""
-
-    def __init__(self, canned: CannedTransport) -> None:
-        self.canned = canned
-        self._cookies: httpx.Cookies | None = None  # made at the first request: most conversations make none
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        """The cookies the conversation was given so far."""
-        if self._cookies is None:
-            self._cookies = httpx.Cookies()
-        return self._cookies
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.cookies.set_cookie_header(request)
-        response = await self.canned.handle_async_request(request)
-        response.request = request
-        self.cookies.extract_cookies(response)
-        return response
-
-
 class SharedHttp:
     """One HTTP client (and one network connection pool, for `http: passthrough`) for every conversation a runner
-    replays. Only what holds no conversation's state is shared: each request is answered by the canned entries,
-    and carries the cookies, of the conversation that `serving` names for the code (and the tasks it starts)
-    inside it, so conversations replayed at the same time on one loop stay apart."""
+    replays, made at the first request (most replays make none, and never load httpx). Only what holds no
+    conversation's state is shared: each request is answered by the canned entries, and carries the cookies, of
+    the conversation that `serving` names for the code (and the tasks it starts) inside it, so conversations
+    replayed at the same time on one loop stay apart (see `shared_http`)."""
 
     def __init__(self) -> None:
+        self._client: httpx.AsyncClient | None = None
         self._network: httpx.AsyncHTTPTransport | None = None
-        refuse = CookieJar(DefaultCookiePolicy(allowed_domains=[]))  # cookies live per conversation
-        self.client = httpx.AsyncClient(transport=_Conversations(), trust_env=False, cookies=refuse)
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The shared client, made when first asked for."""
+        if self._client is None:
+            from workbench.testing.shared_http import conversations_client
+
+            self._client = conversations_client()
+        return self._client
+
+    def _made_client(self) -> httpx.AsyncClient:
+        return self.client  # a conversation's ports ask for it at its first request
 
     @property
     def network(self) -> httpx.AsyncHTTPTransport:
         """The transport to the network, made on first use (it loads the system's certificates)."""
         if self._network is None:
-            self._network = httpx.AsyncHTTPTransport()
+            from workbench.testing.shared_http import network_transport
+
+            self._network = network_transport()
         return self._network
 
     def answers(self, test: ConvoTest) -> CannedTransport:
         """A conversation's canned answers for `test`, going to the network for `http: passthrough`."""
         return CannedTransport(test.http, passthrough=self.network if test.passthrough else None)
 
-    def serving(self, canned: CannedTransport) -> _Serving:
+    def serving(self, canned: CannedTransport) -> Serving:
         """Inside (a `with` block), requests on `client` are this conversation's."""
-        return _Serving(canned)
+        return Serving(canned)
 
     async def aclose(self) -> None:
-        """Close the client and the network transport."""
-        await self.client.aclose()
+        """Close the client and the network transport (those that were made)."""
+        if self._client is not None:
+            await self._client.aclose()
         if self._network is not None:
             await self._network.aclose()
-
-
-class _Serving:
-    """`SharedHttp.serving`: a class rather than a generator-based context manager, which costs several times as
-    much to enter and leave, once per conversation."""
-
-    __slots__ = ("canned", "token")
-
-    def __init__(self, canned: CannedTransport) -> None:
-        self.canned = canned
-
-    def __enter__(self) -> None:
-        self.token = _serving.set(_WithCookies(self.canned))
-
-    def __exit__(self, *exc: object) -> None:
-        _serving.reset(self.token)
-
-
-Closeable = httpx.AsyncClient | httpx.AsyncBaseTransport
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -466,13 +428,16 @@ def prepare(
     requests are answered only inside `http.serving(harness.transport)`; without it the harness has an HTTP
     client of its own that answers at any time (for a conversation a person goes on with after the replay)."""
     owned: tuple[Closeable, ...] = ()
+    client: httpx.AsyncClient | Callable[[], httpx.AsyncClient]
     if http is None:
+        import httpx  # a conversation a person goes on with may make a request at any time
+
         network = httpx.AsyncHTTPTransport() if test.passthrough else None
         transport = CannedTransport(test.http, passthrough=network)
         client = httpx.AsyncClient(transport=transport, trust_env=False)
         owned = (client, network) if network is not None else (client,)
     else:
-        transport, client = http.answers(test), http.client
+        transport, client = http.answers(test), http._made_client
     conversation = Conversation(flow, variables={**test.variables, **(variables or {})}, http=client, sandbox=sandbox)
     transport.lookup = lambda path: conversation.session.get(path)
     return Harness(conversation, transport, owned)
