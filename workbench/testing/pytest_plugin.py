@@ -26,10 +26,11 @@ conversations run, not by the xdist controller.
 A conversation item runs on a short path: its setup, call and teardown are reported as for any test (so `-v`, `-x`,
 `-rf`, `--junitxml`, pytest-xdist and `pytest_runtest_makereport`/`pytest_runtest_logreport` hooks see them), but
 the per-phase hooks that serve Python tests (fixtures, skip marks, per-test capture of output and logs, pytest-qt's
-event processing) are left out: about 0.4 ms less per conversation. What a conversation prints or logs (from a
-`conftest.py` hook, say) is not captured into its report. An item marked `skip`, `skipif` or `xfail`, `--setup-show`
-and friends, or another plugin or `conftest.py` implementing `pytest_runtest_setup`/`call`/`teardown` or running
-items its own way (`pytest_runtest_protocol`) take pytest's usual protocol.
+event processing) are left out: about 0.3 ms of CPU less per conversation (up to 0.7 ms in an xdist worker). What a
+conversation prints or logs (from a `conftest.py` hook, say) is not captured into its report. An item marked
+`skip`, `skipif` or `xfail`, `--setup-show` and friends, or another plugin or `conftest.py` implementing
+`pytest_runtest_setup`/`call`/`teardown` or running items its own way (`pytest_runtest_protocol`) take pytest's usual
+protocol.
 """
 
 from __future__ import annotations
