@@ -236,9 +236,10 @@ class ExplorerPanel(QWidget):
     async def _rescan(self) -> None:
         folders = self.folders
         files = await scan(folders)
-        paths = [Path(convo.path) for convo in files]
-        # Watched before they show, so that an edit made as soon as a file is listed is seen.
-        await self.watcher.watch([*folders, *sorted({path.parent for path in paths})], paths)
+        # Watched before they show, so that an edit made as soon as a file is listed is seen. The paths stay
+        # strings (resolved already): making and splitting 2,500 Path objects took 25 ms of the loop at once.
+        names = [convo.path for convo in files]
+        await self.watcher.watch([*folders, *sorted({os.path.dirname(name) for name in names})], names)
         slices = heap.Slices()
         for _ in self.model.list_files(files, folders):
             await slices.turn()

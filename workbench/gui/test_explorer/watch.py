@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -35,11 +36,11 @@ class ConvoWatcher(QObject):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._flush)
 
-    async def watch(self, folders: Sequence[Path], files: Sequence[Path]) -> None:
+    async def watch(self, folders: Sequence[str | Path], files: Sequence[str | Path]) -> None:
         """Watch exactly these folders (each holding convo files, or a root) and files from now on: the paths no
         longer wanted are let go and the new ones added, a few at a time with the loop getting turns in between
         (each path is a system call: thousands of them blocked the window for a few hundred milliseconds)."""
-        wanted = {str(path): path for path in [*folders, *files]}
+        wanted = dict.fromkeys(map(str, [*folders, *files]))
         watched = set(self._watcher.files() + self._watcher.directories())
         slices = Slices(keeping=False)
         for gone in _pieces([path for path in watched if path not in wanted]):
@@ -47,7 +48,7 @@ class ConvoWatcher(QObject):
             await slices.turn()
         new = [name for name, path in wanted.items() if name not in watched]
         for piece in _pieces(new):
-            existing = [name for name in piece if wanted[name].exists()]
+            existing = [name for name in piece if os.path.exists(name)]
             if existing:
                 self._watcher.addPaths(existing)
             await slices.turn()
