@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
 import functools
 import logging
 import os
@@ -37,7 +38,7 @@ from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.internal_error import doing_in_turn, internal_error
 from workbench.engine.nlu import IntentMatch, state_for_intent
 from workbench.engine.offload_messages import Bot
-from workbench.engine.session import Session, copied, refused_start_value
+from workbench.engine.session import APPLIERS, Session, copied, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
 from workbench.flow.model import BotEvent, Flow, Route, SayItem, State
@@ -76,6 +77,18 @@ def _new_id() -> str:
 
 _UUID4_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
 _UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+class _Pending(enum.Enum):
+    """What `Conversation._in_place` leaves to a coroutine: the state's conditions, or the action of its kind."""
+
+    ROUTED = "routed"
+    ACTION = "action"
+
+
+_ROUTED, _ACTION = _Pending.ROUTED, _Pending.ACTION
+_IN_PLACE = frozenset({"ask", "say", "router"})
+"""The kinds of state whose work never waits (`Conversation._in_place`)."""
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -156,16 +169,22 @@ class Conversation:
         Only a write of variables is asked whether it sets off a bot-wide event or changes the language: most of
         a turn's events are not one.
         """
-        if type(event) not in ev.VARIABLE_WRITES:  # most of a turn's events
-            self.events.append(event)
-            self.session.apply(event)
+        kind = type(event)
+        apply = APPLIERS.get(kind)
+        if kind not in ev.VARIABLE_WRITES:  # most of a turn's events
+            if kind is ev.TurnFinished:
+                self.events.append(event)
+            else:
+                self.events.put(event)
+            if apply is not None:
+                apply(self.session, event)
             if self._subscribers:
                 self._tell(event)
             return
         watch = self._watch
         before = watch.before(event, self.session) if watch is not None else None
-        self.events.append(event)
-        self.session.apply(event)
+        self.events.put(event)
+        apply(self.session, event)
         if before is not None:
             watch.after(before, self.session)
         if self._subscribers:
@@ -507,8 +526,9 @@ class Conversation:
         waiting = self.session.waiting
         state = self._state(waiting) if waiting else None
         match = self._apply_nlu(text, nlp=not (state and state.ask and not state.ask.nlp))
-        target = self._intent_target(match)
-        self._count_down_contexts()
+        target = self._intent_target(match) if match is not None else None
+        if self.session.contexts:
+            self._count_down_contexts()
         if target is not None:
             await self._enter(Step(target.name, "intent"))
             return
@@ -645,7 +665,11 @@ class Conversation:
             if state.output_context:
                 kept = {name: life for name, life in self.session.contexts.items() if name not in state.output_context}
                 self.emit(ev.ContextsChanged(contexts={**kept, **state.output_context}, state=state.name))
-            step = await self._execute(state)
+            step = self._in_place(state) if state.kind in _IN_PLACE else _ACTION
+            if step is _ROUTED:
+                step = await self._after(state)
+            elif step is _ACTION:
+                step = await self._execute(state)
 
     def _report_loop(self, path: list[str]) -> None:
         last = path[-1]
@@ -662,23 +686,27 @@ class Conversation:
         )
         self.emit(ev.WaitingForInput(state=last))
 
+    def _in_place(self, state: State) -> Step | _Pending | None:
+        """Run an `ask`, `say` or `router` state, whose work never waits (most states of a turn, run without a
+        coroutine of their own), and say where to go next: None when it waits for the user, `_ROUTED` when its
+        `next` has conditions for `_after` to decide."""
+        kind = state.kind
+        if kind == "ask":
+            ctx = self._context(state)
+            if not ask_action.is_answered(ctx):
+                self._emit_all(ask_action.run(ctx))
+                return None
+        else:
+            if state.set:
+                self._apply_set(state, state.set)
+            if kind == "say":
+                self._emit_all(say_action.run(self._context(state)))
+        return self._plain_next(state) or _ROUTED
+
     async def _execute(self, state: State) -> Step | None:
-        """Run one state's action and say where to go next (None: it waits for the user)."""
+        """Run one state's action (any kind but `_IN_PLACE`'s) and say where to go next (None: it waits for the
+        user)."""
         ctx = self._context(state)
-        if state.kind == "ask":
-            if ask_action.is_answered(ctx):
-                return self._plain_next(state) or await self._after(state)
-            self._emit_all(ask_action.run(ctx))
-            return None
-        if state.kind == "say":
-            if state.set:
-                self._apply_set(state, state.set)
-            self._emit_all(say_action.run(ctx))
-            return self._plain_next(state) or await self._after(state)
-        if state.kind == "router":
-            if state.set:
-                self._apply_set(state, state.set)
-            return self._plain_next(state) or await self._after(state)
         run = action(state.kind)
         if state.kind == "code" and self._debugger is not None and self._debugger.enabled:
             run = functools.partial(run, debugger=self._debugger)

@@ -38,6 +38,9 @@ class EventLog(Sequence[ev.Event]):
         """How many turns began before `start`."""
         self._defaults = copied(dict(defaults or {}))
         self._events: list[ev.Event] = []
+        self.put = self._events.append
+        """Add an event that is not a `TurnFinished` at the end: the list's own `append` (the list is never
+        replaced), as a conversation adds a dozen events per user message and `append` asks each one's type."""
         self._turn_ends: list[int] = []
         """The index just after each kept `TurnFinished`."""
         self._base: Session | None = None
@@ -107,7 +110,7 @@ class EventLog(Sequence[ev.Event]):
         log = EventLog(self._defaults, keep_turns=self.keep_turns)
         log.start, log.turns_before = self.start, self.turns_before
         log._base, log._standing = self._base, self._standing  # never changed in place: folding makes new ones
-        log._events = self._events[: at - self.start]
+        log._events[:] = self._events[: at - self.start]
         log._turn_ends = [end for end in self._turn_ends if end <= at]
         return log
 
@@ -135,6 +138,6 @@ class EventLog(Sequence[ev.Event]):
         standing.feed(dropped)
         self._standing = standing
         self.turns_before += sum(isinstance(e, ev.TurnStarted) for e in dropped)
-        self._events = self._events[until - self.start :]
+        del self._events[: until - self.start]
         self._turn_ends = [end for end in self._turn_ends if end > until]
         self.start = until

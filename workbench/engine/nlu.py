@@ -231,11 +231,13 @@ class NluMatcher:
         return self._entities(text, normalise(text))
 
     def _entities(self, text: str, norm: str) -> dict[str, Any]:
+        # The clock is asked only for a date or time.
+        if not self._model.phrases:  # a flow without entities: the system entities alone
+            return system_entities(text, self.clock)
         found: dict[str, Any] = {}
-        if self._model.phrases:
-            for name, value in self._find(norm.split()):
-                found.setdefault(name, value)
-        found.update(system_entities(text, self.clock))  # the clock is asked only for a date or time
+        for name, value in self._find(norm.split()):
+            found.setdefault(name, value)
+        found.update(system_entities(text, self.clock))
         return found
 
     def entity_value(self, entity: str, text: str) -> str | None:

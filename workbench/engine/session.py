@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ _ATOMS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 """The types of values that are their own copy."""
 INTERNAL = "internal"
 _INTERNAL_DOT = INTERNAL + "."
+_NLP = "internal.nlp"
 ENGINE_OWNED: tuple[str, ...] = ("nlp", "currentDialogstate", "previousDialogstate", "offloaded")
 """The `internal.*` values the engine keeps; the others are what a channel gives."""
 _INTERNAL_WRITERS = frozenset({"default", "nlp"})
@@ -300,26 +301,33 @@ class Session:
 
     def apply(self, event: ev.Event) -> None:
         """Change the session as `event` says. Events that do not concern the session are ignored."""
-        handler = _APPLY.get(type(event))
+        handler = APPLIERS.get(type(event))
         if handler is not None:
             handler(self, event)
 
     def _on_variable(self, e: ev.VariableChanged) -> None:
-        target, path = self.variables, e.name
-        if e.name == INTERNAL or e.name.startswith(_INTERNAL_DOT):
+        target, path, value = self.variables, e.name, e.value
+        if path.startswith(INTERNAL) and (path == INTERNAL or path.startswith(_INTERNAL_DOT)):
             if e.origin not in _INTERNAL_WRITERS:
                 return
-            if e.name == INTERNAL:
-                self.internal = deep_merge(self.internal, e.value)
+            if path == INTERNAL:
+                self.internal = deep_merge(self.internal, value)
                 return
-            target, path = self.internal, e.name[len(INTERNAL) + 1 :]
+            if path == _NLP and e.origin == "nlp" and not e.removed:
+                # The NLU makes a new `internal.nlp` for every message and nothing writes inside it: the session
+                # holds the event's value itself (a copy of it was a tenth of a message's time).
+                self.internal["nlp"] = value
+                return
+            target, path = self.internal, path[len(INTERNAL) + 1 :]
         # A write the session cannot hold changes nothing (its writer says why: `Session.write_refusal`), so
         # that the log rebuilds to the same session every time.
         try:
             if e.removed:
                 delete_path(target, path)
+            elif path.isidentifier():  # a plain name (most writes): what `set_path` would write, without parsing it
+                target[path] = value if type(value) in _ATOMS else copied(value)
             else:
-                set_path(target, path, copied(e.value))
+                set_path(target, path, value if type(value) in _ATOMS else copied(value))
         except PathError:
             pass
 
@@ -368,7 +376,7 @@ class Session:
         self.internal["offloaded"] = False
 
 
-_APPLY: dict[type, Any] = {
+APPLIERS: dict[type[ev.Event], Callable[[Session, Any], None]] = {
     ev.VariableChanged: Session._on_variable,
     ev.SessionCleared: Session._on_cleared,
     ev.ContextsChanged: Session._on_contexts,
@@ -380,3 +388,5 @@ _APPLY: dict[type, Any] = {
     ev.Offloaded: Session._on_offloaded,
     ev.HandedBack: Session._on_handed_back,
 }
+"""What `Session.apply` does for each kind of event that concerns the session (a conversation, which applies every
+event it emits, looks the kind up here itself: one call less per event)."""

@@ -139,7 +139,13 @@ def render(text: str, lookup: Lookup, on_missing: OnMissing | None = None) -> st
     pos = 0
     for p in placeholders:
         out.append(text[pos : p.start])
-        out.append(to_text(_resolve(p, lookup, on_missing)))
+        if p.modifiers:
+            value = _resolve(p, lookup, on_missing)
+        else:  # most placeholders: `_resolve` without modifiers to apply
+            value = lookup(p.path)
+            if value is None and on_missing is not None:
+                on_missing(p.path)
+        out.append(value if type(value) is str else to_text(value))
         pos = p.end
     out.append(text[pos:])
     return "".join(out)

@@ -48,6 +48,10 @@ _TIME_CUE = re.compile(
 _CUE_RUNS = frozenset([*_CUE_WORDS, "am", "pm", "m", "oclock", "clock"])
 _LETTER_RUNS = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
+# With a digit, a cue is one of those runs, a run of `\d+ may`, `may \d+` or `in/within \d+ days`, or a form of
+# digits, each of which starts as `_DIGIT_FORM` does (the pattern itself is what the slow part is).
+_DIGIT_CUE_RUNS = _CUE_RUNS | {"may", "in", "within"}
+_DIGIT_FORM = re.compile(r"\b\d{1,2}[:./-]")
 _MINUTES = re.compile(r"\d:\d{2}|\bhalf\b|\bquarter\b|\bminutes?\b")
 _HOURS = re.compile(r"\d\s*(?:a\.?m|p\.?m)\b|\bo'?clock\b|\bnoon\b|\bmidnight\b|\bhours?\b|\bat\s+\d{1,2}\b")
 
@@ -82,9 +86,13 @@ def find_time(text: str, now: dt.datetime) -> dict[str, str] | None:
 
 
 def has_time_cue(lower: str, *, digit: bool = False) -> bool:
-    """Whether the lower-case text `lower` has a word or a form of digits that says a date or a time; `digit`: the
-    caller knows that the text has a digit or a number in words (its runs of letters need not be read)."""
-    if not digit and _DIGIT.search(lower) is None and _CUE_RUNS.isdisjoint(_LETTER_RUNS.findall(lower)):
+    """Whether the lower-case text `lower` has a word or a form of digits that says a date or a time (what
+    `_TIME_CUE` finds, looked for only when a cheap look says it may be there); `digit`: the caller knows that the
+    text has a digit or a number in words."""
+    if not digit and _DIGIT.search(lower) is None:
+        if _CUE_RUNS.isdisjoint(_LETTER_RUNS.findall(lower)):
+            return False
+    elif _DIGIT_CUE_RUNS.isdisjoint(_LETTER_RUNS.findall(lower)) and _DIGIT_FORM.search(lower) is None:
         return False
     return _TIME_CUE.search(lower) is not None
 
