@@ -9,7 +9,8 @@ from py_mini_racer import MiniRacer
 from py_mini_racer import _dll as mini_racer_library
 from qa_helpers import SAMPLE_DIR
 
-from workbench.gui.flow_session import _load, warm_up_javascript
+from workbench.engine.sandbox_context import warm_up as warm_up_javascript
+from workbench.gui.flow_session import _load
 
 
 def test_loading_a_flow_in_a_thread_opens_the_javascript_engine_there():

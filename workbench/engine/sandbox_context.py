@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
+import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from py_mini_racer import JSEvalException, JSOOMException, JSParseException, MiniRacer
+from py_mini_racer import _dll as mini_racer_library
 from py_mini_racer._objects import _MiniRacerTypes
 
 from workbench.engine.sandbox_prelude import PRELUDE_JS, PRELUDE_URL, lodash_source
@@ -222,3 +226,19 @@ def when_made(task: asyncio.Task[JsContext], then: Callable[[JsContext], None]) 
         call(task)
     else:
         task.add_done_callback(call)
+
+
+def warm_up() -> None:
+    """Open the V8 library (once per process; 50-100 ms) in the calling thread (the window's loading thread)
+    rather than on the event loop at the first route condition of a conversation or a test run.
+
+    Python's `ctypes.CDLL` holds the interpreter while the library is mapped and linked, which would stop the loop
+    just the same from a thread: the library is linked first by the C library's own `dlopen` (a foreign call,
+    which lets go of the interpreter), so the `CDLL` that mini-racer's start-up makes finds it loaded.
+    """
+    if mini_racer_library._dll_handle is not None:
+        return
+    if os.name == "posix":
+        library = Path(mini_racer_library.__file__).with_name(mini_racer_library._get_lib_filename("mini_racer"))
+        ctypes.CDLL(None).dlopen(os.fsencode(library), os.RTLD_NOW | os.RTLD_LOCAL)
+    mini_racer_library.init_mini_racer(ignore_duplicate_init=True)

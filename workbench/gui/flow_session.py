@@ -9,19 +9,17 @@ removed or changed.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from py_mini_racer import _dll as mini_racer_library
 from PySide6.QtCore import QObject, Signal
 
 from workbench.engine.conversation import Conversation
 from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.inputs import warm_up_dates
+from workbench.engine.sandbox_context import warm_up as warm_up_javascript
 from workbench.flow.loader import LoadResult, load_flow
 from workbench.flow.model import Flow
 from workbench.flow.problems import Problem
@@ -48,22 +46,6 @@ def _load(path: Path) -> LoadResult:
         warm_up_dates()
     warm_up_javascript()
     return result
-
-
-def warm_up_javascript() -> None:
-    """Open the V8 library (once per process; 50-100 ms) in this worker thread rather than on the event loop at
-    the first route condition of a conversation or a test run.
-
-    Python's `ctypes.CDLL` holds the interpreter while the library is mapped and linked, which would stop the loop
-    just the same from a thread: the library is linked first by the C library's own `dlopen` (a foreign call,
-    which lets go of the interpreter), so the `CDLL` that mini-racer's start-up makes finds it loaded.
-    """
-    if mini_racer_library._dll_handle is not None:
-        return
-    if os.name == "posix":
-        library = Path(mini_racer_library.__file__).with_name(mini_racer_library._get_lib_filename("mini_racer"))
-        ctypes.CDLL(None).dlopen(os.fsencode(library), os.RTLD_NOW | os.RTLD_LOCAL)
-    mini_racer_library.init_mini_racer(ignore_duplicate_init=True)
 
 
 def _read_files(path: Path, result: LoadResult, before: tuple[Path, ...]) -> list[Path]:
