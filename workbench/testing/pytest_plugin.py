@@ -22,15 +22,6 @@ so a worker collects from each file's conversation settings alone (`headers_only
 the whole file when it runs one of its conversations; a problem found only then (a wrong turn, an include that is
 missing) fails each of that file's conversations with the file's problems. The engine is imported only where
 conversations run, not by the xdist controller.
-
-A conversation item runs on a short path: its setup, call and teardown are reported as for any test (so `-v`, `-x`,
-`-rf`, `--junitxml`, pytest-xdist and `pytest_runtest_makereport`/`pytest_runtest_logreport` hooks see them), but
-the per-phase hooks that serve Python tests (fixtures, skip marks, per-test capture of output and logs, pytest-qt's
-event processing) are left out: about 0.3 ms of CPU less per conversation (up to 0.7 ms in an xdist worker). What a
-conversation prints or logs (from a `conftest.py` hook, say) is not captured into its report. An item marked
-`skip`, `skipif` or `xfail`, `--setup-show` and friends, or another plugin or `conftest.py` implementing
-`pytest_runtest_setup`/`call`/`teardown` or running items its own way (`pytest_runtest_protocol`) take pytest's usual
-protocol.
 """
 
 from __future__ import annotations
@@ -38,9 +29,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -53,24 +44,6 @@ if TYPE_CHECKING:
 
 _MARKER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REPLAYER = pytest.StashKey["_Replayer"]()
-_SHORT_PATH = pytest.StashKey[bool]()
-# Plugins whose per-phase hooks have nothing to do for a conversation: pytest's own (fixtures, skip marks, which an
-# item with them takes the usual path for, and the phase's output and log capture), pytest-qt's and hypothesis's.
-_IDLE_PHASE_PLUGINS = frozenset(
-    {
-        "runner",
-        "skipping",
-        "capturemanager",
-        "logging-plugin",
-        "threadexception",
-        "unraisableexception",
-        "pytest-qt",
-        "_qt_logging",
-        "hypothesispytest",
-    }
-)
-_PHASE_HOOKS = ("pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown")
-_SKIP_MARKS = frozenset({"skip", "skipif", "xfail"})
 _MERGED = pytest.StashKey["Coverage"]()
 _COVERAGE_KEY = "convo_coverage"
 # A `turns:` key whose value is the block below it; group 1 is everything before the key.
@@ -319,55 +292,6 @@ class ConvoItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         """Where the conversation is: its file and line."""
         return self.path, self.test.loc.line - 1, f"conversation: {self.test.name}"
-
-
-def _short_path_allowed(config: pytest.Config) -> bool:
-    """Whether no plugin but the idle ones implements the per-phase hooks, nor runs items its own way, and no
-    option asks to show setups (worked out once, after collection has registered every `conftest.py`)."""
-    if _SHORT_PATH not in config.stash:
-        plugins = config.pluginmanager
-        phases = {
-            plugins.get_name(i.plugin) for hook in _PHASE_HOOKS for i in getattr(config.hook, hook).get_hookimpls()
-        }
-        runners = {
-            plugins.get_name(i.plugin)
-            for i in config.hook.pytest_runtest_protocol.get_hookimpls()
-            if not (i.hookwrapper or i.wrapper) and i.function is not pytest_runtest_protocol
-        }
-        setups = any(config.getoption(name, False) for name in ("setuponly", "setupshow", "setupplan"))
-        config.stash[_SHORT_PATH] = phases <= _IDLE_PHASE_PLUGINS and runners <= {"runner"} and not setups
-    return config.stash[_SHORT_PATH]
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
-    """Run a conversation item on the short path (see the module's docstring); None leaves an item to pytest."""
-    if not isinstance(item, ConvoItem) or not _short_path_allowed(item.config):
-        return None
-    if any(mark.name in _SKIP_MARKS for mark in item.iter_markers()):
-        return None
-    from _pytest import runner
-
-    ihook = item.ihook
-    ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-    if _phase(item, "setup", lambda: runner.pytest_runtest_setup(item)).passed:
-        _phase(item, "call", lambda: runner.pytest_runtest_call(item))
-    after = None if item.session.shouldfail or item.session.shouldstop else nextitem
-    _phase(item, "teardown", lambda: runner.pytest_runtest_teardown(item, after))
-    ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
-    return True
-
-
-def _phase(item: pytest.Item, when: Literal["setup", "call", "teardown"], run: Callable[[], None]) -> pytest.TestReport:
-    """Run one phase and report it as pytest's `call_and_report` does, without the per-phase hooks."""
-    from _pytest.runner import check_interactive_exception, get_reraise_exceptions
-
-    call = pytest.CallInfo.from_call(run, when=when, reraise=get_reraise_exceptions(item.config))
-    report: pytest.TestReport = item.ihook.pytest_runtest_makereport(item=item, call=call)
-    item.ihook.pytest_runtest_logreport(report=report)
-    if check_interactive_exception(call, report):
-        item.ihook.pytest_exception_interact(node=item, call=call, report=report)
-    return report
 
 
 def _write_coverage(config: pytest.Config, coverage: Coverage) -> None:

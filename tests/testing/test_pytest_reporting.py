@@ -1,5 +1,5 @@
-"""Conversation items run on the plugin's short path (no per-phase hooks of plugins that serve Python tests) and
-report exactly as under pytest's usual protocol: -v, -rf, --junitxml, -x, skips, xfail, makereport hooks, xdist."""
+"""Conversation items report as any pytest test does: -v, -rf, --junitxml, -x, skips, xfail, makereport hooks,
+and the same under pytest-xdist."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 PLUGIN = "workbench.testing.pytest_plugin"
-# A conftest.py whose pytest_runtest_call hook makes every item take pytest's usual protocol.
-USUAL_PROTOCOL = "def pytest_runtest_call(item):\n    pass\n"
 # Records each report's phase per item, to show that reporting hooks see all three.
 RECORD_PHASES = """
 import pytest
@@ -79,18 +77,11 @@ def _junit_cases(path: Path) -> list[str]:
     return sorted(re.sub(r' time="[^"]*"', "", case) for case in re.findall(r"<testcase [^>]*>", path.read_text()))
 
 
-def test_a_conversation_reports_as_under_pytests_usual_protocol(project: Path) -> None:
-    args = ("-v", "-rfEsxX", "--junitxml", "junit.xml", "-n", "0")
-    short = _pytest(*args, cwd=project)
-    short_junit = _junit_cases(project / "junit.xml")
-    (project / "conftest.py").write_text(USUAL_PROTOCOL)
-    usual = _pytest(*args, cwd=project)
-    assert "1 failed, 1 passed, 1 skipped, 1 xfailed" in short.stdout, short.stdout + short.stderr
-    assert "1 failed, 1 passed, 1 skipped, 1 xfailed" in usual.stdout, usual.stdout + usual.stderr
-    assert _lines(short) == _lines(usual)
-    assert "shop.convo.yaml:8:9: bot: Goodbye" in short.stdout
-    assert short_junit == _junit_cases(project / "junit.xml")
-    assert 'name="Expects a goodbye"' in "".join(short_junit)
+def test_a_conversation_reports_on_the_terminal_and_in_junit(project: Path) -> None:
+    run = _pytest("-v", "-rfEsxX", "--junitxml", "junit.xml", "-n", "0", cwd=project)
+    assert "1 failed, 1 passed, 1 skipped, 1 xfailed" in run.stdout, run.stdout + run.stderr
+    assert "shop.convo.yaml:8:9: bot: Goodbye" in run.stdout
+    assert 'name="Expects a goodbye"' in "".join(_junit_cases(project / "junit.xml"))
 
 
 def test_reporting_hooks_see_setup_call_and_teardown_of_each_conversation(project: Path) -> None:
