@@ -80,6 +80,8 @@ UNREACHED_BY_INTENTS = [
     "multiprocessing",
     "concurrent.futures.process",
     "workbench.testing.coverage_html",
+    "httpx",
+    "http.cookiejar",
 ]
 
 

@@ -24,8 +24,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from workbench.engine import bot_events, iframe_messages, incoming, languages, offload
 from workbench.engine import events as ev
 from workbench.engine.actions import action
@@ -45,6 +43,8 @@ from workbench.flow.model import BotEvent, Flow, Route, SayItem, State
 from workbench.flow.translations import in_language
 
 if TYPE_CHECKING:  # the sandbox's modules load when JavaScript first runs (a code action, a route's condition)
+    import httpx  # loads at a conversation's first request (see actions.base.Ports)
+
     from workbench.engine.debugger import Debugger
     from workbench.engine.sandbox import Sandbox
 
@@ -109,7 +109,7 @@ class Conversation:
         flow: Flow,
         *,
         variables: Mapping[str, Any] | None = None,
-        http: httpx.AsyncClient | None = None,
+        http: httpx.AsyncClient | Callable[[], httpx.AsyncClient] | None = None,
         sandbox: Sandbox | Callable[[], Sandbox] | None = None,
         max_transitions: int = MAX_TRANSITIONS,
         debugger: Debugger | None = None,
