@@ -1,21 +1,25 @@
 """Replay at scale: N one-conversation files of 10 turns against an echo flow, with 1 and 2 worker processes.
 
-Run it with `python tests/benchmarks/bench_replay_scale.py [--pytest] [N ...]` (default: 1000 10000). For each N it
-prints turns per second and the peak memory (RSS) of a fresh process that runs the suite as `workbench test` does;
-with `--pytest` also of `pytest -n 0` and `pytest -n 2` (pytest-xdist) collecting and running the same files, timed
-from the start of the process (collection included: every xdist worker collects every file).
+Run it with `python tests/benchmarks/bench_replay_scale.py [--pytest] [--rounds R] [N ...]` (default: 1000 10000,
+3 rounds). For each N it prints, as medians of R interleaved rounds, turns per second and the peak memory (RSS) of
+a fresh process that runs the suite as `workbench test` does; with `--pytest` also of `pytest -n 0` and
+`pytest -n 2` (pytest-xdist) collecting and running the same files, timed from the start of the process
+(collection included: every xdist worker collects every file).
 When `node` and `npm` are on PATH it also installs botium-core 1.15 into a temporary folder (no global install)
-and replays the same conversations with Botium's own core and an in-process echo connector, side by side.
-Targets (2-core machine): -j 1 at 10,000 files >= 12,000 turns/s and flat or rising from 1,000; peak RSS under
-100 MB for -j 1; -j 2 at least 1.7x -j 1 at 10,000 files.
+and replays the same conversations with Botium's own core and an in-process echo connector, side by side (a
+Botium run that takes over 10 minutes is stopped and its column says so).
+Targets (2-core machine): -j 1 at 10,000 files >= 2x Botium and flat or rising from 1,000 to 100,000; peak RSS
+under 100 MB for -j 1; -j 2 at least 1.7x -j 1 at 10,000 files.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -181,6 +185,11 @@ def botium(folder: Path, count: int) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The figures of several rounds: the median time, the highest peak memory."""
+    return {**runs[0], "seconds": statistics.median(r["seconds"] for r in runs), "rss": max(r["rss"] for r in runs)}
+
+
 def column(figures: dict[str, float]) -> str:
     """Turns per second and peak RSS, as the table shows them."""
     assert figures["passed"] == figures["total"], figures
@@ -188,25 +197,41 @@ def column(figures: dict[str, float]) -> str:
 
 
 def main() -> None:
-    """Write each suite to a temporary folder, replay it with -j 1, -j 2 and Botium, print the figures."""
-    with_pytest = "--pytest" in sys.argv[1:]
-    counts = [int(arg) for arg in sys.argv[1:] if arg != "--pytest"] or [1000, 10000]
+    """Write each suite to a temporary folder, replay it with -j 1, -j 2 and Botium in interleaved rounds, print
+    the medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000], help="files per suite (1000 10000)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per size, interleaved (default 3)")
+    parser.add_argument("--pytest", action="store_true", help="also pytest -n 0 and -n 2")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "botium").mkdir()
         skipped = install_botium(root / "botium")
         if skipped:
             print(f"Botium column skipped: {skipped}")
+        print(f"medians of {args.rounds} interleaved rounds")
         print(f"{'files':>7} | {'workbench -j 1':>26} | {'workbench -j 2':>26} | {'botium-core 1.15':>26}")
-        for count in counts:
+        for count in args.counts:
             folder = root / f"suite_{count}"
             folder.mkdir()
             convos = write_suite(folder, count)
-            one, two = replay(convos, 1), replay(convos, 2)
-            other = "skipped" if skipped else column(botium(root / "botium", count))
+            ones, twos, bots = [], [], []
+            other = "skipped" if skipped else ""
+            for _ in range(args.rounds):
+                ones.append(replay(convos, 1))
+                twos.append(replay(convos, 2))
+                if not other:
+                    try:
+                        bots.append(botium(root / "botium", count))
+                    except subprocess.TimeoutExpired:
+                        other = f"over {TIMEOUT} s"
+            one, two = median(ones), median(twos)
+            other = other or column(median(bots))
             print(f"{count:>7} | {column(one):>26} | {column(two):>26} | {other:>26}", flush=True)
-            print(textwrap.indent(f"-j 2 / -j 1: {one['seconds'] / two['seconds']:.2f}x", " " * 10))
-            if with_pytest:
+            ratios = ", ".join(f"{a['seconds'] / b['seconds']:.2f}x" for a, b in zip(ones, twos, strict=True))
+            print(textwrap.indent(f"-j 2 / -j 1: {one['seconds'] / two['seconds']:.2f}x (rounds: {ratios})", " " * 10))
+            if args.pytest:
                 serial, spread = pytest_replay(convos, count, 0), pytest_replay(convos, count, 2)
                 print(f"{'pytest':>7} | {'-n 0 ' + column(serial):>26} | {'-n 2 ' + column(spread):>26} |", flush=True)
                 print(textwrap.indent(f"-n 2 / -n 0: {serial['seconds'] / spread['seconds']:.2f}x", " " * 10))
