@@ -259,6 +259,8 @@ class _Bridge:
         try:
             ok, data = await self._call_handler(request["url"], request["options"])
             await self._running.wait()
+            if self._replan:  # a stop or step asked for meanwhile reaches V8 before the code goes on
+                await self._send_plan("plan")
             await self._ctx.eval(f"__wb.resume({self._run_id},{request['id']},{json.dumps(ok)},{data})")
         except Exception as exc:
             self._failures.append(exc)
