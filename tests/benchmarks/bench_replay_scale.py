@@ -169,11 +169,12 @@ def install_botium(folder: Path) -> str | None:
 
 
 def botium(folder: Path, count: int) -> dict[str, float]:
-    """Replay `count` conversations with Botium's core; its figures."""
+    """Replay `count` conversations with Botium's core (written at the first round); its figures."""
     convos = folder / f"convos_{count}"
-    convos.mkdir()
-    for n in range(count):
-        (convos / f"echo_{n:05d}.convo.txt").write_text(botium_convo(n), encoding="utf-8")
+    if not convos.exists():
+        convos.mkdir()
+        for n in range(count):
+            (convos / f"echo_{n:05d}.convo.txt").write_text(botium_convo(n), encoding="utf-8")
     done = subprocess.run(
         ["node", str(folder / "bench.js"), str(convos)],
         capture_output=True,
