@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.testing.pytest_in_folder import run_pytest
 from workbench.testing.cli_test import add_test_parser, run_test_command
 from workbench.testing.convo_format import load_convo_file
 from workbench.testing.selection import ExpressionError, Selection, check
-
-PLUGIN = "workbench.testing.pytest_plugin"
 
 
 def workbench_test(*argv: str) -> tuple[int, str]:
@@ -100,13 +96,6 @@ def test_var_overrides_a_starting_variable(tmp_path: Path, data: Path) -> None:
     assert workbench_test(str(path), "--var", "drink=milk")[0] == 0
 
 
-def _pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    registered = any(e.value == PLUGIN for e in importlib.metadata.entry_points(group="pytest11"))
-    plugin = [] if registered else ["-p", PLUGIN]
-    command = [sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "--rootdir", str(cwd), *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture
 def project(tmp_path: Path, data: Path, failing: Path) -> Path:
     for name in ("shop.yaml", "coffee.convo.yaml", "suite.convo.yaml"):
@@ -117,7 +106,7 @@ def project(tmp_path: Path, data: Path, failing: Path) -> Path:
 
 
 def test_pytest_collects_one_item_per_conversation_and_reports_failures_like_the_runner(project: Path) -> None:
-    run = _pytest("-q", "--junitxml", "junit.xml", cwd=project)
+    run = run_pytest("-q", "--junitxml", "junit.xml", cwd=project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "1 failed, 4 passed" in run.stdout
     assert "failing.convo.yaml:4:5: bot: Hello there" in run.stdout
@@ -126,10 +115,10 @@ def test_pytest_collects_one_item_per_conversation_and_reports_failures_like_the
 
 
 def test_pytest_k_markers_x_and_xdist(project: Path) -> None:
-    assert "1 passed, 4 deselected" in _pytest("-q", "-k", "Tea", cwd=project).stdout
-    assert "2 passed, 3 deselected" in _pytest("-q", "-m", "smoke and not tea", cwd=project).stdout
-    assert "1 failed" in _pytest("-q", "-x", "failing.convo.yaml", "coffee.convo.yaml", cwd=project).stdout
-    run = _pytest("-q", "-n", "2", "--convo-coverage", "coverage.json", cwd=project)
+    assert "1 passed, 4 deselected" in run_pytest("-q", "-k", "Tea", cwd=project).stdout
+    assert "2 passed, 3 deselected" in run_pytest("-q", "-m", "smoke and not tea", cwd=project).stdout
+    assert "1 failed" in run_pytest("-q", "-x", "failing.convo.yaml", "coffee.convo.yaml", cwd=project).stdout
+    run = run_pytest("-q", "-n", "2", "--convo-coverage", "coverage.json", cwd=project)
     assert "1 failed, 4 passed" in run.stdout, run.stdout + run.stderr
     flows = {f["path"]: f for f in json.loads((project / "coverage.json").read_text())["flows"]}
     assert flows["shop.yaml"]["states"]["welcome"] == 4
@@ -137,6 +126,6 @@ def test_pytest_k_markers_x_and_xdist(project: Path) -> None:
 
 def test_a_broken_convo_file_is_a_collection_error(project: Path) -> None:
     (project / "broken.convo.yaml").write_text("flow: shop.yaml\nturns:\n  - bott: hi\n")
-    run = _pytest("-q", "broken.convo.yaml", cwd=project)
+    run = run_pytest("-q", "broken.convo.yaml", cwd=project)
     assert run.returncode == 2
     assert "broken.convo.yaml:3:5: error: unknown turn 'bott'; did you mean 'bot'?" in run.stdout

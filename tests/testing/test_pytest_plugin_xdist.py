@@ -4,18 +4,16 @@ the whole file when they run one; what a user sees is what a run without xdist s
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.testing.pytest_in_folder import run_pytest
 from workbench.testing.convo_format import ConvoTest, load_convo_file, load_convo_text
 from workbench.testing.pytest_plugin import headers_only
 
 ROOT = Path(__file__).resolve().parents[2]
-PLUGIN = "workbench.testing.pytest_plugin"
 EVERY_CONVO_FILE = sorted(
     path for folder in ("flows", "tests/testing") for path in (ROOT / folder).rglob("*.convo.yaml")
 )
@@ -74,13 +72,6 @@ def test_a_file_without_a_turns_block_has_no_headers_of_its_own() -> None:
     assert headers_only("flow: shop.yaml\nname: Inline\nturns: [{user: hi}]\n") is None
 
 
-def _pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    registered = any(e.value == PLUGIN for e in importlib.metadata.entry_points(group="pytest11"))
-    plugin = [] if registered else ["-p", PLUGIN]
-    command = [sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "--rootdir", str(cwd), *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=180)
-
-
 @pytest.fixture
 def project(tmp_path: Path, data: Path) -> Path:
     for name in ("shop.yaml", "coffee.convo.yaml", "suite.convo.yaml"):
@@ -99,14 +90,14 @@ def _outcomes(run: subprocess.CompletedProcess[str]) -> list[str]:
 def test_with_two_workers_each_conversation_passes_or_fails_with_the_same_report_as_in_one_process(
     project: Path,
 ) -> None:
-    serial = _pytest("-q", "-rA", "-n", "0", cwd=project)
-    spread = _pytest("-q", "-rA", "-n", "2", cwd=project)
+    serial = run_pytest("-q", "-rA", "-n", "0", cwd=project)
+    spread = run_pytest("-q", "-rA", "-n", "2", cwd=project)
     assert "1 failed, 4 passed" in spread.stdout, spread.stdout + spread.stderr
     assert _outcomes(spread) == _outcomes(serial)
     for report in ("failing.convo.yaml:4:5: bot: Hi", "conversation up to this turn:"):
         assert report in serial.stdout
         assert report in spread.stdout
-    assert "1 passed in" in _pytest("-q", "-n", "2", "-k", "Tea", cwd=project).stdout  # xdist counts no deselected
+    assert "1 passed in" in run_pytest("-q", "-n", "2", "-k", "Tea", cwd=project).stdout  # xdist counts no deselected
 
 
 def test_with_two_workers_a_file_whose_turns_have_problems_fails_each_conversation_with_them(project: Path) -> None:
@@ -114,7 +105,7 @@ def test_with_two_workers_a_file_whose_turns_have_problems_fails_each_conversati
         "flow: shop.yaml\nconversations:\n  - name: One\n    turns:\n      - bott: hi\n  - name: Two\n"
         "    turns:\n      - user: hi\n"
     )
-    run = _pytest("-q", "-n", "2", "broken.convo.yaml", cwd=project)
+    run = run_pytest("-q", "-n", "2", "broken.convo.yaml", cwd=project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "2 failed" in run.stdout
     assert run.stdout.count("broken.convo.yaml:5:9: error: unknown turn 'bott'; did you mean 'bot'?") >= 2
@@ -122,7 +113,7 @@ def test_with_two_workers_a_file_whose_turns_have_problems_fails_each_conversati
 
 def test_with_two_workers_a_file_whose_settings_have_problems_is_still_a_collection_error(project: Path) -> None:
     (project / "broken.convo.yaml").write_text("flow: missing.yaml\nname: Nowhere\nturns:\n  - user: hi\n")
-    run = _pytest("-q", "-n", "2", "broken.convo.yaml", cwd=project)
+    run = run_pytest("-q", "-n", "2", "broken.convo.yaml", cwd=project)
     assert run.returncode != 0, run.stdout + run.stderr
     assert "ERROR collecting broken.convo.yaml" in run.stdout
     assert "broken.convo.yaml:1:7: error: flow file not found: missing.yaml" in run.stdout

@@ -3,15 +3,14 @@ and the same under pytest-xdist."""
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-PLUGIN = "workbench.testing.pytest_plugin"
+from tests.testing.pytest_in_folder import run_pytest
+
 # Records each report's phase per item, to show that reporting hooks see all three.
 RECORD_PHASES = """
 import pytest
@@ -23,13 +22,6 @@ def pytest_runtest_makereport(item, call):
         out.write(f"{item.name}:{report.when}:{report.outcome}\\n")
     return report
 """
-
-
-def _pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    registered = any(e.value == PLUGIN for e in importlib.metadata.entry_points(group="pytest11"))
-    plugin = [] if registered else ["-p", PLUGIN]
-    command = [sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "--rootdir", str(cwd), *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=180)
 
 
 @pytest.fixture
@@ -78,7 +70,7 @@ def _junit_cases(path: Path) -> list[str]:
 
 
 def test_a_conversation_reports_on_the_terminal_and_in_junit(project: Path) -> None:
-    run = _pytest("-v", "-rfEsxX", "--junitxml", "junit.xml", "-n", "0", cwd=project)
+    run = run_pytest("-v", "-rfEsxX", "--junitxml", "junit.xml", "-n", "0", cwd=project)
     assert "1 failed, 1 passed, 1 skipped, 1 xfailed" in run.stdout, run.stdout + run.stderr
     assert "shop.convo.yaml:8:9: bot: Goodbye" in run.stdout
     assert 'name="Expects a goodbye"' in "".join(_junit_cases(project / "junit.xml"))
@@ -86,7 +78,7 @@ def test_a_conversation_reports_on_the_terminal_and_in_junit(project: Path) -> N
 
 def test_reporting_hooks_see_setup_call_and_teardown_of_each_conversation(project: Path) -> None:
     (project / "conftest.py").write_text(RECORD_PHASES)
-    run = _pytest("-q", "-n", "0", "-k", "Greets or goodbye", cwd=project)
+    run = run_pytest("-q", "-n", "0", "-k", "Greets or goodbye", cwd=project)
     assert "1 failed, 1 passed" in run.stdout, run.stdout + run.stderr
     assert (project / "phases.txt").read_text().splitlines() == [
         "Greets:setup:passed",
@@ -99,7 +91,7 @@ def test_reporting_hooks_see_setup_call_and_teardown_of_each_conversation(projec
 
 
 def test_x_stops_at_the_first_failing_conversation(project: Path) -> None:
-    run = _pytest("-q", "-n", "0", "-x", "-p", "no:randomly", cwd=project)
+    run = run_pytest("-q", "-n", "0", "-x", "-p", "no:randomly", cwd=project)
     assert "1 failed, 1 passed in" in run.stdout, run.stdout + run.stderr
 
 
@@ -108,14 +100,14 @@ def test_a_conftest_hook_that_skips_a_conversation_skips_it_with_its_reason(proj
         "import pytest\n\ndef pytest_convo_variables(test, config):\n"
         "    if test.name == 'Greets':\n        pytest.skip('no backend here')\n"
     )
-    run = _pytest("-q", "-rs", "-n", "0", "-k", "Greets", cwd=project)
+    run = run_pytest("-q", "-rs", "-n", "0", "-k", "Greets", cwd=project)
     assert "1 skipped" in run.stdout, run.stdout + run.stderr
     assert "no backend here" in run.stdout
 
 
 def test_with_two_workers_each_conversation_is_reported_once_as_without(project: Path) -> None:
-    serial = _pytest("-v", "-rfEsxX", "-n", "0", cwd=project)
-    spread = _pytest("-v", "-rfEsxX", "-n", "2", cwd=project)
+    serial = run_pytest("-v", "-rfEsxX", "-n", "0", cwd=project)
+    spread = run_pytest("-v", "-rfEsxX", "-n", "2", cwd=project)
     assert "1 failed, 1 passed, 1 skipped, 1 xfailed" in spread.stdout, spread.stdout + spread.stderr
     assert _lines(spread) == _lines(serial)
     assert {"PASSED Greets", "FAILED Expects a goodbye", "XFAIL Known to fail", "SKIPPED Not yet"} <= set(
