@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
@@ -106,6 +107,16 @@ def test_numbers_read_once_find_what_each_finder_finds(text: str) -> None:
     assert measures_in(digits) == find_measures(text)
 
 
+def _making_into(made: list[Sandbox]) -> Callable[[], Sandbox]:
+    """A function that makes a sandbox each time it is called, keeping each in `made`."""
+
+    def sandbox() -> Sandbox:
+        made.append(Sandbox())
+        return made[-1]
+
+    return sandbox
+
+
 def test_a_conversation_without_javascript_makes_no_sandbox() -> None:
     asyncio.run(_converse_without_javascript())
 
@@ -114,11 +125,7 @@ async def _converse_without_javascript() -> None:
     flow = load_flow_text(ECHO, "echo.yaml").flow
     assert flow is not None
     made: list[Sandbox] = []
-
-    def sandbox() -> Sandbox:
-        made.append(Sandbox())
-        return made[-1]
-
+    sandbox = _making_into(made)
     async with Conversation(flow, sandbox=sandbox) as chat:
         await chat.start()
         await chat.send_text("hello")
@@ -134,11 +141,7 @@ async def _converse_with_a_condition() -> None:
     flow = load_flow_text(ROUTED, "routed.yaml").flow
     assert flow is not None
     made: list[Sandbox] = []
-
-    def sandbox() -> Sandbox:
-        made.append(Sandbox())
-        return made[-1]
-
+    sandbox = _making_into(made)
     try:
         async with Conversation(flow, sandbox=sandbox) as chat:
             await chat.start()
