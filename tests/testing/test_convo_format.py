@@ -24,6 +24,22 @@ def test_a_broken_convo_file_gives_exactly_the_expected_message(path: Path) -> N
     assert [str(p).replace(f"{BROKEN}/", "") for p in loaded.problems] == [expected]
 
 
+def test_a_convo_file_that_is_not_utf8_says_where_its_text_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.convo.yaml"
+    path.write_bytes("flow: shop.yaml\nturns:\n  - user: café\n".encode("latin-1"))
+    (problem,) = load_convo_file(path).problems
+    assert str(problem) == f"{path}:1:1: error: the convo file is not valid UTF-8 (byte 0xe9 at offset 36)"
+
+
+def test_an_included_file_that_is_not_utf8_says_where_its_text_breaks(tmp_path: Path, data: Path) -> None:
+    (tmp_path / "shop.yaml").write_text((data / "shop.yaml").read_text())
+    (tmp_path / "turns.yaml").write_bytes(b"- user: \xff\n")
+    path = tmp_path / "main.convo.yaml"
+    path.write_text("flow: shop.yaml\nturns:\n  - include: turns.yaml\n")
+    (problem,) = load_convo_file(path).problems
+    assert problem.message == "cannot include turns.yaml: not valid UTF-8 (byte 0xff at offset 8)"
+
+
 def test_groups_lists_and_documents_with_settings_that_cascade(data: Path) -> None:
     loaded = load_convo_file(data / "suite.convo.yaml")
     assert loaded.ok, loaded.problems

@@ -18,12 +18,21 @@ def read_text(path: Path, what: str) -> str:
     """The UTF-8 text of the `what` ("flow file") at `path`; raises `UnreadableFile`."""
     try:
         return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        byte = exc.object[exc.start]
-        raise UnreadableFile(f"the {what} is not valid UTF-8 (byte 0x{byte:02x} at offset {exc.start})") from None
     except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UnreadableFile(f"cannot read the {what}: {reason}") from None
+        raise UnreadableFile(unreadable_message(exc, what)) from None
+
+
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """Where a file's bytes stop being UTF-8 text, in the user's terms."""
+    return f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+
+
+def unreadable_message(exc: OSError | ValueError, what: str) -> str:
+    """Why the `what` ("flow file", "convo file") could not be read as UTF-8 text."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"the {what} is {not_utf8(exc)}"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"cannot read the {what}: {reason}"
 
 
 def read_mapping(text: str, reporter: Reporter, what: str) -> tuple[YMap, Pos, list[str]] | None:

@@ -33,6 +33,7 @@ from typing import Any, Literal, get_args
 
 from workbench.engine.session import refused_start_value
 from workbench.flow.build import kind_name
+from workbench.flow.documents import not_utf8, unreadable_message
 from workbench.flow.languages import code_problem
 from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
@@ -202,9 +203,8 @@ def load_convo_file(path: str | Path) -> ConvoFile:
     file = str(path)
     try:
         text = _read(file)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return ConvoFile(file, (), (Problem(Loc(file, 1, 1), f"cannot read the convo file: {reason}"),))
+    except (OSError, ValueError) as exc:
+        return ConvoFile(file, (), (Problem(Loc(file, 1, 1), unreadable_message(exc, "convo file")),))
     return _load(text, file, os.path.dirname(file))
 
 
@@ -623,7 +623,7 @@ class _Reader:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            reason = not_utf8(exc) if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
             self.error(file, pos, f"cannot include {value}: {reason}")
             return []
         shown = str(Path(file).parent / value)
