@@ -24,6 +24,7 @@ times as long to make (a suite makes a few per conversation); they compare and h
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import json
 import os
@@ -331,8 +332,7 @@ class Runner:
         conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
-            with self.http.serving(harness.transport):
-                failure = await replay(test, harness, on_turn=on_turn)
+            failure = await replay(test, harness, on_turn=on_turn, serving=self.http.serving(harness.transport))
         finally:
             if unsubscribe:
                 unsubscribe()
@@ -444,14 +444,20 @@ def prepare(
 
 
 async def replay(
-    test: ConvoTest, harness: Harness, *, on_turn: TurnDone | None = None, upto: int | None = None
+    test: ConvoTest,
+    harness: Harness,
+    *,
+    on_turn: TurnDone | None = None,
+    upto: int | None = None,
+    serving: Serving | None = None,
 ) -> Failure | None:
-    """Start `harness`'s conversation and play `test`'s turns on it, checking each, until the first failure.
+    """Start `harness`'s conversation and play `test`'s turns on it, checking each, until the first failure;
+    inside `serving` (a runner's `SharedHttp.serving`), when given.
 
     With `upto`, only the turns before index `upto` are played and the conversation is left where it stands
     (the strict check after the last turn is skipped): that is how a person opens a test at one of its turns.
     """
-    return await _Replay(test, harness.conversation, harness.transport, on_turn, upto).run()
+    return await _Replay(test, harness.conversation, harness.transport, on_turn, upto, serving).run()
 
 
 def _yaml(value: Any) -> str:
@@ -480,12 +486,14 @@ class _Replay:
         transport: CannedTransport,
         on_turn: TurnDone | None,
         upto: int | None = None,
+        serving: Serving | None = None,
     ) -> None:
         self.test = test
         self.conversation = conversation
         self.transport = transport
         self.on_turn = on_turn
         self.upto = upto
+        self.serving = serving
         self.mark = 0
         self.cursors: dict[type, int] = {}
         self.unanswered = 0
@@ -499,17 +507,20 @@ class _Replay:
         turn: Turn | None = None
         try:
             async with asyncio.timeout(self.test.timeout):
-                await self.conversation.start(self.test.start)
-                failure = self.after_input(None)
-                if failure:
-                    return failure
-                for index, turn in enumerate(self.test.turns[: self.upto]):
-                    failure = await self.step(turn)
-                    if self.on_turn is not None:
-                        self.on_turn(index, turn, failure)
+                # Inside the timeout: the timer's context, which the loop keeps until it drops the cancelled timer,
+                # must not hold the conversation's canned answers (and through them the conversation).
+                with self.serving or _NOT_SERVING:
+                    await self.conversation.start(self.test.start)
+                    failure = self.after_input(None)
                     if failure:
                         return failure
-                return self.strict_check(None) if self.upto is None else None
+                    for index, turn in enumerate(self.test.turns[: self.upto]):
+                        failure = await self.step(turn)
+                        if self.on_turn is not None:
+                            self.on_turn(index, turn, failure)
+                        if failure:
+                            return failure
+                    return self.strict_check(None) if self.upto is None else None
         except TimeoutError:
             return self.fail(turn, f"timed out after {self.test.timeout:g} s")
 
@@ -759,6 +770,8 @@ class _Replay:
         return self.fail(turn, f"the conversation is {state}", expected=str(want).lower(), actual=str(not want).lower())
 
 
+_NOT_SERVING = contextlib.nullcontext()
+"""What a replay without a runner's shared HTTP enters instead of a `Serving` (its harness's client answers)."""
 _REFUSALS = frozenset({ev.EngineError, ev.IframeMessageRejected})
 """The events that may say an input was refused (`_Replay.after_input`)."""
 _CHECKS: dict[str, Callable[[_Replay, Turn], Failure | None]] = {
