@@ -32,6 +32,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -306,10 +307,12 @@ class Runner:
         variables: Mapping[str, Any] | None = None,
         observer: Observer | None = None,
         on_turn: TurnDone | None = None,
+        events: bool = True,
     ) -> ConvoResult:
         """Replay one test in `language` (None: the test's own, else the flow's primary; see `localize`), with
         `label` its result's name carrying the language. `variables` override the test's (and the runner's)
-        starting variables; `observer` sees every event as it happens; `on_turn` hears of each turn's outcome."""
+        starting variables; `observer` sees every event as it happens; `on_turn` hears of each turn's outcome.
+        Without `events` the result comes without the event log (as `ConvoResult.without_events` gives it)."""
         began = time.perf_counter()
         # One string per flow file for all its results: a suite of 100,000 keeps them all.
         flow_name = self._flow_names.get(test.flow) or self._flow_names.setdefault(test.flow, str(test.flow))
@@ -346,7 +349,7 @@ class Runner:
             status="failed" if failure else "passed",
             duration=time.perf_counter() - began,
             failure=failure,
-            events=tuple(conversation.events),
+            events=tuple(conversation.events) if events else (),
             language=test.language or flow.languages.primary,
         )
 
@@ -591,10 +594,12 @@ class _Replay:
                 expected=describe_stubs(self.test.http).strip(),
                 actual=request.describe(),
             )
-        since = self.conversation.events[self.mark :]
-        if _REFUSALS.isdisjoint(map(type, since)):  # nearly always: no event to look at one by one
+        events = self.conversation.events
+        # The kept events from `mark` on (a log iterates over its kept events, the first of them at `start`),
+        # without the list that slicing the log makes.
+        if _REFUSALS.isdisjoint(map(type, islice(events, max(self.mark - events.start, 0), None))):  # nearly always
             return None
-        for event in since:
+        for event in events[self.mark :]:
             if isinstance(event, ev.EngineError) and event.error == "input":
                 return self.fail(turn, f"the conversation refused the input: {event.message}")
             if isinstance(event, ev.IframeMessageRejected):

@@ -151,12 +151,13 @@ async def run_tests(
         chosen = runner.languages(test)
         label = runner.asked.several or len(chosen) > 1
         for language in chosen:
-            result = await runner.run(test, language=language, label=label)
+            result = await runner.run(test, language=language, label=label, events=coverage is not None)
             if coverage is not None and result.events:
                 flow = runner.flows.last(test.flow).flow  # the flow it ran on
                 if flow is not None:
                     coverage.record(flow, result.events, result.language)
-            results.append(result.without_events())
+                result = result.without_events()
+            results.append(result)
             if progress is not None:
                 progress(results[-1])
             if yielding or (task is not None and task.cancelling()):
