@@ -24,6 +24,7 @@ times as long to make (a suite makes a few per conversation); they compare and h
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import json
 import os
@@ -31,6 +32,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -305,10 +307,12 @@ class Runner:
         variables: Mapping[str, Any] | None = None,
         observer: Observer | None = None,
         on_turn: TurnDone | None = None,
+        events: bool = True,
     ) -> ConvoResult:
         """Replay one test in `language` (None: the test's own, else the flow's primary; see `localize`), with
         `label` its result's name carrying the language. `variables` override the test's (and the runner's)
-        starting variables; `observer` sees every event as it happens; `on_turn` hears of each turn's outcome."""
+        starting variables; `observer` sees every event as it happens; `on_turn` hears of each turn's outcome.
+        Without `events` the result comes without the event log (as `ConvoResult.without_events` gives it)."""
         began = time.perf_counter()
         # One string per flow file for all its results: a suite of 100,000 keeps them all.
         flow_name = self._flow_names.get(test.flow) or self._flow_names.setdefault(test.flow, str(test.flow))
@@ -331,8 +335,7 @@ class Runner:
         conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
-            with self.http.serving(harness.transport):
-                failure = await replay(test, harness, on_turn=on_turn)
+            failure = await replay(test, harness, on_turn=on_turn, serving=self.http.serving(harness.transport))
         finally:
             if unsubscribe:
                 unsubscribe()
@@ -346,7 +349,7 @@ class Runner:
             status="failed" if failure else "passed",
             duration=time.perf_counter() - began,
             failure=failure,
-            events=tuple(conversation.events),
+            events=tuple(conversation.events) if events else (),
             language=test.language or flow.languages.primary,
         )
 
@@ -444,14 +447,20 @@ def prepare(
 
 
 async def replay(
-    test: ConvoTest, harness: Harness, *, on_turn: TurnDone | None = None, upto: int | None = None
+    test: ConvoTest,
+    harness: Harness,
+    *,
+    on_turn: TurnDone | None = None,
+    upto: int | None = None,
+    serving: Serving | None = None,
 ) -> Failure | None:
-    """Start `harness`'s conversation and play `test`'s turns on it, checking each, until the first failure.
+    """Start `harness`'s conversation and play `test`'s turns on it, checking each, until the first failure;
+    inside `serving` (a runner's `SharedHttp.serving`), when given.
 
     With `upto`, only the turns before index `upto` are played and the conversation is left where it stands
     (the strict check after the last turn is skipped): that is how a person opens a test at one of its turns.
     """
-    return await _Replay(test, harness.conversation, harness.transport, on_turn, upto).run()
+    return await _Replay(test, harness.conversation, harness.transport, on_turn, upto, serving).run()
 
 
 def _yaml(value: Any) -> str:
@@ -480,12 +489,14 @@ class _Replay:
         transport: CannedTransport,
         on_turn: TurnDone | None,
         upto: int | None = None,
+        serving: Serving | None = None,
     ) -> None:
         self.test = test
         self.conversation = conversation
         self.transport = transport
         self.on_turn = on_turn
         self.upto = upto
+        self.serving = serving
         self.mark = 0
         self.cursors: dict[type, int] = {}
         self.unanswered = 0
@@ -499,17 +510,20 @@ class _Replay:
         turn: Turn | None = None
         try:
             async with asyncio.timeout(self.test.timeout):
-                await self.conversation.start(self.test.start)
-                failure = self.after_input(None)
-                if failure:
-                    return failure
-                for index, turn in enumerate(self.test.turns[: self.upto]):
-                    failure = await self.step(turn)
-                    if self.on_turn is not None:
-                        self.on_turn(index, turn, failure)
+                # Inside the timeout: the timer's context, which the loop keeps until it drops the cancelled timer,
+                # must not hold the conversation's canned answers (and through them the conversation).
+                with self.serving or _NOT_SERVING:
+                    await self.conversation.start(self.test.start)
+                    failure = self.after_input(None)
                     if failure:
                         return failure
-                return self.strict_check(None) if self.upto is None else None
+                    for index, turn in enumerate(self.test.turns[: self.upto]):
+                        failure = await self.step(turn)
+                        if self.on_turn is not None:
+                            self.on_turn(index, turn, failure)
+                        if failure:
+                            return failure
+                    return self.strict_check(None) if self.upto is None else None
         except TimeoutError:
             return self.fail(turn, f"timed out after {self.test.timeout:g} s")
 
@@ -580,10 +594,12 @@ class _Replay:
                 expected=describe_stubs(self.test.http).strip(),
                 actual=request.describe(),
             )
-        since = self.conversation.events[self.mark :]
-        if _REFUSALS.isdisjoint(map(type, since)):  # nearly always: no event to look at one by one
+        events = self.conversation.events
+        # The kept events from `mark` on (a log iterates over its kept events, the first of them at `start`),
+        # without the list that slicing the log makes.
+        if _REFUSALS.isdisjoint(map(type, islice(events, max(self.mark - events.start, 0), None))):  # nearly always
             return None
-        for event in since:
+        for event in events[self.mark :]:
             if isinstance(event, ev.EngineError) and event.error == "input":
                 return self.fail(turn, f"the conversation refused the input: {event.message}")
             if isinstance(event, ev.IframeMessageRejected):
@@ -759,6 +775,8 @@ class _Replay:
         return self.fail(turn, f"the conversation is {state}", expected=str(want).lower(), actual=str(not want).lower())
 
 
+_NOT_SERVING = contextlib.nullcontext()
+"""What a replay without a runner's shared HTTP enters instead of a `Serving` (its harness's client answers)."""
 _REFUSALS = frozenset({ev.EngineError, ev.IframeMessageRejected})
 """The events that may say an input was refused (`_Replay.after_input`)."""
 _CHECKS: dict[str, Callable[[_Replay, Turn], Failure | None]] = {

@@ -39,6 +39,8 @@ Progress = Callable[[ConvoResult], None]
 Piece = tuple[Path, tuple[ConvoTest, ...] | ConvoResult | None]
 
 MAX_CHUNK = 200
+OWN_LOOP_TURN = 100
+"""A suite on a loop of its own gives the loop a turn after this many files (see `run_suite`)."""
 
 
 @dataclass
@@ -130,34 +132,50 @@ def _selected(tests: tuple[ConvoTest, ...], select: Select | None) -> tuple[Conv
 
 
 async def run_tests(
-    runner: Runner, tests: Sequence[ConvoTest], coverage: Coverage | None = None, progress: Progress | None = None
+    runner: Runner,
+    tests: Sequence[ConvoTest],
+    coverage: Coverage | None = None,
+    progress: Progress | None = None,
+    *,
+    yielding: bool = True,
 ) -> list[ConvoResult]:
     """Replay `tests` one after the other, each in every language it runs in (the runner's `languages`), counting
     the coverage of each; results come without event logs.
 
-    Between conversations the loop gets a turn, so that a window sharing it stays responsive (and can cancel).
+    With `yielding`, the loop gets a turn between conversations, so that a window sharing it stays responsive (and
+    can cancel); a loop that runs nothing else needs one only once the run is cancelled (Ctrl+C).
     """
+    task = asyncio.current_task()
     results: list[ConvoResult] = []
     for test in tests:
         chosen = runner.languages(test)
         label = runner.asked.several or len(chosen) > 1
         for language in chosen:
-            result = await runner.run(test, language=language, label=label)
+            result = await runner.run(test, language=language, label=label, events=coverage is not None)
             if coverage is not None and result.events:
                 flow = runner.flows.last(test.flow).flow  # the flow it ran on
                 if flow is not None:
                     coverage.record(flow, result.events, result.language)
-            results.append(result.without_events())
+                result = result.without_events()
+            results.append(result)
             if progress is not None:
                 progress(results[-1])
-            await asyncio.sleep(0)
+            if yielding or (task is not None and task.cancelling()):
+                await asyncio.sleep(0)
     return results
 
 
 async def _replay_piece(
-    runner: Runner, piece: Piece, select: Select | None, coverage: Coverage | None, progress: Progress | None = None
+    runner: Runner,
+    piece: Piece,
+    select: Select | None,
+    coverage: Coverage | None,
+    progress: Progress | None = None,
+    *,
+    yielding: bool = True,
 ) -> list[ConvoResult]:
-    """The results of one piece; `progress` hears of every result found here (a plan's errors were known)."""
+    """The results of one piece (`yielding` as `run_tests`); `progress` hears of every result found here (a plan's
+    errors were known)."""
     path, what = piece
     if what is None:
         convo = load_convo_file(path)
@@ -169,7 +187,7 @@ async def _replay_piece(
         what = _selected(convo.tests, select)
     if isinstance(what, ConvoResult):
         return [what]
-    return await run_tests(runner, what, coverage, progress)
+    return await run_tests(runner, what, coverage, progress, yielding=yielding)
 
 
 def _select(todo: Todo) -> Select | None:
@@ -183,17 +201,24 @@ async def run_suite(
     progress: Progress | None = None,
     languages: RunLanguages = ONE_LANGUAGE,
     coverage: bool = True,
+    own_loop: bool = False,
 ) -> SuiteResult:
     """Replay a plan or a stream in this process, on the running event loop, in `languages`. `progress` hears of
     each conversation's result, and of each file of a stream that cannot run (a plan's are known beforehand);
-    without `coverage` the result's coverage stays empty (nothing is counted)."""
+    without `coverage` the result's coverage stays empty (nothing is counted).
+
+    The loop gets a turn after each conversation (a window shares it), or, on a loop that runs nothing else
+    (`own_loop`), only after every `OWN_LOOP_TURN` files, for the loop to drop the cancelled timers of the
+    conversations' timeouts, and at once when the run is cancelled (Ctrl+C)."""
     began = time.perf_counter()
     suite = SuiteResult()
     runner = Runner(variables=variables, languages=languages)
     counted = suite.coverage if coverage else None
     try:
-        for piece in todo.pieces():
-            suite.results += await _replay_piece(runner, piece, _select(todo), counted, progress)
+        for index, piece in enumerate(todo.pieces(), 1):
+            suite.results += await _replay_piece(runner, piece, _select(todo), counted, progress, yielding=not own_loop)
+            if own_loop and index % OWN_LOOP_TURN == 0:
+                await asyncio.sleep(0)
     finally:
         await runner.aclose()
     suite.duration = time.perf_counter() - began
@@ -222,7 +247,9 @@ class _Replayer:
     async def _work(self, chunk: list[Piece]) -> tuple[list[list[ConvoResult]], Coverage]:
         coverage = Coverage()
         counted = coverage if self.coverage else None
-        return [await _replay_piece(self.runner, piece, self.select, counted) for piece in chunk], coverage
+        # The loop gets a turn (and drops the timers of the chunk's conversations) when the chunk is done.
+        pieces = [await _replay_piece(self.runner, piece, self.select, counted, yielding=False) for piece in chunk]
+        return pieces, coverage
 
     def close(self) -> None:
         """Release the runner (its HTTP client and sandbox) and the loop."""
@@ -446,4 +473,6 @@ def run(
             languages=languages,
             coverage=coverage,
         )
-    return asyncio.run(run_suite(todo, variables=variables, progress=progress, languages=languages, coverage=coverage))
+    return asyncio.run(
+        run_suite(todo, variables=variables, progress=progress, languages=languages, coverage=coverage, own_loop=True)
+    )
