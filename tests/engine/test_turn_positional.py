@@ -41,6 +41,10 @@ def test_events_made_by_position_are_those_made_by_keyword() -> None:
         (ev.StateEntered("b", "a", "route", 2), ev.StateEntered(state="b", previous="a", reason="route", route=2)),
         (ev.WaitingForInput("a", "any"), ev.WaitingForInput(state="a", expect="any")),
         (ev.BotMessage("a", "text", "hi"), ev.BotMessage(state="a", type="text", text="hi")),
+        (
+            ev.VariableChanged("x", 2, 1, False, "nlp", "a", "d"),
+            ev.VariableChanged(name="x", value=2, previous=1, origin="nlp", state="a", detail="d"),
+        ),
     ]
     for positional, by_keyword in pairs:
         assert positional == by_keyword

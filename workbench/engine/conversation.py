@@ -459,16 +459,9 @@ class Conversation:
 
     def _set_variable(self, name: str, value: Any, origin: ev.VariableOrigin, *, detail: str = "") -> None:
         """Emit that `origin` set session variable `name` to `value` in the current state."""
-        self.emit(
-            ev.VariableChanged(
-                name=name,
-                value=value,
-                previous=self.session.get(name),
-                origin=origin,
-                state=self.session.current_state,
-                detail=detail,
-            )
-        )
+        previous, state = self.session.get(name), self.session.current_state
+        # By position, as a turn makes several (see `events`): not `removed`, a write.
+        self.emit(ev.VariableChanged(name, value, previous, False, origin, state, detail))
 
     def _known_states(self) -> set[str]:
         return set(self.flow.states) | set(BUILTIN_STATES)
