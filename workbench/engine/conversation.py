@@ -428,8 +428,12 @@ class Conversation:
         self.session.apply(event)
 
     async def _turn(self, started: ev.TurnStarted, body: Awaitable[None]) -> None:
-        async with self._lock:
+        # What `async with self._lock` does, without the two coroutines of its own it adds to every turn.
+        await self._lock.acquire()
+        try:
             await self._run_turn(started, body)
+        finally:
+            self._lock.release()
 
     async def _run_turn(self, started: ev.TurnStarted | None, body: Awaitable[None]) -> None:
         began = time.perf_counter()
