@@ -220,7 +220,7 @@ class Conversation:
         """Enter the flow's start state (or `state`) and run until the bot waits; a disabled bot (Bot Status)
         answers with its `bot_disabled` state instead."""
         step = self._by_settings(None) or Step(state or self._start_state(), "start")
-        await self._turn(ev.TurnStarted(input="start"), self._enter(step))
+        await self._turn(ev.TurnStarted("start"), self._enter(step))
 
     def _start_state(self) -> str:
         """Chatlayer's language detection: a conversation in no language the flow declares starts at the flow's
@@ -256,10 +256,7 @@ class Conversation:
     async def send_text(self, text: str) -> None:
         """The user typed `text`."""
         text = incoming.valid_text(text)
-        await self._turn(
-            ev.TurnStarted(input="text", text=text),
-            self._on_text(text, echo=ev.UserMessage(text=text, via="text")),
-        )
+        await self._turn(ev.TurnStarted("text", text), self._on_text(text, echo=ev.UserMessage(text, "text")))
 
     async def press(self, choice: int | str | ev.ChoiceOut) -> None:
         """The user pressed a button or quick reply: by number (from 1), by title, or the choice itself."""
@@ -431,8 +428,12 @@ class Conversation:
         self.session.apply(event)
 
     async def _turn(self, started: ev.TurnStarted, body: Awaitable[None]) -> None:
-        async with self._lock:
+        # What `async with self._lock` does, without the two coroutines of its own it adds to every turn.
+        await self._lock.acquire()
+        try:
             await self._run_turn(started, body)
+        finally:
+            self._lock.release()
 
     async def _run_turn(self, started: ev.TurnStarted | None, body: Awaitable[None]) -> None:
         began = time.perf_counter()
@@ -449,7 +450,7 @@ class Conversation:
         except asyncio.CancelledError:
             # Cancelled from outside (the window's Cancel): what was applied stays, the turn ends here.
             self.emit(ev.EngineError(error="cancelled", message="the turn was cancelled"))
-            self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
+            self.emit(ev.TurnFinished(time.perf_counter() - began))
             raise
         except DebugStop:
             pass  # the debugger's Resumed(command="stop") said so; the interrupted action left no trace
@@ -458,20 +459,13 @@ class Conversation:
         finally:
             if self._debugger is not None:
                 self._debugger.turn_finished()
-        self.emit(ev.TurnFinished(duration=time.perf_counter() - began))
+        self.emit(ev.TurnFinished(time.perf_counter() - began))
 
     def _set_variable(self, name: str, value: Any, origin: ev.VariableOrigin, *, detail: str = "") -> None:
         """Emit that `origin` set session variable `name` to `value` in the current state."""
-        self.emit(
-            ev.VariableChanged(
-                name=name,
-                value=value,
-                previous=self.session.get(name),
-                origin=origin,
-                state=self.session.current_state,
-                detail=detail,
-            )
-        )
+        previous, state = self.session.get(name), self.session.current_state
+        # By position, as a turn makes several (see `events`): not `removed`, a write.
+        self.emit(ev.VariableChanged(name, value, previous, False, origin, state, detail))
 
     def _known_states(self) -> set[str]:
         return set(self.flow.states) | set(BUILTIN_STATES)
@@ -623,14 +617,8 @@ class Conversation:
         return self._texts.states.get(name) or BUILTIN_STATES.get(name)
 
     def _context(self, state: State) -> ActionContext:
-        return ActionContext(
-            flow=self._texts,
-            state=state,
-            session=self.session,
-            ports=self.ports,
-            history=self.events,
-            conversation_id=self.id,
-        )
+        # By position: a class called with keywords builds a dict of them first, and a turn makes three of these.
+        return ActionContext(self._texts, state, self.session, self.ports, self.events, self.id)
 
     async def _enter(self, step: Step | None) -> None:
         """Enter states one after the other until one waits; stop a runaway loop."""
@@ -654,14 +642,7 @@ class Conversation:
             if self._debugger is not None:
                 await self._debugger.before_state(state.name)
             path.append(state.name)
-            self.emit(
-                ev.StateEntered(
-                    state=state.name,
-                    previous=self.session.current_state,
-                    reason=step.reason,
-                    route=step.route,
-                )
-            )
+            self.emit(ev.StateEntered(state.name, self.session.current_state, step.reason, step.route))
             if state.output_context:
                 kept = {name: life for name, life in self.session.contexts.items() if name not in state.output_context}
                 self.emit(ev.ContextsChanged(contexts={**kept, **state.output_context}, state=state.name))
@@ -784,7 +765,7 @@ class Conversation:
     def _wait(self, state: State) -> None:
         ask = state.ask
         expect = ask.expect if ask is not None and not self.session.has(ask.save) else ""
-        self.emit(ev.WaitingForInput(state=state.name, expect=expect))
+        self.emit(ev.WaitingForInput(state.name, expect))
 
     async def _routed(self, state: State) -> Step | None:
         """The first route of `next` whose condition holds (the sandbox decides the conditions)."""

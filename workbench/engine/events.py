@@ -1,6 +1,8 @@
 """The events a conversation emits: the only way the engine talks outward.
 
-Every event is a keyword-only, slotted dataclass with a wall-clock timestamp `at`. `event.kind` is the class name.
+Every event is a slotted dataclass with a keyword-only wall-clock timestamp `at`. `event.kind` is the class name.
+Events are made by keyword, but the kinds every turn makes are made by position in the engine's turn: a class
+called with keywords first gathers them in a dict, which nearly doubles what making one costs.
 The session is what you get by applying these events in order (see `session.Session.apply`), so an event is never
 changed once it is made. Events are not `frozen` dataclasses only because those take three times as long to make
 (a turn makes a dozen: frozen, they were a sixth of its time); they hash as frozen ones do.
@@ -13,11 +15,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Event:
     """Base of every engine event."""
 
-    at: float = field(default_factory=time.time, compare=False)
+    at: float = field(default_factory=time.time, compare=False, kw_only=True)
 
     @property
     def kind(self) -> str:
@@ -34,7 +36,7 @@ class Event:
 InputKind = Literal["start", "text", "button", "iframe", "agent", "hand_back", "edit", "restart", "reload", "silence"]
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TurnStarted(Event):
     """A new turn begins: something from outside (the user, a page, an agent, a tester) reached the engine."""
 
@@ -42,14 +44,14 @@ class TurnStarted(Event):
     text: str = ""
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TurnFinished(Event):
     """The engine is done with the turn and waits."""
 
     duration: float = 0.0
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class UserMessage(Event):
     """What the user said, as the chat shows it: typed, a button pressed, or sent by an iframe page."""
 
@@ -58,7 +60,7 @@ class UserMessage(Event):
     payload: dict[str, Any] | None = None
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class WaitingForInput(Event):
     """The conversation waits for the user at `state`; `expect` is what an `ask` state validates against."""
 
@@ -66,7 +68,7 @@ class WaitingForInput(Event):
     expect: str = ""
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class InputRejected(Event):
     """An `ask` state refused the user's answer (`attempt` counts from 1)."""
 
@@ -76,7 +78,7 @@ class InputRejected(Event):
     attempt: int
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class IntentMatched(Event):
     """NLU recognised an intent (and possibly entities) in the user's text."""
 
@@ -106,7 +108,7 @@ TransitionReason = Literal[
 ]
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class StateEntered(Event):
     """The conversation entered a dialog state. `route` is the index of the `next` route taken, if any."""
 
@@ -153,7 +155,7 @@ class CardOut:
 MessageKind = Literal["text", "buttons", "quick_replies", "media", "carousel", "html", "iframe"]
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BotMessage(Event):
     """A message the bot shows in the chat, rendered (templates filled in)."""
 
@@ -174,7 +176,7 @@ class BotMessage(Event):
         return choices + tuple(b for c in self.cards for b in c.buttons) if self.cards else choices
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TemplateWarning(Event):
     """A template referred to a variable that has no value; it rendered as an empty string."""
 
@@ -183,7 +185,7 @@ class TemplateWarning(Event):
     state: str | None = None
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EngineWarning(Event):
     """Something worth knowing that did not stop the turn (e.g. a code action that never called send())."""
 
@@ -192,7 +194,7 @@ class EngineWarning(Event):
     where: str | None = None
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EngineError(Event):
     """An error in the flow or an action. `where` is `file:line:column` when known; `states` names a loop."""
 
@@ -210,7 +212,7 @@ VariableOrigin = Literal[
 ]
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class VariableChanged(Event):
     """A session variable (a dotted path) was set, or removed when `removed` is true."""
 
@@ -225,7 +227,7 @@ class VariableChanged(Event):
     """For `code` in debug mode: the line of the code action whose statement set it."""
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SessionCleared(Event):
     """Clear Session removed `removed` and restored the flow's defaults in `restored`."""
 
@@ -238,7 +240,7 @@ VARIABLE_WRITES: frozenset[type[Event]] = frozenset({VariableChanged, SessionCle
 """The kinds of event that change session variables; every other kind leaves them as they are."""
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ContextsChanged(Event):
     """The active contexts (Chatlayer's input and output contexts) changed: `contexts` is every active context
     after the change with its remaining lifespan (the user messages it still counts for), in the order they were
@@ -253,7 +255,7 @@ class ContextsChanged(Event):
 LanguageReason = Literal["preferredLanguage", "locale", "primary"]
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class LanguageChanged(Event):
     """The conversation speaks `language` from the next message on (it spoke `previous`): `reason` says where it
     comes from: the user's `preferredLanguage`, the channel's `locale`, or neither (the flow's primary language)."""
@@ -263,7 +265,7 @@ class LanguageChanged(Event):
     reason: LanguageReason = "primary"
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EventTriggered(Event):
     """A bot-wide event (`events:` in the flow) was set off: `type` is `variables_changed` (by the watched
     `variables` that changed) or `silence` (after `seconds` without user input); its dialog state `state` runs.
@@ -279,7 +281,7 @@ class EventTriggered(Event):
 # --- actions ---
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ActionStarted(Event):
     """An action of a state begins."""
 
@@ -287,7 +289,7 @@ class ActionStarted(Event):
     action: str
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ActionFinished(Event):
     """An action ended; `ok` false means it failed with `error`; `jump` is a state the action asked to go to."""
 
@@ -300,7 +302,7 @@ class ActionFinished(Event):
     jump: str | None = None
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HttpExchange(Event):
     """One HTTP request and what came back (or `error` when nothing usable did)."""
 
@@ -317,7 +319,7 @@ class HttpExchange(Event):
     error: str | None = None
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CodeLog(Event):
     """console.log/warn/error output of a code action."""
 
@@ -326,7 +328,7 @@ class CodeLog(Event):
     message: str
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class IframeOpened(Event):
     """An iframe action opened `url` (absolute: http(s) or file)."""
 
@@ -335,7 +337,7 @@ class IframeOpened(Event):
     height: int | None = None
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class IframeMessageAccepted(Event):
     """A postMessage from an iframe page was accepted and acted on."""
 
@@ -344,7 +346,7 @@ class IframeMessageAccepted(Event):
     payload: Any = None
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class IframeMessageRejected(Event):
     """A postMessage from an iframe page was refused; nothing changed."""
 
@@ -353,7 +355,7 @@ class IframeMessageRejected(Event):
     data: str = ""
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class JsonMessage(Event):
     """A JSON Builder message for the website (not shown as a chat bubble)."""
 
@@ -361,7 +363,7 @@ class JsonMessage(Event):
     payload: Any
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Offloaded(Event):
     """The conversation was handed to a human agent; `transcript` is the conversation so far."""
 
@@ -370,21 +372,21 @@ class Offloaded(Event):
     transcript: tuple[dict[str, Any], ...] = ()
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class UserToAgent(Event):
     """While offloaded, the user's message goes to the agent."""
 
     text: str
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AgentMessage(Event):
     """The human agent said something."""
 
     text: str
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HandedBack(Event):
     """The agent handed the conversation back to the bot."""
 
@@ -397,7 +399,7 @@ PauseWhere = Literal["state", "statement", "exception"]
 DebugCommand = Literal["step_over", "step_into", "step_out", "continue", "stop"]
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Paused(Event):
     """The debugger holds the conversation until a command: before entering `state` (`where="state"`, `line`
     None), before the statement at `line` of its code action, or where an uncaught `error` was thrown.
@@ -424,7 +426,7 @@ class Paused(Event):
     breakpoint: bool = False
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Resumed(Event):
     """The debugger let the conversation go on from a pause in `state`; `stop` ends the turn there (also when a
     stop was asked for while running: at the next gate, without a pause before)."""
@@ -433,7 +435,7 @@ class Resumed(Event):
     state: str
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Rewound(Event):
     """The log was cut back to its first `to` events on the new branch `branch` (forked from `parent`, which
     is kept); the session is what those events make."""
@@ -443,7 +445,7 @@ class Rewound(Event):
     parent: int
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FlowReloaded(Event):
     """The flow file was loaded again and the conversation goes on with the new version, its history kept.
     `added`, `removed` and `changed` name dialog states; `state` is the one the conversation was in. When that
@@ -476,7 +478,7 @@ def _names(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-@dataclass(kw_only=True, slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BranchSwitched(Event):
     """The conversation went back to the branch `branch`'s log (from `previous`)."""
 

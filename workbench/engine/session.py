@@ -267,11 +267,14 @@ class Session:
     def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path; `internal.*` paths read the internal variables."""
         parts = parse_path(path)
+        root = self.variables
         if parts[0] == INTERNAL:
-            return get_path(self.internal, parts[1:], default) if len(parts) > 1 else self.internal
-        if len(parts) == 1:  # a plain name (a path starts with a name): most reads are one
-            return self.variables.get(parts[0], default)
-        return get_path(self.variables, parts, default)
+            if len(parts) == 1:
+                return self.internal
+            root, parts = self.internal, parts[1:]
+        if len(parts) == 1 and type(parts[0]) is str:  # a plain name (`said`, `internal.nlp`): most reads are one
+            return root.get(parts[0], default)
+        return get_path(root, parts, default)
 
     def write_refusal(self, path: str) -> str | None:
         """Why a `VariableChanged` of `path` would not be applied (see `write_refusal`), or None when it would."""

@@ -113,11 +113,11 @@ class ActionContext:
     state: State
     session: Any
     ports: Ports | None = None
+    history: Sequence[ev.Event] = ()
+    conversation_id: str = ""
     warnings: list[ev.Event] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     extra: dict[str, Any] = field(default_factory=dict)
-    history: Sequence[ev.Event] = ()
-    conversation_id: str = ""
 
     def lookup(self, path: str) -> Any:
         """A session variable by dotted path (None when missing); `extra` names (like `input`) come first."""
@@ -125,22 +125,21 @@ class ActionContext:
             return self.extra[path]
         return self.session.get(path)
 
-    def _missing(self, source: Any) -> template.OnMissing:
-        def report(variable: str) -> None:
-            shown = template.shown(source)
-            self.warnings.append(ev.TemplateWarning(template=shown, variable=variable, state=self.state.name))
-
-        return report
+    def _report(self, source: Any, variable: str) -> None:
+        """A variable of template `source` has no value: a TemplateWarning in `warnings`."""
+        shown = template.shown(source)
+        self.warnings.append(ev.TemplateWarning(template=shown, variable=variable, state=self.state.name))
 
     def render(self, text: str) -> str:
         """Fill in `text`'s templates; missing variables become TemplateWarning events in `warnings`."""
         if "{" not in text:
             return text
-        return template.render(text, self.lookup, self._missing(text))
+        # A partial, not a closure made by a method: one is made for every template rendered, in C.
+        return template.render(text, self.lookup, functools.partial(self._report, text))
 
     def render_value(self, value: Any) -> Any:
         """Fill in templates inside any YAML value (see `template.render_value`)."""
-        return template.render_value(value, self.lookup, self._missing(value))
+        return template.render_value(value, self.lookup, functools.partial(self._report, value))
 
     def finished(
         self,

@@ -48,12 +48,14 @@ def render_item(ctx: ActionContext, item: SayItem) -> ev.BotMessage:
         return ev.BotMessage(state=state, type="media", text=text, media=media)
     if item.html is not None:
         return ev.BotMessage(state=state, type="html", text=text, html=ctx.render(item.html))
-    return ev.BotMessage(state=state, type="text", text=text)
+    return ev.BotMessage(state, "text", text)
 
 
 def render_items(ctx: ActionContext, items: Iterable[SayItem]) -> list[ev.Event]:
     """Every item rendered, followed by the template warnings rendering raised."""
     messages: list[ev.Event] = [render_item(ctx, item) for item in items]
+    if not ctx.warnings:  # most renders: every variable had a value
+        return messages
     warnings, ctx.warnings = ctx.warnings, []
     return warnings + messages
 
