@@ -51,7 +51,10 @@ def load_block_yaml(text: str) -> Document | None:
 
 def _plain_ascii(text: str) -> bool:
     """Whether `text` is ASCII without control characters other than new lines (a quicker check than `_OUTSIDE`)."""
-    return text.isascii() and text.replace("\n", " ").isprintable()
+    return text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII)
+
+
+_PLAIN_ASCII = bytes([ord("\n"), *range(0x20, 0x7F)])
 
 
 class _Reader:
