@@ -37,7 +37,7 @@ from workbench.flow.documents import not_utf8, unreadable_message
 from workbench.flow.languages import code_problem
 from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
-from workbench.flow.problems import Problem, Reporter, did_you_mean
+from workbench.flow.problems import Problem, did_you_mean
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, is_regex
 from workbench.testing.block_yaml import load_block_yaml
@@ -324,21 +324,17 @@ class _Reader:
         """The non-empty YAML documents of a file with their positions; bad YAML is reported."""
         if text.startswith("\ufeff"):
             text = text[1:]
-        reporter = Reporter(file)
         loaded: list[tuple[Any, Pos]] = []
         for chunk in split_documents(text):
             try:
                 document = load_block_yaml(chunk) or load_yaml(chunk)  # the fast reader, else the full one
             except YamlSyntaxError as exc:
-                reporter.error(exc.line, exc.column, f"invalid YAML: {exc}")
+                self.problems.append(Problem(Loc(file, exc.line, exc.column), f"invalid YAML: {exc}"))
                 continue
             for dup in document.duplicates:
-                reporter.error(
-                    dup.pos.line, dup.pos.column, f"duplicate key '{dup.key}' (first given on line {dup.first_line})"
-                )
+                self.error(file, dup.pos, f"duplicate key '{dup.key}' (first given on line {dup.first_line})")
             if document.pos is not None:
                 loaded.append((document.data, document.pos))
-        self.problems += reporter.problems
         return loaded
 
     def file(self, text: str, file: str) -> list[ConvoTest]:
