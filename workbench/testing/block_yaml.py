@@ -41,7 +41,7 @@ _LINES = re.compile(
 
 def load_block_yaml(text: str) -> Document | None:
     """The document `load_yaml(text)` gives when `text` is within the plain block subset, else None."""
-    if _OUTSIDE.search(text):
+    if not _plain_ascii(text) and _OUTSIDE.search(text):
         return None
     try:
         return _Reader(text).document()
@@ -49,19 +49,12 @@ def load_block_yaml(text: str) -> Document | None:
         return None
 
 
-def _ymap() -> YMap:
-    """An empty `YMap`, made without calling its Python-level `__init__` (this runs for every mapping)."""
-    data = dict.__new__(YMap)
-    data.key_pos = {}
-    data.value_pos = {}
-    return data
+def _plain_ascii(text: str) -> bool:
+    """Whether `text` is ASCII without control characters other than new lines (a quicker check than `_OUTSIDE`)."""
+    return text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII)
 
 
-def _ylist() -> YList:
-    """An empty `YList`, made as `_ymap` makes a mapping."""
-    data = list.__new__(YList)
-    data.item_pos = []
-    return data
+_PLAIN_ASCII = bytes([ord("\n"), *range(0x20, 0x7F)])
 
 
 class _Reader:
@@ -80,12 +73,14 @@ class _Reader:
         line = 0
         for line, (indent, dash, key, colon, spaces, rest) in enumerate(_LINES.findall(text), 1):
             if key:
-                column = len(indent) + len(dash) + 1
+                start = len(indent) + 1
+                column = start + len(dash)
                 after = column + len(key) + len(colon)
-                append((line, len(indent) + 1, dash != "", key, column, after, rest, after + len(spaces)))
+                append((line, start, dash != "", key, column, after, rest, after + len(spaces)))
             elif dash or (rest and rest[0] != "#"):
-                column = len(indent) + len(dash) + 1
-                append((line, len(indent) + 1, dash != "", None, column, column, rest, column))
+                start = len(indent) + 1
+                column = start + len(dash)
+                append((line, start, dash != "", None, column, column, rest, column))
         self.content = content
         self.at = 0
         self.last = (line, len(text) - text.rfind("\n"))  # where the text ends (its last line and column, from 1)
@@ -98,15 +93,13 @@ class _Reader:
             raise _NotBlockYaml
         return Document(value, pos, [])
 
-    def end_of(self, column: int) -> tuple[int, int]:
-        """Where the collection at `column` ends, as libyaml marks it: where the next token starts.
+    def end_of_text(self, column: int) -> tuple[int, int]:
+        """Where the collection at `column` ends when the text does, as libyaml marks it (elsewhere a collection ends
+        where the next token starts: at the next line with content).
 
-        At the end of the text, libyaml first closes the collections indented deeper than the last line's end,
-        then moves to the start of the next line (unless it is at a line's start) and closes the others there.
+        libyaml first closes the collections indented deeper than the last line's end, then moves to the start of
+        the next line (unless it is at a line's start) and closes the others there.
         """
-        if self.at < len(self.content):
-            line = self.content[self.at]
-            return line[0], line[1]
         line, end = self.last
         return self.last if column > end or end == 1 else (line + 1, 1)
 
@@ -125,18 +118,22 @@ class _Reader:
         count = len(content)
         at = self.at
         first = content[at][0]
-        data = _ymap()
-        key_pos, value_pos = data.key_pos, data.value_pos
+        data = dict.__new__(YMap)  # without YMap's Python-level `__init__` (this runs for every mapping)
+        data.key_pos = key_pos = {}
+        data.value_pos = value_pos = {}
         while True:
             line, _, _, text, key_column, after, rest, rest_column = content[at]
-            if text is None or key_column != column or len(text) > _MAX_KEY:
+            if text is None or key_column != column:
+                raise _NotBlockYaml
+            size = len(text)
+            if size > _MAX_KEY:
                 raise _NotBlockYaml
             key = _PLAIN.get(text, _UNKNOWN)
             if key is _UNKNOWN:
                 key = _plain(text)
             if key in data:
                 raise _NotBlockYaml
-            key_pos[key] = _new(Pos, (line, column, line, column + len(text), ""))
+            key_pos[key] = _new(Pos, (line, column, line, column + size, ""))
             if rest and rest[0] != "#":
                 at += 1
                 data[key], value_pos[key] = _scalar(rest, line, rest_column)
@@ -152,15 +149,15 @@ class _Reader:
                     raise _NotBlockYaml  # a scalar going on over several lines, or an error
                 break
         self.at = at
-        end_line, end_column = self.end_of(column)
+        end_line, end_column = content[at][:2] if at < count else self.end_of_text(column)
         return data, _new(Pos, (first, column, end_line, end_column, None))
 
     def sequence(self, column: int) -> tuple[YList, Pos]:
         content = self.content
         count = len(content)
         first = content[self.at][0]
-        data = _ylist()
-        item_pos = data.item_pos
+        data = list.__new__(YList)  # as `mapping` makes a mapping
+        data.item_pos = item_pos = []
         while True:
             line, indent, entry, key, key_column, _, rest, rest_column = content[self.at]
             if not entry or indent != column:
@@ -181,7 +178,8 @@ class _Reader:
                 if indent > column:
                     raise _NotBlockYaml  # a scalar going on over several lines, or an error
                 break
-        end_line, end_column = self.end_of(column)
+        at = self.at
+        end_line, end_column = content[at][:2] if at < count else self.end_of_text(column)
         return data, _new(Pos, (first, column, end_line, end_column, None))
 
     def below(self, line: int, after: int, column: int, block: bool) -> tuple[Any, Pos]:

@@ -37,7 +37,7 @@ from workbench.flow.documents import not_utf8, unreadable_message
 from workbench.flow.languages import code_problem
 from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
-from workbench.flow.problems import Problem, Reporter, did_you_mean
+from workbench.flow.problems import Problem, did_you_mean
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, is_regex
 from workbench.testing.block_yaml import load_block_yaml
@@ -79,7 +79,7 @@ PASSTHROUGH = "passthrough"
 IFRAME_TARGET = "CL_API"
 ALL_LANGUAGES = "all"
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # where `str.splitlines` splits besides "\n"
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where `str.splitlines` splits besides "\n"
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -261,7 +261,9 @@ def find_convo_files(paths: Iterable[str | Path]) -> list[Path]:
 def split_documents(text: str) -> list[str]:
     """The YAML documents of `text`, each padded with blank lines so that line and column numbers stay right."""
     if "---" not in text and "..." not in text:  # most files: no line can be a document mark
-        if _OTHER_BREAKS.search(text) is None:  # and "\n" the only line break: the lines joined again are the text
+        # and "\n" the only line break (a search for each is quicker than a regular expression): the lines joined
+        # again are the text
+        if not any(map(text.__contains__, _OTHER_BREAKS)):
             return [text[:-1] if text.endswith("\n") else text]  # without its last new line
         return ["\n".join(text.splitlines())]
     lines = text.splitlines()
@@ -322,21 +324,17 @@ class _Reader:
         """The non-empty YAML documents of a file with their positions; bad YAML is reported."""
         if text.startswith("\ufeff"):
             text = text[1:]
-        reporter = Reporter(file)
         loaded: list[tuple[Any, Pos]] = []
         for chunk in split_documents(text):
             try:
                 document = load_block_yaml(chunk) or load_yaml(chunk)  # the fast reader, else the full one
             except YamlSyntaxError as exc:
-                reporter.error(exc.line, exc.column, f"invalid YAML: {exc}")
+                self.problems.append(Problem(Loc(file, exc.line, exc.column), f"invalid YAML: {exc}"))
                 continue
             for dup in document.duplicates:
-                reporter.error(
-                    dup.pos.line, dup.pos.column, f"duplicate key '{dup.key}' (first given on line {dup.first_line})"
-                )
+                self.error(file, dup.pos, f"duplicate key '{dup.key}' (first given on line {dup.first_line})")
             if document.pos is not None:
                 loaded.append((document.data, document.pos))
-        self.problems += reporter.problems
         return loaded
 
     def file(self, text: str, file: str) -> list[ConvoTest]:
@@ -603,10 +601,14 @@ class _Reader:
             return []
         turns: list[Turn] = []
         for item, item_pos in zip(value, value.item_pos, strict=True):
-            if isinstance(item, YMap) and len(item) == 1 and "include" in item:
-                turns += self.include(item["include"], item.value_pos["include"], file, folder)
+            if not isinstance(item, YMap) or len(item) != 1:
+                self.bad_turn(item, item_pos, file)
                 continue
-            turn = self.turn(item, item_pos, file)
+            ((kind, raw),) = item.items()
+            if kind == "include":
+                turns += self.include(raw, item.value_pos[kind], file, folder)
+                continue
+            turn = self.turn(item, kind, raw, item_pos, file)
             if turn is not None:
                 turns.append(turn)
         return turns
@@ -640,15 +642,16 @@ class _Reader:
         finally:
             self._including.pop()
 
-    def turn(self, item: Any, pos: Pos, file: str) -> Turn | None:
+    def bad_turn(self, item: Any, pos: Pos, file: str) -> None:
+        """Report a turn that is not a mapping of one key."""
         if isinstance(item, YMap) and len(item) > 1:
             keys = ", ".join(map(str, item))
             self.error(file, pos, f"a turn has one key, like 'user: hello'; this one has {len(item)}: {keys}")
-            return None
-        if not isinstance(item, YMap) or not item:
+        else:
             self.type_error(file, pos, "each turn", "a mapping with one key, like 'user: hello'", item)
-            return None
-        ((kind, raw),) = item.items()
+
+    def turn(self, item: YMap, kind: Any, raw: Any, pos: Pos, file: str) -> Turn | None:
+        """The turn written as `item`, a mapping of one key: `kind: raw`."""
         reader = _TURN_READERS.get(kind)
         if reader is None:
             hint = did_you_mean(kind, (*TURN_KINDS, "include")) or f" (expected one of: {', '.join(TURN_KINDS)})"

@@ -1,0 +1,18 @@
+"""The characters `split_documents` looks for besides "\n" are exactly those `str.splitlines` splits at."""
+
+from __future__ import annotations
+
+import sys
+
+from workbench.testing.convo_format import _OTHER_BREAKS, split_documents
+
+
+def test_the_other_breaks_are_where_splitlines_splits() -> None:
+    splits = {chr(c) for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".splitlines()) == 2}
+    assert set(_OTHER_BREAKS) == splits - {"\n"}
+
+
+def test_a_text_with_another_break_is_split_as_splitlines_splits_it() -> None:
+    for mark in _OTHER_BREAKS:
+        assert split_documents(f"a: 1{mark}b: 2\n") == ["a: 1\nb: 2"]
+    assert split_documents("a: 1\nb: 2\n") == ["a: 1\nb: 2"]
