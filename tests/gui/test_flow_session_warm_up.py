@@ -1,6 +1,6 @@
 """Opening a flow warms up the JavaScript engine in the loading thread: V8's library is opened there (once per
 process), so that the first route condition of a conversation or a test run does not open it on the event loop.
-After the first load, what is alive (the window, the libraries and caches warmed up) is left out of the garbage
+After a load, what is alive (the window, the flow, the libraries and caches warmed up) is left out of the garbage
 collector's full passes, which otherwise stopped the event loop for ~80 ms at a time."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def test_loading_a_flow_in_a_thread_opens_the_javascript_engine_there():
     assert MiniRacer().eval("[1, 2].map(x => x * 2).join()") == "2,4"
 
 
-def test_after_the_first_load_what_lives_as_long_as_the_window_is_left_out_of_full_collections():
+def test_after_a_load_what_lives_as_long_as_the_window_is_left_out_of_full_collections():
     _load(SAMPLE_DIR / "train_ticket.yaml")
 
     assert gc.get_freeze_count() > 0  # the modules, caches and Qt wrappers alive then

@@ -9,7 +9,6 @@ removed or changed.
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from workbench.flow.loader import LoadResult, load_flow
 from workbench.flow.model import Flow
 from workbench.flow.problems import Problem
 from workbench.flow.translations import translation_file
+from workbench.gui import heap
 from workbench.gui.engine_bridge import EngineBridge
 from workbench.gui.file_watcher import FileWatcher
 
@@ -46,26 +46,10 @@ def _load(path: Path) -> LoadResult:
     if result.flow is not None and any(s.ask and s.ask.expect == "date" for s in result.flow.states.values()):
         warm_up_dates()
     warm_up_javascript()
-    _freeze_long_lived()
+    # The window, the flow and what the warm-ups imported live long: a full pass of the collector started from this
+    # thread walked them all holding the interpreter, and stopped the event loop for ~80 ms.
+    heap.keep()
     return result
-
-
-_frozen = False
-
-
-def _freeze_long_lived() -> None:
-    """Once, after the first load's warm-ups: leave what lives as long as the window (Qt's wrappers, the modules
-    and caches the warm-ups imported) out of the garbage collector's full passes (`gc.freeze`).
-
-    A full pass walks every object it tracks while holding the interpreter lock, whichever thread starts it: with
-    the window and the engine's libraries in the heap, one pass stopped the event loop for ~80 ms. The objects
-    stay alive as before, and refcounting still frees any of them that goes; only a reference cycle among them
-    would not be collected, and nothing alive this early is dropped in one.
-    """
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.freeze()
 
 
 def _read_files(path: Path, result: LoadResult, before: tuple[Path, ...]) -> list[Path]:

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from workbench.flow.languages import language_name
 from workbench.flow.loader import load_flow
+from workbench.gui import heap
 from workbench.gui.engine_bridge import EngineBridge
-from workbench.gui.test_explorer import heap
 from workbench.gui.test_explorer.detail import ResultDetail
 from workbench.gui.test_explorer.model import KEY_ROLE, TagFilter, TestTreeModel, language_of
 from workbench.gui.test_explorer.replay import ChatReplay, failing_turn

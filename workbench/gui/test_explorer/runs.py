@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.gui.test_explorer.heap import Slices, keep
+from workbench.gui.heap import Slices, keep
 from workbench.testing import suite
 from workbench.testing.convo_format import ConvoTest
 from workbench.testing.localize import ONE_LANGUAGE, RunLanguages

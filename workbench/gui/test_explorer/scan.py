@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.gui.test_explorer.heap import Slices
+from workbench.gui.heap import Slices
 from workbench.testing.convo_format import ConvoFile, find_convo_files, load_convo_file
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from workbench.gui.test_explorer.heap import Slices
+from workbench.gui.heap import Slices
 
 DEBOUNCE_MS = 300
 PIECE = 50

@@ -1,5 +1,5 @@
-"""Long jobs on the window's event loop that build much long-lived data (a listing, a run's plan), kept out of the
-garbage collector's full passes (no Qt).
+"""What the window builds to keep (a flow loaded with the warm-ups it needs, the test explorer's listing, a run's
+plan) kept out of the garbage collector's full passes, and long jobs on the event loop paced (no Qt).
 
 A full pass of the collector visits every tracked object; with 10,000 listed and planned conversations that is
 millions of objects, and one pass blocked the window for 2.3 s while a run was being planned. What such a job
