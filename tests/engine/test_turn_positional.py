@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from echo_flow import ECHO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,14 +20,6 @@ from workbench.engine.session import Session, get_path
 from workbench.flow.loader import load_flow_text
 from workbench.flow.model import Flow, SayItem, State
 from workbench.flow.paths import PathError, parse_path
-
-ECHO = """
-name: Echo
-start: ask
-states:
-  ask: {ask: Say something., save: said, next: echo}
-  echo: {say: 'You said: {said}'}
-"""
 
 
 def _without_time(event: ev.Event) -> dict[str, Any]:
@@ -57,7 +50,7 @@ def test_the_conversations_action_context_holds_what_its_names_say() -> None:
     flow = load_flow_text(ECHO, "echo.yaml").flow
     assert flow is not None
     conversation = Conversation(flow)
-    state = flow.states["echo"]
+    state = flow.states["reply"]
     ctx = conversation._context(state)
     assert ctx.flow is conversation._texts and ctx.state is state and ctx.session is conversation.session
     assert ctx.ports is conversation.ports and ctx.history is conversation.events
