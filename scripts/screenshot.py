@@ -17,9 +17,10 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 import qasync
 from PySide6.QtCore import QSettings
 
-from workbench.cli import SAMPLE_FLOW, sample_variables
+from workbench.cli import sample_variables
 from workbench.gui.app import make_application
 from workbench.gui.main_window import TYPING_DELAY_SETTING, MainWindow
+from workbench.sample import SAMPLE_FLOW
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ["Ann", ("press", "Book a ticket"), "Ghent", "tomorrow", "4"]  # 4 to Ghent costs over 40: pick a seat
