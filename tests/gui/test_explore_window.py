@@ -151,7 +151,7 @@ def test_the_window_stays_responsive_while_a_long_search_runs(window, qtbot, tmp
 
 
 def test_stop_ends_the_search_and_the_conversations_found_so_far_can_be_kept(window, qtbot, tmp_path):
-    open_flow_text(window, qtbot, tmp_path / "flow.yaml", long_flow(40))
+    open_flow_text(window, qtbot, tmp_path / "flow.yaml", long_flow(400))
     explorer = explore(window)
     qtbot.waitUntil(lambda: explorer.conversations.count() >= 3, timeout=60_000)
     assert explorer.stop_button.isVisible() and not explorer.budget_box.isEnabled()
