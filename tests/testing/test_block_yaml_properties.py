@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.testing.test_block_yaml import check
@@ -67,6 +67,7 @@ _DOCUMENT = st.tuples(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCUMENT)
+@example("-: You said:")  # `-` is the key there, and `You said:` a value YAML refuses
 def test_the_fast_reader_gives_what_load_yaml_gives_or_leaves_the_text_to_it(text: str) -> None:
     check(text)
 
