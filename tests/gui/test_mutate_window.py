@@ -211,7 +211,9 @@ def test_the_workers_chosen_in_the_dialog_judge_the_mutants_and_are_remembered(m
 
 @TWO_CPUS
 def test_cancel_ends_a_run_with_two_workers_at_their_next_mutant(window, qtbot, tmp_path):
-    open_flow_text(window, qtbot, tmp_path / "long.yaml", long_flow(20), every_number(20))
+    # 40 questions, so that a chunk of mutants takes far longer than the click: with 20, on a busy machine, the
+    # worker process had judged its whole chunk before the window saw the first verdict.
+    open_flow_text(window, qtbot, tmp_path / "long.yaml", long_flow(40), every_number(40))
     open_dialog(window).workers.setValue(2)
     mutation = run_mutation_testing(window, qtbot)
     qtbot.waitUntil(lambda: mutation.progress.value() >= 1, timeout=120_000)
@@ -219,7 +221,7 @@ def test_cancel_ends_a_run_with_two_workers_at_their_next_mutant(window, qtbot, 
     qtbot.mouseClick(mutation.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not mutation.running, timeout=60_000)
 
-    # The mutants go out in 8 chunks of about 30: the worker process ends its chunk at its next mutant, so the
+    # The mutants go out in 8 chunks of about 60: the worker process ends its chunk at its next mutant, so the
     # run keeps fewer verdicts than one whole chunk, and no worker process is left.
     total = mutation.progress.maximum()
     assert mutation.status.text().startswith(f"Cancelled after {len(mutation.verdicts)} of {total} mutants")
