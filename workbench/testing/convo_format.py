@@ -39,7 +39,7 @@ from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Problem, did_you_mean
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
-from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, is_regex
+from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, fold, is_regex
 from workbench.testing.block_yaml import load_block_yaml
 
 SUFFIX = ".convo.yaml"
@@ -780,6 +780,8 @@ class _Reader:
 
     def turn_bot(self, raw: Any, pos: Pos, file: str) -> BotExpectation | None:
         if isinstance(raw, str):
+            if not is_regex(raw):  # most bot turns: a plain text, expected exactly (as `TextMatch.parse` reads it)
+                return BotExpectation((TextMatch("exact", fold(raw)),))
             match = self.text_match(raw, pos, file)
             return BotExpectation(texts=(match,)) if match else None
         if not isinstance(raw, YMap) or not raw:
