@@ -154,6 +154,11 @@ _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader.constru
 _PositionLoader.add_constructor("tag:yaml.org,2002:int", _PositionLoader.construct_bounded_int)
 
 
+PLAIN_TAGGED_STARTS: frozenset[str] = frozenset(_PositionLoader.yaml_implicit_resolvers)
+"""The first characters of the plain scalars `plain_scalar_tag` tries a pattern on (it has none for any character):
+a plain scalar that starts with another character is a string."""
+
+
 def plain_scalar_tag(text: str) -> str:
     """The tag `load_yaml` resolves a plain (unquoted) scalar written as `text` to, e.g. `tag:yaml.org,2002:int`."""
     table = _PositionLoader.yaml_implicit_resolvers

@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workbench.flow.yaml_source import MAX_NUMBER_CHARACTERS, Document, Pos, YList, YMap, plain_scalar_tag
+from workbench.flow.yaml_source import (
+    MAX_NUMBER_CHARACTERS,
+    PLAIN_TAGGED_STARTS,
+    Document,
+    Pos,
+    YList,
+    YMap,
+    plain_scalar_tag,
+)
 
 # Tabs, carriage returns, YAML's other line breaks, a byte order mark and characters YAML does not allow.
 _OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -218,9 +226,12 @@ def _scalar(text: str, line: int, column: int) -> tuple[Any, Pos]:
             raise _NotBlockYaml
         if text[-1] == ":":
             raise _NotBlockYaml
-        value = _PLAIN.get(text, _UNKNOWN)
-        if value is _UNKNOWN:
-            value = _plain(text)
+        if first in PLAIN_TAGGED_STARTS:
+            value = _PLAIN.get(text, _UNKNOWN)
+            if value is _UNKNOWN:
+                value = _plain(text)
+        else:  # a string, whatever follows (most user texts)
+            value = text
         return value, _new(Pos, (line, column, line, column + len(text), ""))
     if close == -1:
         raise _NotBlockYaml  # a quoted scalar going on over several lines

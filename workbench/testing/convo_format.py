@@ -39,7 +39,7 @@ from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Problem, did_you_mean
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
-from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, is_regex
+from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, fold, is_regex
 from workbench.testing.block_yaml import load_block_yaml
 
 SUFFIX = ".convo.yaml"
@@ -605,12 +605,17 @@ class _Reader:
                 self.bad_turn(item, item_pos, file)
                 continue
             ((kind, raw),) = item.items()
-            if kind == "include":
-                turns += self.include(raw, item.value_pos[kind], file, folder)
+            reader = _TURN_READERS.get(kind)
+            if reader is None:
+                if kind == "include":
+                    turns += self.include(raw, item.value_pos[kind], file, folder)
+                else:
+                    self.unknown_turn(kind, item.key_pos[kind], file)
                 continue
-            turn = self.turn(item, kind, raw, item_pos, file)
-            if turn is not None:
-                turns.append(turn)
+            value = reader(self, raw, item.value_pos[kind], file)
+            if value is not None:
+                written = raw if type(raw) is str else _written(raw)
+                turns.append(Turn(kind, value, file, item_pos.line, item_pos.column, written))
         return turns
 
     def include(self, value: Any, pos: Pos, file: str, folder: str) -> list[Turn]:
@@ -650,17 +655,9 @@ class _Reader:
         else:
             self.type_error(file, pos, "each turn", "a mapping with one key, like 'user: hello'", item)
 
-    def turn(self, item: YMap, kind: Any, raw: Any, pos: Pos, file: str) -> Turn | None:
-        """The turn written as `item`, a mapping of one key: `kind: raw`."""
-        reader = _TURN_READERS.get(kind)
-        if reader is None:
-            hint = did_you_mean(kind, (*TURN_KINDS, "include")) or f" (expected one of: {', '.join(TURN_KINDS)})"
-            self.error(file, item.key_pos[kind], f"unknown turn '{kind}'{hint}")
-            return None
-        value = reader(self, raw, item.value_pos[kind], file)
-        if value is None:
-            return None
-        return Turn(kind, value, file, pos.line, pos.column, raw if type(raw) is str else _written(raw))
+    def unknown_turn(self, kind: Any, pos: Pos, file: str) -> None:
+        hint = did_you_mean(kind, (*TURN_KINDS, "include")) or f" (expected one of: {', '.join(TURN_KINDS)})"
+        self.error(file, pos, f"unknown turn '{kind}'{hint}")
 
     def turn_user(self, raw: Any, pos: Pos, file: str) -> str | None:
         if isinstance(raw, str):  # as typed: white space only, or nothing, is what some users send
@@ -780,6 +777,8 @@ class _Reader:
 
     def turn_bot(self, raw: Any, pos: Pos, file: str) -> BotExpectation | None:
         if isinstance(raw, str):
+            if not is_regex(raw):  # most bot turns: a plain text, expected exactly (as `TextMatch.parse` reads it)
+                return BotExpectation((TextMatch("exact", fold(raw)),))
             match = self.text_match(raw, pos, file)
             return BotExpectation(texts=(match,)) if match else None
         if not isinstance(raw, YMap) or not raw:
