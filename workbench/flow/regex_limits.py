@@ -10,6 +10,7 @@ and `PatternTimeout` says so in the author's terms.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -52,7 +53,10 @@ def compile_pattern(pattern: str, *, ignore_case: bool = False) -> BoundedPatter
     """`pattern` (without its slashes) compiled with a time bound; raises `PatternError` when it does not compile."""
     # Python's syntax is the one authors know and the one its messages describe: check with `re` first.
     try:
-        re.compile(pattern)
+        # `re` warns of syntax it may read differently one day (`[[`, a nested set): not the author's concern here,
+        # and a warning would reach the user as Python's own text.
+        with warnings.catch_warnings(action="ignore", category=FutureWarning):
+            re.compile(pattern)
     except re.error as exc:
         raise PatternError(exc.msg, pattern, exc.pos) from None
     import regex  # here, not at the top: a flow without patterns need not load it

@@ -38,6 +38,7 @@ from workbench.flow.languages import code_problem
 from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Problem, did_you_mean
+from workbench.flow.regex_limits import compile_pattern
 from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, fold, is_regex
 from workbench.testing.block_yaml import load_block_yaml
@@ -855,7 +856,7 @@ class _Reader:
         """Report bad `/regex/` strings inside an expected value."""
         if isinstance(value, str) and is_regex(value):
             try:
-                re.compile(value[1:-1])
+                compile_pattern(value[1:-1])
             except re.error as exc:
                 self.error(file, pos, f"invalid regular expression {value}: {exc}")
         elif isinstance(value, YMap):
