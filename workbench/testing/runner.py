@@ -77,6 +77,8 @@ if TYPE_CHECKING:  # the sandbox's modules load when a replay first runs JavaScr
     Closeable = httpx.AsyncClient | httpx.AsyncBaseTransport
 
 Status = Literal["passed", "failed", "error"]
+YIELD_TURNS = 100
+"""A replay gives the loop a turn after this many turns of one conversation (so that its timeout can strike)."""
 Observer = Callable[[ev.Event], None]
 TurnDone = Callable[[int, Turn, "Failure | None"], None]
 
@@ -518,6 +520,11 @@ class _Replay:
                     if failure:
                         return failure
                     for index, turn in enumerate(self.test.turns[: self.upto]):
+                        if index and not index % YIELD_TURNS:
+                            # A turn that waits for nothing never lets the loop run: without this a long
+                            # conversation would outlive its timeout (whose timer is the loop's) and hold up a
+                            # window sharing the loop.
+                            await asyncio.sleep(0)
                         failure = await self.step(turn)
                         if self.on_turn is not None:
                             self.on_turn(index, turn, failure)
