@@ -8,6 +8,7 @@ as the human agent while offloaded), /handback [STATE].
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -135,6 +136,21 @@ async def _handle(conversation: Conversation, line: str, out: TextIO) -> bool:
     return True
 
 
+def _read_line(stdin: TextIO) -> str:
+    """The next line of input ("" at its end) as text a conversation can hold: bytes that are not UTF-8 (which
+    Python hands over as lone surrogates, or refuses) become U+FFFD, as a terminal shows them."""
+    if isinstance(stdin, io.TextIOWrapper) and stdin.errors == "strict":
+        stdin.reconfigure(errors="surrogateescape")
+    line = stdin.readline()
+    if line.isascii():
+        return line
+    try:
+        raw = line.encode("utf-8", "surrogateescape")  # each byte Python could not decode, as it was
+    except UnicodeEncodeError:
+        raw = line.encode("utf-8", "surrogatepass")  # a surrogate that came as text
+    return raw.decode("utf-8", "replace")
+
+
 async def chat(
     flow: Flow,
     *,
@@ -157,7 +173,7 @@ async def chat(
         while True:
             if interactive:
                 print("you> ", end="", file=out, flush=True)
-            line = await loop.run_in_executor(None, stdin.readline)
+            line = await loop.run_in_executor(None, _read_line, stdin)
             if not line:
                 break
             if not interactive and line.strip():

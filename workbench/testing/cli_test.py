@@ -10,11 +10,12 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.flow.languages import code_problem, language_name
+from workbench.flow.paths import cut
 
 if TYPE_CHECKING:
     from workbench.testing.localize import RunLanguages
@@ -56,15 +57,39 @@ def add_test_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
-    """`NAME=VALUE` pairs; a VALUE that is JSON (a number, true, an object…) is read as JSON, else as text."""
+    """`NAME=VALUE` pairs; a VALUE that is JSON (a number, true, an object…) is read as JSON, else as text. JSON
+    nested more than `MAX_DEPTH` levels deep (as a flow file may nest) is taken as text too, with a warning on
+    stderr: nothing downstream could hold it."""
+    from workbench.flow.yaml_source import MAX_DEPTH
+
     variables: dict[str, Any] = {}
     for pair in pairs:
         name, _, raw = pair.partition("=")
         try:
-            variables[name.strip()] = json.loads(raw)
+            value = json.loads(raw)
+            too_deep = _deeper_than(value, MAX_DEPTH)
         except json.JSONDecodeError:
-            variables[name.strip()] = raw
+            value, too_deep = raw, False
+        except RecursionError:
+            too_deep = True
+        if too_deep:
+            warning = f"warning: --var {name.strip()}: its JSON nests more than {MAX_DEPTH} levels; taken as text"
+            print(warning, file=sys.stderr)
+            value = raw
+        variables[name.strip()] = value
     return variables
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` (from `json.loads`) nests lists and objects more than `limit` levels deep."""
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            todo.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 class Progress:
@@ -148,6 +173,9 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         except ExpressionError as exc:
             print(f"error: cannot read '{expression}': {exc}", file=sys.stderr)
             return 2
+        except RecursionError:
+            print(f"error: cannot read '{cut(expression)}': it is nested too deeply", file=sys.stderr)
+            return 2
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
         print(f"error: {path}: no such file or folder", file=sys.stderr)
@@ -171,21 +199,46 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     for item in result.results:
         if item.failure is not None:
             print(f"{item.status.upper()} {item.id}\n{item.failure.report()}\n", file=out)
-    if args.junit:
-        from workbench.testing.junit import write_junit  # only when asked for: it loads an XML library
-
-        write_junit(result.results, args.junit)
-    if args.json:
-        from workbench.testing.json_report import write_json  # only when asked for
-
-        write_json(result.results, result.duration, args.json)
-    if args.coverage_json:
-        args.coverage_json.write_text(json.dumps(result.coverage.to_json(), indent=2) + "\n", encoding="utf-8")
-    if args.coverage_report:
-        from workbench.testing.coverage_html import write_coverage_html  # only when asked for
-
-        write_coverage_html(result.coverage, args.coverage_report)
+    reports = (
+        (args.junit, _write_junit),
+        (args.json, _write_json),
+        (args.coverage_json, _write_coverage_json),
+        (args.coverage_report, _write_coverage_html),
+    )
+    written = [_written(result, path, write) for path, write in reports if path]  # each one tried
     if args.coverage or args.coverage_report:
         print(result.coverage.summary(), file=out)
     print(_summary(result), file=out)
-    return 2 if missing else result.exit_code
+    return 2 if missing or not all(written) else result.exit_code
+
+
+def _written(result: SuiteResult, path: Path, write: Callable[[SuiteResult, Path], None]) -> bool:
+    """Whether `write` wrote its report of `result` at `path`; when it could not, says why on stderr."""
+    try:
+        write(result, path)
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _write_junit(result: SuiteResult, path: Path) -> None:
+    from workbench.testing.junit import write_junit  # only when asked for: it loads an XML library
+
+    write_junit(result.results, path)
+
+
+def _write_json(result: SuiteResult, path: Path) -> None:
+    from workbench.testing.json_report import write_json  # only when asked for
+
+    write_json(result.results, result.duration, path)
+
+
+def _write_coverage_json(result: SuiteResult, path: Path) -> None:
+    path.write_text(json.dumps(result.coverage.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def _write_coverage_html(result: SuiteResult, path: Path) -> None:
+    from workbench.testing.coverage_html import write_coverage_html  # only when asked for
+
+    write_coverage_html(result.coverage, path)

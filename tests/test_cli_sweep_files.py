@@ -1,0 +1,79 @@
+"""The `workbench` command given hostile paths, reports it cannot write, deep JSON and undecodable input: a message
+and its documented exit status, never a traceback or a wait."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "flows" / "train_ticket" / "train_ticket.yaml"
+BOOKING = ROOT / "flows" / "train_ticket" / "booking.convo.yaml"
+
+
+def workbench(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120
+    )
+    out, err = result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in out + err
+    return subprocess.CompletedProcess(result.args, result.returncode, out, err)
+
+
+def test_validate_test_and_import_refuse_a_named_pipe_instead_of_waiting_for_a_writer(tmp_path: Path) -> None:
+    flow, convo, csv = tmp_path / "flow.yaml", tmp_path / "t.convo.yaml", tmp_path / "t.csv"
+    for pipe in (flow, convo, csv):
+        os.mkfifo(pipe)
+    assert workbench("validate", str(flow)).stdout == (
+        f"{flow}:1:1: error: cannot read the flow file: it is a named pipe, not a file\n"
+    )
+    tested = workbench("test", str(convo))
+    assert tested.returncode == 2
+    assert f"{convo}:1:1: error: cannot read the convo file: it is a named pipe, not a file" in tested.stdout
+    imported = workbench("translations", "import", str(SAMPLE), str(csv))
+    assert (imported.returncode, imported.stderr) == (
+        1,
+        f"workbench: cannot read {csv}: it is a named pipe, not a file\n",
+    )
+
+
+def test_reports_that_cannot_be_written_are_each_said_and_the_others_still_written(tmp_path: Path) -> None:
+    written = tmp_path / "coverage.json"
+    result = workbench(
+        "test", "--junit", str(tmp_path), "--json", str(tmp_path / "no" / "r.json"), "--coverage-json", str(written),
+        str(BOOKING),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: cannot write {tmp_path}: Is a directory",
+        f"error: cannot write {tmp_path / 'no' / 'r.json'}: No such file or directory",
+    ]
+    assert "passed" in result.stdout.splitlines()[-1]
+    assert written.is_file()
+
+
+def test_a_var_of_json_nested_too_deeply_is_taken_as_text_with_a_warning() -> None:
+    deep = "[" * 900 + "]" * 900
+    result = workbench(
+        "chat", str(SAMPLE), "--var", f"deep={deep}", "--var", "unclosed=" + "[" * 5000, stdin=b"/quit\n"
+    )
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "warning: --var deep: its JSON nests more than 100 levels; taken as text",
+        "warning: --var unclosed: its JSON nests more than 100 levels; taken as text",
+    ]
+
+
+def test_a_keyword_expression_nested_too_deeply_is_refused_as_bad_input() -> None:
+    result = workbench("test", "-k", "(" * 5000 + "a" + ")" * 5000, str(BOOKING))
+    assert result.returncode == 2
+    assert result.stderr == f"error: cannot read '{'(' * 59}…': it is nested too deeply\n"
+
+
+def test_chat_input_that_is_not_utf8_reaches_the_flow_as_replacement_characters() -> None:
+    result = workbench("chat", str(SAMPLE), stdin=b"Ann\xff\n/vars\n")
+    assert result.returncode == 0
+    assert "bot> Hi Ann\ufffd! What would you like to do?" in result.stdout
+    assert '"first_name": "Ann\ufffd"' in result.stdout
