@@ -77,3 +77,21 @@ def test_chat_input_that_is_not_utf8_reaches_the_flow_as_replacement_characters(
     assert result.returncode == 0
     assert "bot> Hi Ann\ufffd! What would you like to do?" in result.stdout
     assert '"first_name": "Ann\ufffd"' in result.stdout
+
+
+def test_test_says_a_path_is_a_symbolic_link_loop_rather_than_missing(tmp_path: Path) -> None:
+    loop = tmp_path / "a.convo.yaml"
+    loop.symlink_to(tmp_path / "b.convo.yaml")
+    (tmp_path / "b.convo.yaml").symlink_to(loop)
+    result = workbench("test", str(loop), str(tmp_path / "gone.convo.yaml"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: {loop}: Too many levels of symbolic links",
+        f"error: {tmp_path / 'gone.convo.yaml'}: no such file or folder",
+        "error: no conversation tests (*.convo.yaml) found",
+    ]
+
+
+def test_diff_says_a_folder_given_as_its_flow_is_not_a_file(tmp_path: Path) -> None:
+    result = workbench("diff", str(tmp_path), "--against", str(SAMPLE))
+    assert (result.returncode, result.stderr) == (2, f"error: {tmp_path}: not a file\n")

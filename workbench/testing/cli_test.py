@@ -176,10 +176,10 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         except RecursionError:
             print(f"error: cannot read '{cut(expression)}': it is nested too deeply", file=sys.stderr)
             return 2
-    missing = [p for p in args.paths if not p.exists()]
-    for path in missing:
-        print(f"error: {path}: no such file or folder", file=sys.stderr)
-    files = find_convo_files(p for p in args.paths if p.exists())
+    unreadable = {p: why for p in args.paths if (why := unreadable_path(p))}
+    for path, why in unreadable.items():
+        print(f"error: {path}: {why}", file=sys.stderr)
+    files = find_convo_files(p for p in args.paths if p not in unreadable)
     if not files:
         print("error: no conversation tests (*.convo.yaml) found", file=sys.stderr)
         return 2
@@ -209,7 +209,19 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     if args.coverage or args.coverage_report:
         print(result.coverage.summary(), file=out)
     print(_summary(result), file=out)
-    return 2 if missing or not all(written) else result.exit_code
+    return 2 if unreadable or not all(written) else result.exit_code
+
+
+def unreadable_path(path: Path) -> str | None:
+    """Why `path` names no file or folder (missing, a symbolic link loop, a name too long…), or None when it names
+    one."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def _written(result: SuiteResult, path: Path, write: Callable[[SuiteResult, Path], None]) -> bool:
