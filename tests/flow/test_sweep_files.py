@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from workbench.flow.documents import MAX_FILE_BYTES
 from workbench.flow.loader import load_flow
 from workbench.flow.yaml_source import MAX_DEPTH
 
@@ -68,3 +69,19 @@ def test_a_value_that_holds_itself_is_still_refused_as_a_recursive_alias() -> No
     assert messages("name: t\nstart: a\nstates:\n  a:\n    json: &x {a: *x}\n") == [
         "5:11: error: a value may not contain itself (recursive YAML alias)"
     ]
+
+
+def test_a_flow_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as out:
+        out.truncate(MAX_FILE_BYTES + 1)  # sparse: no 10 MB written
+    assert [p.message for p in load_flow(big).problems] == [
+        "cannot read the flow file: it is 10.0 MB, more than the 10 MB a file may be"
+    ]
+
+
+def test_a_flow_file_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
+    flow = tmp_path / "flow.yaml"
+    text = "name: t\nstart: a\nstates:\n  a:\n    say: hi\n"
+    flow.write_text(text + "#" * (MAX_FILE_BYTES - len(text) - 1) + "\n", encoding="utf-8")
+    assert load_flow(flow).ok

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from workbench.flow.documents import MAX_FILE_BYTES
 from workbench.flow.yaml_source import MAX_DEPTH
 from workbench.testing.convo_format import load_convo_file, load_convo_text
 
@@ -82,3 +83,12 @@ def test_a_json_turn_900_levels_deep_is_a_problem_of_the_file_rather_than_a_cras
     loaded = load_convo_file(path)
     assert [p.message for p in loaded.problems] == ["invalid YAML: " + TOO_DEEP]
     assert loaded.tests == ()
+
+
+def test_a_convo_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.convo.yaml"
+    with big.open("wb") as out:
+        out.truncate(MAX_FILE_BYTES + 1)
+    assert problems_of(big) == [
+        f"{big}:1:1: error: cannot read the convo file: it is 10.0 MB, more than the 10 MB a file may be"
+    ]
