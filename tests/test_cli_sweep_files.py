@@ -95,3 +95,18 @@ def test_test_says_a_path_is_a_symbolic_link_loop_rather_than_missing(tmp_path: 
 def test_diff_says_a_folder_given_as_its_flow_is_not_a_file(tmp_path: Path) -> None:
     result = workbench("diff", str(tmp_path), "--against", str(SAMPLE))
     assert (result.returncode, result.stderr) == (2, f"error: {tmp_path}: not a file\n")
+
+
+def test_a_flow_file_given_to_test_and_a_convo_file_given_to_validate_say_which_command_they_need() -> None:
+    tested = workbench("test", str(SAMPLE))
+    assert tested.returncode == 2
+    assert (
+        f"{SAMPLE}:35:1: error: this is a flow file (it has 'states'), not a conversation test: check it with "
+        "`workbench validate`"
+    ) in tested.stdout.splitlines()[2]
+    validated = workbench("validate", str(BOOKING))
+    assert (validated.returncode, validated.stdout) == (
+        1,
+        f"{BOOKING}:29:1: error: this is a conversation test (it has 'conversations'), not a flow file: run it "
+        "with `workbench test`\n",
+    )

@@ -80,6 +80,7 @@ PASSTHROUGH = "passthrough"
 IFRAME_TARGET = "CL_API"
 ALL_LANGUAGES = "all"
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
+_A_FLOW_FILE = "this is a flow file (it has 'states'), not a conversation test: check it with `workbench validate`"
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where `str.splitlines` splits besides "\n"
 
 
@@ -329,6 +330,9 @@ class _Reader:
             self.error(file, Pos(1, 1, 1, 1), "the convo file is empty")
         tests: list[ConvoTest] = []
         for data, pos in documents:
+            if isinstance(data, YMap) and "states" in data and data.keys().isdisjoint(("turns", "conversations")):
+                self.error(file, data.key_pos["states"], _A_FLOW_FILE)
+                continue
             if isinstance(data, YList):
                 for item, item_pos in zip(data, data.item_pos, strict=True):
                     tests += self.conversation_or_group(item, item_pos, file, _Settings())
