@@ -110,3 +110,20 @@ def test_a_flow_file_given_to_test_and_a_convo_file_given_to_validate_say_which_
         f"{BOOKING}:29:1: error: this is a conversation test (it has 'conversations'), not a flow file: run it "
         "with `workbench test`\n",
     )
+
+
+def test_control_characters_of_a_file_reach_the_terminal_written_out_never_as_escape_sequences(tmp_path: Path) -> None:
+    flow = tmp_path / "flow.yaml"
+    flow.write_text('name: t\nstart: "\\e[2J\\ra"\nstates:\n  a: {say: hi}\n', encoding="utf-8")
+    assert workbench("validate", str(flow)).stdout == (
+        f"{flow}:2:8: error: 'start' refers to unknown state '\\u001b[2J\\u000da'\n"
+    )
+    convo = tmp_path / "t.convo.yaml"
+    convo.write_text(f'flow: {SAMPLE}\nname: "red \\e[31m"\nturns:\n  - bot: "bell \\a"\n', encoding="utf-8")
+    tested = workbench("test", str(convo))
+    assert tested.returncode == 1
+    assert tested.stdout.splitlines()[:2] == [
+        f"FAILED {convo}::red \\u001b[31m",
+        f"{convo}:4:5: bot: bell \\u0007",
+    ]
+    assert "\x1b" not in tested.stdout and "\x07" not in tested.stdout

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.flow.languages import code_problem, language_name
 from workbench.flow.paths import cut
+from workbench.flow.problems import shown
 
 if TYPE_CHECKING:
     from workbench.testing.localize import RunLanguages
@@ -113,7 +114,7 @@ class Progress:
             filled = width * len(self.seen) // max(self.files, 1)
             bar = "#" * filled + "-" * (width - filled)
             counts = f"{len(self.seen)}/{self.files} files, {self.done} conversations, {self.failed} failed"
-            self.out.write(f"\r[{bar}] {counts}  {result.name[:30]:<30}")
+            self.out.write(f"\r[{bar}] {counts}  {shown(result.name[:30]):<30}")
             self.out.flush()
 
     def clear(self) -> None:
@@ -198,7 +199,7 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     progress.clear()
     for item in result.results:
         if item.failure is not None:
-            print(f"{item.status.upper()} {item.id}\n{item.failure.report()}\n", file=out)
+            print(shown(f"{item.status.upper()} {item.id}\n{item.failure.report()}\n"), file=out)
     reports = (
         (args.junit, _write_junit),
         (args.json, _write_json),
