@@ -127,3 +127,10 @@ def test_control_characters_of_a_file_reach_the_terminal_written_out_never_as_es
         f"{convo}:4:5: bot: bell \\u0007",
     ]
     assert "\x1b" not in tested.stdout and "\x07" not in tested.stdout
+
+
+def test_chat_writes_out_the_control_characters_it_is_given_and_echoes() -> None:
+    result = workbench("chat", str(SAMPLE), stdin=b"An\x1b[2Jn\n")
+    assert "you> An\\u001b[2Jn" in result.stdout.splitlines()
+    assert "bot> Hi An\\u001b[2Jn! What would you like to do?" in result.stdout.splitlines()
+    assert "\x1b" not in result.stdout

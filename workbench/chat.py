@@ -17,6 +17,7 @@ from typing import TextIO
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.model import Flow
+from workbench.flow.problems import shown
 from workbench.flow.template import to_text
 
 HELP = (
@@ -43,7 +44,7 @@ class Printer:
         if self.closed:
             return
         try:
-            print(text, file=self.out, flush=True)
+            print(shown(text), file=self.out, flush=True)
         except BrokenPipeError:  # the reader went away (`workbench chat … | head`)
             self.closed = True
 
@@ -120,7 +121,7 @@ async def _handle(conversation: Conversation, line: str, out: TextIO) -> bool:
         )
     elif command == "/state":
         session = conversation.session
-        print(f"state: {session.current_state}  (waiting: {session.waiting or '-'})", file=out)
+        print(shown(f"state: {session.current_state}  (waiting: {session.waiting or '-'})"), file=out)
     elif command == "/restart":
         await conversation.restart()
     elif command == "/iframe":
@@ -168,7 +169,7 @@ async def chat(
         printer = Printer(conversation, out, verbose=verbose)
         conversation.subscribe(printer)
         if interactive:
-            print(f"{flow.name} — {HELP}", file=out)
+            print(shown(f"{flow.name} — {HELP}"), file=out)
         await conversation.start()
         while True:
             if interactive:
@@ -177,6 +178,6 @@ async def chat(
             if not line:
                 break
             if not interactive and line.strip():
-                print(f"you> {line.rstrip()}", file=out)
+                print(shown(f"you> {line.rstrip()}"), file=out)
             if not await _handle(conversation, line.rstrip("\n"), out) or printer.closed:
                 break
