@@ -7,7 +7,8 @@ from pathlib import Path
 
 from workbench.flow.documents import MAX_FILE_BYTES
 from workbench.flow.loader import load_flow
-from workbench.flow.yaml_source import MAX_DEPTH
+from workbench.flow.translations_csv import texts_section
+from workbench.flow.yaml_source import MAX_DEPTH, load_yaml
 
 from .helpers import flow_of, messages
 
@@ -85,3 +86,10 @@ def test_a_flow_file_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
     text = "name: t\nstart: a\nstates:\n  a:\n    say: hi\n"
     flow.write_text(text + "#" * (MAX_FILE_BYTES - len(text) - 1) + "\n", encoding="utf-8")
     assert load_flow(flow).ok
+
+
+def test_a_translation_holding_a_character_yaml_reads_as_a_line_break_is_written_so_that_it_comes_back() -> None:
+    for text in ("next\x85line", "a\n\x85b", "line\u2028separator", "paragraph\u2029separator"):
+        written = texts_section({"k": text})
+        assert load_yaml(written).data["texts"]["k"] == text, written
+    assert texts_section({"k": "two\nlines"}) == "texts:\n  k: |-\n    two\n    lines\n"
