@@ -134,3 +134,11 @@ def test_chat_writes_out_the_control_characters_it_is_given_and_echoes() -> None
     assert "you> An\\u001b[2Jn" in result.stdout.splitlines()
     assert "bot> Hi An\\u001b[2Jn! What would you like to do?" in result.stdout.splitlines()
     assert "\x1b" not in result.stdout
+
+
+def test_chat_cuts_a_line_of_a_megabyte_and_reads_on_after_it() -> None:
+    result = workbench("chat", str(SAMPLE), stdin=b"a" * 1_000_000 + b"\n/state\n")
+    lines = result.stdout.splitlines()
+    assert "! warning: the line was cut after 65536 characters" in lines
+    assert f"you> {'a' * 65_536}" in lines
+    assert lines[-1] == "state: menu  (waiting: menu)"

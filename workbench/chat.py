@@ -137,19 +137,31 @@ async def _handle(conversation: Conversation, line: str, out: TextIO) -> bool:
     return True
 
 
-def _read_line(stdin: TextIO) -> str:
-    """The next line of input ("" at its end) as text a conversation can hold: bytes that are not UTF-8 (which
-    Python hands over as lone surrogates, or refuses) become U+FFFD, as a terminal shows them."""
+MAX_LINE = 65_536
+"""The most characters of one line of input a conversation is given; the rest of a longer line is read and left
+out (never held), with a warning."""
+
+
+def _read_line(stdin: TextIO) -> tuple[str, bool]:
+    """The next line of input ("" at its end) as text a conversation can hold, and whether it was cut at `MAX_LINE`
+    characters. Bytes that are not UTF-8 (which Python hands over as lone surrogates, or refuses) become U+FFFD, as
+    a terminal shows them."""
     if isinstance(stdin, io.TextIOWrapper) and stdin.errors == "strict":
         stdin.reconfigure(errors="surrogateescape")
-    line = stdin.readline()
+    line = stdin.readline(MAX_LINE + 1)
+    cut = len(line) > MAX_LINE
+    if cut:
+        rest = line[MAX_LINE:]
+        while rest and not rest.endswith("\n"):
+            rest = stdin.readline(MAX_LINE)
+        line = line[:MAX_LINE] + "\n"
     if line.isascii():
-        return line
+        return line, cut
     try:
         raw = line.encode("utf-8", "surrogateescape")  # each byte Python could not decode, as it was
     except UnicodeEncodeError:
         raw = line.encode("utf-8", "surrogatepass")  # a surrogate that came as text
-    return raw.decode("utf-8", "replace")
+    return raw.decode("utf-8", "replace"), cut
 
 
 async def chat(
@@ -174,9 +186,11 @@ async def chat(
         while True:
             if interactive:
                 print("you> ", end="", file=out, flush=True)
-            line = await loop.run_in_executor(None, _read_line, stdin)
+            line, cut = await loop.run_in_executor(None, _read_line, stdin)
             if not line:
                 break
+            if cut:
+                print(f"! warning: the line was cut after {MAX_LINE} characters", file=out)
             if not interactive and line.strip():
                 print(shown(f"you> {line.rstrip()}"), file=out)
             if not await _handle(conversation, line.rstrip("\n"), out) or printer.closed:
