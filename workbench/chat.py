@@ -8,6 +8,7 @@ as the human agent while offloaded), /handback [STATE].
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import TextIO
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.model import Flow
+from workbench.flow.problems import shown
 from workbench.flow.template import to_text
 
 HELP = (
@@ -42,7 +44,7 @@ class Printer:
         if self.closed:
             return
         try:
-            print(text, file=self.out, flush=True)
+            print(shown(text), file=self.out, flush=True)
         except BrokenPipeError:  # the reader went away (`workbench chat … | head`)
             self.closed = True
 
@@ -119,7 +121,7 @@ async def _handle(conversation: Conversation, line: str, out: TextIO) -> bool:
         )
     elif command == "/state":
         session = conversation.session
-        print(f"state: {session.current_state}  (waiting: {session.waiting or '-'})", file=out)
+        print(shown(f"state: {session.current_state}  (waiting: {session.waiting or '-'})"), file=out)
     elif command == "/restart":
         await conversation.restart()
     elif command == "/iframe":
@@ -133,6 +135,33 @@ async def _handle(conversation: Conversation, line: str, out: TextIO) -> bool:
     elif line.strip():
         await conversation.send_text(line.strip())
     return True
+
+
+MAX_LINE = 65_536
+"""The most characters of one line of input a conversation is given; the rest of a longer line is read and left
+out (never held), with a warning."""
+
+
+def _read_line(stdin: TextIO) -> tuple[str, bool]:
+    """The next line of input ("" at its end) as text a conversation can hold, and whether it was cut at `MAX_LINE`
+    characters. Bytes that are not UTF-8 (which Python hands over as lone surrogates, or refuses) become U+FFFD, as
+    a terminal shows them."""
+    if isinstance(stdin, io.TextIOWrapper) and stdin.errors == "strict":
+        stdin.reconfigure(errors="surrogateescape")
+    line = stdin.readline(MAX_LINE + 1)
+    cut = len(line) > MAX_LINE
+    if cut:
+        rest = line[MAX_LINE:]
+        while rest and not rest.endswith("\n"):
+            rest = stdin.readline(MAX_LINE)
+        line = line[:MAX_LINE] + "\n"
+    if line.isascii():
+        return line, cut
+    try:
+        raw = line.encode("utf-8", "surrogateescape")  # each byte Python could not decode, as it was
+    except UnicodeEncodeError:
+        raw = line.encode("utf-8", "surrogatepass")  # a surrogate that came as text
+    return raw.decode("utf-8", "replace"), cut
 
 
 async def chat(
@@ -152,15 +181,17 @@ async def chat(
         printer = Printer(conversation, out, verbose=verbose)
         conversation.subscribe(printer)
         if interactive:
-            print(f"{flow.name} — {HELP}", file=out)
+            print(shown(f"{flow.name} — {HELP}"), file=out)
         await conversation.start()
         while True:
             if interactive:
                 print("you> ", end="", file=out, flush=True)
-            line = await loop.run_in_executor(None, stdin.readline)
+            line, cut = await loop.run_in_executor(None, _read_line, stdin)
             if not line:
                 break
+            if cut:
+                print(f"! warning: the line was cut after {MAX_LINE} characters", file=out)
             if not interactive and line.strip():
-                print(f"you> {line.rstrip()}", file=out)
+                print(shown(f"you> {line.rstrip()}"), file=out)
             if not await _handle(conversation, line.rstrip("\n"), out) or printer.closed:
                 break

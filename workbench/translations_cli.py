@@ -67,10 +67,11 @@ def _export(flow: Flow, output: Path | None) -> int:
 
 
 def _import(flow: Flow, path: Path, language: str | None) -> int:
+    from workbench.flow.documents import read_file_bytes
     from workbench.flow.translations_csv import ImportRefused, plan_import
 
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_file_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         print(f"workbench: {path} is not UTF-8 text (save the CSV as UTF-8)", file=sys.stderr)
         return 1

@@ -118,6 +118,12 @@ def _parse(
     if read is None:
         return None
     top, pos, lines = read
+    convo_key = next((key for key in ("turns", "conversations") if key in top), None)
+    if convo_key is not None and "states" not in top:
+        at = top.key_pos[convo_key]
+        message = f"this is a conversation test (it has '{convo_key}'), not a flow file: run it with `workbench test`"
+        reporter.error(at.line, at.column, message)
+        return None
     builder = Builder(file, lines, reporter)
     flow = builder.flow(top, pos, path)
     if flow is None:

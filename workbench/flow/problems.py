@@ -11,17 +11,25 @@ from workbench.flow.model import Loc
 
 Severity = Literal["error", "warning"]
 
+_CONTROLS = {code: f"\\u{code:04x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if chr(code) not in "\n\t"}
+
+
+def shown(text: str) -> str:
+    """`text` for a terminal: its control characters (a file's "\\e[2J", "\\r"…) written as `\\u001b`, as JSON
+    writes them, so that none can move the cursor, clear the screen or change colours."""
+    return text.translate(_CONTROLS)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One error or warning; prints as `file:line:column: error: message`."""
+    """One error or warning; prints as `file:line:column: error: message` (control characters `shown`)."""
 
     loc: Loc
     message: str
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.loc}: {self.severity}: {self.message}"
+        return shown(f"{self.loc}: {self.severity}: {self.message}")
 
     @property
     def is_error(self) -> bool:

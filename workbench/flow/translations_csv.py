@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,8 +199,15 @@ class _Dumper(yaml.SafeDumper):
     """Writes texts as a translator reads them: plain where YAML allows, a literal block for several lines."""
 
 
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+"""Characters YAML reads as line breaks that PyYAML may write raw (U+0085 in a plain or quoted text comes back as a
+space, in a block as a new line); in double quotes they are escapes (`\\N`, `\\L`, `\\P`) that come back as they
+were."""
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+    style = '"' if _OTHER_BREAKS.search(value) else "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _Dumper.add_representer(str, _text)

@@ -9,7 +9,8 @@ and dates such as `2024-05-01` stay strings, so every loaded value is JSON-compa
 
 What a file can make the workbench hold is bounded by its text: aliases may add at most `MAX_ALIASED_VALUES`
 values in all (`MAX_ALIASES` aliases), so an alias bomb ("billion laughs") is refused at the alias that crosses
-the line; a whole number may be at most `MAX_NUMBER_CHARACTERS` characters long.
+the line; a whole number may be at most `MAX_NUMBER_CHARACTERS` characters long; lists and mappings may be nested
+at most `MAX_DEPTH` levels deep (deeper values would exhaust Python's recursion wherever they are copied or written).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ MAX_ALIASED_VALUES = 100_000
 """How many values (scalars, lists, mappings) all the aliases of a file may repeat, counting each alias as
 everything its anchor holds."""
 MAX_NUMBER_CHARACTERS = 100
+MAX_DEPTH = 100
+"""How many levels deep lists and mappings may be nested in a file, the top-level one counting as the first."""
 
 
 def split_lines(text: str) -> list[str]:
@@ -200,6 +203,38 @@ def _check_aliases(text: str) -> None:
             open_nodes[-1][1] += size
 
 
+def _check_depth(root: yaml.Node) -> None:
+    """Raise `YamlSyntaxError` at the first list or mapping nested deeper than `MAX_DEPTH`, aliases expanded.
+
+    Each list and mapping's height (how many levels it holds) is worked out once, bottom up, without recursion;
+    a node that holds itself (a recursive alias) counts nothing in itself: the loader refuses it with its own message.
+    """
+    heights: dict[int, int] = {}
+    todo: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while todo:
+        node, children_done = todo.pop()
+        if children_done:
+            heights[id(node)] = 1 + max((heights.get(id(child), 0) for child in _children(node)), default=0)
+        elif id(node) not in heights and not isinstance(node, yaml.ScalarNode):
+            heights[id(node)] = 0  # being walked
+            todo.append((node, True))
+            todo.extend((child, False) for child in _children(node))
+    if heights.get(id(root), 0) <= MAX_DEPTH:
+        return
+    node = root
+    for _ in range(MAX_DEPTH):
+        node = max(_children(node), key=lambda child: heights.get(id(child), 0))
+    message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep here (at most {MAX_DEPTH})"
+    raise YamlSyntaxError(message, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    """The values of a list or mapping node (a mapping's keys are scalars: the loader refuses any other)."""
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return [value for _, value in node.value]
+
+
 def _too_many(alias: yaml.AliasEvent, aliases: int, repeated: int) -> YamlSyntaxError:
     if aliases > MAX_ALIASES:
         message = f"the alias *{alias.anchor} is one alias too many (a file may have {MAX_ALIASES})"
@@ -230,6 +265,7 @@ def load_yaml(text: str) -> Document:
         node = loader.get_single_node()
         if node is None:
             return Document(None, None, [])
+        _check_depth(node)
         data = loader.construct_document(node)
         return Document(data, _pos(node), loader.duplicates)
     except yaml.MarkedYAMLError as exc:

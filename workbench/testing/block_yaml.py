@@ -5,8 +5,9 @@ Most convo files use a small part of YAML: block mappings and lists, scalars on 
 operations, without PyYAML's node tree and constructor, and gives the same `Document` as
 `workbench.flow.yaml_source.load_yaml`: the same values (`yes`/`no` stay strings) and the same position of every
 key, value and item (start, end and style). Anything else (flow collections, block scalars, anchors, aliases,
-tags, escapes, a scalar over several lines, a quoted or very long key, a duplicate key, text that is not valid
-YAML) gives None: the caller then loads the text with `load_yaml`, which reports any problem where it is.
+tags, escapes, a scalar over several lines, a quoted or very long key, a duplicate key, nesting deeper than
+`MAX_DEPTH`, text that is not valid YAML) gives None: the caller then loads the text with `load_yaml`, which
+reports any problem where it is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from typing import Any
 
 from workbench.flow.yaml_source import (
+    MAX_DEPTH,
     MAX_NUMBER_CHARACTERS,
     PLAIN_TAGGED_STARTS,
     Document,
@@ -74,7 +76,7 @@ class _Reader:
     dash) starts, the column just after the key's colon, the rest of the line and the column where the rest starts.
     """
 
-    __slots__ = ("at", "content", "last")
+    __slots__ = ("at", "content", "depth", "last")
 
     def __init__(self, text: str) -> None:
         content = []
@@ -92,6 +94,7 @@ class _Reader:
                 append((line, start, dash != "", None, column, column, rest, column))
         self.content = content
         self.at = 0
+        self.depth = 0  # of the list or mapping being read
         self.last = (line, len(text) - text.rfind("\n"))  # where the text ends (its last line and column, from 1)
 
     def document(self) -> Document:
@@ -122,7 +125,14 @@ class _Reader:
         self.at += 1
         return _scalar(rest, line, column)
 
+    def enter(self) -> None:
+        """Go one list or mapping deeper; too deep is left to `load_yaml`, which says where."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _NotBlockYaml
+
     def mapping(self, column: int) -> tuple[YMap, Pos]:
+        self.enter()
         content = self.content
         count = len(content)
         at = self.at
@@ -158,10 +168,12 @@ class _Reader:
                     raise _NotBlockYaml  # a scalar going on over several lines, or an error
                 break
         self.at = at
+        self.depth -= 1
         end_line, end_column = content[at][:2] if at < count else self.end_of_text(column)
         return data, _new(Pos, (first, column, end_line, end_column, None))
 
     def sequence(self, column: int) -> tuple[YList, Pos]:
+        self.enter()
         content = self.content
         count = len(content)
         first = content[self.at][0]
@@ -188,6 +200,7 @@ class _Reader:
                     raise _NotBlockYaml  # a scalar going on over several lines, or an error
                 break
         at = self.at
+        self.depth -= 1
         end_line, end_column = content[at][:2] if at < count else self.end_of_text(column)
         return data, _new(Pos, (first, column, end_line, end_column, None))
 

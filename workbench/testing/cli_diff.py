@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from workbench.testing.cli_test import parse_vars
+from workbench.testing.cli_test import parse_vars, unreadable_path
 
 
 def add_diff_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -50,7 +50,8 @@ def run_diff_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     flow = args.flow
     against, *convos = args.against
     if not flow.is_file():
-        print(f"error: {flow}: no such file", file=sys.stderr)
+        why = "not a file" if flow.exists() else unreadable_path(flow) or "no such file"
+        print(f"error: {flow}: {why}", file=sys.stderr)
         return 2
     try:
         report = asyncio.run(diff_flow(flow, against, [Path(c) for c in convos], variables=parse_vars(args.var)))

@@ -10,11 +10,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from workbench.flow.languages import code_problem, language_name
+from workbench.flow.paths import cut
+from workbench.flow.problems import shown
 
 if TYPE_CHECKING:
     from workbench.testing.localize import RunLanguages
@@ -56,15 +58,39 @@ def add_test_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
-    """`NAME=VALUE` pairs; a VALUE that is JSON (a number, true, an object…) is read as JSON, else as text."""
+    """`NAME=VALUE` pairs; a VALUE that is JSON (a number, true, an object…) is read as JSON, else as text. JSON
+    nested more than `MAX_DEPTH` levels deep (as a flow file may nest) is taken as text too, with a warning on
+    stderr: nothing downstream could hold it."""
+    from workbench.flow.yaml_source import MAX_DEPTH
+
     variables: dict[str, Any] = {}
     for pair in pairs:
         name, _, raw = pair.partition("=")
         try:
-            variables[name.strip()] = json.loads(raw)
+            value = json.loads(raw)
+            too_deep = _deeper_than(value, MAX_DEPTH)
         except json.JSONDecodeError:
-            variables[name.strip()] = raw
+            value, too_deep = raw, False
+        except RecursionError:
+            too_deep = True
+        if too_deep:
+            warning = f"warning: --var {name.strip()}: its JSON nests more than {MAX_DEPTH} levels; taken as text"
+            print(warning, file=sys.stderr)
+            value = raw
+        variables[name.strip()] = value
     return variables
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` (from `json.loads`) nests lists and objects more than `limit` levels deep."""
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            todo.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 class Progress:
@@ -88,7 +114,7 @@ class Progress:
             filled = width * len(self.seen) // max(self.files, 1)
             bar = "#" * filled + "-" * (width - filled)
             counts = f"{len(self.seen)}/{self.files} files, {self.done} conversations, {self.failed} failed"
-            self.out.write(f"\r[{bar}] {counts}  {result.name[:30]:<30}")
+            self.out.write(f"\r[{bar}] {counts}  {shown(result.name[:30]):<30}")
             self.out.flush()
 
     def clear(self) -> None:
@@ -148,10 +174,13 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         except ExpressionError as exc:
             print(f"error: cannot read '{expression}': {exc}", file=sys.stderr)
             return 2
-    missing = [p for p in args.paths if not p.exists()]
-    for path in missing:
-        print(f"error: {path}: no such file or folder", file=sys.stderr)
-    files = find_convo_files(p for p in args.paths if p.exists())
+        except RecursionError:
+            print(f"error: cannot read '{cut(expression)}': it is nested too deeply", file=sys.stderr)
+            return 2
+    unreadable = {p: why for p in args.paths if (why := unreadable_path(p))}
+    for path, why in unreadable.items():
+        print(f"error: {path}: {why}", file=sys.stderr)
+    files = find_convo_files(p for p in args.paths if p not in unreadable)
     if not files:
         print("error: no conversation tests (*.convo.yaml) found", file=sys.stderr)
         return 2
@@ -170,22 +199,59 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     progress.clear()
     for item in result.results:
         if item.failure is not None:
-            print(f"{item.status.upper()} {item.id}\n{item.failure.report()}\n", file=out)
-    if args.junit:
-        from workbench.testing.junit import write_junit  # only when asked for: it loads an XML library
-
-        write_junit(result.results, args.junit)
-    if args.json:
-        from workbench.testing.json_report import write_json  # only when asked for
-
-        write_json(result.results, result.duration, args.json)
-    if args.coverage_json:
-        args.coverage_json.write_text(json.dumps(result.coverage.to_json(), indent=2) + "\n", encoding="utf-8")
-    if args.coverage_report:
-        from workbench.testing.coverage_html import write_coverage_html  # only when asked for
-
-        write_coverage_html(result.coverage, args.coverage_report)
+            print(shown(f"{item.status.upper()} {item.id}\n{item.failure.report()}\n"), file=out)
+    reports = (
+        (args.junit, _write_junit),
+        (args.json, _write_json),
+        (args.coverage_json, _write_coverage_json),
+        (args.coverage_report, _write_coverage_html),
+    )
+    written = [_written(result, path, write) for path, write in reports if path]  # each one tried
     if args.coverage or args.coverage_report:
         print(result.coverage.summary(), file=out)
     print(_summary(result), file=out)
-    return 2 if missing else result.exit_code
+    return 2 if unreadable or not all(written) else result.exit_code
+
+
+def unreadable_path(path: Path) -> str | None:
+    """Why `path` names no file or folder (missing, a symbolic link loop, a name too long…), or None when it names
+    one."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _written(result: SuiteResult, path: Path, write: Callable[[SuiteResult, Path], None]) -> bool:
+    """Whether `write` wrote its report of `result` at `path`; when it could not, says why on stderr."""
+    try:
+        write(result, path)
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _write_junit(result: SuiteResult, path: Path) -> None:
+    from workbench.testing.junit import write_junit  # only when asked for: it loads an XML library
+
+    write_junit(result.results, path)
+
+
+def _write_json(result: SuiteResult, path: Path) -> None:
+    from workbench.testing.json_report import write_json  # only when asked for
+
+    write_json(result.results, result.duration, path)
+
+
+def _write_coverage_json(result: SuiteResult, path: Path) -> None:
+    path.write_text(json.dumps(result.coverage.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def _write_coverage_html(result: SuiteResult, path: Path) -> None:
+    from workbench.testing.coverage_html import write_coverage_html  # only when asked for
+
+    write_coverage_html(result.coverage, path)

@@ -33,7 +33,7 @@ from typing import Any, Literal, get_args
 
 from workbench.engine.session import refused_start_value
 from workbench.flow.build import kind_name
-from workbench.flow.documents import not_utf8, unreadable_message
+from workbench.flow.documents import not_utf8, read_file_bytes, unreadable_message
 from workbench.flow.languages import code_problem
 from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
@@ -80,6 +80,7 @@ PASSTHROUGH = "passthrough"
 IFRAME_TARGET = "CL_API"
 ALL_LANGUAGES = "all"
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
+_A_FLOW_FILE = "this is a flow file (it has 'states'), not a conversation test: check it with `workbench validate`"
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where `str.splitlines` splits besides "\n"
 
 
@@ -210,26 +211,11 @@ def load_convo_file(path: str | Path) -> ConvoFile:
 
 
 def _read(file: str) -> str:
-    """The text of `file`, its new lines made "\n" as text mode makes them.
-
-    Read with `os.read` and decoded here: a third of the cost of a text-mode `open` (or `Path.read_text`), which
-    makes a buffered reader, asks whether the file is a terminal and decodes incrementally; a suite reads
-    thousands of files.
-    """
-    fd = os.open(file, os.O_RDONLY)
-    try:
-        chunks = [os.read(fd, _CHUNK)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, _CHUNK))
-    finally:
-        os.close(fd)
-    text = (chunks[0] if len(chunks) == 2 else b"".join(chunks)).decode("utf-8")
+    """The text of `file`, its new lines made "\n" as text mode makes them (a named pipe or a device is refused)."""
+    text = read_file_bytes(file).decode("utf-8")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
-
-
-_CHUNK = 1 << 16
 
 
 def load_convo_text(text: str, filename: str = "<convo>", folder: Path | None = None) -> ConvoFile:
@@ -344,6 +330,9 @@ class _Reader:
             self.error(file, Pos(1, 1, 1, 1), "the convo file is empty")
         tests: list[ConvoTest] = []
         for data, pos in documents:
+            if isinstance(data, YMap) and "states" in data and data.keys().isdisjoint(("turns", "conversations")):
+                self.error(file, data.key_pos["states"], _A_FLOW_FILE)
+                continue
             if isinstance(data, YList):
                 for item, item_pos in zip(data, data.item_pos, strict=True):
                     tests += self.conversation_or_group(item, item_pos, file, _Settings())
@@ -623,13 +612,16 @@ class _Reader:
         if not isinstance(value, str):
             self.type_error(file, pos, "'include'", "the path of a file of turns", value)
             return []
-        path = (Path(folder) / value).resolve()
+        if "\0" in value:
+            self.error(file, pos, "cannot include a path with a NUL character in it")
+            return []
+        path = Path(os.path.realpath(os.path.join(folder, value)))  # a symbolic link loop is left for the read
         if path in self._including:
             chain = " → ".join(p.name for p in [*self._including, path])
             self.error(file, pos, f"include cycle: {chain}")
             return []
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_file_bytes(path).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = not_utf8(exc) if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
             self.error(file, pos, f"cannot include {value}: {reason}")
