@@ -92,3 +92,14 @@ def test_a_convo_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path:
     assert problems_of(big) == [
         f"{big}:1:1: error: cannot read the convo file: it is 10.0 MB, more than the 10 MB a file may be"
     ]
+
+
+def test_an_included_file_with_windows_line_ends_gives_the_turns_it_gives_with_unix_ones(tmp_path: Path) -> None:
+    (tmp_path / "turns.yaml").write_bytes(b"- user: hello\r\n- bot: hi\r\n")
+    path = convo(tmp_path, "  - include: turns.yaml\n")
+    loaded = load_convo_file(path)
+    assert loaded.problems == ()
+    assert [(turn.kind, turn.text, turn.loc.line) for turn in loaded.tests[0].turns] == [
+        ("user", "user: hello", 1),
+        ("bot", "bot: hi", 2),
+    ]

@@ -621,7 +621,7 @@ class _Reader:
             self.error(file, pos, f"include cycle: {chain}")
             return []
         try:
-            text = read_file_bytes(path).decode("utf-8")
+            text = _read(str(path))
         except (OSError, UnicodeDecodeError) as exc:
             reason = not_utf8(exc) if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
             self.error(file, pos, f"cannot include {value}: {reason}")
