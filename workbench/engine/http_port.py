@@ -99,12 +99,19 @@ def _charset(headers: dict[str, str]) -> str:
         name, _, value = part.strip().partition("=")
         if name.lower() == "charset" and value:
             charset = value.strip('"').strip()
-            try:
-                "".encode(charset)
-            except LookupError:
-                return "utf-8"
-            return charset
+            return charset if _decodes_text(charset) else "utf-8"
     return "utf-8"
+
+
+def _decodes_text(charset: str) -> bool:
+    """Whether Python has a text codec of that name that can read any bytes with replacement characters: not
+    `base64` (no text codec), `idna` or `punycode` (no replacement), `undefined` (refuses everything)."""
+    try:
+        b"\xff".decode(charset, errors="replace")
+        "".encode(charset)
+    except (LookupError, ValueError):  # ValueError: UnicodeError, which these codecs raise
+        return False
+    return True
 
 
 def size_text(n: int) -> str:
@@ -178,6 +185,10 @@ def _refused(exc: BaseException) -> bool:
     return False
 
 
+_BYTES_SHOWN = re.compile(r"bytearray\(b'(?P<text>[^']*)'\)|\bb'(?P<bare>[^']*)'")
+"""Bytes as Python shows them in an HTTP library's message (`illegal status line: bytearray(b'GARBAGE')`)."""
+
+
 def _network_error(exc: Exception, url: str, timeout: float) -> str:
     """What went wrong with a request, in words (never an exception's class name), with the exception's text."""
     import httpx  # loaded already: the request that failed was made with it
@@ -197,7 +208,7 @@ def _network_error(exc: Exception, url: str, timeout: float) -> str:
         (httpx.LocalProtocolError, "the request to {url} could not be sent"),
     )
     what = next((what for kind, what in what_went_wrong if isinstance(exc, kind)), "the request to {url} failed")
-    detail = str(exc).strip()
+    detail = _BYTES_SHOWN.sub(lambda m: f"'{m['text'] if m['text'] is not None else m['bare']}'", str(exc).strip())
     return what.format(url=url) + (f": {detail}" if detail else "")
 
 

@@ -106,14 +106,17 @@ class _Writes:
     def __init__(self, ctx: ActionContext, detail: str) -> None:
         self.ctx = ctx
         self.detail = detail
-        self.done: dict[tuple[str | int, ...], Any] = {}
+        # Each path written, with the number of the write: of the paths above a name, the one written last holds
+        # its value (a write does not drop the paths below it, which would cost a pass over all of them).
+        self.done: dict[tuple[str | int, ...], tuple[int, Any]] = {}
         self.events: list[ev.Event] = []
 
     def previous(self, parts: tuple[str | int, ...], name: str) -> Any:
-        for length in range(len(parts), 0, -1):
-            if parts[:length] in self.done:
-                return get_path({"_": self.done[parts[:length]]}, ("_", *parts[length:]))
-        return self.ctx.session.get(name)
+        written = [(self.done[parts[:n]], n) for n in range(1, len(parts) + 1) if parts[:n] in self.done]
+        if not written:
+            return self.ctx.session.get(name)
+        (_, value), length = max(written, key=lambda found: found[0][0])
+        return get_path({"_": value}, ("_", *parts[length:]))
 
     def set(self, name: str, value: Any, what: str) -> None:
         state = self.ctx.state.name
@@ -141,8 +144,7 @@ class _Writes:
                 detail=self.detail,
             )
         )
-        self.done = {k: v for k, v in self.done.items() if k[: len(parts)] != parts}
-        self.done[parts] = value
+        self.done[parts] = (len(self.events), value)
 
 
 def _apply_session(writes: _Writes, session: Any) -> None:

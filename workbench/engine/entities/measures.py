@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workbench.engine.entities.numbers import parse_number, words_to_digits
+from workbench.engine.entities.numbers import js_number, parse_number, words_to_digits
 
 _CURRENCIES: dict[str, str] = {
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
@@ -88,21 +88,21 @@ def measures_in(text: str) -> dict[str, Any]:
         if m is None:
             continue
         value, unit = parse_number(m[1]), _UNITS[dimension][m[2].lower()]
+        if value is None:
+            continue
         found[f"sys.{dimension}"], found[f"sys.{dimension}_unit"] = value, unit
-        if dimension == "duration":
-            found["sys.duration_normalized"] = _whole(value * _SECONDS[unit])
-            found["sys.duration_normalized_unit"] = "second"
+        normalized = js_number(value * float(_SECONDS[unit])) if dimension == "duration" else None
+        if normalized is not None:
+            found["sys.duration_normalized"], found["sys.duration_normalized_unit"] = normalized, "second"
     return found
 
 
 def _money(text: str) -> tuple[int | float, str] | None:
     after, before = _MONEY_AFTER.search(text), _MONEY_BEFORE.search(text)
     if before and (after is None or before.start() < after.start()):
-        return parse_number(before[2]), _CURRENCIES[before[1]]
-    if after:
-        return parse_number(after[1]), _CURRENCIES[after[2].lower()]
-    return None
-
-
-def _whole(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+        amount, currency = parse_number(before[2]), _CURRENCIES[before[1]]
+    elif after:
+        amount, currency = parse_number(after[1]), _CURRENCIES[after[2].lower()]
+    else:
+        return None
+    return None if amount is None else (amount, currency)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -12,6 +13,14 @@ _GROUP_SEPARATORS = re.compile(r"[ ,'\u00a0\u202f]")
 # Not a piece of 25.12.2026, and not the digits of an ordinal (5th).
 NUMBER_RE = re.compile(r"(?<![\w.,])(?>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?)(?![.,]\d|st\b|nd\b|rd\b|th\b)")
 ORDINAL_RE = re.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def js_number(value: float) -> int | float | None:
+    """`value` as the session holds a number read from a text: int when integral, None when it is beyond what a
+    JavaScript number holds (about 1.8e308: more than 309 digits), so such digits are no number at all."""
+    if not math.isfinite(value):
+        return None
+    return int(value) if value.is_integer() else value
 
 
 @lru_cache(maxsize=64)
@@ -40,7 +49,7 @@ def parse_number(text: str) -> int | float | None:
 
     Accepts `42`, `-2`, `3.5`, `3,5` (a decimal comma), groups of three digits separated by spaces, commas or
     apostrophes (`1 000`, `1,000,000`) and numbers in words (`two`, `eighty eight`, `two hundred`). Integral
-    values come back as int.
+    values come back as int; one too large for JavaScript is None (see `js_number`).
     """
     text = text.strip()
     if any(map(str.isalpha, text)):
@@ -49,8 +58,7 @@ def parse_number(text: str) -> int | float | None:
         text = _GROUP_SEPARATORS.sub("", text)
     elif not _PLAIN_NUMBER_RE.fullmatch(text):
         return None
-    value = float(text.replace(",", "."))
-    return int(value) if value.is_integer() else value
+    return js_number(float(text.replace(",", ".")))
 
 
 def find_number(text: str) -> int | float | None:
@@ -65,8 +73,7 @@ def first_number(digits: str) -> int | float | None:
         return None
     found = m.group()
     if found.isdecimal():  # most numbers: digits alone, read as `parse_number` reads them without its checks
-        value = float(found)
-        return int(value) if value.is_integer() else value
+        return js_number(float(found))
     return parse_number(found)
 
 
@@ -76,6 +83,9 @@ def find_ordinal(text: str) -> int | None:
 
 
 def first_ordinal(digits: str) -> int | None:
-    """`find_ordinal` of a text whose numbers are written in digits already (`words_to_digits` has read it)."""
+    """`find_ordinal` of a text whose numbers are written in digits already (`words_to_digits` has read it); an
+    ordinal too large for JavaScript is none."""
     m = ORDINAL_RE.search(digits)
-    return int(m[1]) if m else None
+    if m is None or js_number(float(m[1])) is None:
+        return None
+    return int(m[1])

@@ -1,0 +1,125 @@
+"""What a backend sends that the API action must survive: a response naming hundreds of thousands of session
+variables is applied in bounded time, a charset Python cannot read text with is read as UTF-8, and a status
+line that is no HTTP is reported without Python's notation for bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from turn_checks import DONE_OR_FAILED, internal_errors
+
+from workbench.engine import events as ev
+from workbench.engine.conversation import Conversation
+from workbench.flow.model import Flow
+
+FLOW = (
+    """\
+name: sweep api
+start: call
+states:
+  call:
+    api: {method: GET, url: "{api_base}/answer"}
+"""
+    + DONE_OR_FAILED
+)
+
+
+class RawServer:
+    """Answers every connection on 127.0.0.1 with the bytes of `answer` (a whole HTTP response, or anything)
+    and closes it."""
+
+    answer = b""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._serve, name="raw server", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(self.answer)
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.listener.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RawServer]:
+    """The backend, on a port of its own."""
+    backend = RawServer()
+    yield backend
+    backend.close()
+
+
+def response(body: bytes, content_type: str = "application/json") -> bytes:
+    """A 200 response carrying `body`."""
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+    return head.encode() + b"Connection: close\r\n\r\n" + body
+
+
+Called = Callable[[bytes], Conversation]
+
+
+@pytest.fixture
+def called(server: RawServer, flow_from: Callable[[str], Flow]) -> Called:
+    """`called(answer)`: the conversation after the API action got `answer` from the backend."""
+    flow = flow_from(FLOW)
+
+    def run(answer: bytes) -> Conversation:
+        server.answer = answer
+
+        async def go() -> Conversation:
+            async with httpx.AsyncClient() as client:
+                conversation = Conversation(flow, http=client, variables={"api_base": server.url})
+                await conversation.start()
+                await conversation.aclose()
+            return conversation
+
+        return asyncio.run(go())
+
+    return run
+
+
+def test_a_response_setting_200000_variables_is_applied_in_a_few_seconds(called: Called) -> None:
+    names = ",".join(f'"k{i}":{i}' for i in range(200_000))
+    began = time.perf_counter()
+    conversation = called(response(b'{"session":{' + names.encode() + b"}}"))
+    assert time.perf_counter() - began < 10
+    assert conversation.session.current_state == "done"
+    assert conversation.session.get("k199999") == 199_999
+
+
+def test_a_name_sees_the_latest_write_above_it_not_an_older_one_nearer(called: Called) -> None:
+    conversation = called(response(b'{"session":{"a.b":{"x":1},"a":{"b":{"x":2}},"a.b.x":3}}'))
+    previous = [(e.name, e.previous) for e in conversation.events if isinstance(e, ev.VariableChanged)]
+    assert previous[-1] == ("a.b.x", 2)
+    assert conversation.session.get("a") == {"b": {"x": 3}}
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode", "undefined", "base64", "no-such-charset"])
+def test_a_charset_python_cannot_read_text_with_is_read_as_utf8(called: Called, charset: str) -> None:
+    conversation = called(response('{"session":{"x":"é"}}'.encode(), f"application/json; charset={charset}"))
+    assert not internal_errors(conversation.events)
+    assert conversation.session.current_state == "done"
+    assert conversation.session.get("x") == "é"
+
+
+def test_a_status_line_that_is_no_http_is_named_as_text(called: Called) -> None:
+    conversation = called(b"GARBAGE\r\n\r\n")
+    assert conversation.session.current_state == "failed"
+    (error,) = [e.message for e in conversation.events if isinstance(e, ev.EngineError)]
+    assert "the server at" in error and "broke the connection: illegal status line: 'GARBAGE'" in error
+    assert "bytearray" not in error
