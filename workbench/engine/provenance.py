@@ -77,6 +77,9 @@ class Standing:
             for name, value in (defaults or {}).items()
         }
         self._standing: dict[Path, Provenance] = {**engine, **flow}
+        # Every proper prefix of a standing path, with the standing paths under it: a write finds what it
+        # overwrites below itself without a pass over every path (a backend may set 100,000 names in a turn).
+        self._below: dict[Path, set[Path]] = {}
         self._read = 0
         self._turn = 0
 
@@ -98,6 +101,7 @@ class Standing:
         """A copy that can be fed on without changing this one."""
         twin = copy.copy(self)
         twin._standing = dict(self._standing)
+        twin._below = {prefix: set(paths) for prefix, paths in self._below.items()}
         return twin
 
     def by_path(self) -> dict[Path, Provenance]:
@@ -108,10 +112,22 @@ class Standing:
         parts = _parts(write.path)
         if parts is None:
             return
-        for below in [p for p in self._standing if p[: len(parts)] == parts]:
-            del self._standing[below]
+        for gone in (parts, *self._below.get(parts, ())):
+            self._drop(gone)
         if not write.removed:
             self._standing[parts] = write
+            for length in range(1, len(parts)):
+                self._below.setdefault(parts[:length], set()).add(parts)
+
+    def _drop(self, path: Path) -> None:
+        if self._standing.pop(path, None) is None:
+            return
+        for length in range(1, len(path)):
+            prefix = path[:length]
+            under = self._below[prefix]
+            under.discard(path)
+            if not under:
+                del self._below[prefix]
 
 
 def provenance_of(
