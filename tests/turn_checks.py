@@ -6,11 +6,15 @@ Importable as `turn_checks` from any test (tests/ is on the path of every test r
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
+
+import httpx
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.engine.session import Session
+from workbench.flow.model import Flow
 
 DONE_OR_FAILED = """\
     next: done
@@ -21,6 +25,18 @@ DONE_OR_FAILED = """\
     say: failed
 """
 """The end of an action state (indented as its keys) and the two states it goes to: `done`, or `failed` on error."""
+
+API_FLOW = (
+    """\
+name: api
+start: call
+states:
+  call:
+    api: {method: GET, url: "{api_base}/answer"}
+"""
+    + DONE_OR_FAILED
+)
+"""A flow whose one API action asks the backend at `api_base` (a session variable) for `/answer`."""
 
 CODE_RESULT_FLOW = (
     """\
@@ -39,6 +55,19 @@ states:
 )
 """A flow that sets `obj` to {x: 1} and `list` to [1], then runs CODE (to replace: one line of JavaScript) in state
 `run`, which goes to `done` or, on error, `failed`."""
+
+
+def started_against(flow: Flow, api_base: str) -> Conversation:
+    """A conversation on `flow` started (and closed) with `api_base` (a backend on 127.0.0.1) in its session."""
+
+    async def go() -> Conversation:
+        async with httpx.AsyncClient() as client:
+            conversation = Conversation(flow, http=client, variables={"api_base": api_base})
+            await conversation.start()
+            await conversation.aclose()
+        return conversation
+
+    return asyncio.run(go())
 
 
 def internal_errors(events: Iterable[ev.Event]) -> list[str]:

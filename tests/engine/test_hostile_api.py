@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable, Iterator
 
-import httpx
 import pytest
 from local_server import LocalServer
-from turn_checks import DONE_OR_FAILED, written_by
+from turn_checks import API_FLOW, started_against, written_by
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.model import Flow
-
-FLOW = (
-    """\
-name: hostile api
-start: call
-states:
-  call:
-    api: {method: GET, url: "{api_base}/answer"}
-"""
-    + DONE_OR_FAILED
-)
 
 
 @pytest.fixture(scope="module")
@@ -41,19 +28,11 @@ Answer = Callable[[bytes | str], Conversation]
 @pytest.fixture
 def answer(backend: LocalServer, flow_from: Callable[[str], Flow]) -> Answer:
     """`answer(body)`: the conversation after the API action received `body` (JSON text or raw bytes)."""
-    flow = flow_from(FLOW)
+    flow = flow_from(API_FLOW)
 
     def run(body: bytes | str) -> Conversation:
         backend.body = body.encode() if isinstance(body, str) else body
-
-        async def go() -> Conversation:
-            async with httpx.AsyncClient() as client:
-                conversation = Conversation(flow, http=client, variables={"api_base": backend.url})
-                await conversation.start()
-                await conversation.aclose()
-            return conversation
-
-        return asyncio.run(go())
+        return started_against(flow, backend.url)
 
     return run
 

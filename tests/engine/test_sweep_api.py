@@ -4,30 +4,16 @@ line that is no HTTP is reported without Python's notation for bytes."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 
-import httpx
 import pytest
-from turn_checks import DONE_OR_FAILED, internal_errors
+from turn_checks import API_FLOW, internal_errors, started_against
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.model import Flow
-
-FLOW = (
-    """\
-name: sweep api
-start: call
-states:
-  call:
-    api: {method: GET, url: "{api_base}/answer"}
-"""
-    + DONE_OR_FAILED
-)
 
 
 class RawServer:
@@ -76,28 +62,19 @@ Called = Callable[[bytes], Conversation]
 @pytest.fixture
 def called(server: RawServer, flow_from: Callable[[str], Flow]) -> Called:
     """`called(answer)`: the conversation after the API action got `answer` from the backend."""
-    flow = flow_from(FLOW)
+    flow = flow_from(API_FLOW)
 
     def run(answer: bytes) -> Conversation:
         server.answer = answer
-
-        async def go() -> Conversation:
-            async with httpx.AsyncClient() as client:
-                conversation = Conversation(flow, http=client, variables={"api_base": server.url})
-                await conversation.start()
-                await conversation.aclose()
-            return conversation
-
-        return asyncio.run(go())
+        return started_against(flow, server.url)
 
     return run
 
 
-def test_a_response_setting_200000_variables_is_applied_in_a_few_seconds(called: Called) -> None:
+def test_a_response_setting_200000_variables_is_applied_whole(called: Called) -> None:
+    # Each write once used to rebuild the table of the writes before it: 8,000 names took 20 s, 200,000 never ended.
     names = ",".join(f'"k{i}":{i}' for i in range(200_000))
-    began = time.perf_counter()
     conversation = called(response(b'{"session":{' + names.encode() + b"}}"))
-    assert time.perf_counter() - began < 10
     assert conversation.session.current_state == "done"
     assert conversation.session.get("k199999") == 199_999
 
