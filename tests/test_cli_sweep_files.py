@@ -61,8 +61,8 @@ def test_a_var_of_json_nested_too_deeply_is_taken_as_text_with_a_warning() -> No
     )
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        "warning: --var deep: its JSON nests more than 100 levels; taken as text",
-        "warning: --var unclosed: its JSON nests more than 100 levels; taken as text",
+        "warning: --var deep: its JSON is nested more than 100 levels deep; taken as text",
+        "warning: --var unclosed: its JSON is nested more than 100 levels deep; taken as text",
     ]
 
 

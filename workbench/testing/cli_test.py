@@ -59,38 +59,23 @@ def add_test_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
     """`NAME=VALUE` pairs; a VALUE that is JSON (a number, true, an object…) is read as JSON, else as text. JSON
-    nested more than `MAX_DEPTH` levels deep (as a flow file may nest) is taken as text too, with a warning on
-    stderr: nothing downstream could hold it."""
+    that the engine would refuse from outside (nested more than `MAX_DEPTH` levels deep, as a flow file may nest;
+    `NaN`, a number too large for JavaScript) is taken as text too, with a warning on stderr."""
+    from workbench.engine.incoming import IncomingError, loads
     from workbench.flow.yaml_source import MAX_DEPTH
 
     variables: dict[str, Any] = {}
     for pair in pairs:
         name, _, raw = pair.partition("=")
         try:
-            value = json.loads(raw)
-            too_deep = _deeper_than(value, MAX_DEPTH)
+            value = loads(raw, max_depth=MAX_DEPTH)
         except json.JSONDecodeError:
-            value, too_deep = raw, False
-        except RecursionError:
-            too_deep = True
-        if too_deep:
-            warning = f"warning: --var {name.strip()}: its JSON nests more than {MAX_DEPTH} levels; taken as text"
-            print(warning, file=sys.stderr)
+            value = raw
+        except IncomingError as exc:
+            print(f"warning: --var {name.strip()}: its JSON {exc}; taken as text", file=sys.stderr)
             value = raw
         variables[name.strip()] = value
     return variables
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether `value` (from `json.loads`) nests lists and objects more than `limit` levels deep."""
-    todo = [(value, 1)]
-    while todo:
-        item, depth = todo.pop()
-        if isinstance(item, dict | list):
-            if depth > limit:
-                return True
-            todo.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return False
 
 
 class Progress:
