@@ -142,3 +142,15 @@ def test_chat_cuts_a_line_of_a_megabyte_and_reads_on_after_it() -> None:
     assert "! warning: the line was cut after 65536 characters" in lines
     assert f"you> {'a' * 65_536}" in lines
     assert lines[-1] == "state: menu  (waiting: menu)"
+
+
+def test_a_var_whose_name_is_no_variable_name_is_refused_before_anything_runs() -> None:
+    for command in (["test", str(BOOKING)], ["chat", str(SAMPLE)], ["explore", str(SAMPLE)]):
+        result = workbench(*command, "--var", "=3", "--var", "a..b=1", "--var", "internal.nlp=x", stdin=b"/quit\n")
+        assert (result.returncode, result.stdout) == (2, ""), command
+        assert result.stderr.splitlines() == [
+            "error: --var: '' is not a variable name",
+            "error: --var: 'a..b' is not a variable name",
+            "error: --var: internal.nlp is set by the engine and cannot be given; a test can give only what a channel "
+            "gives, such as internal.channel or internal.user.firstName",
+        ], command

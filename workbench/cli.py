@@ -9,7 +9,6 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 # The commands defined in a module of their own: (module, function that adds its parser, function that runs it).
 # Only the module of the command being run is imported (none for a command defined here, such as `validate`), so
@@ -92,27 +91,15 @@ def sample_variables(path: Path | None) -> dict[str, object]:
     return {"api_base": base_url}
 
 
-def _given(pairs: Sequence[str]) -> dict[str, Any] | None:
-    """The `--var` values, or None (each refusal said on stderr) when one names an internal.* value the engine
-    keeps (a channel's, such as `internal.channel`, may be given)."""
-    from workbench.engine.session import refused_start_value
-    from workbench.testing.cli_test import parse_vars
-
-    variables = parse_vars(pairs)
-    refused = [why for name, value in variables.items() if (why := refused_start_value(name, value))]
-    for why in refused:
-        print(f"workbench: --var: {why}", file=sys.stderr)
-    return None if refused else variables
-
-
 def _chat(path: Path | None, pairs: Sequence[str], verbose: bool) -> int:
     import asyncio
 
     from workbench.chat import chat
     from workbench.flow.loader import load_flow
     from workbench.sample import SAMPLE_FLOW
+    from workbench.testing.cli_test import given_vars
 
-    given = _given(pairs)
+    given = given_vars(pairs)
     if given is None:
         return 2
     path = path if path is not None else SAMPLE_FLOW
@@ -131,8 +118,9 @@ def _chat(path: Path | None, pairs: Sequence[str], verbose: bool) -> int:
 def _open(path: Path | None, pairs: Sequence[str]) -> int:
     from workbench.gui.app import run_app
     from workbench.sample import SAMPLE_FLOW
+    from workbench.testing.cli_test import given_vars
 
-    given = _given(pairs)
+    given = given_vars(pairs)
     if given is None:
         return 2
     flow = path if path is not None else SAMPLE_FLOW

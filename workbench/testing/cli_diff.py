@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from workbench.testing.cli_test import parse_vars, unreadable_path
+from workbench.testing.cli_test import given_vars, unreadable_path
 
 
 def add_diff_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -53,8 +53,11 @@ def run_diff_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         why = "not a file" if flow.exists() else unreadable_path(flow) or "no such file"
         print(f"error: {flow}: {why}", file=sys.stderr)
         return 2
+    variables = given_vars(args.var)
+    if variables is None:
+        return 2
     try:
-        report = asyncio.run(diff_flow(flow, against, [Path(c) for c in convos], variables=parse_vars(args.var)))
+        report = asyncio.run(diff_flow(flow, against, [Path(c) for c in convos], variables=variables))
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

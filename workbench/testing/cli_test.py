@@ -78,6 +78,18 @@ def parse_vars(pairs: Sequence[str]) -> dict[str, Any]:
     return variables
 
 
+def given_vars(pairs: Sequence[str]) -> dict[str, Any] | None:
+    """The `--var` values (`parse_vars`), or None, each refusal said on stderr, when a name is no variable name or
+    names an internal.* value the engine keeps (a channel's, such as `internal.channel`, may be given)."""
+    from workbench.engine.session import refused_start_value
+
+    variables = parse_vars(pairs)
+    refused = [why for name, value in variables.items() if (why := refused_start_value(name, value))]
+    for why in refused:
+        print(f"error: --var: {why}", file=sys.stderr)
+    return None if refused else variables
+
+
 class Progress:
     """A progress line on a terminal, rewritten after each conversation; silent elsewhere. The bar counts files:
     how many conversations each holds is known only when it is loaded, where it is replayed."""
@@ -162,6 +174,9 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         except RecursionError:
             print(f"error: cannot read '{cut(expression)}': it is nested too deeply", file=sys.stderr)
             return 2
+    variables = given_vars(args.var)
+    if variables is None:
+        return 2
     unreadable = {p: why for p in args.paths if (why := unreadable_path(p))}
     for path, why in unreadable.items():
         print(f"error: {path}: {why}", file=sys.stderr)
@@ -176,7 +191,7 @@ def run_test_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     result = suite.run(
         todo,
         workers=workers,
-        variables=parse_vars(args.var),
+        variables=variables,
         progress=progress,
         languages=languages,
         coverage=counted,

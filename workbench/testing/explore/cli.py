@@ -58,7 +58,7 @@ def run_explore_command(args: argparse.Namespace) -> int:
     import asyncio
 
     from workbench.flow.loader import load_flow
-    from workbench.testing.cli_test import parse_vars
+    from workbench.testing.cli_test import given_vars
     from workbench.testing.explore.output import default_folder, verify, write_suite
     from workbench.testing.explore.report import report_data, report_text
     from workbench.testing.explore.search import Budget, explore
@@ -73,7 +73,9 @@ def run_explore_command(args: argparse.Namespace) -> int:
     budget = Budget(conversations=args.max_conversations, turns=args.max_turns, seconds=args.seconds)
     folder = args.output or default_folder(flow)
 
-    variables = parse_vars(args.var)
+    variables = given_vars(args.var)
+    if variables is None:
+        return 2
 
     async def run() -> tuple[Exploration, list[Any]]:
         exploration = await explore(flow, budget=budget, variables=variables, progress=_progress(sys.stderr), every=50)
