@@ -28,6 +28,8 @@ _log = logging.getLogger(__name__)
 CACHE_LIMIT = 2000
 # How long V8 may take to answer once an eval was stopped before the worker is taken for stuck.
 STOP_GRACE = 0.25
+# How long a killed worker is waited for, to reap it.
+KILL_WAIT = 1.0
 _STDERR_TAIL = 4096
 _READ_SIZE = 64 * 1024  # below malloc's mmap threshold
 _live: weakref.WeakSet[WorkerProcess] = weakref.WeakSet()
@@ -163,6 +165,10 @@ class WorkerProcess:
         self._ending = True
         with contextlib.suppress(OSError):
             self._popen.kill()
+        # Reaped at once (a killed process ends in milliseconds): one left unreaped stays a zombie until this
+        # interpreter ends, which then warns that it is "still running".
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._popen.wait(timeout=KILL_WAIT)
         self._ended()
 
     async def close(self) -> None:
