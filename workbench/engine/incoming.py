@@ -1,8 +1,9 @@
 """Values from outside the flow author's control, checked whole before anything of them is applied.
 
-A page's postMessage and what a code action hands to `send()` arrive as JSON. Here they are read strictly
-(`loads`: no `NaN` or `Infinity`, no number too large for JavaScript, whole numbers of at most `MAX_DIGITS`
-digits), bounded (`problem`: at most `MAX_DEPTH` levels of arrays and objects; `json_size`), and the session
+A page's postMessage, an API response and what a code action hands to `send()` arrive as JSON. Here they are read
+strictly (`loads`: no `NaN` or `Infinity`, no number too large for JavaScript, whole numbers of at most
+`MAX_DIGITS` digits; a lone UTF-16 surrogate, which JavaScript strings may hold, becomes U+FFFD as in
+`valid_text`), bounded (`problem`: at most `MAX_DEPTH` levels of arrays and objects; `json_size`), and the session
 variables they would write are planned in full (`plan_writes`) so that a refused one leaves the session as it
 was. Every reason is a phrase in JSON's terms that a caller puts after what it names ("the message",
 "the value of x").
@@ -13,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -30,8 +32,13 @@ class IncomingError(ValueError):
 
 
 def loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
-    """`text` read as strict JSON and checked with `problem` (nested at most `max_depth` levels); raises
-    `json.JSONDecodeError` for text that is not JSON and `IncomingError` for JSON that is refused, saying why."""
+    """`text` read as strict JSON and checked with `problem` (nested at most `max_depth` levels), every string
+    (keys too) as valid Unicode (`valid_text`); raises `json.JSONDecodeError` for text that is not JSON and
+    `IncomingError` for JSON that is refused, saying why.
+
+    A lone surrogate (`"\\ud800"`: JSON allows the escape, JavaScript the string) is replaced here, where values
+    from outside enter, because no UTF-8 writer can write it: a recording, a report or a printed line would fail
+    on it, and the convo and flow readers refuse the escape, so a recording could not replay it either."""
     if isinstance(text, bytes):
         text = text.decode(json.detect_encoding(text), "surrogatepass")
     if text.startswith("\ufeff"):
@@ -45,6 +52,37 @@ def loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
     brackets = text.count("[") + text.count("{")
     if brackets > max_depth and (found := problem(data, max_depth=max_depth)) is not None:
         raise IncomingError(found)
+    if _SURROGATE_ESCAPE.search(text) or (not text.isascii() and _SURROGATE.search(text)):
+        return _valid_strings(data)
+    return data
+
+
+# What JSON text holds when its value may hold a lone surrogate: the `\u` escape of a surrogate (a pair's escapes too:
+# then the walk changes nothing), or a surrogate itself (decoded from bytes with "surrogatepass"). Two searches: one
+# pattern with both alternatives is several times slower.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_strings(data: Any) -> Any:
+    """`data` (nested at most as deep as `loads` allows) with every string and key passed through `valid_text`,
+    changed in place."""
+    if isinstance(data, str):
+        return valid_text(data)
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            for index, child in enumerate(item):
+                if isinstance(child, str):
+                    item[index] = valid_text(child)
+                elif isinstance(child, dict | list):
+                    stack.append(child)
+        elif isinstance(item, dict):
+            pairs = [(valid_text(key), valid_text(v) if isinstance(v, str) else v) for key, v in item.items()]
+            item.clear()
+            item.update(pairs)
+            stack.extend(v for _, v in pairs if isinstance(v, dict | list))
     return data
 
 

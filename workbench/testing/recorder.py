@@ -11,9 +11,11 @@ as the flow has them, so the recording replays anywhere.
 
 Every recording is valid UTF-8 that the convo loader reads back as it was recorded: characters YAML does not
 allow in a file or reads as line breaks (controls, DEL, U+2028, U+2029…) are written as `\\u` escapes in double
-quotes. A lone UTF-16 surrogate (JavaScript strings may hold one; Unicode text may not) cannot be written at all: it
-is recorded as U+FFFD (the replacement character) everywhere it occurs, so the replay sends U+FFFD where the page
-sent the surrogate and expects U+FFFD where the bot echoed it (`holds_lone_surrogates` lets the save dialog warn).
+quotes. A lone UTF-16 surrogate (JavaScript strings may hold one; Unicode text may not) cannot be written at all.
+What comes from outside (typed text, a page's message, an API response, a code action's result) arrives as U+FFFD
+(the replacement character) already; one that reached the session otherwise (set by hand or by a caller of the
+engine) is recorded as U+FFFD everywhere it occurs, so the replay sends U+FFFD where the surrogate was sent and
+expects U+FFFD where the bot echoed it (`holds_lone_surrogates` lets the save dialog warn).
 
 Not recorded: variables set by hand in the inspector, and restarts (record from the last restart).
 """
