@@ -78,6 +78,34 @@ def test_a_code_action_that_throws_a_lone_surrogate_fails_with_the_replacement_c
     assert "no \ufffd here" in error
 
 
+def test_a_postback_button_s_payload_with_a_lone_surrogate_sets_the_replacement_character(flow_from: FlowFrom) -> None:
+    flow = flow_from(
+        CODE_RESULT_FLOW.replace(
+            "CODE",
+            "ChatlayerResponseBuilder().addQuickReplies({title: 'Pick', quickReplies: [{type: 'postback', title: 'A',"
+            " value: JSON.stringify({nextDialogstateId: 'done', params: [{key: 'k', value: 'x\\ud800'}]})}]}).send();",
+        )
+    )
+
+    async def go() -> Conversation:
+        async with Conversation(flow) as conversation:
+            await conversation.start()
+            await conversation.press("A")
+            return conversation
+
+    conversation = asyncio.run(go())
+    assert conversation.session.get("k") == "x\ufffd"
+    assert_log_replays(conversation)
+
+
+def test_a_postback_payload_nested_too_deeply_is_an_opaque_identifier() -> None:
+    from workbench.engine.chatlayer_messages import choice
+
+    problems: list[str] = []
+    deep = {"title": "A", "type": "postback", "value": "[" * 200_000}
+    assert choice(deep, "the button", problems) == {"title": "A"}
+
+
 PAGE = """\
 name: page
 start: show

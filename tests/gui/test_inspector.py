@@ -219,6 +219,12 @@ def test_paths_are_written_as_the_engine_reads_them():
     assert parse_edit("NaN") == "NaN"
 
 
+def test_an_edit_is_read_as_strictly_as_json_from_outside():
+    assert parse_edit("1e999") == "1e999"  # beyond a JavaScript number: text, never Infinity
+    assert parse_edit('"a\\ud800"') == "a\ufffd"  # a lone surrogate: the replacement character
+    assert parse_edit("[" * 5000) == "[" * 5000
+
+
 def test_an_open_editor_survives_engine_events(booked, qtbot):
     bridge, inspector = booked
     inspector.show()

@@ -35,6 +35,7 @@ import json
 import re
 from typing import Any
 
+from workbench.engine.incoming import loads
 from workbench.flow.build import value_kind
 
 Message = dict[str, Any]
@@ -89,7 +90,7 @@ def _payload(data: Any) -> dict[str, Any]:
     """A postback payload as an object; a payload that is not one (an opaque identifier) as `{}`."""
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            data = loads(data)  # as strictly as any JSON from outside: bounded, lone surrogates replaced
         except ValueError:
             return {}
     return data if isinstance(data, dict) else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from workbench.engine.incoming import loads
 from workbench.flow.paths import PathError, parse_path
 
 Path = tuple[str | int, ...]
@@ -63,15 +64,12 @@ def edit_text(value: Any) -> str:
 
 def parse_edit(text: str) -> Any:
     """What the tester typed: JSON when it parses (`12`, `true`, `{"a": 1}`, `"quoted"`), else the text itself.
-    NaN and Infinity are not JSON, so they stay text."""
+    The JSON is read as the engine reads JSON from outside (`incoming.loads`): NaN, Infinity and a number too
+    large for JavaScript stay text, and a lone surrogate (`"\\ud800"`) becomes U+FFFD."""
     try:
-        return json.loads(text, parse_constant=_not_json)
+        return loads(text)
     except ValueError:
         return text
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _dumps(value: Any) -> str:
