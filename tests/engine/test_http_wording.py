@@ -240,13 +240,22 @@ def test_a_method_that_is_no_word_is_refused_before_sending(server: RawServer, m
     assert error is not None and error.endswith(" is not an HTTP method (one word, such as GET or POST)")
 
 
+def itself() -> list[object]:
+    """A list that holds itself (YAML anchors can make one)."""
+    loop: list[object] = []
+    loop.append(loop)
+    return loop
+
+
 @pytest.mark.parametrize(
     ("body", "said"),
     [
         ({"price": math.nan}, "the request body holds NaN or Infinity, which are not JSON numbers"),
         ({"price": math.inf}, "the request body holds NaN or Infinity, which are not JSON numbers"),
         ({"when": {1, 2}}, "the request body holds a value that is not JSON"),
+        (itself(), "the request body contains itself, which JSON cannot write"),
     ],
+    ids=["nan", "infinity", "a set", "itself"],
 )
 def test_a_body_json_cannot_write_is_refused_in_jsons_terms(server: RawServer, body: object, said: str) -> None:
     assert requested(server.url, method="POST", json_body=body).error == said
