@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import itertools
 from typing import Any
 
 from workbench.engine import chatlayer_messages, http_port
@@ -34,7 +35,7 @@ from workbench.engine.actions.base import ActionContext
 from workbench.engine.actions.message import from_dict
 from workbench.engine.actions.output_caps import cap_messages
 from workbench.engine.chatlayer_messages import json_text
-from workbench.engine.session import get_path
+from workbench.engine.session import get_path, write_refusal
 from workbench.flow import template
 from workbench.flow.build import quoted, value_kind
 from workbench.flow.model import BUILTIN_STATE_NAMES, ApiAction
@@ -101,22 +102,37 @@ def build_request(ctx: ActionContext, api: ApiAction) -> Request:
 
 
 class _Writes:
-    """The variables this action sets, so that each `VariableChanged.previous` sees the ones before it."""
+    """The variables this action sets, written as the session will apply them into a view of it of their own
+    (`seen`), so that each `VariableChanged.previous` is the value the session holds once the writes before it
+    are applied, and a write the session would refuse then is refused now, with the reason."""
 
     def __init__(self, ctx: ActionContext, detail: str) -> None:
         self.ctx = ctx
         self.detail = detail
-        # Each path written, with the number of the write: of the paths above a name, the one written last holds
-        # its value (a write does not drop the paths below it, which would cost a pass over all of them).
-        self.done: dict[tuple[str | int, ...], tuple[int, Any]] = {}
+        # A shallow copy of the session's variables. A write copies the objects and lists on its way down the
+        # first time it passes them (the session's own and the response's values are never changed): `owned`
+        # holds those copies, by id, and keeps them alive so that no other object can take an id of theirs.
+        self.seen: dict[str, Any] = dict(ctx.session.variables)
+        self.owned: dict[int, Any] = {id(self.seen): self.seen}
         self.events: list[ev.Event] = []
 
-    def previous(self, parts: tuple[str | int, ...], name: str) -> Any:
-        written = [(self.done[parts[:n]], n) for n in range(1, len(parts) + 1) if parts[:n] in self.done]
-        if not written:
-            return self.ctx.session.get(name)
-        (_, value), length = max(written, key=lambda found: found[0][0])
-        return get_path({"_": value}, ("_", *parts[length:]))
+    def _own(self, container: Any) -> dict[str, Any] | list[Any]:
+        """A copy of `container` (a list or an object) that this action may change."""
+        mine: dict[str, Any] | list[Any] = list(container) if isinstance(container, list) else dict(container)
+        self.owned[id(mine)] = mine
+        return mine
+
+    def _write(self, parts: tuple[str | int, ...], value: Any) -> None:
+        """`value` at `parts` in `seen`, as `session.set_path` writes it (which `write_refusal` has allowed)."""
+        cur: Any = self.seen
+        for part, nxt in itertools.pairwise(parts):
+            child = get_path(cur, (part,))
+            if id(child) not in self.owned:
+                # What is not an object or a list is replaced by a new, empty one, as `set_path` does.
+                child = self._own(child if isinstance(child, dict | list) else [] if isinstance(nxt, int) else {})
+                _assign(cur, part, child)
+            cur = child
+        _assign(cur, parts[-1], value)
 
     def set(self, name: str, value: Any, what: str) -> None:
         state = self.ctx.state.name
@@ -130,7 +146,7 @@ class _Writes:
                 ev.EngineWarning(message=f"{what}: '{name}' is read-only (internal.*), not set", state=state)
             )
             return
-        refusal = self.ctx.session.write_refusal(name)
+        refusal = write_refusal(self.seen, name)
         if refusal is not None:
             self.events.append(ev.EngineWarning(message=f"{what}: {refusal}; not set", state=state))
             return
@@ -138,13 +154,19 @@ class _Writes:
             ev.VariableChanged(
                 name=name,
                 value=value,
-                previous=self.previous(parts, name),
+                previous=get_path(self.seen, parts),
                 origin="api",
                 state=state,
                 detail=self.detail,
             )
         )
-        self.done[parts] = (len(self.events), value)
+        self._write(parts, value)
+
+
+def _assign(container: Any, part: str | int, value: Any) -> None:
+    if isinstance(part, int):  # `write_refusal` allows at most `MAX_GROWTH` past the end: pad with nulls
+        container.extend([None] * (part + 1 - len(container)))
+    container[part] = value
 
 
 def _apply_session(writes: _Writes, session: Any) -> None:
