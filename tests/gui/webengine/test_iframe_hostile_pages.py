@@ -90,7 +90,7 @@ def test_a_page_whose_script_never_ends_is_stopped_and_the_next_page_opens(panel
 
     assert run_js(panel.host, "document.body.textContent") == "next.html"
     assert f"The page stopped responding for {HANG_SECONDS} s" in panel.status.text()
-    assert HANG_SECONDS - 1 < took < HANG_SECONDS + 5
+    assert HANG_SECONDS - 1 < took < HANG_SECONDS + 8
     assert longest_gap(ticks) < 0.25  # the window answered all along
 
 

@@ -152,7 +152,7 @@ class PageHost(QWidget):
         """When the oldest unanswered ping went out."""
         self._stopping = False
         self._shown_again = False
-        """The page was shown again after it hung, and has not answered since."""
+        """The page was shown again after it hung (once: a page that hangs again stays stopped until `load`)."""
         # A page's script that never ends hangs the browser process that shows the host page too: nothing would
         # load there again. A ping that goes unanswered for HANG_SECONDS ends that process (see `_ping`).
         self._watchdog = QTimer(self)
@@ -245,7 +245,6 @@ class PageHost(QWidget):
 
     def _on_answer(self, _result: Any) -> None:
         self._unanswered = None
-        self._shown_again = False
 
     def _on_renderer_ended(self, status: QWebEnginePage.RenderProcessTerminationStatus, _code: int) -> None:
         self._watchdog.stop()
