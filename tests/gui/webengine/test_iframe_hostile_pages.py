@@ -1,7 +1,10 @@
 """Hostile iframe pages in a real QtWebEngine: dialogs, scripts that never end, floods of large messages, a page
 left over from before a restart, URLs that name nothing. The window stays usable and the panel says what happened."""
 
+import contextlib
 import itertools
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,6 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from workbench.engine import events as ev
+from workbench.gui.iframe import host
 from workbench.gui.iframe.host import HANG_SECONDS
 from workbench.gui.iframe.panel import MAX_PENDING_CHARS
 
@@ -180,3 +184,45 @@ def test_a_local_pages_fragment_and_odd_characters_reach_it(
     assert run_js(panel.host, "decodeURIComponent(location.pathname)") == "/seat #1 é'\"<b>.html"
     assert run_js(panel.host, "decodeURIComponent(location.search) + location.hash") == "?to=<Ghent>#seats"
     assert run_js(panel.host, "document.body.textContent") == "odd"
+
+
+def test_a_page_that_fills_its_memory_ends_at_the_heap_limit_with_a_notice_and_the_next_page_opens(
+    panel_on, write_page, run_js, qtbot
+):
+    eat = "const kept = []; setInterval(() => { for (let i = 0; i < 20; i++) kept.push(new Array(1e6).fill(0.5)) })"
+    _, panel = panel_on(write_page("greedy.html", f"window.eat = () => {{ {eat} }}"))
+    run_js(panel.host, "eat(); 'eating'")
+
+    # 512 MB of JavaScript heap (PAGE_HEAP_MB), not the 4 GB V8 would otherwise give each page
+    qtbot.waitUntil(lambda: "crashed (out of memory?)" in panel.status.text(), timeout=20_000)
+    assert panel.status.text().endswith("Open it again to retry.")
+    with qtbot.waitSignal(panel.host.content_loaded, timeout=LOAD_TIMEOUT):
+        panel.open(write_page("next.html", ""))
+    assert run_js(panel.host, "document.body.textContent") == "next.html"
+
+
+def test_a_page_that_never_finishes_loading_is_not_taken_for_a_hung_one(
+    make_bridge, sample_flow, make_panel, qtbot, monkeypatch
+):
+    monkeypatch.setattr(host, "HANG_SECONDS", 1)
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def serve_forever_slowly() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            accepted.append(connection)
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>still loading")
+
+    threading.Thread(target=serve_forever_slowly, daemon=True).start()
+    panel = make_panel(make_bridge(sample_flow, variables={"first_name": "Ann"}))
+    try:
+        panel.open(f"http://127.0.0.1:{listener.getsockname()[1]}/slow.html")
+        qtbot.waitUntil(lambda: bool(accepted), timeout=LOAD_TIMEOUT)
+        qtbot.wait(3_000)  # three times the (shortened) hang limit
+        assert "stopped responding" not in panel.status.text()
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()

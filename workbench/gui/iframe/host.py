@@ -39,10 +39,12 @@ DIALOG_TEXT = 200
 PING_MS = 1000
 HANG_SECONDS = 5
 """A page that answers no ping for this long (a script that never ends) is stopped."""
+PAGE_HEAP_MB = 512
+"""The JavaScript heap of the browser process that shows the pages: a page that fills it ends with a notice."""
 ENDED = {
     QWebEnginePage.RenderProcessTerminationStatus.AbnormalTerminationStatus: "ended abnormally",
-    QWebEnginePage.RenderProcessTerminationStatus.CrashedTerminationStatus: "crashed",
-    QWebEnginePage.RenderProcessTerminationStatus.KilledTerminationStatus: "was killed (out of memory?)",
+    QWebEnginePage.RenderProcessTerminationStatus.CrashedTerminationStatus: "crashed (out of memory?)",
+    QWebEnginePage.RenderProcessTerminationStatus.KilledTerminationStatus: "was killed",
 }
 
 
@@ -59,6 +61,13 @@ def _bridge_source() -> str:
     source = bytes(channel_js.readAll().data()).decode("utf-8")
     channel_js.close()
     return source + "\n" + resource_text("iframe_bridge.js")
+
+
+@functools.cache
+def _limit_page_memory() -> None:
+    """Bound the pages' JavaScript heap (else about 4 GB), while QtWebEngine has not started yet."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --js-flags=--max-old-space-size={PAGE_HEAP_MB}".strip()
 
 
 def _bridge_script() -> QWebEngineScript:
@@ -131,6 +140,7 @@ class PageHost(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        _limit_page_memory()
         self._view = QWebEngineView(self)
         page = _HostPage(self._view)
         page.dialog.connect(self.notice)

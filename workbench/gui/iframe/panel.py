@@ -42,7 +42,8 @@ class IframePanel(QWidget):
         """The conversation the page belongs to."""
         self._queue: deque[tuple[str, str]] = deque()
         self._queued_chars = 0
-        self._in_flight = 0
+        self._posting: asyncio.Task[object] | None = None
+        """The message handed to the engine, while the engine is at it."""
         self._drain: asyncio.Task[None] | None = None
         self._accepted = self._rejected = self._dropped = 0
         self._verdict = ""
@@ -71,7 +72,7 @@ class IframePanel(QWidget):
     @property
     def pending(self) -> int:
         """Messages the page posted that the engine has not finished with yet."""
-        return len(self._queue) + self._in_flight
+        return len(self._queue) + (self._posting is not None)
 
     @Slot(str, object)
     def open(self, url: str, height: int | None = None) -> None:
@@ -95,7 +96,11 @@ class IframePanel(QWidget):
 
     def _on_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.TurnStarted) and event.input == "restart":
-            self._take_page_away()  # the conversation starts over: its old page must not write to the new session
+            # The conversation starts over: its old page must not write to the new session. The restart holds the
+            # conversation, so the message handed over is still waiting for its turn: it never gets one.
+            if self._posting is not None:
+                self._posting.cancel()
+            self._take_page_away()
         elif isinstance(event, ev.IframeOpened):
             self.open(event.url, event.height)
         elif isinstance(event, ev.IframeMessageAccepted):
@@ -148,10 +153,11 @@ class IframePanel(QWidget):
         while self._queue:
             origin, data = self._queue.popleft()
             self._queued_chars -= len(data)
-            self._in_flight = 1
             try:
-                task = self._bridge.post_message(data, origin)
-                if task is not None:
-                    await asyncio.wait([task])
+                self._posting = self._bridge.post_message(data, origin)
+                if self._posting is not None:
+                    await asyncio.wait([self._posting])
             finally:
-                self._in_flight = 0
+                self._posting = None
+        self._posting: asyncio.Task[object] | None = None
+        """The message handed to the engine, while the engine is at it."""
