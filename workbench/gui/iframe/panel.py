@@ -159,5 +159,3 @@ class IframePanel(QWidget):
                     await asyncio.wait([self._posting])
             finally:
                 self._posting = None
-        self._posting: asyncio.Task[object] | None = None
-        """The message handed to the engine, while the engine is at it."""
