@@ -19,7 +19,16 @@ from urllib.parse import quote
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """GET and HEAD of the files below one folder; no directory listings, no caching, no logging."""
+    """GET and HEAD of the files below one folder; no directories, hidden files or links that lead out of the
+    folder, no caching, no logging."""
+
+    def send_head(self) -> Any:
+        """Refuse anything but a visible file that really lies below the folder, then serve it as usual."""
+        refusal = _refusal(Path(self.translate_path(self.path)), Path(self.directory))
+        if refusal is not None:
+            self.send_error(HTTPStatus.NOT_FOUND, explain=refusal)
+            return None
+        return super().send_head()
 
     def list_directory(self, path: str | Path) -> None:
         self.send_error(HTTPStatus.NOT_FOUND)
@@ -31,6 +40,21 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def _refusal(path: Path, folder: Path) -> str | None:
+    """Why `path` (below `folder`, as the request named it) is not served, or None."""
+    if any(part.startswith(".") for part in path.relative_to(folder).parts):
+        return "Hidden files are not served"
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL byte, a lone surrogate)
+        return "There is no such file in the page's folder"
+    if not real.is_relative_to(folder):
+        return "A link that leads out of the page's folder is not followed"
+    if not real.is_file():
+        return "Only files are served, not folders"
+    return None
 
 
 class PageServer:
