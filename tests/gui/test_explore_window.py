@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from loop_ticks import LoopTicks
 from number_chain import long_flow
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from window_steps import LoopTicks, open_flow_text
+from window_steps import open_flow_text
 
 from workbench.gui.coverage_view import controller
 from workbench.gui.explore import ExploreDialog, dialog, install

@@ -11,10 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
+from loop_ticks import LoopTicks
 from number_chain import every_number, long_flow
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from window_steps import LoopTicks, click_state, open_flow_text
+from window_steps import click_state, open_flow_text
 
 from workbench.engine import events as ev
 from workbench.gui import explore

@@ -114,12 +114,18 @@ class _Inbox(QObject):
     """The object the bridge script calls over QWebChannel; its slot names are the script's calls."""
 
     posted = Signal(str, str)
+    lost = Signal(int)
     loaded = Signal(str)
 
     @Slot(str, str)
     def post(self, origin: str, data: str) -> None:
         """The iframe's window posted `data` (as text) from `origin`."""
         self.posted.emit(origin, data)
+
+    @Slot(int)
+    def dropped(self, count: int) -> None:
+        """The bridge dropped `count` messages the page posted faster than they could cross."""
+        self.lost.emit(count)
 
     @Slot(str)
     def content_loaded(self, url: str) -> None:
@@ -134,6 +140,8 @@ class PageHost(QWidget):
     """(origin, data): the page in the iframe posted `data` (a string, or an object as JSON) from `origin`."""
     content_loaded = Signal(str)
     """The iframe finished loading the URL it was given (also after the page navigates or fails to load)."""
+    messages_dropped = Signal(int)
+    """The page posted this many messages faster than they could reach the window: they were dropped."""
     notice = Signal(str)
     """Something the page did besides posting, in the user's terms: it called `alert`, `confirm` or `prompt` (and
     got OK without a dialog), it stopped responding and was stopped, or the browser process showing it ended."""
@@ -150,6 +158,7 @@ class PageHost(QWidget):
         self._inbox = _Inbox(self)
         self._inbox.posted.connect(self._on_posted)
         self._inbox.loaded.connect(self.content_loaded)
+        self._inbox.lost.connect(self._on_lost)
         self._channel = QWebChannel(page)
         self._channel.registerObject("workbench", self._inbox)
         page.setWebChannel(self._channel, BRIDGE_WORLD)
@@ -238,6 +247,10 @@ class PageHost(QWidget):
     def _on_posted(self, origin: str, data: str) -> None:
         if self._url:  # else what a page taken away posted just before it went
             self.message_posted.emit(origin, data)
+
+    def _on_lost(self, count: int) -> None:
+        if self._url:
+            self.messages_dropped.emit(count)
 
     def _ping(self) -> None:
         page = self._view.page()

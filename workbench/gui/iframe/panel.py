@@ -66,6 +66,7 @@ class IframePanel(QWidget):
 
         self.host.message_posted.connect(self._enqueue)
         self.host.notice.connect(self._on_notice)
+        self.host.messages_dropped.connect(self._on_dropped)
         bridge.event.connect(self._on_event)
         bridge.conversation_changed.connect(self._on_conversation_changed)
 
@@ -138,6 +139,10 @@ class IframePanel(QWidget):
                 counts += f", {self._dropped} dropped (posted faster than the engine could take them)"
             text = f"Last message {self._verdict or 'dropped'} ({counts})"
         self.status.setText(f"{text}\n{self._notice}" if self._notice else text)
+
+    def _on_dropped(self, count: int) -> None:
+        self._dropped += count
+        self._show_status()
 
     def _enqueue(self, origin: str, data: str) -> None:
         if len(self._queue) >= MAX_PENDING or self._queued_chars + len(data) > MAX_PENDING_CHARS:

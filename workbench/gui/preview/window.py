@@ -88,7 +88,9 @@ class PreviewWindow(QWidget):
         self.form.load_requested.connect(self.load)
         self.watcher.changed.connect(self.reload)
         self.host.message_posted.connect(self._on_message)
+        self.host.messages_dropped.connect(self._on_dropped)
         self.log.rowsInserted.connect(self._span_raw_data)
+        self._dropped = 0
         self._show_counts()
         self.form.load()
 
@@ -150,6 +152,10 @@ class PreviewWindow(QWidget):
         self._show_counts()
         self.log_view.scrollToBottom()
 
+    def _on_dropped(self, count: int) -> None:
+        self._dropped += count
+        self._show_counts()
+
     def _fit_columns(self, row: int) -> None:
         """Widen the columns before Data (which takes the rest) to show `row`'s cells whole: only the new row is
         measured, as measuring every row of a long log on each message would be slow."""
@@ -171,8 +177,12 @@ class PreviewWindow(QWidget):
 
     def _clear_log(self) -> None:
         self.log.clear_entries()
+        self._dropped = 0
         self._show_counts()
 
     def _show_counts(self) -> None:
         total, accepted = len(self.log.entries), self.log.accepted
-        self.counts.setText(f"{total} messages: {accepted} accepted, {total - accepted} rejected")
+        counts = f"{total} messages: {accepted} accepted, {total - accepted} rejected"
+        if self._dropped:
+            counts += f", {self._dropped} more dropped (posted faster than the window could take them)"
+        self.counts.setText(counts)
