@@ -25,6 +25,8 @@ SHOWN_CHARS = 160
 MAX_TEXT = 16 * 2**20
 """The most characters a template renders to; the rest is cut with `CUT_NOTE`."""
 CUT_NOTE = f"… (cut: the text is longer than {MAX_TEXT:,} characters)"
+MAX_WRITTEN_DEPTH = 500
+"""How deeply nested a value Python's JSON writer is trusted with (it stops at its recursion limit, ~1,000)."""
 MAX_SAFE_INTEGER = 2**53 - 1
 """JavaScript's `Number.MAX_SAFE_INTEGER`: whole numbers beyond it are not exact in JavaScript."""
 
@@ -140,8 +142,85 @@ def shown(template: Any) -> str:
 
 
 def _json(value: Any) -> str:
+    """`value` as compact JSON, cut at MAX_TEXT characters with CUT_NOTE. A value that holds one array many times
+    over (a `set:` of `["{x}", "{x}"]` on every turn doubles it) can stand for far more text than memory holds, and
+    one nested deeper than Python's JSON writer goes (a `set:` of `["{x}"]` on every turn) would make it fail: such
+    a value is written in parts, as far as the bound."""
+    return _dumps(value) if _fits(value, MAX_TEXT, once=True) else _written(value)
+
+
+def _dumps(value: Any) -> str:
     # `default=str`: YAML may hold dates, which JSON has no word for.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _fits(value: Any, limit: int, once: bool) -> bool:
+    """Whether `value` is nested at most MAX_WRITTEN_DEPTH levels and surely writes to at most `limit` characters
+    (counted from below: the walk stops as soon as it is past); with `once`, also whether it holds no array or
+    object twice (the walk would count it again each time)."""
+    size = 0
+    stack = [(value, 0)]
+    seen: set[int] = set()
+    while stack:
+        item, depth = stack.pop()
+        if depth >= MAX_WRITTEN_DEPTH or (once and id(item) in seen):
+            return False
+        if once:
+            seen.add(id(item))
+        if isinstance(item, dict):
+            size += sum(len(k) + 3 if isinstance(k, str) else 4 for k in item)
+            item = item.values()
+        size += 2
+        for entry in item:
+            if isinstance(entry, str):
+                size += len(entry) + 3  # its quotes and the comma after it
+            elif isinstance(entry, dict | list | tuple):
+                stack.append((entry, depth + 1))
+            else:
+                size += 2
+        if size > limit:
+            return False
+    return True
+
+
+def _written(value: Any) -> str:
+    """`value` as `_dumps` writes it, in parts and without recursion, stopping past MAX_TEXT characters: each part
+    small enough is written at once, and once only however often the value holds it."""
+    out: list[str] = []
+    size = 0
+    parts: dict[int, str] = {}
+    too_long: set[int] = set()
+    stack: list[tuple[bool, Any]] = [(False, value)]  # (True, text to write) or (False, a value to write)
+    while stack and size <= MAX_TEXT:
+        is_text, item = stack.pop()
+        if is_text:
+            piece = item
+        elif not isinstance(item, dict | list | tuple):
+            piece = _dumps(item)
+        elif id(item) in parts:
+            piece = parts[id(item)]
+        elif id(item) not in too_long and _fits(item, _PART, once=False):
+            piece = parts[id(item)] = _dumps(item)
+        else:
+            too_long.add(id(item))
+            keyed = isinstance(item, dict)
+            todo: list[tuple[bool, Any]] = []
+            for n, (key, entry) in enumerate(item.items() if keyed else ((None, v) for v in item)):
+                head = "," if n else ""
+                if keyed:
+                    head += _dumps(key if isinstance(key, str) else _dumps(key)) + ":"
+                todo += [(True, head), (False, entry)]
+            todo.append((True, "}" if keyed else "]"))
+            stack.extend(reversed(todo))
+            piece = "{" if keyed else "["
+        out.append(piece)
+        size += len(piece)
+    text = "".join(out)
+    return text[:MAX_TEXT] + CUT_NOTE if stack or len(text) > MAX_TEXT else text
+
+
+_PART = 2**16
+"""How long a part of a value `_written` writes at once may be."""
 
 
 def _number(value: Any) -> float:
