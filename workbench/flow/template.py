@@ -3,12 +3,14 @@
 `{name}`, `{user.lastName}`, `{items[0]}`, with modifiers `{name|toUpperCase}`, `|toLowerCase`, `|capitalize` and
 `|increment` (a number plus one; meant for values in `set:`). A `{` that does not start a variable name (`{ `,
 `{"`, `{}`) is literal text, so JSON inside messages survives. A missing variable renders as an empty string and
-is reported through `on_missing`, never raised.
+is reported through `on_missing`, never raised. Numbers are written as JavaScript writes them, and a rendered text
+stops at `MAX_TEXT` characters with a note saying so.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +22,18 @@ from workbench.flow.paths import PathError, parse_path
 MODIFIERS: frozenset[str] = frozenset({"toUpperCase", "toLowerCase", "capitalize", "increment"})
 SHOWN_CHARS = 160
 """How much of a template `shown` keeps."""
+MAX_TEXT = 16 * 2**20
+"""The most characters a template renders to; the rest is cut with `CUT_NOTE`."""
+CUT_NOTE = f"… (cut: the text is longer than {MAX_TEXT:,} characters)"
+MAX_WRITTEN_DEPTH = 500
+"""How deeply nested a value Python's JSON writer is trusted with (it stops at its recursion limit, ~1,000)."""
+MAX_SAFE_INTEGER = 2**53 - 1
+"""JavaScript's `Number.MAX_SAFE_INTEGER`: whole numbers beyond it are not exact in JavaScript."""
 
 _OPEN = re.compile(r"\{(?=[A-Za-z_$])")
 _INNER = re.compile(r"[^{}\n]*")
+# What JavaScript's Number() reads as a decimal number (Python's float() also takes `nan`, `1_000` and other digits).
+_DECIMAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
 
 Lookup = Callable[[str], Any]
 OnMissing = Callable[[str], None]
@@ -78,16 +89,49 @@ def variables(text: str) -> list[str]:
 
 
 def to_text(value: Any) -> str:
-    """A value as JavaScript would print it in a string: `3` not `3.0`, objects as JSON."""
+    """A value as JavaScript would print it in a string: `3` not `3.0`, `1e+21`, objects as JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return (
+            str(int(value))
+            if value.is_integer() and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+            else js_number(value)
+        )
+    if isinstance(value, int) and not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        return js_number(float(value) if value.bit_length() <= 1024 else math.copysign(math.inf, value))
     if isinstance(value, dict | list):
         return _json(value)
     return str(value)
+
+
+def js_number(number: float) -> str:
+    """`number` as JavaScript's String() writes it: the shortest digits that read back, `1e+21` from 10**21 on,
+    `1e-7` below 10**-6, `NaN`, `Infinity`."""
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number == 0:
+        return "0"
+    mantissa, _, power = repr(abs(number)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    raw = whole + fraction
+    digits = raw.lstrip("0")
+    point = len(whole) + int(power or 0) - (len(raw) - len(digits))  # where the point falls after digits[0…]
+    digits = digits.rstrip("0")
+    sign = "-" if number < 0 else ""
+    if len(digits) <= point <= 21:
+        return sign + digits + "0" * (point - len(digits))
+    if 0 < point <= 21:
+        return f"{sign}{digits[:point]}.{digits[point:]}"
+    if -6 < point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    exponent = point - 1
+    head = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{sign}{head}e{'+' if exponent >= 0 else '-'}{abs(exponent)}"
 
 
 def shown(template: Any) -> str:
@@ -98,18 +142,104 @@ def shown(template: Any) -> str:
 
 
 def _json(value: Any) -> str:
+    """`value` as compact JSON, cut at MAX_TEXT characters with CUT_NOTE. A value that holds one array many times
+    over (a `set:` of `["{x}", "{x}"]` on every turn doubles it) can stand for far more text than memory holds, and
+    one nested deeper than Python's JSON writer goes (a `set:` of `["{x}"]` on every turn) would make it fail: such
+    a value is written in parts, as far as the bound."""
+    return _dumps(value) if _fits(value, MAX_TEXT, once=True) else _written(value)
+
+
+def _dumps(value: Any) -> str:
     # `default=str`: YAML may hold dates, which JSON has no word for.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _fits(value: Any, limit: int, once: bool) -> bool:
+    """Whether `value` is nested at most MAX_WRITTEN_DEPTH levels and surely writes to at most `limit` characters
+    (counted from below: the walk stops as soon as it is past); with `once`, also whether it holds no array or
+    object twice (the walk would count it again each time)."""
+    size = 0
+    stack = [(value, 0)]
+    seen: set[int] = set()
+    while stack:
+        item, depth = stack.pop()
+        if depth >= MAX_WRITTEN_DEPTH or (once and id(item) in seen):
+            return False
+        if once:
+            seen.add(id(item))
+        if isinstance(item, dict):
+            size += sum(len(k) + 3 if isinstance(k, str) else 4 for k in item)
+            item = item.values()
+        size += 2
+        for entry in item:
+            if isinstance(entry, str):
+                size += len(entry) + 3  # its quotes and the comma after it
+            elif isinstance(entry, dict | list | tuple):
+                stack.append((entry, depth + 1))
+            else:
+                size += 2
+        if size > limit:
+            return False
+    return True
+
+
+def _written(value: Any) -> str:
+    """`value` as `_dumps` writes it, in parts and without recursion, stopping past MAX_TEXT characters: each part
+    small enough is written at once, and once only however often the value holds it."""
+    out: list[str] = []
+    size = 0
+    parts: dict[int, str] = {}
+    too_long: set[int] = set()
+    stack: list[tuple[bool, Any]] = [(False, value)]  # (True, text to write) or (False, a value to write)
+    while stack and size <= MAX_TEXT:
+        is_text, item = stack.pop()
+        if is_text:
+            piece = item
+        elif not isinstance(item, dict | list | tuple):
+            piece = _dumps(item)
+        elif id(item) in parts:
+            piece = parts[id(item)]
+        elif id(item) not in too_long and _fits(item, _PART, once=False):
+            piece = parts[id(item)] = _dumps(item)
+        else:
+            too_long.add(id(item))
+            keyed = isinstance(item, dict)
+            todo: list[tuple[bool, Any]] = []
+            for n, (key, entry) in enumerate(item.items() if keyed else ((None, v) for v in item)):
+                head = "," if n else ""
+                if keyed:
+                    head += _dumps(key if isinstance(key, str) else _dumps(key)) + ":"
+                todo += [(True, head), (False, entry)]
+            todo.append((True, "}" if keyed else "]"))
+            stack.extend(reversed(todo))
+            piece = "{" if keyed else "["
+        out.append(piece)
+        size += len(piece)
+    text = "".join(out)
+    return text[:MAX_TEXT] + CUT_NOTE if stack or len(text) > MAX_TEXT else text
+
+
+_PART = 2**16
+"""How long a part of a value `_written` writes at once may be."""
+
+
+def _number(value: Any) -> float:
+    """What `increment` adds one to: the value as a finite number, 0 for anything else (text that is no decimal
+    number, `NaN`, a number beyond JavaScript's)."""
+    if isinstance(value, str):
+        value = float(value) if _DECIMAL.fullmatch(value) else 0
+    if not isinstance(value, int | float):
+        return 0.0
+    number = float(value) if not isinstance(value, int) or value.bit_length() <= 1024 else math.inf
+    return number if math.isfinite(number) else 0.0
 
 
 def _apply(value: Any, modifiers: tuple[str, ...]) -> Any:
     for mod in modifiers:
         if mod == "increment":
-            try:
-                number = float(value) if value not in (None, "") else 0.0
-            except (TypeError, ValueError):
-                number = 0.0
-            value = int(number) + 1 if number.is_integer() else number + 1
+            number = _number(value) + 1
+            # A whole number stays one (`3`, not `3.0`) while JavaScript holds it exactly.
+            value = int(number) if number.is_integer() and abs(number) <= MAX_SAFE_INTEGER else number
         elif mod == "toUpperCase":
             value = to_text(value).upper()
         elif mod == "toLowerCase":
@@ -137,6 +267,7 @@ def render(text: str, lookup: Lookup, on_missing: OnMissing | None = None) -> st
         return text
     out: list[str] = []
     pos = 0
+    size = 0
     for p in placeholders:
         out.append(text[pos : p.start])
         if p.modifiers:
@@ -145,7 +276,11 @@ def render(text: str, lookup: Lookup, on_missing: OnMissing | None = None) -> st
             value = lookup(p.path)
             if value is None and on_missing is not None:
                 on_missing(p.path)
-        out.append(value if type(value) is str else to_text(value))
+        piece = value if type(value) is str else to_text(value)
+        out.append(piece)
+        size += p.start - pos + len(piece)
+        if size > MAX_TEXT:  # stop here: the pieces still to come are not even made
+            return "".join(out)[:MAX_TEXT] + CUT_NOTE
         pos = p.end
     out.append(text[pos:])
     return "".join(out)

@@ -118,6 +118,8 @@ class ActionContext:
     warnings: list[ev.Event] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     extra: dict[str, Any] = field(default_factory=dict)
+    _missing: tuple[Any, str, set[str]] | None = field(default=None, init=False, repr=False)
+    """The template last reported (`_report`): itself, as shown, and the variables reported missing in it."""
 
     def lookup(self, path: str) -> Any:
         """A session variable by dotted path (None when missing); `extra` names (like `input`) come first."""
@@ -126,9 +128,16 @@ class ActionContext:
         return self.session.get(path)
 
     def _report(self, source: Any, variable: str) -> None:
-        """A variable of template `source` has no value: a TemplateWarning in `warnings`."""
-        shown = template.shown(source)
-        self.warnings.append(ev.TemplateWarning(template=shown, variable=variable, state=self.state.name))
+        """A variable of template `source` has no value: a TemplateWarning in `warnings`, once per variable of the
+        template, which is shown once however many of its variables are missing (a 5 MB JSON Builder value with
+        thousands of them would otherwise be written out as JSON for each)."""
+        missing = self._missing
+        if missing is None or missing[0] is not source:
+            missing = self._missing = (source, template.shown(source), set())
+        if variable in missing[2]:
+            return
+        missing[2].add(variable)
+        self.warnings.append(ev.TemplateWarning(template=missing[1], variable=variable, state=self.state.name))
 
     def render(self, text: str) -> str:
         """Fill in `text`'s templates; missing variables become TemplateWarning events in `warnings`."""
