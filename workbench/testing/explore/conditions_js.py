@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
+
+from workbench.flow.template import js_number
 
 
 class Undefined:
@@ -96,21 +97,6 @@ def to_number(value: Any) -> float:
     return math.nan
 
 
-def number_text(number: float) -> str:
-    """How JavaScript writes a number (`String(1.0)` is '1', `String(1e21)` is '1e+21')."""
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    if number == int(number) and abs(number) < 1e21:
-        return str(int(number))
-    exponent = math.floor(math.log10(abs(number)))
-    if -7 < exponent < 21:
-        return format(Decimal(repr(number)), "f")
-    mantissa, _, power = repr(number).partition("e")
-    return f"{mantissa}e{'+' if int(power) > 0 else '-'}{abs(int(power))}"
-
-
 def to_string(value: Any) -> str:
     """`String(value)`."""
     value = to_primitive(value)
@@ -121,7 +107,7 @@ def to_string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return number_text(float(value))
+        return js_number(float(value))
     return value
 
 
