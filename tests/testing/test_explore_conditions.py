@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from workbench.engine.sandbox import ConditionError, Sandbox
+from workbench.testing.explore import conditions_js
 from workbench.testing.explore.conditions import (
     UNDEFINED,
     Solution,
@@ -280,3 +281,11 @@ def test_a_condition_with_more_ways_than_the_solver_tries_says_so() -> None:
     solution = solve(condition, {})
     assert solution.status == "undecided"
     assert solution.reason == "has, to be true, more than 256 ways; the solver tried the first ones"
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [(1.2345678901234568e20, "123456789012345680000"), (1e21, "1e+21"), (1.5e-7, "1.5e-7"), (0.000001, "0.000001")],
+)
+def test_string_of_a_number_is_what_javascript_writes(number: float, text: str) -> None:
+    assert conditions_js.to_string(number) == text
