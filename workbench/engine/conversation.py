@@ -36,7 +36,7 @@ from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.internal_error import doing_in_turn, internal_error
 from workbench.engine.nlu import IntentMatch, state_for_intent
 from workbench.engine.offload_messages import Bot
-from workbench.engine.session import APPLIERS, Session, copied, refused_start_value
+from workbench.engine.session import APPLIERS, MAX_VALUE_DEPTH, Session, copied, nested_deeper, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
 from workbench.flow.model import BotEvent, Flow, Route, SayItem, State
@@ -467,6 +467,15 @@ class Conversation:
         # By position, as a turn makes several (see `events`): not `removed`, a write.
         self.emit(ev.VariableChanged(name, value, previous, False, origin, state, detail))
 
+    def _set_built(self, name: str, value: Any, origin: ev.VariableOrigin, *, detail: str, what: str) -> None:
+        """Set a value the flow's templates built (`what` says where, for a warning), unless it nests deeper than
+        `MAX_VALUE_DEPTH` levels."""
+        if nested_deeper(value):
+            message = f"{what}: '{name}' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
+            self.emit(ev.EngineWarning(message=message, state=self.session.current_state))
+            return
+        self._set_variable(name, value, origin, detail=detail)
+
     def _known_states(self) -> set[str]:
         return set(self.flow.states) | set(BUILTIN_STATES)
 
@@ -606,7 +615,7 @@ class Conversation:
 
     async def _follow_choice(self, choice: ev.ChoiceOut) -> None:
         for name, value in choice.params.items():
-            self._set_variable(name, value, "button", detail=choice.title)
+            self._set_built(name, value, "button", detail=choice.title, what=f"button '{choice.title}'")
         assert choice.goto is not None
         await self._enter(Step(choice.goto, "button"))
 
@@ -714,7 +723,7 @@ class Conversation:
         rendered = {name: ctx.render_value(value) for name, value in values.items()}
         self._emit_all(ctx.warnings)
         for name, value in rendered.items():
-            self._set_variable(name, value, "set", detail=detail)
+            self._set_built(name, value, "set", detail=detail, what="set")
 
     def _emit_all(self, events: list[ev.Event]) -> None:
         for event in events:

@@ -33,6 +33,10 @@ and the NLU (`internal.nlp`)."""
 
 MAX_GROWTH = 100
 """How far past a list's end a write may reach: `items[i]` may pad the list with at most this many nulls."""
+MAX_VALUE_DEPTH = 100
+"""How deeply the arrays and objects of a value the flow builds (`set:`, a button's parameters) may nest, as deeply
+as a flow file's and an API response's: a template can put a variable inside itself once per turn, and past ~490
+levels the session's copies and writers would give up on it."""
 
 
 def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) -> Any:
@@ -150,6 +154,22 @@ def _assign(cur: Any, part: str | int, value: Any) -> None:
 
 class _NotATree(Exception):
     """A value that `copied` leaves to `copy.deepcopy`: not JSON's, or holding one object or array twice."""
+
+
+def nested_deeper(value: Any, limit: int = MAX_VALUE_DEPTH) -> bool:
+    """Whether the arrays and objects of `value` nest more than `limit` levels. Walked without recursion, each
+    array or object once at each depth it is reached at (a value may hold one many times over)."""
+    reached: dict[int, int] = {}
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if (type(item) is not dict and type(item) is not list) or reached.get(id(item), 0) >= depth:
+            continue
+        if depth > limit:
+            return True
+        reached[id(item)] = depth
+        stack.extend((child, depth + 1) for child in (item.values() if type(item) is dict else item))
+    return False
 
 
 def copied(value: Any) -> Any:
