@@ -1,10 +1,12 @@
 """A value the flow builds itself (a `set:` or a button's parameters, whose templates can put a variable inside
-itself once per turn) nests at most `MAX_VALUE_DEPTH` levels, as deep as JSON from outside may: a deeper one is not
-set, with a warning naming it, so the session never holds a value its copies and writers cannot go through."""
+itself once per turn) nests at most `MAX_VALUE_DEPTH` levels, as deep as a flow file's or an API response's: a
+deeper one is not set, with a warning naming it, so the session never holds a value its copies and writers cannot
+go through (past ~490 levels every later message was an internal error)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
@@ -24,56 +26,6 @@ states:
         set: {d: ["{d}"], answer: ""}
 """
 
-
-def test_a_set_that_nests_a_variable_in_itself_stops_at_the_bound_with_a_warning() -> None:
-    flow = load_flow_text(GROWING).flow
-    assert flow is not None
-
-    async def go() -> Conversation:
-        async with Conversation(flow) as conversation:
-            await conversation.start()
-            for _ in range(MAX_VALUE_DEPTH + 50):
-                await conversation.send_text("again")
-            return conversation
-
-    conversation = asyncio.run(go())
-    depth, value = 0, conversation.session.get("d")
-    while isinstance(value, list) and value:
-        depth, value = depth + 1, value[0]
-    assert depth == MAX_VALUE_DEPTH - 1  # the empty list at the bottom is a level too
-    warnings = [e.message for e in conversation.events if isinstance(e, ev.EngineWarning)]
-    assert warnings[-1] == f"set: 'd' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
-    assert not [e for e in conversation.events if isinstance(e, ev.EngineError)]
-    assert conversation.session.current_state == "ask"
-
-
-def test_a_value_holding_itself_twice_on_every_turn_is_bounded_without_walking_every_copy() -> None:
-    doubling = GROWING.replace('d: ["{d}"]', 'd: ["{d}", "{d}"]')  # 2**100 paths at the bound, 101 lists
-    flow = load_flow_text(doubling).flow
-    assert flow is not None
-
-    async def go() -> Conversation:
-        async with Conversation(flow) as conversation:
-            await conversation.start()
-            for _ in range(MAX_VALUE_DEPTH + 5):
-                await conversation.send_text("again")
-            return conversation
-
-    conversation = asyncio.run(go())
-    assert not nested_deeper(conversation.session.get("d"))
-    warnings = [e.message for e in conversation.events if isinstance(e, ev.EngineWarning)]
-    assert warnings[-1] == f"set: 'd' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
-
-
-def test_nested_deeper_counts_levels_of_arrays_and_objects_only() -> None:
-    value: object = "leaf"
-    for level in range(MAX_VALUE_DEPTH):
-        value = [value] if level % 2 else {"k": value}
-    assert not nested_deeper(value)
-    assert nested_deeper([value])
-    assert not nested_deeper("text") and not nested_deeper(None)
-
-
 BUTTON = """\
 name: button
 start: menu
@@ -87,18 +39,61 @@ states:
 """
 
 
-def test_a_button_whose_parameter_nests_a_variable_in_itself_stops_at_the_bound_with_a_warning() -> None:
-    flow = load_flow_text(BUTTON).flow
+def replayed(text: str, step: Callable[[Conversation], Awaitable[None]]) -> Conversation:
+    """The conversation on the flow `text` after `step` ran `MAX_VALUE_DEPTH` + 5 times (a level more each)."""
+    flow = load_flow_text(text).flow
     assert flow is not None
 
     async def go() -> Conversation:
         async with Conversation(flow) as conversation:
             await conversation.start()
             for _ in range(MAX_VALUE_DEPTH + 5):
-                await conversation.press("Deeper")
+                await step(conversation)
             return conversation
 
-    conversation = asyncio.run(go())
+    return asyncio.run(go())
+
+
+def depth_of(value: object) -> int:
+    """How many lists are nested in `value`, following each first item."""
+    depth = 0
+    while isinstance(value, list) and value:
+        depth, value = depth + 1, value[0]
+    return depth
+
+
+def warnings(conversation: Conversation) -> list[str]:
+    return [e.message for e in conversation.events if isinstance(e, ev.EngineWarning)]
+
+
+def test_a_set_that_nests_a_variable_in_itself_stops_at_the_bound_with_a_warning() -> None:
+    conversation = replayed(GROWING, lambda c: c.send_text("again"))
+    assert depth_of(conversation.session.get("d")) == MAX_VALUE_DEPTH - 1  # the empty list at the bottom is one
+    assert warnings(conversation)[-1] == f"set: 'd' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
+    assert not [e for e in conversation.events if isinstance(e, ev.EngineError)]
+    assert conversation.session.current_state == "ask"
+
+
+def test_a_value_holding_itself_twice_on_every_turn_is_bounded_without_walking_every_copy() -> None:
+    doubling = GROWING.replace('d: ["{d}"]', 'd: ["{d}", "{d}"]')  # 101 lists, but 2**100 paths at the bound
+    conversation = replayed(doubling, lambda c: c.send_text("again"))
     assert not nested_deeper(conversation.session.get("d"))
-    warnings = [e.message for e in conversation.events if isinstance(e, ev.EngineWarning)]
-    assert warnings[-1] == f"button 'Deeper': 'd' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
+    assert warnings(conversation)[-1] == f"set: 'd' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
+
+
+def test_a_button_whose_parameter_nests_a_variable_in_itself_stops_at_the_bound_with_a_warning() -> None:
+    conversation = replayed(BUTTON, lambda c: c.press("Deeper"))
+    assert depth_of(conversation.session.get("d")) == MAX_VALUE_DEPTH - 1
+    assert warnings(conversation)[-1] == (
+        f"button 'Deeper': 'd' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
+    )
+
+
+def test_nested_deeper_counts_levels_of_arrays_and_objects_only() -> None:
+    value: object = "leaf"
+    for level in range(MAX_VALUE_DEPTH):
+        value = [value] if level % 2 else {"k": value}
+    assert not nested_deeper(value)
+    assert nested_deeper([value])
+    assert not nested_deeper("text")
+    assert not nested_deeper(None)

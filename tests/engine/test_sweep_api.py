@@ -4,11 +4,10 @@ line that is no HTTP is reported as such, without h11's words or Python's notati
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
+from raw_server import RawServer
 from turn_checks import API_FLOW, internal_errors, started_against
 
 from workbench.engine import events as ev
@@ -16,38 +15,13 @@ from workbench.engine.conversation import Conversation
 from workbench.flow.model import Flow
 
 
-class RawServer:
-    """Answers every connection on 127.0.0.1 with the bytes of `answer` (a whole HTTP response, or anything)
-    and closes it."""
-
-    answer = b""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        threading.Thread(target=self._serve, name="raw server", daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return
-            with connection:
-                connection.recv(65536)
-                connection.sendall(self.answer)
-
-    def close(self) -> None:
-        """Stop listening."""
-        self.listener.close()
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[RawServer]:
     """The backend, on a port of its own."""
     backend = RawServer()
+    backend.close = True
     yield backend
-    backend.close()
+    backend.shut()
 
 
 def response(body: bytes, content_type: str = "application/json") -> bytes:
