@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
-from workbench.engine.session import MAX_VALUE_DEPTH, nested_deeper
+from workbench.engine.session import MAX_VALUE_CHARS, MAX_VALUE_DEPTH, built_value_problem
 from workbench.flow.loader import load_flow_text
 
 GROWING = """\
@@ -74,11 +74,17 @@ def test_a_set_that_nests_a_variable_in_itself_stops_at_the_bound_with_a_warning
     assert conversation.session.current_state == "ask"
 
 
-def test_a_value_holding_itself_twice_on_every_turn_is_bounded_without_walking_every_copy() -> None:
-    doubling = GROWING.replace('d: ["{d}"]', 'd: ["{d}", "{d}"]')  # 101 lists, but 2**100 paths at the bound
+def test_a_value_holding_itself_twice_on_every_turn_stops_before_its_json_would_not_fit() -> None:
+    doubling = GROWING.replace('d: ["{d}"]', 'd: ["{d}", "{d}"]')  # small in memory, its JSON twice as long each turn
     conversation = replayed(doubling, lambda c: c.send_text("again"))
-    assert not nested_deeper(conversation.session.get("d"))
-    assert warnings(conversation)[-1] == f"set: 'd' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
+    held = conversation.session.get("d")
+    assert depth_of(held) < 30 and built_value_problem(held) is None
+    assert (
+        built_value_problem([held, held]) == f"would be longer than {MAX_VALUE_CHARS:,} characters written out as JSON"
+    )
+    assert warnings(conversation)[-1] == (
+        f"set: 'd' would be longer than {MAX_VALUE_CHARS:,} characters written out as JSON; not set"
+    )
 
 
 def test_a_button_whose_parameter_nests_a_variable_in_itself_stops_at_the_bound_with_a_warning() -> None:
@@ -89,11 +95,10 @@ def test_a_button_whose_parameter_nests_a_variable_in_itself_stops_at_the_bound_
     )
 
 
-def test_nested_deeper_counts_levels_of_arrays_and_objects_only() -> None:
+def test_only_arrays_and_objects_count_as_levels() -> None:
     value: object = "leaf"
     for level in range(MAX_VALUE_DEPTH):
         value = [value] if level % 2 else {"k": value}
-    assert not nested_deeper(value)
-    assert nested_deeper([value])
-    assert not nested_deeper("text")
-    assert not nested_deeper(None)
+    assert built_value_problem(value) is None
+    assert built_value_problem([value]) == f"would be nested more than {MAX_VALUE_DEPTH} levels deep"
+    assert built_value_problem("x" * (MAX_VALUE_CHARS + 1)) is None  # text is bounded where it is rendered

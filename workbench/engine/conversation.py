@@ -36,7 +36,7 @@ from workbench.engine.flow_changes import FlowChanges
 from workbench.engine.internal_error import doing_in_turn, internal_error
 from workbench.engine.nlu import IntentMatch, state_for_intent
 from workbench.engine.offload_messages import Bot
-from workbench.engine.session import APPLIERS, MAX_VALUE_DEPTH, Session, copied, nested_deeper, refused_start_value
+from workbench.engine.session import APPLIERS, Session, built_value_problem, copied, refused_start_value
 from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
 from workbench.flow.model import BotEvent, Flow, Route, SayItem, State
@@ -468,10 +468,11 @@ class Conversation:
         self.emit(ev.VariableChanged(name, value, previous, False, origin, state, detail))
 
     def _set_built(self, name: str, value: Any, origin: ev.VariableOrigin, *, detail: str, what: str) -> None:
-        """Set a value the flow's templates built (`what` says where, for a warning), unless it nests deeper than
-        `MAX_VALUE_DEPTH` levels."""
-        if nested_deeper(value):
-            message = f"{what}: '{name}' would be nested more than {MAX_VALUE_DEPTH} levels deep; not set"
+        """Set a value the flow's templates built (`what` says where, for a warning), unless it is too deep or too
+        long to hold (`built_value_problem`)."""
+        problem = built_value_problem(value)
+        if problem is not None:
+            message = f"{what}: '{name}' {problem}; not set"
             self.emit(ev.EngineWarning(message=message, state=self.session.current_state))
             return
         self._set_variable(name, value, origin, detail=detail)

@@ -37,6 +37,10 @@ MAX_VALUE_DEPTH = 100
 """How deeply the arrays and objects of a value the flow builds (`set:`, a button's parameters) may nest, as deeply
 as a flow file's and an API response's: a template can put a variable inside itself once per turn, and past ~490
 levels the session's copies and writers would give up on it."""
+MAX_VALUE_CHARS = 16 * 2**20
+"""How long a value the flow builds may be written out as JSON: one that holds the same array or object many times
+over (`set: {l: ["{l}", "{l}"]}` doubles it every turn) stays small in memory, while its JSON, which a recording, a
+report or the inspector writes, would soon fit in none."""
 
 
 def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) -> Any:
@@ -156,20 +160,46 @@ class _NotATree(Exception):
     """A value that `copied` leaves to `copy.deepcopy`: not JSON's, or holding one object or array twice."""
 
 
-def nested_deeper(value: Any, limit: int = MAX_VALUE_DEPTH) -> bool:
-    """Whether the arrays and objects of `value` nest more than `limit` levels. Walked without recursion, each
-    array or object once at each depth it is reached at (a value may hold one many times over)."""
-    reached: dict[int, int] = {}
-    stack = [(value, 1)]
+_CONTAINERS = (dict, list)
+
+
+def built_value_problem(value: Any) -> str | None:
+    """Why a value the flow's templates built cannot be set, or None: its arrays and objects nest more than
+    `MAX_VALUE_DEPTH` levels, or written out as JSON it would be longer than `MAX_VALUE_CHARS` characters (each
+    string, number and mark counted). Walked without recursion, each array or object once however often the value
+    holds it, its depth and length remembered."""
+    if type(value) is not dict and type(value) is not list:
+        return None
+    measured: dict[int, tuple[int, int]] = {}  # id → (depth, length)
+    stack: list[tuple[Any, bool]] = [(value, False)]
     while stack:
-        item, depth = stack.pop()
-        if (type(item) is not dict and type(item) is not list) or reached.get(id(item), 0) >= depth:
+        item, ready = stack.pop()
+        if id(item) in measured:
             continue
-        if depth > limit:
-            return True
-        reached[id(item)] = depth
-        stack.extend((child, depth + 1) for child in (item.values() if type(item) is dict else item))
-    return False
+        children = item.values() if type(item) is dict else item
+        if not ready:  # its arrays and objects first, then itself
+            stack.append((item, True))
+            stack.extend((c, False) for c in children if type(c) in _CONTAINERS and id(c) not in measured)
+            continue
+        depth, length = 1, 1 + max(len(children), 1)  # brackets and commas
+        if type(item) is dict:
+            length += sum(len(key) + 3 if type(key) is str else 8 for key in item)
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                length += len(child) + 2
+            elif kind in _CONTAINERS:
+                below, written = measured.get(id(child), (MAX_VALUE_DEPTH, MAX_VALUE_CHARS))  # unmeasured: a loop
+                depth, length = max(depth, below + 1), length + written
+            else:
+                length += 5
+        measured[id(item)] = (depth, min(length, MAX_VALUE_CHARS + 1))
+    depth, length = measured[id(value)]
+    if depth > MAX_VALUE_DEPTH:
+        return f"would be nested more than {MAX_VALUE_DEPTH} levels deep"
+    if length > MAX_VALUE_CHARS:
+        return f"would be longer than {MAX_VALUE_CHARS:,} characters written out as JSON"
+    return None
 
 
 def copied(value: Any) -> Any:
