@@ -110,3 +110,11 @@ def test_a_large_json_value_with_thousands_of_missing_variables_warns_once_for_e
     assert [w.variable for w in warnings] == names
     assert len({w.template for w in warnings}) == 1 and len(warnings[0].template) == SHOWN_CHARS
     assert payload(events) == [""] * len(names)
+
+
+def test_a_json_message_holding_one_object_many_times_over_is_not_sent_and_says_why(flow_from: FlowFrom) -> None:
+    many = "{" + ", ".join(f"k{i}: '{{big}}'" for i in range(10_000)) + "}"  # 10,000 × 10 KB: 100 MB written out
+    events = run(json_flow(flow_from, many), {"big": {"text": "x" * 10_000}})
+    assert not [e for e in events if isinstance(e, ev.JsonMessage)]
+    [finished] = [e for e in events if isinstance(e, ev.ActionFinished) and e.action == "json"]
+    assert finished.error == "the JSON message would be longer than 67,108,864 characters written out as JSON; not sent"

@@ -37,10 +37,11 @@ MAX_VALUE_DEPTH = 100
 """How deeply the arrays and objects of a value the flow builds (`set:`, a button's parameters) may nest, as deeply
 as a flow file's and an API response's: a template can put a variable inside itself once per turn, and past ~490
 levels the session's copies and writers would give up on it."""
-MAX_VALUE_CHARS = 16 * 2**20
-"""How long a value the flow builds may be written out as JSON: one that holds the same array or object many times
-over (`set: {l: ["{l}", "{l}"]}` doubles it every turn) stays small in memory, while its JSON, which a recording, a
-report or the inspector writes, would soon fit in none."""
+MAX_VALUE_CHARS = 64 * 2**20
+"""How long a value the flow builds may be written out as JSON (room for a few texts cut at the templates' 16 M
+characters): one that holds the same array or object many times over (`set: {l: ["{l}", "{l}"]}` doubles it every
+turn) stays small in memory, while its JSON, which a recording, a report or the inspector writes, would soon fit in
+none."""
 
 
 def get_path(data: Any, path: str | tuple[str | int, ...], default: Any = None) -> Any:
