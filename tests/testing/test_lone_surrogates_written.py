@@ -15,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 from local_server import LocalServer
+from replayed_recording import replay_saved
 
 from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
-from workbench.testing.convo_format import load_convo_file
 from workbench.testing.recorder import record
-from workbench.testing.runner import ConvoResult, Runner
+from workbench.testing.runner import ConvoResult
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = """\
@@ -102,15 +102,7 @@ def test_a_conversation_that_met_lone_surrogates_records_and_replays(
         ):
             await conversation.start()
             text = record(conversation.events, flow, name="Recorded", flow_ref=flow_file.name)
-        convo.write_text(text, encoding="utf-8")
-        loaded = load_convo_file(convo)
-        assert loaded.ok, [str(p) for p in loaded.problems]
-        runner = Runner()
-        try:
-            replayed = await runner.run(loaded.tests[0])
-        finally:
-            await runner.aclose()
-        return replayed
+        return await replay_saved(convo, text)
 
     replayed = asyncio.run(go())
     assert replayed.passed, replayed.failure and replayed.failure.report()

@@ -14,13 +14,12 @@ from pathlib import Path
 from echo_flow import ECHO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from replayed_recording import replay_saved
 
 from workbench.engine import events as ev
 from workbench.engine.conversation import Conversation
 from workbench.flow.loader import load_flow_or_raise
-from workbench.testing.convo_format import load_convo_file
 from workbench.testing.recorder import REPLACEMENT, record
-from workbench.testing.runner import Runner
 
 LONG = os.environ.get("WORKBENCH_FUZZ_LONG") == "1"
 BUDGET = settings(
@@ -106,14 +105,8 @@ def record_and_replay(folder: Path, texts: list[str]) -> tuple[Path, list[str], 
             await conversation.start()
             for text in texts:
                 await conversation.send_text(text)
-            convo.write_bytes(record(conversation.events, flow, name="Recorded", flow_ref="echo.yaml").encode())
-        loaded = load_convo_file(convo)
-        assert loaded.ok, [str(p) for p in loaded.problems]
-        runner = Runner()
-        try:
-            result = await runner.run(loaded.tests[0])
-        finally:
-            await runner.aclose()
+            recording = record(conversation.events, flow, name="Recorded", flow_ref="echo.yaml")
+        result = await replay_saved(convo, recording)
         sent = [e.text for e in result.events if isinstance(e, ev.UserMessage)]
         return sent, result
 
