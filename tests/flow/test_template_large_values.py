@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from workbench.flow.json_size import json_size
 from workbench.flow.template import CUT_NOTE, MAX_TEXT, render, to_text
 
 
@@ -34,3 +35,12 @@ def test_a_value_nested_deeper_than_pythons_json_writer_goes_is_written_whole() 
     for _ in range(5000):
         value = [value]
     assert render("deep: {d}", {"d": value}.get) == "deep: " + "[" * 5001 + "]" * 5001
+
+
+def test_sizes_count_each_array_once_however_often_it_is_held_and_a_loop_as_beyond_any_bound() -> None:
+    depth, length = json_size(doubled(40), cap=10**15)
+    assert depth == 41 and length > 2**40  # 41 lists in memory, 2**40 ones written out
+    loop: list[Any] = []
+    loop.append(loop)
+    assert json_size(loop, cap=100) == (10**9 + 1, 100)
+    assert json_size("text", cap=100) == (0, 0)

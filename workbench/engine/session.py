@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.engine import events as ev
+from workbench.flow.json_size import json_size
 from workbench.flow.paths import PathError, parse_path
 
 _MISSING = object()
@@ -161,41 +162,11 @@ class _NotATree(Exception):
     """A value that `copied` leaves to `copy.deepcopy`: not JSON's, or holding one object or array twice."""
 
 
-_CONTAINERS = (dict, list)
-
-
 def built_value_problem(value: Any) -> str | None:
     """Why a value the flow's templates built cannot be set, or None: its arrays and objects nest more than
-    `MAX_VALUE_DEPTH` levels, or written out as JSON it would be longer than `MAX_VALUE_CHARS` characters (each
-    string, number and mark counted). Walked without recursion, each array or object once however often the value
-    holds it, its depth and length remembered."""
-    if type(value) is not dict and type(value) is not list:
-        return None
-    measured: dict[int, tuple[int, int]] = {}  # id → (depth, length)
-    stack: list[tuple[Any, bool]] = [(value, False)]
-    while stack:
-        item, ready = stack.pop()
-        if id(item) in measured:
-            continue
-        children = item.values() if type(item) is dict else item
-        if not ready:  # its arrays and objects first, then itself
-            stack.append((item, True))
-            stack.extend((c, False) for c in children if type(c) in _CONTAINERS and id(c) not in measured)
-            continue
-        depth, length = 1, 1 + max(len(children), 1)  # brackets and commas
-        if type(item) is dict:
-            length += sum(len(key) + 3 if type(key) is str else 8 for key in item)
-        for child in children:
-            kind = type(child)
-            if kind is str:
-                length += len(child) + 2
-            elif kind in _CONTAINERS:
-                below, written = measured.get(id(child), (MAX_VALUE_DEPTH, MAX_VALUE_CHARS))  # unmeasured: a loop
-                depth, length = max(depth, below + 1), length + written
-            else:
-                length += 5
-        measured[id(item)] = (depth, min(length, MAX_VALUE_CHARS + 1))
-    depth, length = measured[id(value)]
+    `MAX_VALUE_DEPTH` levels, or written out as JSON it would be longer than `MAX_VALUE_CHARS` characters
+    (`json_size`: each array or object measured once however often the value holds it)."""
+    depth, length = json_size(value, MAX_VALUE_CHARS + 1)
     if depth > MAX_VALUE_DEPTH:
         return f"would be nested more than {MAX_VALUE_DEPTH} levels deep"
     if length > MAX_VALUE_CHARS:

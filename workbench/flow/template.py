@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from workbench.flow.json_size import CONTAINERS, json_sizes
 from workbench.flow.paths import PathError, parse_path
 
 MODIFIERS: frozenset[str] = frozenset({"toUpperCase", "toLowerCase", "capitalize", "increment"})
@@ -146,7 +147,12 @@ def _json(value: Any) -> str:
     over (a `set:` of `["{x}", "{x}"]` on every turn doubles it) can stand for far more text than memory holds, and
     one nested deeper than Python's JSON writer goes (a `set:` of `["{x}"]` on every turn) would make it fail: such
     a value is written in parts, as far as the bound."""
-    return _dumps(value) if _fits(value, MAX_TEXT, once=True) else _written(value)
+    sizes = json_sizes(value, MAX_TEXT + 1)
+    depth, length = sizes.get(id(value), (0, 0))
+    if depth >= MAX_WRITTEN_DEPTH or length > MAX_TEXT:
+        return _written(value, sizes)
+    text = _dumps(value)  # a string's escapes may make it longer than measured
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + CUT_NOTE
 
 
 def _dumps(value: Any) -> str:
@@ -154,55 +160,24 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _fits(value: Any, limit: int, once: bool) -> bool:
-    """Whether `value` is nested at most MAX_WRITTEN_DEPTH levels and surely writes to at most `limit` characters
-    (counted from below: the walk stops as soon as it is past); with `once`, also whether it holds no array or
-    object twice (the walk would count it again each time)."""
-    size = 0
-    stack = [(value, 0)]
-    seen: set[int] = set()
-    while stack:
-        item, depth = stack.pop()
-        if depth >= MAX_WRITTEN_DEPTH or (once and id(item) in seen):
-            return False
-        if once:
-            seen.add(id(item))
-        if isinstance(item, dict):
-            size += sum(len(k) + 3 if isinstance(k, str) else 4 for k in item)
-            item = item.values()
-        size += 2
-        for entry in item:
-            if isinstance(entry, str):
-                size += len(entry) + 3  # its quotes and the comma after it
-            elif isinstance(entry, dict | list | tuple):
-                stack.append((entry, depth + 1))
-            else:
-                size += 2
-        if size > limit:
-            return False
-    return True
-
-
-def _written(value: Any) -> str:
+def _written(value: Any, sizes: dict[int, tuple[int, int]]) -> str:
     """`value` as `_dumps` writes it, in parts and without recursion, stopping past MAX_TEXT characters: each part
-    small enough is written at once, and once only however often the value holds it."""
+    small enough (by `sizes`, of `json_sizes`) is written at once, and once only however often the value holds it."""
     out: list[str] = []
     size = 0
     parts: dict[int, str] = {}
-    too_long: set[int] = set()
     stack: list[tuple[bool, Any]] = [(False, value)]  # (True, text to write) or (False, a value to write)
     while stack and size <= MAX_TEXT:
         is_text, item = stack.pop()
         if is_text:
             piece = item
-        elif not isinstance(item, dict | list | tuple):
+        elif not isinstance(item, CONTAINERS):
             piece = _dumps(item)
         elif id(item) in parts:
             piece = parts[id(item)]
-        elif id(item) not in too_long and _fits(item, _PART, once=False):
+        elif sizes[id(item)][0] < MAX_WRITTEN_DEPTH and sizes[id(item)][1] <= _PART:
             piece = parts[id(item)] = _dumps(item)
         else:
-            too_long.add(id(item))
             keyed = isinstance(item, dict)
             todo: list[tuple[bool, Any]] = []
             for n, (key, entry) in enumerate(item.items() if keyed else ((None, v) for v in item)):
