@@ -135,3 +135,37 @@ def test_json_read_from_bytes_with_an_encoded_surrogate_gives_the_replacement_ch
     assert incoming.loads('"\\udc00"') == "\ufffd"
     assert incoming.loads(b'["\xed\xa0\x80"]') == ["\ufffd"]  # UTF-8 bytes of a surrogate (CESU-8)
     assert incoming.loads('["\\\\ud800"]') == ["\\ud800"]  # an escaped backslash, not a surrogate
+
+
+def posted(data: object, flow_from: FlowFrom) -> Conversation:
+    """A conversation on PAGE after the page posted `data`."""
+
+    async def go() -> Conversation:
+        async with httpx.AsyncClient() as client, Conversation(flow_from(PAGE), http=client) as conversation:
+            await conversation.start()
+            await conversation.post_message(data)
+            return conversation
+
+    return asyncio.run(go())
+
+
+def test_a_message_given_as_an_object_with_lone_surrogates_writes_the_replacement_character(
+    flow_from: FlowFrom,
+) -> None:
+    payload = {"seat\ud800": ["1\udfffA"], "ok": "\U0001f600"}
+    message = {"target": "CL_API", "type": "UPDATE_SESSION", "payload": payload}
+    conversation = posted(message, flow_from)
+    assert conversation.session.variables["seat\ufffd"] == ["1\ufffdA"]
+    assert conversation.session.get("ok") == "\U0001f600"
+    (accepted,) = [e for e in conversation.events if isinstance(e, ev.IframeMessageAccepted)]
+    assert accepted.payload == {"seat\ufffd": ["1\ufffdA"], "ok": "\U0001f600"}
+    assert payload == {"seat\ud800": ["1\udfffA"], "ok": "\U0001f600"}  # the caller's object is untouched
+    assert_log_replays(conversation)
+
+
+def test_a_refused_message_with_a_lone_surrogate_is_shown_with_the_replacement_character(flow_from: FlowFrom) -> None:
+    for data in ({"target": "other\ud800"}, '{"target": "other\ud800"}'):
+        conversation = posted(data, flow_from)
+        (refused,) = [e for e in conversation.events if isinstance(e, ev.IframeMessageRejected)]
+        assert refused.reason == "target is 'other\ufffd', not 'CL_API'"
+        assert "\ud800" not in refused.data

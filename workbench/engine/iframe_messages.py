@@ -58,16 +58,17 @@ def parse(data: Any, states: Container[str]) -> IframeCommand | Rejection:
         found = incoming.problem(data)
         if found is not None:
             return Rejection(f"message {found}", f"({value_kind(data)} that cannot be shown as JSON)")
-    raw = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
-    if len(raw.encode("utf-8", "replace")) > MAX_BYTES:
+    # An object is read back from its JSON as text is: a copy the caller cannot change later, its lone surrogates
+    # (which no UTF-8 writer can write) made U+FFFD, in the value and in the text shown.
+    raw = incoming.valid_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False))
+    if len(raw.encode("utf-8")) > MAX_BYTES:
         return Rejection(f"message is larger than {MAX_BYTES // 1024} KB", _shown(raw))
-    if isinstance(data, str):
-        try:
-            data = incoming.loads(data)
-        except json.JSONDecodeError as exc:
-            return Rejection(f"not JSON ({exc.msg} at character {exc.pos})", _shown(raw))
-        except incoming.IncomingError as exc:
-            return Rejection(f"message {exc}", _shown(raw))
+    try:
+        data = incoming.loads(raw)
+    except json.JSONDecodeError as exc:
+        return Rejection(f"not JSON ({exc.msg} at character {exc.pos})", _shown(raw))
+    except incoming.IncomingError as exc:
+        return Rejection(f"message {exc}", _shown(raw))
     if not isinstance(data, dict):
         return Rejection(f"expected an object, got {kind_name(data)}", _shown(raw))
     if data.get("target") != TARGET:
