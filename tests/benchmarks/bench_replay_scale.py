@@ -7,7 +7,7 @@ a fresh process that runs the suite as `workbench test` does; with `--pytest` al
 (collection included: every xdist worker collects every file).
 When `node` and `npm` are on PATH it also installs botium-core 1.15 into a temporary folder (no global install)
 and replays the same conversations with Botium's own core and an in-process echo connector, side by side (a
-Botium run that takes over 10 minutes is stopped and its column says so).
+Botium run that takes longer than `--botium-timeout` seconds, 600 unless given, is stopped and its column says so).
 Targets (2-core machine): -j 1 at 10,000 files >= 2x Botium and flat or rising from 1,000 to 100,000; peak RSS
 under 100 MB for -j 1; -j 2 at least 1.7x -j 1 at 10,000 files.
 """
@@ -168,8 +168,9 @@ def install_botium(folder: Path) -> str | None:
     return None
 
 
-def botium(folder: Path, count: int) -> dict[str, float]:
-    """Replay `count` conversations with Botium's core (written at the first round); its figures."""
+def botium(folder: Path, count: int, timeout: float = TIMEOUT) -> dict[str, float]:
+    """Replay `count` conversations with Botium's core (written at the first round); its figures (raises
+    `subprocess.TimeoutExpired` after `timeout` seconds)."""
     convos = folder / f"convos_{count}"
     if not convos.exists():
         convos.mkdir()
@@ -179,7 +180,7 @@ def botium(folder: Path, count: int) -> dict[str, float]:
         ["node", str(folder / "bench.js"), str(convos)],
         capture_output=True,
         text=True,
-        timeout=TIMEOUT,
+        timeout=timeout,
         cwd=folder,
         check=True,
     )
@@ -204,6 +205,9 @@ def main() -> None:
     parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000], help="files per suite (1000 10000)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per size, interleaved (default 3)")
     parser.add_argument("--pytest", action="store_true", help="also pytest -n 0 and -n 2")
+    parser.add_argument(
+        "--botium-timeout", type=float, default=TIMEOUT, help=f"stop a Botium run after this many seconds ({TIMEOUT})"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -224,9 +228,9 @@ def main() -> None:
                 twos.append(replay(convos, 2))
                 if not other:
                     try:
-                        bots.append(botium(root / "botium", count))
+                        bots.append(botium(root / "botium", count, args.botium_timeout))
                     except subprocess.TimeoutExpired:
-                        other = f"over {TIMEOUT} s"
+                        other = f"over {args.botium_timeout:g} s"
             one, two = median(ones), median(twos)
             other = other or column(median(bots))
             print(f"{count:>7} | {column(one):>26} | {column(two):>26} | {other:>26}", flush=True)
