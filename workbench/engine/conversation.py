@@ -86,6 +86,10 @@ class _Pending(enum.Enum):
     ACTION = "action"
 
 
+_WRITES = ev.VARIABLE_WRITES
+_STANDING = {kind: apply for kind, apply in APPLIERS.items() if kind not in _WRITES}
+"""What `Conversation.emit` applies to the session for each kind of event that leaves its variables as they are."""
+
 _ROUTED, _ACTION = _Pending.ROUTED, _Pending.ACTION
 _IN_PLACE = frozenset({"ask", "say", "router"})
 """The kinds of state whose work never waits (`Conversation._in_place`)."""
@@ -170,21 +174,26 @@ class Conversation:
         a turn's events are not one.
         """
         kind = type(event)
-        apply = APPLIERS.get(kind)
-        if kind not in ev.VARIABLE_WRITES:  # most of a turn's events
-            if kind is ev.TurnFinished:
-                self.events.append(event)
-            else:
-                self.events.put(event)
-            if apply is not None:
-                apply(self.session, event)
-            if self._subscribers:
-                self._tell(event)
+        apply = _STANDING.get(kind)
+        if apply is not None:  # most of a turn's events
+            self.events.put(event)
+            apply(self.session, event)
+        elif kind in _WRITES:
+            self._emit_write(event)
             return
+        elif kind is ev.TurnFinished:
+            self.events.append(event)
+        else:
+            self.events.put(event)
+        if self._subscribers:
+            self._tell(event)
+
+    def _emit_write(self, event: ev.Event) -> None:
+        """`emit` for a write of variables, which may set off a bot-wide event or change the language."""
         watch = self._watch
         before = watch.before(event, self.session) if watch is not None else None
         self.events.put(event)
-        apply(self.session, event)
+        APPLIERS[type(event)](self.session, event)
         if before is not None:
             watch.after(before, self.session)
         if self._subscribers:
