@@ -86,6 +86,10 @@ class _Pending(enum.Enum):
     ACTION = "action"
 
 
+_WRITES = ev.VARIABLE_WRITES
+_STANDING = {kind: apply for kind, apply in APPLIERS.items() if kind not in _WRITES}
+"""What `Conversation.emit` applies to the session for each kind of event that leaves its variables as they are."""
+
 _ROUTED, _ACTION = _Pending.ROUTED, _Pending.ACTION
 _IN_PLACE = frozenset({"ask", "say", "router"})
 """The kinds of state whose work never waits (`Conversation._in_place`)."""
@@ -99,6 +103,36 @@ class Step:
     target: str
     reason: ev.TransitionReason
     route: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _FlowFacts:
+    """What a conversation looks up in its flow that the flow alone decides: found once for every conversation."""
+
+    offloads: bool
+    """Whether a state of the flow offloads to an agent (a turn then mirrors its messages to the webhooks)."""
+    intent_states: Mapping[str, tuple[State, ...]]
+    """The states of each intent, in the flow's order."""
+
+
+_last_facts: tuple[Flow, _FlowFacts] | None = None
+"""The facts of the flow last asked about (a replay runs thousands of conversations on one flow)."""
+
+
+def _facts_of(flow: Flow) -> _FlowFacts:
+    """`flow`'s `_FlowFacts`, found again only for another flow than the last (a flow never changes)."""
+    global _last_facts
+    last = _last_facts
+    if last is not None and last[0] is flow:
+        return last[1]
+    intent_states: dict[str, list[State]] = {}
+    for state in flow.states.values():
+        if state.intent:
+            intent_states.setdefault(state.intent, []).append(state)
+    offloads = any(state.offload is not None for state in flow.states.values())
+    facts = _FlowFacts(offloads, {intent: tuple(states) for intent, states in intent_states.items()})
+    _last_facts = (flow, facts)
+    return facts
 
 
 class Conversation:
@@ -170,21 +204,26 @@ class Conversation:
         a turn's events are not one.
         """
         kind = type(event)
-        apply = APPLIERS.get(kind)
-        if kind not in ev.VARIABLE_WRITES:  # most of a turn's events
-            if kind is ev.TurnFinished:
-                self.events.append(event)
-            else:
-                self.events.put(event)
-            if apply is not None:
-                apply(self.session, event)
-            if self._subscribers:
-                self._tell(event)
+        apply = _STANDING.get(kind)
+        if apply is not None:  # most of a turn's events
+            self.events.put(event)
+            apply(self.session, event)
+        elif kind in _WRITES:
+            self._emit_write(event)
             return
+        elif kind is ev.TurnFinished:
+            self.events.append(event)
+        else:
+            self.events.put(event)
+        if self._subscribers:
+            self._tell(event)
+
+    def _emit_write(self, event: ev.Event) -> None:
+        """`emit` for a write of variables, which may set off a bot-wide event or change the language."""
         watch = self._watch
         before = watch.before(event, self.session) if watch is not None else None
         self.events.put(event)
-        apply(self.session, event)
+        APPLIERS[type(event)](self.session, event)
         if before is not None:
             watch.after(before, self.session)
         if self._subscribers:
@@ -365,14 +404,12 @@ class Conversation:
     def _use_flow(self, flow: Flow) -> None:
         self.flow = flow
         self.models = languages.LanguageModels(flow, self._clock)
-        self._watch = bot_events.watch_of(flow.events)
+        self._watch = bot_events.watch_of(flow.events) if flow.events else None  # most flows have no events
         spoken = self._spoken.language
         self._speak(spoken if spoken in flow.languages.all else flow.languages.primary)
-        self._offloads = any(state.offload is not None for state in flow.states.values())
-        self._intent_states: dict[str, list[State]] = {}
-        for state in flow.states.values():
-            if state.intent:
-                self._intent_states.setdefault(state.intent, []).append(state)
+        facts = _facts_of(flow)
+        self._offloads = facts.offloads
+        self._intent_states = facts.intent_states
 
     def _load(self, events: EventLog) -> None:
         self.events = events

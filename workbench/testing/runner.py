@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import difflib
 import json
+import math
 import os
 import re
 import time
@@ -268,6 +269,7 @@ class Runner:
         self._own_sandbox = sandbox is None
         self._sandbox = sandbox
         self._flow_names: dict[Path, str] = {}
+        self._deadlines = Deadlines(lasting=True)
 
     @property
     def sandbox(self) -> Sandbox:
@@ -284,6 +286,7 @@ class Runner:
 
     async def aclose(self) -> None:
         """Release the HTTP client and the JavaScript sandbox (when the runner made it)."""
+        self._deadlines.close()
         await self.http.aclose()
         if self._own_sandbox and self._sandbox is not None:
             await self._sandbox.close()
@@ -337,7 +340,8 @@ class Runner:
         conversation = harness.conversation
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
-            failure = await replay(test, harness, on_turn=on_turn, serving=self.http.serving(harness.transport))
+            serving = self.http.serving(harness.transport)
+            failure = await replay(test, harness, on_turn=on_turn, serving=serving, deadlines=self._deadlines)
         finally:
             if unsubscribe:
                 unsubscribe()
@@ -354,6 +358,99 @@ class Runner:
             events=tuple(conversation.events) if events else (),
             language=test.language or flow.languages.primary,
         )
+
+
+class Deadlines:
+    """What `asyncio.timeout` does for each replay, with one loop timer for all the replays it times: the timer is
+    set for the earliest deadline, and when it strikes it cancels each replay past its deadline and is set again
+    for the next. A timer of each conversation's own (made, queued and cancelled) cost as much as a turn.
+    A `lasting` one (a runner's) keeps its timer when no replay is left, for the next ones: `close` drops it;
+    another drops it with its last replay."""
+
+    def __init__(self, *, lasting: bool = False) -> None:
+        self._lasting = lasting
+        self._running: set[Deadline] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._timer: asyncio.Handle | None = None
+        self._at = math.inf
+        """When `_timer` strikes (infinity: there is none)."""
+
+    def limit(self, delay: float) -> Deadline:
+        """A `with` block that ends with `TimeoutError` when it runs for more than `delay` seconds."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a timer of another loop would never strike on this one
+            self.close()
+            self._loop = loop
+        return Deadline(self, loop.time() + delay)
+
+    def add(self, deadline: Deadline) -> None:
+        """Time `deadline`'s replay from now on."""
+        self._running.add(deadline)
+        if deadline.when < self._at:
+            self._set(deadline.when)
+
+    def discard(self, deadline: Deadline) -> None:
+        """Stop timing `deadline`'s replay."""
+        self._running.discard(deadline)
+        if not self._running and not self._lasting:
+            self.close()
+
+    def close(self) -> None:
+        """Drop the timer."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer, self._at = None, math.inf
+
+    def _set(self, when: float) -> None:
+        assert self._loop is not None
+        self.close()
+        self._at = when
+        # As `asyncio.timeout` schedules its own timer.
+        if when <= self._loop.time():
+            self._timer = self._loop.call_soon(self._strike)
+        else:
+            self._timer = self._loop.call_at(when, self._strike)
+
+    def _strike(self) -> None:
+        at = self._at
+        self._timer, self._at = None, math.inf
+        for deadline in [deadline for deadline in self._running if deadline.when <= at]:
+            self._running.discard(deadline)
+            deadline.expire()
+        if self._running:
+            self._set(min(deadline.when for deadline in self._running))
+
+
+class Deadline:
+    """One replay's time limit (`Deadlines.limit`): `asyncio.timeout`'s, entered with `with`."""
+
+    __slots__ = ("_cancelling", "_deadlines", "_expired", "_task", "when")
+
+    def __init__(self, deadlines: Deadlines, when: float) -> None:
+        self._deadlines = deadlines
+        self.when = when
+        """The loop time it ends at."""
+        self._expired = False
+
+    def __enter__(self) -> Deadline:
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("a replay's time limit works only inside a task")
+        self._task = task
+        self._cancelling = task.cancelling()
+        self._deadlines.add(self)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        self._deadlines.discard(self)
+        # A cancellation that the deadline caused, and no one else asked for, is its timing out.
+        if self._expired and self._task.uncancel() <= self._cancelling and kind is asyncio.CancelledError:
+            raise TimeoutError from error
+
+    def expire(self) -> None:
+        """The time is up: cancel the replay."""
+        self._task.cancel()
+        self._expired = True
 
 
 class SharedHttp:
@@ -455,14 +552,17 @@ async def replay(
     on_turn: TurnDone | None = None,
     upto: int | None = None,
     serving: Serving | None = None,
+    deadlines: Deadlines | None = None,
 ) -> Failure | None:
     """Start `harness`'s conversation and play `test`'s turns on it, checking each, until the first failure;
     inside `serving` (a runner's `SharedHttp.serving`), when given.
 
     With `upto`, only the turns before index `upto` are played and the conversation is left where it stands
     (the strict check after the last turn is skipped): that is how a person opens a test at one of its turns.
+    `deadlines` (a runner's) times the replay out with the other replays it times; without it, the replay has its own.
     """
-    return await _Replay(test, harness.conversation, harness.transport, on_turn, upto, serving).run()
+    replaying = _Replay(test, harness.conversation, harness.transport, on_turn, upto, serving, deadlines or Deadlines())
+    return await replaying.run()
 
 
 def _yaml(value: Any) -> str:
@@ -492,6 +592,7 @@ class _Replay:
         on_turn: TurnDone | None,
         upto: int | None = None,
         serving: Serving | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.test = test
         self.conversation = conversation
@@ -499,6 +600,7 @@ class _Replay:
         self.on_turn = on_turn
         self.upto = upto
         self.serving = serving
+        self.deadlines = deadlines or Deadlines()
         self.mark = 0
         self.cursors: dict[type, int] = {}
         self.unanswered = 0
@@ -511,26 +613,26 @@ class _Replay:
     async def run(self) -> Failure | None:
         turn: Turn | None = None
         try:
-            async with asyncio.timeout(self.test.timeout):
-                # Inside the timeout: the timer's context, which the loop keeps until it drops the cancelled timer,
-                # must not hold the conversation's canned answers (and through them the conversation).
-                with self.serving or _NOT_SERVING:
-                    await self.conversation.start(self.test.start)
-                    failure = self.after_input(None)
+            # Serving inside the time limit: the context of the timer it may set, which the loop keeps until the
+            # timer strikes or is dropped, must not hold the conversation's canned answers (and through them the
+            # conversation).
+            with self.deadlines.limit(self.test.timeout), self.serving or _NOT_SERVING:
+                await self.conversation.start(self.test.start)
+                failure = self.after_input(None)
+                if failure:
+                    return failure
+                for index, turn in enumerate(self.test.turns[: self.upto]):
+                    if index and not index % YIELD_TURNS:
+                        # A turn that waits for nothing never lets the loop run: without this a long
+                        # conversation would outlive its timeout (whose timer is the loop's) and hold up a
+                        # window sharing the loop.
+                        await asyncio.sleep(0)
+                    failure = await self.step(turn)
+                    if self.on_turn is not None:
+                        self.on_turn(index, turn, failure)
                     if failure:
                         return failure
-                    for index, turn in enumerate(self.test.turns[: self.upto]):
-                        if index and not index % YIELD_TURNS:
-                            # A turn that waits for nothing never lets the loop run: without this a long
-                            # conversation would outlive its timeout (whose timer is the loop's) and hold up a
-                            # window sharing the loop.
-                            await asyncio.sleep(0)
-                        failure = await self.step(turn)
-                        if self.on_turn is not None:
-                            self.on_turn(index, turn, failure)
-                        if failure:
-                            return failure
-                    return self.strict_check(None) if self.upto is None else None
+                return self.strict_check(None) if self.upto is None else None
         except TimeoutError:
             return self.fail(turn, f"timed out after {self.test.timeout:g} s")
 

@@ -27,7 +27,7 @@ def run(ctx: ActionContext) -> list[ev.Event]:
     """Ask the question and wait for the answer (a plain call, as the `say` kind's: nothing in it waits)."""
     ask = ctx.state.ask
     assert ask is not None
-    return [*render_items(ctx, ask.prompt), ev.WaitingForInput(state=ctx.state.name, expect=ask.expect)]
+    return [*render_items(ctx, ask.prompt), ev.WaitingForInput(ctx.state.name, ask.expect)]
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -46,13 +46,8 @@ def answer(ctx: ActionContext, text: str, matchers: Sequence[NluMatcher]) -> Ans
     assert ask is not None
     checked = validate_in(matchers, ask.expect, text)
     if checked.ok:
-        changed = ev.VariableChanged(
-            name=ask.save,
-            value=checked.value,
-            previous=ctx.session.get(ask.save),
-            origin="ask",
-            state=ctx.state.name,
-        )
+        # By position, as a turn makes several (see `events`): not `removed`, a write.
+        changed = ev.VariableChanged(ask.save, checked.value, ctx.session.get(ask.save), False, "ask", ctx.state.name)
         return Answer("accepted", [changed])
     attempt = ctx.session.ask_failures + 1
     rejected: list[ev.Event] = [ev.InputRejected(state=ctx.state.name, text=text, expect=ask.expect, attempt=attempt)]

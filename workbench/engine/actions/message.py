@@ -53,7 +53,11 @@ def render_item(ctx: ActionContext, item: SayItem) -> ev.BotMessage:
 
 def render_items(ctx: ActionContext, items: Iterable[SayItem]) -> list[ev.Event]:
     """Every item rendered, followed by the template warnings rendering raised."""
-    messages: list[ev.Event] = [render_item(ctx, item) for item in items]
+    # A loop, not a comprehension: on Python 3.11 a comprehension makes a function per call, and a state has one
+    # item or two.
+    messages: list[ev.Event] = []
+    for item in items:
+        messages.append(render_item(ctx, item))
     if not ctx.warnings:  # most renders: every variable had a value
         return messages
     warnings, ctx.warnings = ctx.warnings, []
