@@ -1,6 +1,7 @@
 """The system entities of a text are what they were before its runs of letters told which finders to skip: an ASCII
 text without a number word is not read by text_to_num, one without `st`/`nd`/`rd`/`th` has no ordinal, one without
-a unit, a currency or `$` no measure, and the time cue's runs of letters are looked for once. Compared, in order,
+a unit, a currency or `$` no measure, the time cue's runs of letters are looked for once and the digits of an
+ASCII text are counted in one pass. Compared, in order,
 with the system entities found the long way on generated sentences of numbers in digits and in words, units,
 currencies, dates, e-mail and web addresses, phone numbers and non-ASCII letters and digits."""
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.engine.entities import measures, numbers
+from workbench.engine.entities import contact, measures, numbers
 from workbench.engine.entities.contact import (
     find_email,
     find_url,
@@ -132,3 +133,9 @@ def test_an_ascii_text_whose_runs_of_letters_have_no_unit_nor_suffix_has_no_meas
 def test_the_words_text_to_num_reads_alone_are_number_words(word: str) -> None:
     assert read_by_text_to_num(word) != word
     assert numbers.has_number_words(word, [word])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(texts | st.text(string.printable + "٣²⁵𝟗é"))
+def test_the_digits_are_counted_as_str_isdigit_counts_them(text: str) -> None:
+    assert contact.digit_count(text) == sum(map(str.isdigit, text))

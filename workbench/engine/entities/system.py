@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.engine.entities.contact import (
+    digit_count,
     find_email,
     find_url,
     phone_match,
@@ -38,18 +39,20 @@ def system_entities(text: str, now: dt.datetime | Callable[[], dt.datetime] | No
     separators) count neither as `sys.number` nor as a date; `1000000` is both a number and a phone number.
     """
     rest = without_addresses(text)
-    phone = phone_match(rest)
+    count = digit_count(rest)
+    phone = phone_match(rest, count)
     if phone is not None:
         written = phone.group()
         if not written.isdigit() or written.startswith("0"):
             rest = rest[: phone.start()] + " " * len(written) + rest[phone.end() :]
+            count = digit_count(rest)
     lower = rest.lower()
     runs = LETTER_RUNS.findall(lower)
     # An ASCII text without a number word is its own digits: its runs of letters tell which finders may find
     # something in it. Numbers, ordinals and measures are digits once the words are read (once, for all three).
     plain = rest.isascii() and not has_number_words(lower, runs)
     digits = rest if plain else words_to_digits(rest)
-    counted = _DIGIT.search(digits) is not None
+    counted = count > 0 if plain else _DIGIT.search(digits) is not None
     found: dict[str, Any] = {}  # in this order: it is the order in which a message's entities are stored
     if counted:
         _put(found, "sys.number", first_number(digits))
