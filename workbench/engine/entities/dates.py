@@ -46,7 +46,7 @@ _TIME_CUE = re.compile(
 # without a digit's runs of letters first: every cue without a digit is one of the words standing alone, or `am`,
 # `pm`, `a.m`, `p.m`, `oclock`, `o'clock` (runs `m` and `clock`).
 _CUE_RUNS = frozenset([*_CUE_WORDS, "am", "pm", "m", "oclock", "clock"])
-_LETTER_RUNS = re.compile(r"[a-z]+")
+LETTER_RUNS = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 # With a digit, a cue is one of those runs, a run of `\d+ may`, `may \d+` or `in/within \d+ days`, or a form of
 # digits, each of which starts as `_DIGIT_FORM` does (the pattern itself is what the slow part is).
@@ -85,14 +85,16 @@ def find_time(text: str, now: dt.datetime) -> dict[str, str] | None:
     return {"sys.time": moment.strftime("%Y-%m-%dT%H:%M:%S.000+00:00"), "sys.time_grain": grain}
 
 
-def has_time_cue(lower: str, *, digit: bool = False) -> bool:
+def has_time_cue(lower: str, *, digit: bool = False, runs: list[str] | None = None) -> bool:
     """Whether the lower-case text `lower` has a word or a form of digits that says a date or a time (what
     `_TIME_CUE` finds, looked for only when a cheap look says it may be there); `digit`: the caller knows that the
-    text has a digit or a number in words."""
+    text has a digit or a number in words; `runs`: the caller has `LETTER_RUNS.findall(lower)` already."""
+    if runs is None:
+        runs = LETTER_RUNS.findall(lower)
     if not digit and _DIGIT.search(lower) is None:
-        if _CUE_RUNS.isdisjoint(_LETTER_RUNS.findall(lower)):
+        if _CUE_RUNS.isdisjoint(runs):
             return False
-    elif _DIGIT_CUE_RUNS.isdisjoint(_LETTER_RUNS.findall(lower)) and _DIGIT_FORM.search(lower) is None:
+    elif _DIGIT_CUE_RUNS.isdisjoint(runs) and _DIGIT_FORM.search(lower) is None:
         return False
     return _TIME_CUE.search(lower) is not None
 

@@ -8,6 +8,7 @@ reads the documented `80C` as 80 coulombs, names units its own way and takes sec
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from workbench.engine.entities.numbers import js_number, parse_number, words_to_digits
@@ -68,6 +69,11 @@ _MONEY_BEFORE = re.compile(r"([€$£¥])\s*(\d+(?:[.,]\d+)?)(?![\d])")
 # Every unit and currency starts with a letter, a degree sign or a currency sign: a text without a number
 # followed by one of those (or a currency sign before digits) has no measure, and the patterns above need not run.
 _MEASURE_HINT = re.compile(_NUMBER + r"\s*(?:[^\W\d_]|[°€$£¥])|[€$£¥]\s*\d")
+# In an ASCII text a unit or a currency written in letters is a run of letters of its own (the patterns want no
+# letter on either side of it), and the only sign there can be is `$`.
+_UNIT_RUNS = frozenset(
+    run for words in (*_UNITS.values(), _CURRENCIES) for word in words for run in re.findall(r"[a-z]+", word)
+)
 
 
 def find_measures(text: str) -> dict[str, Any]:
@@ -95,6 +101,12 @@ def measures_in(text: str) -> dict[str, Any]:
         if normalized is not None:
             found["sys.duration_normalized"], found["sys.duration_normalized_unit"] = normalized, "second"
     return found
+
+
+def may_hold_measures(ascii_text: str, runs: Iterable[str]) -> bool:
+    """Whether `measures_in` may find anything in the ASCII text `ascii_text` whose lower-case runs of letters
+    (`[a-z]+`) are `runs`."""
+    return "$" in ascii_text or not _UNIT_RUNS.isdisjoint(runs)
 
 
 def _money(text: str) -> tuple[int | float, str] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 _PLAIN_NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)")
@@ -13,6 +13,21 @@ _GROUP_SEPARATORS = re.compile(r"[ ,'\u00a0\u202f]")
 # Not a piece of 25.12.2026, and not the digits of an ordinal (5th).
 NUMBER_RE = re.compile(r"(?<![\w.,])(?>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?)(?![.,]\d|st\b|nd\b|rd\b|th\b)")
 ORDINAL_RE = re.compile(r"(?<![\w.,])(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+"""What follows the digits of an ordinal: a run of letters of its own in a text `ORDINAL_RE` finds one in."""
+# Every word text_to_num reads as (a part of) an English number (text2num's src/lang/en: "point", "and" and the
+# like only go on a number that one of these starts). It reads the runs of letters of a text (split at `-` too),
+# lower-cased, with any number of `s` dropped at their end ("ones", "thousands", "os").
+_NUMBER_WORDS = (
+    "zero", "o", "nought", "one", "first", "oneth", "two", "second", "three", "third", "four", "fourth", "five",
+    "fifth", "six", "sixth", "seven", "seventh", "eight", "eighth", "nine", "ninth", "ten", "tenth", "eleven",
+    "eleventh", "twelve", "twelfth", "thirteen", "thirteenth", "fourteen", "fourteenth", "fifteen", "fifteenth",
+    "sixteen", "sixteenth", "seventeen", "seventeenth", "eighteen", "eighteenth", "nineteen", "nineteenth",
+    "twenty", "twentieth", "thirty", "thirtieth", "fourty", "forty", "fortieth", "fourtieth", "fifty", "fiftieth",
+    "sixty", "sixteeth", "seventy", "seventieth", "eighty", "eightieth", "ninety", "ninetieth", "hundred",
+    "hundredth", "thousand", "thousandth", "million", "millionth", "billion", "billionth",
+)  # fmt: skip
+_NUMBER_WORD_FORMS = frozenset(word + ending for word in _NUMBER_WORDS for ending in ("", "s", "ss"))
 
 
 def js_number(value: float) -> int | float | None:
@@ -33,6 +48,12 @@ def words_to_digits(text: str) -> str:
     if not any(map(str.isalpha, text)):
         return text
     return _alpha2digit()(text, "en", threshold=0)
+
+
+def has_number_words(lower: str, runs: Iterable[str]) -> bool:
+    """Whether `words_to_digits` may change the lower-case ASCII text `lower` whose runs of letters (`[a-z]+`) are
+    `runs`: only a text with a number word does (a run ending in three `s` or more is taken to be one)."""
+    return not _NUMBER_WORD_FORMS.isdisjoint(runs) or "sss" in lower
 
 
 @cache
