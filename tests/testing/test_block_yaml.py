@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from workbench.flow.yaml_source import Document, YamlSyntaxError, YList, YMap, load_yaml
+from workbench.flow.yaml_source import MAX_DEPTH, Document, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.block_yaml import load_block_yaml
 from workbench.testing.convo_format import split_documents
 
@@ -207,3 +207,43 @@ def test_a_plain_one_conversation_file_is_read_by_the_fast_reader() -> None:
 )
 def test_what_the_fast_reader_does_not_read_is_left_to_load_yaml(text: str) -> None:
     assert load_block_yaml(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- user: hi",
+        "- user: hi\n",
+        "- user: hi\n\n",
+        "- user: hi\n  ",
+        "- user: hi\n# end",
+        "- user: hi # note\n- bot: 'You said: hi'\n",
+        "-   user: hi\n-   bot: x\n",
+        "- user: hi\n  bot: x\n",
+        "- user: hi\n  bot: x\n- user: again\n",
+        "- user: hi\n    more\n",
+        "- user: hi\n   bot: x\n",
+        "- user: hi\n - bot: x\n",
+        "- user:\n- bot: x\n",
+        "- user: # nothing\n- bot: x\n",
+        "- yes: no\n- 1: 2\n- ~: null\n",
+        "a:\n  - k: v\n  - k: w\nb: 1\n",
+        "a:\n- k: v\n- k: w\nb: 1\n",
+        "a:\n  - k: v\n    - x\n",
+        "- - k: v\n  - k: w\n",
+        "- k: '\n  v'\n",
+        "- " + "k" * 1001 + ": v\n",
+    ],
+)
+def test_an_entry_of_one_key_and_its_scalar_is_read_as_load_yaml_reads_it(text: str) -> None:
+    check(text)
+
+
+def test_an_entry_of_one_key_is_read_at_the_deepest_level_allowed_and_left_to_load_yaml_beyond() -> None:
+    def nested(lists: int) -> str:  # `lists` lists, each the only entry of the one above, then `- k: v`
+        return "".join(f"{' ' * (2 * level)}-\n" for level in range(lists - 1)) + " " * (2 * lists - 2) + "- k: v\n"
+
+    assert check(nested(MAX_DEPTH - 1)) is not None  # the entry's mapping at level MAX_DEPTH
+    assert load_block_yaml(nested(MAX_DEPTH)) is None
+    with pytest.raises(YamlSyntaxError):
+        load_yaml(nested(MAX_DEPTH))

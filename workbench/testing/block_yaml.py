@@ -176,30 +176,49 @@ class _Reader:
         self.enter()
         content = self.content
         count = len(content)
-        first = content[self.at][0]
+        at = self.at
+        first = content[at][0]
         data = list.__new__(YList)  # as `mapping` makes a mapping
         data.item_pos = item_pos = []
+        shallow = self.depth < MAX_DEPTH  # an entry's mapping is one level deeper
         while True:
-            line, indent, entry, key, key_column, _, rest, rest_column = content[self.at]
+            line, indent, entry, key, key_column, _, rest, rest_column = content[at]
             if not entry or indent != column:
                 break
-            if key is not None:
-                item, pos = self.mapping(key_column)
-            elif rest and rest[0] != "#":
-                self.at += 1
-                item, pos = _scalar(rest, line, rest_column)
+            if key is None:
+                if rest and rest[0] != "#":
+                    at += 1
+                    item, pos = _scalar(rest, line, rest_column)
+                else:
+                    self.at = at
+                    item, pos = self.below(line, column + 1, column, block=False)
+                    at = self.at
             else:
-                item, pos = self.below(line, column + 1, column, block=False)
+                at += 1
+                end = content[at][:2] if at < count else None
+                # most entries (`- user: hi`): one key and its scalar, no line below at the key's column or deeper
+                if (
+                    (end is None or end[1] < key_column)
+                    and rest
+                    and rest[0] != "#"
+                    and shallow
+                    and len(key) <= _MAX_KEY
+                ):
+                    item, pos = _one_key(key, line, key_column, rest, rest_column, end or self.end_of_text(key_column))
+                else:
+                    self.at = at - 1
+                    item, pos = self.mapping(key_column)
+                    at = self.at
             data.append(item)
             item_pos.append(pos)
-            if self.at == count:
+            if at == count:
                 break
-            indent = content[self.at][1]
+            indent = content[at][1]
             if indent != column:
                 if indent > column:
                     raise _NotBlockYaml  # a scalar going on over several lines, or an error
                 break
-        at = self.at
+        self.at = at
         self.depth -= 1
         end_line, end_column = content[at][:2] if at < count else self.end_of_text(column)
         return data, _new(Pos, (first, column, end_line, end_column, None))
@@ -254,6 +273,19 @@ def _scalar(text: str, line: int, column: int) -> tuple[Any, Pos]:
         if tail and (tail[0] != "#" or tail == after):
             raise _NotBlockYaml  # a quoted key, or something after the closing quote
     return value, _new(Pos, (line, column, line, column + close + 1, style))
+
+
+def _one_key(text: str, line: int, column: int, rest: str, rest_column: int, end: tuple[int, int]) -> tuple[YMap, Pos]:
+    """The mapping of one plain key `text` (on `line` at `column`) and its scalar `rest`, ending at `end`, as
+    `_Reader.mapping` makes it."""
+    key = _PLAIN.get(text, _UNKNOWN)
+    if key is _UNKNOWN:
+        key = _plain(text)
+    data = dict.__new__(YMap)
+    data[key], value_pos = _scalar(rest, line, rest_column)
+    data.key_pos = {key: _new(Pos, (line, column, line, column + len(text), ""))}
+    data.value_pos = {key: value_pos}
+    return data, _new(Pos, (line, column, end[0], end[1], None))
 
 
 def _plain(text: str) -> Any:
