@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from workbench.flow.documents import MAX_FILE_BYTES
+from workbench.flow.documents import MAX_FILE_BYTES, read_file_bytes
 from workbench.flow.loader import load_flow
 from workbench.flow.translations_csv import texts_section
 from workbench.flow.yaml_source import MAX_DEPTH, load_yaml
 
 from .helpers import flow_of, messages
+
+
+def test_a_file_is_read_whole_whatever_its_size_says(tmp_path: Path) -> None:
+    for size in (0, 1, 400, 2**16, 2**16 + 1, 300_000):
+        path = tmp_path / f"f{size}"
+        path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+        assert read_file_bytes(path) == path.read_bytes()
+    # A regular file whose size says 0 while it has content (as the kernel's files do) is read to its end.
+    assert read_file_bytes("/proc/self/status").startswith(b"Name:")
 
 
 def nested(depth: int) -> str:

@@ -95,6 +95,19 @@ def test_an_event_log_finds_the_next_event_of_a_kind_as_a_scan_does() -> None:
             assert log.find(kind, start) == scanned(kind, start), (kind, start)
 
 
+def test_an_event_log_tells_whether_an_event_of_some_kinds_came_at_or_after_a_point() -> None:
+    log = EventLog(keep_turns=1)
+    for turn in range(4):
+        log.append(ev.TurnStarted(input="text"))
+        log.append(ev.BotMessage(state=f"s{turn}"))
+        log.append(ev.TurnFinished())
+    kinds = frozenset({ev.BotMessage, ev.UserMessage})
+    assert log.start > 0
+    for start in range(len(log) + 1):
+        assert log.has_any(kinds, start) == (log.find(ev.BotMessage, start) < len(log)), start
+    assert not log.has_any(frozenset({ev.UserMessage}), 0)
+
+
 def test_the_samples_suite_gives_the_same_results_with_and_without_coverage() -> None:
     files = [f for f in find_convo_files([SAMPLE]) if "live" not in os.path.basename(f)]
     counted = suite.run(suite.stream(files))

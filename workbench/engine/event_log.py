@@ -79,6 +79,10 @@ class EventLog(Sequence[ev.Event]):
         except ValueError:
             return len(self)
 
+    def has_any(self, kinds: frozenset[type], start: int) -> bool:
+        """Whether a kept event at or after `start` is of one of `kinds` (compared exactly, as `find` does)."""
+        return not kinds.isdisjoint(map(type, self._events[max(start - self.start, 0) :]))
+
     def __eq__(self, other: object) -> bool:
         """The same events from the same start; a list or tuple of events equals a log that folded nothing."""
         if isinstance(other, EventLog):

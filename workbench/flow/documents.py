@@ -50,12 +50,15 @@ def read_file_bytes(path: str | os.PathLike[str]) -> bytes:
         if info.st_size > MAX_FILE_BYTES:
             size = f"{info.st_size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB a file may be"
             raise OSError(errno.EFBIG, f"it is {size}", os.fspath(path))
-        chunks = [os.read(fd, _CHUNK)]
+        first = os.read(fd, _CHUNK)
+        if len(first) == info.st_size:  # the whole file (nearly always): no read to find its end
+            return first
+        chunks = [first]
         while chunks[-1]:
             chunks.append(os.read(fd, _CHUNK))
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
+    return b"".join(chunks)
 
 
 def not_utf8(exc: UnicodeDecodeError) -> str:

@@ -33,7 +33,6 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -703,12 +702,9 @@ class _Replay:
                 expected=describe_stubs(self.test.http).strip(),
                 actual=request.describe(),
             )
-        events = self.conversation.events
-        # The kept events from `mark` on (a log iterates over its kept events, the first of them at `start`),
-        # without the list that slicing the log makes.
-        if _REFUSALS.isdisjoint(map(type, islice(events, max(self.mark - events.start, 0), None))):  # nearly always
+        if not self.conversation.events.has_any(_REFUSALS, self.mark):  # nearly always
             return None
-        for event in events[self.mark :]:
+        for event in self.conversation.events[self.mark :]:
             if isinstance(event, ev.EngineError) and event.error == "input":
                 return self.fail(turn, f"the conversation refused the input: {event.message}")
             if isinstance(event, ev.IframeMessageRejected):
