@@ -76,12 +76,18 @@ def test_a_flow_cache_gives_the_flow_it_last_loaded_without_looking_again(tmp_pa
     assert flows.get(test.flow).flow is None
 
 
-def test_an_event_log_finds_the_next_event_of_a_kind_as_a_scan_does() -> None:
+def _four_turns_folded() -> EventLog:
+    """A log of four turns (a user input and a bot message each) that folded its first ones away."""
     log = EventLog(keep_turns=1)
     for turn in range(4):
         log.append(ev.TurnStarted(input="text"))
         log.append(ev.BotMessage(state=f"s{turn}"))
         log.append(ev.TurnFinished())
+    return log
+
+
+def test_an_event_log_finds_the_next_event_of_a_kind_as_a_scan_does() -> None:
+    log = _four_turns_folded()
     events = [log[i] for i in range(log.start, len(log))]
 
     def scanned(kind: type, start: int) -> int:
@@ -96,11 +102,7 @@ def test_an_event_log_finds_the_next_event_of_a_kind_as_a_scan_does() -> None:
 
 
 def test_an_event_log_tells_whether_an_event_of_some_kinds_came_at_or_after_a_point() -> None:
-    log = EventLog(keep_turns=1)
-    for turn in range(4):
-        log.append(ev.TurnStarted(input="text"))
-        log.append(ev.BotMessage(state=f"s{turn}"))
-        log.append(ev.TurnFinished())
+    log = _four_turns_folded()
     kinds = frozenset({ev.BotMessage, ev.UserMessage})
     assert log.start > 0
     for start in range(len(log) + 1):
