@@ -265,6 +265,8 @@ class Session:
     offloaded: bool = False
     contexts: dict[str, int] = field(default_factory=dict)
     _fresh_turn: bool = True
+    _current: str | None = field(default=None, init=False, repr=False, compare=False)
+    """`internal.currentDialogstate.name`, kept by every write of `internal`: a message asks for it several times."""
 
     def __post_init__(self) -> None:
         if not self.variables:
@@ -272,6 +274,7 @@ class Session:
         self.variables.setdefault("locale", "en")
         self.internal.setdefault("channel", "workbench")
         self.internal.setdefault("offloaded", False)
+        self._current = _state_name(self.internal)
 
     @classmethod
     def from_events(
@@ -319,8 +322,7 @@ class Session:
     @property
     def current_state(self) -> str | None:
         """The dialog state the conversation is in."""
-        current = self.internal.get("currentDialogstate")
-        return current.get("name") if isinstance(current, dict) else None
+        return self._current
 
     # --- applying events ---
 
@@ -337,6 +339,7 @@ class Session:
                 return
             if path == INTERNAL:
                 self.internal = deep_merge(self.internal, value)
+                self._current = _state_name(self.internal)
                 return
             if path == _NLP and e.origin == "nlp" and not e.removed:
                 # The NLU makes a new `internal.nlp` for every message and nothing writes inside it: the session
@@ -355,6 +358,8 @@ class Session:
                 set_path(target, path, value if type(value) in _ATOMS else copied(value))
         except PathError:
             pass
+        if target is self.internal:
+            self._current = _state_name(self.internal)
 
     def _on_cleared(self, e: ev.SessionCleared) -> None:
         for name in e.removed:
@@ -370,6 +375,7 @@ class Session:
         if current is not None:
             self.internal["previousDialogstate"] = current
         self.internal["currentDialogstate"] = {"name": e.state}
+        self._current = e.state
         self.waiting = None
         self.expect = ""
         self.ask_failures = 0
@@ -399,6 +405,12 @@ class Session:
     def _on_handed_back(self, e: ev.HandedBack) -> None:
         self.offloaded = False
         self.internal["offloaded"] = False
+
+
+def _state_name(internal: dict[str, Any]) -> str | None:
+    """The name of the dialog state that `internal.currentDialogstate` says the conversation is in."""
+    current = internal.get("currentDialogstate")
+    return current.get("name") if isinstance(current, dict) else None
 
 
 APPLIERS: dict[type[ev.Event], Callable[[Session, Any], None]] = {
