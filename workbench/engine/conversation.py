@@ -403,7 +403,7 @@ class Conversation:
 
     def _use_flow(self, flow: Flow) -> None:
         self.flow = flow
-        self.models = languages.LanguageModels(flow, self._clock)
+        self.models = languages.models_of(flow, self._clock)
         self._watch = bot_events.watch_of(flow.events) if flow.events else None  # most flows have no events
         spoken = self._spoken.language
         self._speak(spoken if spoken in flow.languages.all else flow.languages.primary)

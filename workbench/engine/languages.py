@@ -78,12 +78,15 @@ def concerns_language(event: ev.Event) -> bool:
 
 
 class LanguageModels:
-    """A conversation's NLU matchers of its flow's languages, each made when first asked for."""
+    """The NLU matchers of a flow's languages, reading dates by one clock, each made when first asked for. A
+    matcher holds nothing of a conversation's own: the conversations of one flow and clock share them
+    (`models_of`)."""
 
     def __init__(self, flow: Flow, clock: Callable[[], dt.datetime]) -> None:
         self.flow = flow
         self.clock = clock
         self._matchers: dict[str, NluMatcher] = {}
+        self._orders: dict[str, tuple[NluMatcher, ...]] = {}
 
     def matcher(self, language: str) -> NluMatcher:
         """The matcher of `language`'s expressions and entity words."""
@@ -95,8 +98,25 @@ class LanguageModels:
 
     def in_order(self, language: str) -> tuple[NluMatcher, ...]:
         """`language`'s matcher, then the other languages' in the flow's order."""
-        others = (code for code in self.flow.languages.all if code != language)
-        return (self.matcher(language), *(self.matcher(code) for code in others))
+        order = self._orders.get(language)
+        if order is None:
+            others = (code for code in self.flow.languages.all if code != language)
+            order = self._orders[language] = (self.matcher(language), *(self.matcher(code) for code in others))
+        return order
+
+
+_last_models: LanguageModels | None = None
+"""The models last asked for (a replay runs thousands of conversations of one flow)."""
+
+
+def models_of(flow: Flow, clock: Callable[[], dt.datetime]) -> LanguageModels:
+    """The `LanguageModels` of `flow` reading dates by `clock`: made again only for another flow or clock than the
+    last (a flow never changes)."""
+    global _last_models
+    last = _last_models
+    if last is None or last.flow is not flow or last.clock is not clock:
+        last = _last_models = LanguageModels(flow, clock)
+    return last
 
 
 def understand(matchers: Sequence[NluMatcher], text: str) -> Understanding:
