@@ -6,6 +6,7 @@ warning."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Any
 
 from echo_flow import ECHO
@@ -51,7 +52,11 @@ def test_the_conversations_action_context_holds_what_its_names_say() -> None:
     assert flow is not None
     conversation = Conversation(flow)
     state = flow.states["reply"]
+    before = time.perf_counter()
     ctx = conversation._context(state)
+    assert before <= ctx.started <= time.perf_counter()
+    assert ctx.warnings is not conversation._context(state).warnings
+    assert ctx.extra is not conversation._context(state).extra
     assert ctx.flow is conversation._texts and ctx.state is state and ctx.session is conversation.session
     assert ctx.ports is conversation.ports and ctx.history is conversation.events
     assert ctx.conversation_id == conversation.id

@@ -665,7 +665,10 @@ class Conversation:
 
     def _context(self, state: State) -> ActionContext:
         # By position: a class called with keywords builds a dict of them first, and a turn makes three of these.
-        return ActionContext(self._texts, state, self.session, self.ports, self.events, self.id)
+        # The warnings, the start and the extra names given spare the dataclass a call of each default factory.
+        return ActionContext(
+            self._texts, state, self.session, self.ports, self.events, self.id, [], time.perf_counter(), {}
+        )
 
     async def _enter(self, step: Step | None) -> None:
         """Enter states one after the other until one waits; stop a runaway loop."""
