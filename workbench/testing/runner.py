@@ -190,19 +190,14 @@ def check_test(test: ConvoTest, flow: Flow, language: str | None = None) -> list
     of it outputs, translation keys it has no text for, a language it does not speak (the test's, or `language`
     that the run asks for)."""
     problems = language_problems(test, flow, language) + key_problems(test, flow)
-
-    def check(name: str | None, loc: Loc | None, what: str) -> None:
-        if name is not None and loc is not None and name not in flow.states and name not in BUILTIN_STATES:
-            hint = did_you_mean(name, [*flow.states, *BUILTIN_STATES])
-            problems.append(Problem(loc, f"{what} '{name}' is not a state of flow '{flow.name}'{hint}"))
-
-    check(test.start, test.start_loc, "start state")
+    if test.start is not None:
+        _check_state(problems, flow, test.start, test.start_loc, "start state")
     outputs: set[str] | None = None  # gathered from the whole flow only for a test that checks contexts
     for turn in test.turns:
         if turn.kind == "state":
-            check(turn.value, turn.loc, "state")
+            _check_state(problems, flow, turn.value, turn.loc, "state")
         elif turn.kind == "hand_back":
-            check(turn.value[0], turn.loc, "hand_back state")
+            _check_state(problems, flow, turn.value[0], turn.loc, "hand_back state")
         elif turn.kind == "contexts":
             if outputs is None:
                 outputs = {context for state in flow.states.values() for context in state.output_context}
@@ -212,30 +207,38 @@ def check_test(test: ConvoTest, flow: Flow, language: str | None = None) -> list
     return problems
 
 
+def _check_state(problems: list[Problem], flow: Flow, name: str | None, loc: Loc | None, what: str) -> None:
+    """Add a problem when `name` is not a state of `flow`."""
+    if name is not None and loc is not None and name not in flow.states and name not in BUILTIN_STATES:
+        hint = did_you_mean(name, [*flow.states, *BUILTIN_STATES])
+        problems.append(Problem(loc, f"{what} '{name}' is not a state of flow '{flow.name}'{hint}"))
+
+
 class FlowCache:
     """Each flow file loaded once (per runner, so per worker process), and again when it changes on disk: a
     long-lived runner (the window's) replays the flow as it is now."""
 
     def __init__(self) -> None:
-        self._loaded: dict[Path, tuple[tuple[int, int] | None, LoadResult]] = {}
+        # Each path's string (to stat: a `Path` is two calls more), the version of the file loaded, the flow.
+        self._loaded: dict[Path, tuple[str, tuple[int, int] | None, LoadResult]] = {}
 
     def get(self, path: Path) -> LoadResult:
         """The flow at `path`, loaded on first use and whenever the file's modification time or size changed."""
+        cached = self._loaded.get(path)
         try:
-            st = os.stat(path)
+            st = os.stat(path if cached is None else cached[0])
             version: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
         except OSError:
             version = None  # load_flow says why it cannot read the file
-        cached = self._loaded.get(path)
-        if cached is None or version is None or cached[0] != version:
-            cached = self._loaded[path] = (version, load_flow(path))
-        return cached[1]
+        if cached is None or version is None or cached[1] != version:
+            cached = self._loaded[path] = (os.fspath(path), version, load_flow(path))
+        return cached[2]
 
     def last(self, path: Path) -> LoadResult:
         """The flow at `path` as `get` last gave it, without looking at the disk again (what a conversation that
         just ran was replayed on)."""
         cached = self._loaded.get(path)
-        return cached[1] if cached is not None else self.get(path)
+        return cached[2] if cached is not None else self.get(path)
 
 
 def run_languages(test: ConvoTest, flows: FlowCache, asked: RunLanguages) -> tuple[str | None, ...]:
@@ -326,7 +329,7 @@ class Runner:
         if flow is not None and not problems:
             problems = check_test(test, flow, language)
         given = {**self.variables, **variables} if variables else self.variables
-        refused = [why for name, value in given.items() if (why := refused_start_value(name, value))]
+        refused = [why for name, value in given.items() if (why := refused_start_value(name, value))] if given else []
         if flow is None or problems or refused:
             shown = language or (test.language if test.language != ALL_LANGUAGES else None)
             name = labelled(test.name, shown) if label and shown else test.name
@@ -340,7 +343,9 @@ class Runner:
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
             serving = self.http.serving(harness.transport)
-            failure = await replay(test, harness, on_turn=on_turn, serving=serving, deadlines=self._deadlines)
+            failure = await _Replay(
+                test, conversation, harness.transport, on_turn, None, serving, self._deadlines
+            ).run()
         finally:
             if unsubscribe:
                 unsubscribe()
