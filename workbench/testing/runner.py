@@ -350,17 +350,17 @@ class Runner:
             if unsubscribe:
                 unsubscribe()
             await harness.aclose()
-        return ConvoResult(
-            name=test.name,
-            file=test.file,
-            line=test.loc.line,
-            tags=test.tags,
-            flow=flow_name,
-            status="failed" if failure else "passed",
-            duration=time.perf_counter() - began,
-            failure=failure,
-            events=tuple(conversation.events) if events else (),
-            language=test.language or flow.languages.primary,
+        return ConvoResult(  # by position: made for every conversation
+            test.name,
+            test.file,
+            test.loc.line,
+            flow_name,
+            "failed" if failure else "passed",
+            time.perf_counter() - began,
+            test.tags,
+            failure,
+            tuple(conversation.events) if events else (),
+            test.language or flow.languages.primary,
         )
 
 
@@ -606,7 +606,10 @@ class _Replay:
         self.serving = serving
         self.deadlines = deadlines or Deadlines()
         self.mark = 0
+        """The index of the first event since the last input."""
         self.cursors: dict[type, int] = {}
+        """Where the next look for a kind of event starts, for the kinds looked for since the last input (`mark`
+        for the others: an input clears them)."""
         self.unanswered = 0
         self.sent: list[tuple[int, Turn]] = []  # each input turn with the index of the first event it caused
 
@@ -675,7 +678,7 @@ class _Replay:
     def take(self, kind: type[ev.Event]) -> ev.Event | None:
         """The next event of `kind` after its cursor, moving the cursor past it."""
         events = self.conversation.events
-        index = events.find(kind, max(self.cursors.get(kind, 0), self.mark))
+        index = events.find(kind, self.cursors.get(kind, self.mark))
         if index == len(events):
             self.cursors[kind] = index
             return None
@@ -724,6 +727,7 @@ class _Replay:
         if self.test.strict and (failure := self.strict_check(turn)):
             return failure
         self.mark = len(self.conversation.events)
+        self.cursors.clear()
         self.sent.append((self.mark, turn))
         failure = await _SENDS[turn.kind](self, turn)
         return failure or self.after_input(turn)
@@ -817,7 +821,7 @@ class _Replay:
 
     def check_error(self, turn: Turn) -> Failure | None:
         expectation: ErrorExpectation = turn.value
-        start = max(self.cursors.get(ev.EngineError, 0), self.mark)
+        start = self.cursors.get(ev.EngineError, self.mark)
         seen: list[str] = []
         for index in range(start, len(self.events)):
             event = self.events[index]
