@@ -190,19 +190,14 @@ def check_test(test: ConvoTest, flow: Flow, language: str | None = None) -> list
     of it outputs, translation keys it has no text for, a language it does not speak (the test's, or `language`
     that the run asks for)."""
     problems = language_problems(test, flow, language) + key_problems(test, flow)
-
-    def check(name: str | None, loc: Loc | None, what: str) -> None:
-        if name is not None and loc is not None and name not in flow.states and name not in BUILTIN_STATES:
-            hint = did_you_mean(name, [*flow.states, *BUILTIN_STATES])
-            problems.append(Problem(loc, f"{what} '{name}' is not a state of flow '{flow.name}'{hint}"))
-
-    check(test.start, test.start_loc, "start state")
+    if test.start is not None:
+        _check_state(problems, flow, test.start, test.start_loc, "start state")
     outputs: set[str] | None = None  # gathered from the whole flow only for a test that checks contexts
     for turn in test.turns:
         if turn.kind == "state":
-            check(turn.value, turn.loc, "state")
+            _check_state(problems, flow, turn.value, turn.loc, "state")
         elif turn.kind == "hand_back":
-            check(turn.value[0], turn.loc, "hand_back state")
+            _check_state(problems, flow, turn.value[0], turn.loc, "hand_back state")
         elif turn.kind == "contexts":
             if outputs is None:
                 outputs = {context for state in flow.states.values() for context in state.output_context}
@@ -212,30 +207,38 @@ def check_test(test: ConvoTest, flow: Flow, language: str | None = None) -> list
     return problems
 
 
+def _check_state(problems: list[Problem], flow: Flow, name: str | None, loc: Loc | None, what: str) -> None:
+    """Add a problem when `name` is not a state of `flow`."""
+    if name is not None and loc is not None and name not in flow.states and name not in BUILTIN_STATES:
+        hint = did_you_mean(name, [*flow.states, *BUILTIN_STATES])
+        problems.append(Problem(loc, f"{what} '{name}' is not a state of flow '{flow.name}'{hint}"))
+
+
 class FlowCache:
     """Each flow file loaded once (per runner, so per worker process), and again when it changes on disk: a
     long-lived runner (the window's) replays the flow as it is now."""
 
     def __init__(self) -> None:
-        self._loaded: dict[Path, tuple[tuple[int, int] | None, LoadResult]] = {}
+        # Each path's string (to stat: a `Path` is two calls more), the version of the file loaded, the flow.
+        self._loaded: dict[Path, tuple[str, tuple[int, int] | None, LoadResult]] = {}
 
     def get(self, path: Path) -> LoadResult:
         """The flow at `path`, loaded on first use and whenever the file's modification time or size changed."""
+        cached = self._loaded.get(path)
         try:
-            st = os.stat(path)
+            st = os.stat(path if cached is None else cached[0])
             version: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
         except OSError:
             version = None  # load_flow says why it cannot read the file
-        cached = self._loaded.get(path)
-        if cached is None or version is None or cached[0] != version:
-            cached = self._loaded[path] = (version, load_flow(path))
-        return cached[1]
+        if cached is None or version is None or cached[1] != version:
+            cached = self._loaded[path] = (os.fspath(path), version, load_flow(path))
+        return cached[2]
 
     def last(self, path: Path) -> LoadResult:
         """The flow at `path` as `get` last gave it, without looking at the disk again (what a conversation that
         just ran was replayed on)."""
         cached = self._loaded.get(path)
-        return cached[1] if cached is not None else self.get(path)
+        return cached[2] if cached is not None else self.get(path)
 
 
 def run_languages(test: ConvoTest, flows: FlowCache, asked: RunLanguages) -> tuple[str | None, ...]:
@@ -326,7 +329,7 @@ class Runner:
         if flow is not None and not problems:
             problems = check_test(test, flow, language)
         given = {**self.variables, **variables} if variables else self.variables
-        refused = [why for name, value in given.items() if (why := refused_start_value(name, value))]
+        refused = [why for name, value in given.items() if (why := refused_start_value(name, value))] if given else []
         if flow is None or problems or refused:
             shown = language or (test.language if test.language != ALL_LANGUAGES else None)
             name = labelled(test.name, shown) if label and shown else test.name
@@ -340,22 +343,24 @@ class Runner:
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
             serving = self.http.serving(harness.transport)
-            failure = await replay(test, harness, on_turn=on_turn, serving=serving, deadlines=self._deadlines)
+            failure = await _Replay(
+                test, conversation, harness.transport, on_turn, None, serving, self._deadlines
+            ).run()
         finally:
             if unsubscribe:
                 unsubscribe()
             await harness.aclose()
-        return ConvoResult(
-            name=test.name,
-            file=test.file,
-            line=test.loc.line,
-            tags=test.tags,
-            flow=flow_name,
-            status="failed" if failure else "passed",
-            duration=time.perf_counter() - began,
-            failure=failure,
-            events=tuple(conversation.events) if events else (),
-            language=test.language or flow.languages.primary,
+        return ConvoResult(  # by position: made for every conversation
+            test.name,
+            test.file,
+            test.loc.line,
+            flow_name,
+            "failed" if failure else "passed",
+            time.perf_counter() - began,
+            test.tags,
+            failure,
+            tuple(conversation.events) if events else (),
+            test.language or flow.languages.primary,
         )
 
 
@@ -601,7 +606,10 @@ class _Replay:
         self.serving = serving
         self.deadlines = deadlines or Deadlines()
         self.mark = 0
+        """The index of the first event since the last input."""
         self.cursors: dict[type, int] = {}
+        """Where the next look for a kind of event starts, for the kinds looked for since the last input (`mark`
+        for the others: an input clears them)."""
         self.unanswered = 0
         self.sent: list[tuple[int, Turn]] = []  # each input turn with the index of the first event it caused
 
@@ -626,12 +634,13 @@ class _Replay:
                         # conversation would outlive its timeout (whose timer is the loop's) and hold up a
                         # window sharing the loop.
                         await asyncio.sleep(0)
-                    failure = await self.step(turn)
+                    check = _CHECKS.get(turn.kind)  # None for an input turn
+                    failure = check(self, turn) if check is not None else await self.send(turn)
                     if self.on_turn is not None:
                         self.on_turn(index, turn, failure)
                     if failure:
                         return failure
-                return self.strict_check(None) if self.upto is None else None
+                return self.strict_check(None) if self.upto is None and self.test.strict else None
         except TimeoutError:
             return self.fail(turn, f"timed out after {self.test.timeout:g} s")
 
@@ -668,8 +677,8 @@ class _Replay:
 
     def take(self, kind: type[ev.Event]) -> ev.Event | None:
         """The next event of `kind` after its cursor, moving the cursor past it."""
-        events = self.events
-        index = events.find(kind, max(self.cursors.get(kind, 0), self.mark))
+        events = self.conversation.events
+        index = events.find(kind, self.cursors.get(kind, self.mark))
         if index == len(events):
             self.cursors[kind] = index
             return None
@@ -713,19 +722,20 @@ class _Replay:
 
     # --- turns -------------------------------------------------------------------------------------------------
 
-    async def step(self, turn: Turn) -> Failure | None:
-        if turn.kind not in INPUT_KINDS:
-            return _CHECKS[turn.kind](self, turn)
+    async def send(self, turn: Turn) -> Failure | None:
+        """Play an input turn (the others are `_CHECKS`)."""
         if self.test.strict and (failure := self.strict_check(turn)):
             return failure
         self.mark = len(self.conversation.events)
+        self.cursors.clear()
         self.sent.append((self.mark, turn))
         failure = await _SENDS[turn.kind](self, turn)
         return failure or self.after_input(turn)
 
-    async def send_user(self, turn: Turn) -> Failure | None:
-        await self.conversation.send_text(turn.value)
-        return None
+    # The sends that cannot fail give the conversation's own coroutine (one coroutine fewer per turn).
+
+    def send_user(self, turn: Turn) -> Awaitable[None]:
+        return self.conversation.send_text(turn.value)
 
     async def send_click(self, turn: Turn) -> Failure | None:
         if self.conversation.find_choice(turn.value) is None:
@@ -746,17 +756,14 @@ class _Replay:
         await self.conversation.post_message(turn.value, origin)
         return None
 
-    async def send_agent(self, turn: Turn) -> Failure | None:
-        await self.conversation.agent_reply(turn.value)
-        return None
+    def send_agent(self, turn: Turn) -> Awaitable[None]:
+        return self.conversation.agent_reply(turn.value)
 
-    async def send_hand_back(self, turn: Turn) -> Failure | None:
-        await self.conversation.hand_back(turn.value[0])
-        return None
+    def send_hand_back(self, turn: Turn) -> Awaitable[None]:
+        return self.conversation.hand_back(turn.value[0])
 
-    async def send_silence(self, turn: Turn) -> Failure | None:
-        await self.conversation.silence(turn.value)
-        return None
+    def send_silence(self, turn: Turn) -> Awaitable[None]:
+        return self.conversation.silence(turn.value)
 
     def check_bot(self, turn: Turn) -> Failure | None:
         expectation: BotExpectation = turn.value
@@ -814,7 +821,7 @@ class _Replay:
 
     def check_error(self, turn: Turn) -> Failure | None:
         expectation: ErrorExpectation = turn.value
-        start = max(self.cursors.get(ev.EngineError, 0), self.mark)
+        start = self.cursors.get(ev.EngineError, self.mark)
         seen: list[str] = []
         for index in range(start, len(self.events)):
             event = self.events[index]

@@ -219,9 +219,10 @@ async def run_suite(
     suite = SuiteResult()
     runner = Runner(variables=variables, languages=languages)
     counted = suite.coverage if coverage else None
+    select = _select(todo)
     try:
         for index, piece in enumerate(todo.pieces(), 1):
-            suite.results += await _replay_piece(runner, piece, _select(todo), counted, progress, yielding=not own_loop)
+            suite.results += await _replay_piece(runner, piece, select, counted, progress, yielding=not own_loop)
             if own_loop and index % OWN_LOOP_TURN == 0:
                 await asyncio.sleep(0)
     finally:
