@@ -34,7 +34,6 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]+")
 _STR, _NULL, _BOOL, _INT, _FLOAT_TAG = (f"tag:yaml.org,2002:{name}" for name in ("str", "null", "bool", "int", "float"))
 _MAX_KEY = 1000  # YAML's simple keys end within 1024 characters
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (this runs for every node)
 
 
 class _NotBlockYaml(Exception):
@@ -153,7 +152,7 @@ class _Reader:
                 key = _plain(text)
             if key in data:
                 raise _NotBlockYaml
-            key_pos[key] = _new(Pos, (line, column, line, column + size, ""))
+            key_pos[key] = _POSITIONS[line, column, line, column + size, ""]
             if rest and rest[0] != "#":
                 at += 1
                 data[key], value_pos[key] = _scalar(rest, line, rest_column)
@@ -171,7 +170,7 @@ class _Reader:
         self.at = at
         self.depth -= 1
         end_line, end_column = content[at][:2] if at < count else self.end_of_text(column)
-        return data, _new(Pos, (first, column, end_line, end_column, None))
+        return data, _POSITIONS[first, column, end_line, end_column, None]
 
     def sequence(self, column: int) -> tuple[YList, Pos]:
         self.enter()
@@ -222,7 +221,7 @@ class _Reader:
         self.at = at
         self.depth -= 1
         end_line, end_column = content[at][:2] if at < count else self.end_of_text(column)
-        return data, _new(Pos, (first, column, end_line, end_column, None))
+        return data, _POSITIONS[first, column, end_line, end_column, None]
 
     def below(self, line: int, after: int, column: int, block: bool) -> tuple[Any, Pos]:
         """The value of a key or entry at `column` whose line ends at `after`: the node indented below, or null.
@@ -234,7 +233,7 @@ class _Reader:
             _, indent, entry, *_ = self.content[self.at]
             if indent > column or (block and indent == column and entry):
                 return self.node(indent)
-        return None, _new(Pos, (line, after, line, after, ""))
+        return None, _POSITIONS[line, after, line, after, ""]
 
 
 def _scalar(text: str, line: int, column: int) -> tuple[Any, Pos]:
@@ -265,7 +264,7 @@ def _scalar(text: str, line: int, column: int) -> tuple[Any, Pos]:
                 value = _plain(text)
         else:  # a string, whatever follows (most user texts)
             value = text
-        return value, _new(Pos, (line, column, line, column + len(text), ""))
+        return value, _POSITIONS[line, column, line, column + len(text), ""]
     if close == -1:
         raise _NotBlockYaml  # a quoted scalar going on over several lines
     after = text[close + 1 :]
@@ -273,7 +272,7 @@ def _scalar(text: str, line: int, column: int) -> tuple[Any, Pos]:
         tail = after.lstrip(" ")
         if tail and (tail[0] != "#" or tail == after):
             raise _NotBlockYaml  # a quoted key, or something after the closing quote
-    return value, _new(Pos, (line, column, line, column + close + 1, style))
+    return value, _POSITIONS[line, column, line, column + close + 1, style]
 
 
 def _one_key(text: str, line: int, column: int, rest: str, rest_column: int, end: tuple[int, int]) -> tuple[YMap, Pos]:
@@ -284,9 +283,26 @@ def _one_key(text: str, line: int, column: int, rest: str, rest_column: int, end
         key = _plain(text)
     data = dict.__new__(YMap)
     data[key], value_pos = _scalar(rest, line, rest_column)
-    data.key_pos = {key: _new(Pos, (line, column, line, column + len(text), ""))}
+    data.key_pos = {key: _POSITIONS[line, column, line, column + len(text), ""]}
     data.value_pos = {key: value_pos}
-    return data, _new(Pos, (line, column, end[0], end[1], None))
+    return data, _POSITIONS[line, column, end[0], end[1], None]
+
+
+class _Positions(dict[tuple[int, int, int, int, str | None], Pos]):
+    """The `Pos` of each position (start, end, style) met, made once: the same positions come back in file after
+    file, and finding one costs less than making it (this runs for every key, value and node)."""
+
+    __slots__ = ()
+
+    def __missing__(self, position: tuple[int, int, int, int, str | None]) -> Pos:
+        pos = tuple.__new__(Pos, position)  # without the NamedTuple's Python-level __new__
+        if len(self) < _KEPT_POSITIONS:
+            self[pos] = pos
+        return pos
+
+
+_KEPT_POSITIONS = 10_000
+_POSITIONS = _Positions()
 
 
 def _plain(text: str) -> Any:
