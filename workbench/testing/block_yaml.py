@@ -195,16 +195,25 @@ class _Reader:
                     at = self.at
             else:
                 at += 1
-                end = content[at][:2] if at < count else None
-                # most entries (`- user: hi`): one key and its scalar, no line below at the key's column or deeper
+                following = content[at] if at < count else None
+                # most entries (`- user: hi`): one key and its scalar, no line below at the key's column or deeper;
+                # their mapping made here as `mapping` makes it, a call less for each
                 if (
-                    (end is None or end[1] < key_column)
+                    (following is None or following[1] < key_column)
                     and rest
                     and rest[0] != "#"
                     and shallow
                     and len(key) <= _MAX_KEY
                 ):
-                    item, pos = _one_key(key, line, key_column, rest, rest_column, end or self.end_of_text(key_column))
+                    name = _PLAIN.get(key, _UNKNOWN)
+                    if name is _UNKNOWN:
+                        name = _plain(key)
+                    item = dict.__new__(YMap)
+                    item[name], value_pos = _scalar(rest, line, rest_column)
+                    item.key_pos = {name: _POSITIONS[line, key_column, line, key_column + len(key), ""]}
+                    item.value_pos = {name: value_pos}
+                    end_line, end_column = following[:2] if following else self.end_of_text(key_column)
+                    pos = _POSITIONS[line, key_column, end_line, end_column, None]
                 else:
                     self.at = at - 1
                     item, pos = self.mapping(key_column)
@@ -273,19 +282,6 @@ def _scalar(text: str, line: int, column: int) -> tuple[Any, Pos]:
         if tail and (tail[0] != "#" or tail == after):
             raise _NotBlockYaml  # a quoted key, or something after the closing quote
     return value, _POSITIONS[line, column, line, column + close + 1, style]
-
-
-def _one_key(text: str, line: int, column: int, rest: str, rest_column: int, end: tuple[int, int]) -> tuple[YMap, Pos]:
-    """The mapping of one plain key `text` (on `line` at `column`) and its scalar `rest`, ending at `end`, as
-    `_Reader.mapping` makes it."""
-    key = _PLAIN.get(text, _UNKNOWN)
-    if key is _UNKNOWN:
-        key = _plain(text)
-    data = dict.__new__(YMap)
-    data[key], value_pos = _scalar(rest, line, rest_column)
-    data.key_pos = {key: _POSITIONS[line, column, line, column + len(text), ""]}
-    data.value_pos = {key: value_pos}
-    return data, _POSITIONS[line, column, end[0], end[1], None]
 
 
 class _Positions(dict[tuple[int, int, int, int, str | None], Pos]):
