@@ -44,10 +44,10 @@ class _NotBlockYaml(Exception):
 # its indentation; an entry's dash with the spaces after it; a plain key, the spaces and colon after it and the
 # spaces after those (a key that starts with `-` or `?` and a colon, such as `-:x`, is left to PyYAML); and the rest
 # (a scalar or a comment). An optional part is written `(…|)`, not `(…)?`: the same match, which `re` finds with a
-# fifth fewer steps.
-_LINES = re.compile(
-    r"^( *)(-(?: +|$)|)(?:([^ #'\"\[\]{},&*!|>%@`:?\n-][^#\n]*?|[?-][^ #\n:][^#\n]*?)( *:)( +|$)|)(.*)$", re.MULTILINE
-)
+# fifth fewer steps. A key runs to the first colon (after any spaces) that a space or the line's end follows: taken
+# at once (possessively), without trying a character at a time whether the key ends there.
+_KEY = r"(?:[^ #'\"\[\]{},&*!|>%@`:?\n-]|[?-][^ #\n:])[^#\n :]*+(?:(?::(?! |$)|(?> +)(?!:(?: |$)))[^#\n :]*+)*+"
+_LINES = re.compile(rf"^( *)(-(?: +|$)|)(?:({_KEY})( *:)( +|$)|)(.*)$", re.MULTILINE)
 
 
 def load_block_yaml(text: str) -> Document | None:
@@ -71,9 +71,10 @@ _PLAIN_ASCII = bytes([ord("\n"), *range(0x20, 0x7F)])
 class _Reader:
     """One pass over the lines of a document; `self.at` indexes the next unread line with content.
 
-    Each line with content is a tuple: its line number (from 1), the column (from 1) of its first character, whether
-    it is a list entry, its plain key (None without one), the column where the key (or what follows the entry's
-    dash) starts, the column just after the key's colon, the rest of the line and the column where the rest starts.
+    Each line with content is a tuple: its line number (from 1), the column (from 1) of its first character, its
+    dash and the spaces after it (empty when it is no list entry), its plain key (None without one), the column where
+    the key (or what follows the entry's dash) starts, the column just after the key's colon, the rest of the line
+    and the column where the rest starts.
     """
 
     __slots__ = ("at", "content", "depth", "last")
@@ -87,11 +88,11 @@ class _Reader:
                 start = len(indent) + 1
                 column = start + len(dash)
                 after = column + len(key) + len(colon)
-                append((line, start, dash != "", key, column, after, rest, after + len(spaces)))
+                append((line, start, dash, key, column, after, rest, after + len(spaces)))
             elif dash or (rest and rest[0] != "#"):
                 start = len(indent) + 1
                 column = start + len(dash)
-                append((line, start, dash != "", None, column, column, rest, column))
+                append((line, start, dash, None, column, column, rest, column))
         self.content = content
         self.at = 0
         self.depth = 0  # of the list or mapping being read
