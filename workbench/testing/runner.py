@@ -31,7 +31,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -343,9 +343,7 @@ class Runner:
         unsubscribe = conversation.subscribe(observer) if observer else None
         try:
             serving = self.http.serving(harness.transport)
-            failure = await _Replay(
-                test, conversation, harness.transport, on_turn, None, serving, self._deadlines
-            ).run()
+            failure = await replay(test, harness, on_turn=on_turn, serving=serving, deadlines=self._deadlines)
         finally:
             if unsubscribe:
                 unsubscribe()
@@ -549,7 +547,7 @@ def prepare(
     return Harness(conversation, transport, owned)
 
 
-async def replay(
+def replay(
     test: ConvoTest,
     harness: Harness,
     *,
@@ -557,7 +555,7 @@ async def replay(
     upto: int | None = None,
     serving: Serving | None = None,
     deadlines: Deadlines | None = None,
-) -> Failure | None:
+) -> Coroutine[Any, Any, Failure | None]:
     """Start `harness`'s conversation and play `test`'s turns on it, checking each, until the first failure;
     inside `serving` (a runner's `SharedHttp.serving`), when given.
 
@@ -565,8 +563,10 @@ async def replay(
     (the strict check after the last turn is skipped): that is how a person opens a test at one of its turns.
     `deadlines` (a runner's) times the replay out with the other replays it times; without it, the replay has its own.
     """
-    replaying = _Replay(test, harness.conversation, harness.transport, on_turn, upto, serving, deadlines or Deadlines())
-    return await replaying.run()
+    # The replay's own coroutine, awaited by the caller: no coroutine of this function's in between.
+    return _Replay(
+        test, harness.conversation, harness.transport, on_turn, upto, serving, deadlines or Deadlines()
+    ).run()
 
 
 def _yaml(value: Any) -> str:
