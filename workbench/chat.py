@@ -19,6 +19,7 @@ from workbench.engine.conversation import Conversation
 from workbench.flow.model import Flow
 from workbench.flow.problems import shown
 from workbench.flow.template import to_text
+from workbench.flow.whole_numbers import whole_number
 
 HELP = (
     "Type to talk; a number presses that button. Commands: /vars /state /restart /quit "
@@ -130,8 +131,8 @@ async def _handle(conversation: Conversation, line: str, out: TextIO) -> bool:
         await conversation.agent_reply(rest)
     elif command == "/handback":
         await conversation.hand_back(rest.strip() or None)
-    elif line.strip().isdigit() and conversation.find_choice(line) is not None:
-        await conversation.press(int(line))
+    elif (number := whole_number(line.strip())) is not None and conversation.find_choice(number) is not None:
+        await conversation.press(number)
     elif line.strip():
         await conversation.send_text(line.strip())
     return True

@@ -41,6 +41,7 @@ from workbench.engine.timeline import Point, Timeline
 from workbench.flow.build import quoted
 from workbench.flow.model import BotEvent, Flow, Route, SayItem, State
 from workbench.flow.translations import in_language
+from workbench.flow.whole_numbers import whole_number
 
 if TYPE_CHECKING:  # the sandbox's modules load when JavaScript first runs (a code action, a route's condition)
     import httpx  # loads at a conversation's first request (see actions.base.Ports)
@@ -445,8 +446,9 @@ class Conversation:
         choices = self.session.choices
         if isinstance(choice, ev.ChoiceOut):
             return choice if choice in choices else None
-        if isinstance(choice, int) or (isinstance(choice, str) and choice.strip().isdigit()):
-            index = int(choice) - 1
+        number = choice if isinstance(choice, int) else whole_number(choice.strip())
+        if number is not None:
+            index = number - 1
             return choices[index] if 0 <= index < len(choices) else None
         wanted = choice.strip().casefold()
         return next((c for c in reversed(choices) if c.title.strip().casefold() == wanted), None)

@@ -29,6 +29,7 @@ from workbench.engine import events as ev
 from workbench.engine import incoming
 from workbench.engine.chatlayer_messages import json_text
 from workbench.flow.paths import cut
+from workbench.flow.whole_numbers import whole_number
 
 if TYPE_CHECKING:
     import httpx
@@ -399,8 +400,8 @@ def _network_error(exc: Exception, url: str, timeout: float, *, in_body: bool) -
 async def _read_body(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
     """The body of `response` (its head has arrived) up to `max_bytes`; the flag says it was cut off there."""
     try:
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
+        declared = whole_number(response.headers.get("content-length", ""))
+        if declared is not None and declared > max_bytes:
             return b"", True
         chunks: list[bytes] = []
         size = 0

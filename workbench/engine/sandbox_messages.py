@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.engine.chatlayer_messages import cards, choices, plain
+from workbench.flow.whole_numbers import whole_number
 
 Message = dict[str, Any]
 
@@ -80,8 +81,8 @@ def _height(value: Any) -> int | None:
         return None
     if isinstance(value, int | float):
         return int(value)
-    if isinstance(value, str) and value.strip().removesuffix("px").isdigit():
-        return int(value.strip().removesuffix("px"))
+    if isinstance(value, str):
+        return whole_number(value.strip().removesuffix("px"))
     return None
 
 

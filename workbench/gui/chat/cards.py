@@ -10,6 +10,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from workbench.engine import events as ev
+from workbench.flow.whole_numbers import whole_number
 from workbench.gui.chat.bubbles import stamp
 from workbench.gui.chat.choices import ChoiceButton
 from workbench.gui.chat.items import ChatContext, ChatItem, Side
@@ -142,4 +143,4 @@ def iframe_message_card(event: ev.BotMessage, context: ChatContext) -> IframeCar
     """The card for an iframe message sent by a code or API action (`media` holds url and height)."""
     media = event.media or {}
     height = media.get("height", "")
-    return IframeCard(event, media.get("url", ""), int(height) if str(height).isdigit() else 0, context)
+    return IframeCard(event, media.get("url", ""), whole_number(str(height)) or 0, context)

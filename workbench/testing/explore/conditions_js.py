@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.flow.template import js_number
+from workbench.flow.whole_numbers import whole_number
 
 
 class Undefined:
@@ -177,7 +178,7 @@ def get(value: Any, key: str | int, optional: bool) -> Any:
     if isinstance(value, list | str):
         if key == "length":
             return len(value) if isinstance(value, list) else len(_code_units(value)) // 2
-        index = key if isinstance(key, int) else int(key) if key.isdigit() else None
+        index = key if isinstance(key, int) else whole_number(key)
         if index is not None and index < len(value):
             return value[index]
     return UNDEFINED

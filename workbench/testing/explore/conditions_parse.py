@@ -15,6 +15,7 @@ from typing import Any
 import esprima
 
 from workbench.flow.paths import cut
+from workbench.flow.whole_numbers import whole_number
 from workbench.testing.explore.conditions_js import COMPARE, FLIPPED, FUNCTIONS, METHODS, UNDEFINED, truthy
 
 MAX_LENGTH = 10_000
@@ -212,7 +213,9 @@ class _Reader:
             key: Any = node.property.name
         else:
             key = _literal(node.property)
-            if (isinstance(key, str) and key.isdigit()) or (isinstance(key, float) and key.is_integer()):
+            if isinstance(key, str) and (number := whole_number(key)) is not None:
+                key = number
+            elif isinstance(key, float) and key.is_integer():
                 key = int(key)
             if key is _NO_LITERAL or isinstance(key, bool) or not isinstance(key, str | int):
                 raise _Unsupported(f"reads a property whose name depends on the session: `{self.text(node)}`")

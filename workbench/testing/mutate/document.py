@@ -24,6 +24,7 @@ from workbench.flow.problems import Problem, Reporter
 from workbench.flow.translation_keys import state_texts, translatable_texts
 from workbench.flow.translations import in_language, key_hint
 from workbench.flow.validate import check_flow
+from workbench.flow.whole_numbers import whole_number
 from workbench.flow.yaml_source import Pos, YList, YMap, load_yaml
 from workbench.testing.mutate.edits import MESSAGE_KEYS, Document
 
@@ -195,11 +196,12 @@ def _renumbered(key: str, removed: tuple[Removal, ...]) -> str | None:
         prefix = f"{state}.{part}["
         if not key.startswith(prefix):
             continue
-        number, close, rest = key[len(prefix) :].partition("]")
-        if not (close and number.isdigit()):
+        written, close, rest = key[len(prefix) :].partition("]")
+        number = whole_number(written) if close else None
+        if number is None:
             continue
-        if int(number) == index:
+        if number == index:
             return None
-        if int(number) > index:
-            key = f"{prefix}{int(number) - 1}]{rest}"
+        if number > index:
+            key = f"{prefix}{number - 1}]{rest}"
     return key

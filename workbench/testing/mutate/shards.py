@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.flow.whole_numbers import whole_number
+
 
 def mutant_id(operator: str, state: str, change: str) -> str:
     """A mutant's stable id: a short hash of its operator, state and one-line change."""
@@ -26,9 +28,10 @@ class Shard:
     @classmethod
     def parse(cls, text: str) -> Shard:
         """`K/N` with 1 ≤ K ≤ N; raises ValueError saying what is expected."""
-        k, slash, n = text.partition("/")
-        if slash and k.strip().isdigit() and n.strip().isdigit() and 1 <= int(k) <= int(n):
-            return cls(int(k), int(n))
+        k, slash, n = (part.strip() for part in text.partition("/"))
+        shard, shards = whole_number(k), whole_number(n)
+        if slash and shard is not None and shards is not None and 1 <= shard <= shards:
+            return cls(shard, shards)
         raise ValueError(f'expected K/N with 1 ≤ K ≤ N (such as 2/4), not "{text}"')
 
     def holds(self, identity: str) -> bool:
