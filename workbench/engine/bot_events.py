@@ -40,7 +40,8 @@ _MISSING = object()
 _NOT_CHANGES = frozenset({"default", "edit"})
 """Writes that are no change made by the conversation: its starting variables, and a tester's edit."""
 
-Snapshot = dict[str, Any]
+Snapshot = list[tuple[str, str, Any]]
+"""Each watched path a write may change, the path whose value tells (the deeper of the two), and that value."""
 
 
 def _root(path: str) -> str:
@@ -48,6 +49,20 @@ def _root(path: str) -> str:
         return str(parse_path(path)[0])
     except PathError:
         return path
+
+
+def _kept(value: Any) -> Any:
+    """A copy of a watched value to compare with later; the sentinel of a missing one is itself (a copy of it
+    would differ from it, and a path missing before and after would count as changed)."""
+    return value if value is _MISSING else copy.deepcopy(value)
+
+
+def _parts(path: str) -> tuple[str | int, ...] | None:
+    """A watched path's parts; None for one that does not parse (the loader refuses it: no write reaches it)."""
+    try:
+        return parse_path(path)
+    except PathError:
+        return None
 
 
 class Watch:
@@ -60,6 +75,7 @@ class Watch:
         self.events = tuple(event for event in events if event.kind == "variables_changed")
         self.paths = tuple(dict.fromkeys(path for event in self.events for path in event.variables))
         self._roots = frozenset(_root(path) for path in self.paths)
+        self._parts = tuple((path, parts) for path in self.paths if (parts := _parts(path)) is not None)
         self._changed: dict[int, list[str]] = {}
         self._running: list[int] = []
 
@@ -69,14 +85,33 @@ class Watch:
         return bool(self._changed)
 
     def before(self, event: ev.Event, session: Any) -> Snapshot | None:
-        """The watched values `event` may change, as they are before it is applied; None when it touches none."""
+        """The watched values `event` may change, as they are before it is applied; None when it touches none.
+
+        A write of one path can change only the watched paths on its line: one that holds it (whose value changes
+        exactly when the written path's does) and one inside it. Only the deeper path's value is kept, so a
+        thousand writes into a watched object copy a thousand small values, not the object a thousand times."""
         if type(event) not in ev.VARIABLE_WRITES or not self._touches(event):
             return None
-        return {path: copy.deepcopy(session.get(path, _MISSING)) for path in self.paths}
+        if isinstance(event, ev.VariableChanged):
+            return self._on_line(event.name, session) or None
+        return [(path, path, _kept(session.get(path, _MISSING))) for path in self.paths]
+
+    def _on_line(self, name: str, session: Any) -> Snapshot:
+        try:
+            written = parse_path(name)
+        except PathError:
+            return []  # the session refuses to write it: nothing changes
+        kept: Snapshot = []
+        for path, parts in self._parts:
+            depth = min(len(parts), len(written))
+            if parts[:depth] == written[:depth]:
+                at = name if len(written) >= len(parts) else path
+                kept.append((path, at, _kept(session.get(at, _MISSING))))
+        return kept
 
     def after(self, snapshot: Snapshot, session: Any) -> None:
         """Note the events whose watched values differ from `snapshot` now (all but those whose chain runs)."""
-        changed = [path for path, value in snapshot.items() if session.get(path, _MISSING) != value]
+        changed = [path for path, at, value in snapshot if session.get(at, _MISSING) != value]
         if not changed:
             return
         for index, event in enumerate(self.events):
