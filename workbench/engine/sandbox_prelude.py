@@ -22,6 +22,15 @@ CODE_URL = "code.js"
 MAX_CONSOLE_BYTES = 64 * 2**10
 """Console text (UTF-8) one code action may log. The prelude stops keeping it just past this many bytes, so
 that the rest never leaves the worker; the engine cuts it here and says so (`output_caps.cap_console`)."""
+MAX_VALUE_BYTES = 2**20
+"""The largest value (as JSON text, UTF-8) one `addSessionVariable` may hand over, and the largest message."""
+MAX_RESULT_BYTES = 5 * 2**20
+"""The most one `send()` may hand over: its variables' names and values and its messages, as JSON text."""
+TOO_LARGE_MARGIN = 2
+"""How far past those limits, counted in UTF-16 units of JSON text, the prelude refuses to hand a result over at
+all. The engine counts UTF-8 bytes (names in characters), exactly; JavaScript's count of the same text is at most
+twice that (a lone surrogate is 6 units escaped, 3 bytes; a name's astral character 2 units), so nothing within
+the limits is refused there."""
 TAINTED = '{"st":"tainted"}'
 """What the prelude's entry points answer, running nothing, in a realm that an earlier run tainted."""
 
@@ -40,6 +49,8 @@ const hasOwn = Object.hasOwn;
 const is = Object.is;
 const MAX_LOGS = 1000;
 const MAX_CONSOLE_BYTES = @MAX_CONSOLE_BYTES@;
+const MAX_VALUE_CHARS = @MAX_VALUE_CHARS@;
+const MAX_RESULT_CHARS = @MAX_RESULT_CHARS@;
 const SNAP_DEPTH = 6;
 const SNAP_ITEMS = 100;
 const FROZEN = ['JSON', 'Math', 'Reflect', 'Atomics', 'Intl', 'console', 'WebAssembly', '_'];
@@ -295,10 +306,37 @@ const builderProto = {
   addMediaMessage(media) { this.__s.msgs.push(['media', media]); return this; },
   send() {
     const s = this.__s;
-    s.run.send(stringify({vars: s.vars, msgs: s.msgs, next: s.next}));
+    s.run.send(payloadText(s));
     return this;
   },
 };
+
+// JSON text of an item of a list, as stringify writes it there (null for what JSON cannot hold).
+function itemText(x) { const t = stringify(x); return t === undefined ? 'null' : t; }
+
+// What send() hands over: stringify({vars, msgs, next}), each value and message written once. A value, a message
+// or the whole (its names, values and messages, as the engine counts it) far past the engine's limits is not
+// handed over, only its size: reading it back would cost the engine far more than making it cost here.
+function payloadText(s) {
+  let vars = '';
+  let total = 0;
+  for (let i = 0; i < s.vars.length; i++) {
+    const entry = s.vars[i];
+    const value = itemText(entry[1]);
+    if (value.length > MAX_VALUE_CHARS) return stringify({tooLarge: value.length, name: entry[0]});
+    total += entry[0].length + value.length;
+    vars += (i ? ',[' : '[') + stringify(entry[0]) + ',' + value + (entry.length > 2 ? ',' + entry[2] : '') + ']';
+  }
+  let msgs = '';
+  for (let i = 0; i < s.msgs.length; i++) {
+    const message = itemText(s.msgs[i]);
+    if (message.length > MAX_VALUE_CHARS) return stringify({tooLarge: message.length, message: i + 1});
+    total += message.length;
+    msgs += (i ? ',' : '') + message;
+  }
+  if (total > MAX_RESULT_CHARS) return stringify({tooLarge: total});
+  return '{"vars":[' + vars + '],"msgs":[' + msgs + '],"next":' + itemText(s.next) + '}';
+}
 Object.freeze(builderProto);
 
 function makeBuilderFactory(run) {
@@ -578,7 +616,13 @@ const W = {
 
 Object.defineProperty(G, '__wb', {value: Object.freeze(W), writable: false, enumerable: false, configurable: false});
 })();
-""".replace("@MAX_CONSOLE_BYTES@", str(MAX_CONSOLE_BYTES)).replace("@TAINTED@", TAINTED)
+"""
+PRELUDE_JS = (
+    PRELUDE_JS.replace("@MAX_CONSOLE_BYTES@", str(MAX_CONSOLE_BYTES))
+    .replace("@MAX_VALUE_CHARS@", str(int(MAX_VALUE_BYTES * TOO_LARGE_MARGIN)))
+    .replace("@MAX_RESULT_CHARS@", str(int(MAX_RESULT_BYTES * TOO_LARGE_MARGIN)))
+    .replace("@TAINTED@", TAINTED)
+)
 
 
 @functools.cache

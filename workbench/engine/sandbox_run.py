@@ -23,6 +23,7 @@ from workbench.engine.sandbox_types import (
     FetchError,
     FetchHandler,
     Halt,
+    Oversize,
     StepHandler,
     WrappedSource,
 )
@@ -332,6 +333,9 @@ def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> Co
     messages: list[dict[str, Any]] = []
     problems: list[str] = []
     next_state = None
+    oversize = _oversize(payload)
+    if oversize is not None:
+        payload = None
     if isinstance(payload, dict):
         for namespace, data, *line in _entries(payload.get("vars")):
             variables[str(namespace)] = data
@@ -349,6 +353,19 @@ def _result(state: dict[str, Any], wrapped: WrappedSource, started: float) -> Co
         error=_runtime_error(state["error"], wrapped) if state["error"] else None,
         duration=time.perf_counter() - started,
         variable_lines=lines,
+        oversize=oversize,
+    )
+
+
+def _oversize(payload: Any) -> Oversize | None:
+    """The prelude's note of a `send()` too large to hand over, or None for any other payload."""
+    if not isinstance(payload, dict) or type(payload.get("tooLarge")) is not int:
+        return None
+    name, message = payload.get("name"), payload.get("message")
+    return Oversize(
+        payload["tooLarge"],
+        name if isinstance(name, str) else None,
+        message if type(message) is int else None,
     )
 
 

@@ -56,6 +56,18 @@ class CodeResult:
     duration: float = 0.0
     variable_lines: dict[str, int] = field(default_factory=dict)
     """In debug mode, the line of the statement that called addSessionVariable, per variable."""
+    oversize: Oversize | None = None
+    """What `send()` handed over when it was far too large to be read back (nothing else of it was)."""
+
+
+@dataclass(frozen=True)
+class Oversize:
+    """A `send()` the prelude did not hand over, being far past the limits: the size of its JSON text (in
+    JavaScript's characters), and the variable or the message (from 1) that was, or neither for the whole."""
+
+    size: int
+    name: str | None = None
+    message: int | None = None
 
 
 @dataclass(frozen=True)

@@ -27,17 +27,14 @@ from workbench.engine.actions.output_caps import cap_console, cap_messages
 from workbench.engine.chatlayer_messages import json_text
 from workbench.engine.debugger import Debugger
 from workbench.engine.http_port import perform, size_text
-from workbench.engine.sandbox_types import CodeError, CodeResult, FetchError, FetchHandler
+from workbench.engine.sandbox_prelude import MAX_RESULT_BYTES, MAX_VALUE_BYTES
+from workbench.engine.sandbox_types import CodeError, CodeResult, FetchError, FetchHandler, Oversize
 from workbench.flow.model import BUILTIN_STATE_NAMES
 
 MAX_FETCHES_IN_FLIGHT = 8
 """Requests of one code action under way at the same time; further `fetch()` calls wait for a free one."""
 MAX_FETCHES = 100
 """`fetch()` calls one code action may make; later calls reject with "too many fetch() calls"."""
-MAX_VALUE_BYTES = 2**20
-"""The largest value (as JSON text) one `addSessionVariable` may hand over."""
-MAX_RESULT_BYTES = 5 * 2**20
-"""The most one `send()` may hand over: its variables' names and values and its messages, as JSON text."""
 
 
 def code_args(ctx: ActionContext) -> Any:
@@ -144,6 +141,8 @@ def _sent(ctx: ActionContext, result: CodeResult) -> list[ev.Event]:
     """The events of what the code sent, in Chatlayer's order (variables, then messages), checked whole; raises
     `IncomingError` naming the first thing that cannot be used, before anything applies."""
     name = ctx.state.name
+    if result.oversize is not None:
+        raise incoming.IncomingError(_oversize_text(result.oversize))
     events: list[ev.Event] = []
     writes: list[tuple[str, Any]] = []
     total = 0
@@ -179,6 +178,17 @@ def _sent(ctx: ActionContext, result: CodeResult) -> list[ev.Event]:
             )
         )
     return [*events, *capped, *(from_dict(name, message) for message in messages)]
+
+
+def _oversize_text(oversize: Oversize) -> str:
+    """Why a `send()` far past the limits was refused, as `_sent` says it of one just past them."""
+    size = size_text(oversize.size)
+    if oversize.name is not None:
+        call = f"addSessionVariable({json_text(oversize.name)})"
+        return f"{call}: the value is {size}, more than {size_text(MAX_VALUE_BYTES)}"
+    if oversize.message is not None:
+        return f"message {oversize.message}: the value is {size}, more than {size_text(MAX_VALUE_BYTES)}"
+    return f"it is {size} in all, more than {size_text(MAX_RESULT_BYTES)}"
 
 
 def _checked_size(value: Any, what: str, root: str) -> int:
