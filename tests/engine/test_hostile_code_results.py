@@ -132,6 +132,16 @@ def test_code_that_spoils_the_runner_goes_to_on_error(ran: Ran) -> None:
     assert_failed_with(conversation, "could not be read back")
 
 
+def test_a_throwing_to_json_on_object_prototype_is_the_codes_error_in_its_own_line(ran: Ran) -> None:
+    conversation = ran(
+        "Object.prototype.toJSON = function () { throw new Error('tj') }; console.log({a: 1});"
+        + send(".addMessage('hi')")
+    )
+    (error,) = messages_of(conversation, ev.EngineError)
+    assert error == "runtime error in the code of state 'run': Error: tj (line 1 of the code)"
+    assert not written_by_run(conversation)
+
+
 def test_console_output_is_cut_after_64_kb_with_a_warning(ran: Ran) -> None:
     conversation = ran("console.log('x'.repeat(1024 * 1024)); console.log('after'); " + send())
     logged = [e.message for e in conversation.events if isinstance(e, ev.CodeLog) and e.state == "run"]

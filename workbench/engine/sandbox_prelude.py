@@ -41,6 +41,7 @@ const G = globalThis;
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const getNames = Object.getOwnPropertyNames;
+const isArray = Array.isArray;
 const ownKeys = Reflect.ownKeys;
 const getProto = Object.getPrototypeOf;
 const promiseThen = Promise.prototype.then;
@@ -466,7 +467,21 @@ function finish(run) {
   current = null;
   needsCheck = true;
   return '{"st":"done","sent":' + run.sent + ',"payload":' + (run.payload || 'null') +
-    ',"logs":' + stringify(run.logs) + ',"error":' + (run.error ? stringify(run.error) : 'null') + '}';
+    ',"logs":' + ownJson(run.logs) + ',"error":' + (run.error ? ownJson(run.error) : 'null') + '}';
+}
+
+// The prelude's own lists and objects of strings as JSON, written part by part: a toJSON that user code put on
+// Object.prototype would run on them inside stringify, and could throw there (for strings it is never looked up).
+function ownJson(x) {
+  if (x === null || typeof x !== 'object') return itemText(x);
+  let text = '';
+  if (isArray(x)) {
+    for (let i = 0; i < x.length; i++) text += (i ? ',' : '') + ownJson(x[i]);
+    return '[' + text + ']';
+  }
+  const names = getNames(x);
+  for (let i = 0; i < names.length; i++) text += (i ? ',' : '') + stringify(names[i]) + ':' + ownJson(x[names[i]]);
+  return '{' + text + '}';
 }
 
 function pending(run) {
