@@ -39,6 +39,8 @@ Progress = Callable[[ConvoResult], None]
 Piece = tuple[str | Path, tuple[ConvoTest, ...] | ConvoResult | None]
 
 MAX_CHUNK = 200
+MAX_WORKERS = 64
+"""The most processes a run uses, whatever it asks for (see `worker_limit`)."""
 OWN_LOOP_TURN = 100
 """A suite on a loop of its own gives the loop a turn after this many files (see `run_suite`)."""
 
@@ -405,6 +407,18 @@ async def _alongside(share: _Share, here: _Replayer, progress: Progress | None, 
             share.stop()
 
 
+def worker_limit() -> int:
+    """The most processes a run uses (this one among them when it replays too): four per CPU, at most
+    `MAX_WORKERS`. More only wait for a CPU and each costs its memory and its start."""
+    return max(2, min(MAX_WORKERS, 4 * (os.cpu_count() or 1)))
+
+
+def used_workers(asked: int, pieces: int, *, replay_here: bool = True) -> int:
+    """How many processes a run of `pieces` pieces (files, or parts of a long one) uses when `asked` for: no more
+    than there are pieces, nor than `worker_limit()`; at least one worker process beside this one."""
+    return max(min(asked, pieces, worker_limit()), 2 if replay_here else 1)
+
+
 def run_suite_parallel(
     todo: Todo,
     *,
@@ -416,8 +430,8 @@ def run_suite_parallel(
     languages: RunLanguages = ONE_LANGUAGE,
     coverage: bool = True,
 ) -> SuiteResult:
-    """Replay a plan or a stream in `languages` on `workers` processes (see `start_method` for how they start);
-    without `coverage` nothing is counted.
+    """Replay a plan or a stream in `languages` on `workers` processes (see `start_method` for how they start;
+    `used_workers` for how many start); without `coverage` nothing is counted.
 
     With `replay_here` this process is one of the `workers`: it replays pieces from the start, while the others
     start, so that a small suite is never slower than in one process. Without it (the window, whose thread must
@@ -430,12 +444,14 @@ def run_suite_parallel(
 
     began = time.perf_counter()
     suite = SuiteResult()
+    pieces = list(todo.pieces(MAX_CHUNK))
+    workers = used_workers(workers, len(pieces), replay_here=replay_here)
     processes = workers - 1 if replay_here else workers
     context = multiprocessing.get_context(start_method())
     initargs = (variables, _select(todo), languages, coverage)
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
         ready = [pool.submit(_ready) for _ in range(processes)]  # every process starts now, before the loop here
-        share = _Share(list(todo.pieces(MAX_CHUNK)), pool, ready, processes, workers, suite, progress)
+        share = _Share(pieces, pool, ready, processes, workers, suite, progress)
         if replay_here:
             here = _Replayer(variables, _select(todo), languages, coverage)
             try:
