@@ -249,7 +249,8 @@ def test_very_deep_nesting_is_a_problem_not_a_crash() -> None:
 
 def test_recursive_value_is_an_error() -> None:
     assert messages("start: a\nstates:\n  a:\n    json: &x {a: *x}\n") == [
-        "4:11: error: a value may not contain itself (recursive YAML alias)"
+        "4:18: error: invalid YAML: this value holds itself (alias *x inside &x); YAML that refers to itself cannot"
+        " be a flow's or a test's value"
     ]
 
 

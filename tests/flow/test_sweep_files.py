@@ -82,7 +82,8 @@ def test_an_alias_counts_as_deep_as_what_it_repeats_where_it_is_used() -> None:
 
 def test_a_value_that_holds_itself_is_still_refused_as_a_recursive_alias() -> None:
     assert messages("name: t\nstart: a\nstates:\n  a:\n    json: &x {a: *x}\n") == [
-        "5:11: error: a value may not contain itself (recursive YAML alias)"
+        "5:18: error: invalid YAML: this value holds itself (alias *x inside &x); YAML that refers to itself cannot"
+        " be a flow's or a test's value"
     ]
 
 

@@ -162,7 +162,6 @@ class Builder:
         self.intents: dict[str, Intent] = {}
         self.entities: dict[str, Entity] = {}
         self._visited: set[int] = set()
-        self._open: set[int] = set()
         self._state_hints: dict[str, str] = {}
 
     def loc(self, pos: Pos) -> Loc:
@@ -266,7 +265,8 @@ class Builder:
         return self._state_hints[name]
 
     def values(self, value: Any, pos: Pos, templates: bool = True) -> None:
-        """Walk a free-form value: note its templates, `{var: x}` and `{state: x}`, and refuse cycles."""
+        """Walk a free-form value (a value it holds twice, once): note its templates, `{var: x}` and `{state: x}`.
+        The YAML loader refuses a value that holds itself."""
         if isinstance(value, str):
             if templates:
                 self.facts.templates.append((value, pos))
@@ -274,11 +274,8 @@ class Builder:
         if not isinstance(value, YMap | YList):
             return
         if id(value) in self._visited:
-            if id(value) in self._open:
-                self.error(pos, "a value may not contain itself (recursive YAML alias)")
             return
         self._visited.add(id(value))
-        self._open.add(id(value))
         if isinstance(value, YMap):
             if templates and len(value) == 1 and isinstance(value.get("var"), str):
                 self.facts.var_refs.append((value["var"], value.value_pos["var"]))
@@ -291,7 +288,6 @@ class Builder:
         else:
             for child, child_pos in zip(value, value.item_pos, strict=True):
                 self.values(child, child_pos, templates)
-        self._open.discard(id(value))
 
     def flow(self, top: YMap, pos: Pos, path: Path | None) -> Flow | None:
         self.check_keys(top, TOP_KEYS, "the top level")

@@ -10,7 +10,11 @@ and dates such as `2024-05-01` stay strings, so every loaded value is JSON-compa
 What a file can make the workbench hold is bounded by its text: aliases may add at most `MAX_ALIASED_VALUES`
 values in all (`MAX_ALIASES` aliases), so an alias bomb ("billion laughs") is refused at the alias that crosses
 the line; a whole number may be at most `MAX_NUMBER_CHARACTERS` characters long; lists and mappings may be nested
-at most `MAX_DEPTH` levels deep (deeper values would exhaust Python's recursion wherever they are copied or written).
+at most `MAX_DEPTH` levels deep (deeper values would exhaust Python's recursion wherever they are copied or written);
+and a value may not hold itself (an alias inside its own anchor, as in `&a [*a]`), which nothing could copy or write.
+
+A value its tag cannot be made from (`0x_`, `!!int x`, `!!timestamp 2024-13-45`, `!!seq a`) is refused at its
+position like any other YAML error, in YAML's words.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _STR_TAG = "tag:yaml.org,2002:str"
+_YAML_TAG = "tag:yaml.org,2002:"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 MAX_ALIASES = 10_000
 MAX_ALIASED_VALUES = 100_000
@@ -110,6 +115,8 @@ class _PositionLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def construct_ymap(self, node: yaml.MappingNode) -> Iterator[YMap]:
         """Build a mapping, recording the position of every key and value."""
+        if not isinstance(node, yaml.MappingNode):
+            raise _wrong_kind(node)
         data = YMap()
         yield data
         own = len(node.value)
@@ -136,6 +143,8 @@ class _PositionLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def construct_ylist(self, node: yaml.SequenceNode) -> Iterator[YList]:
         """Build a list, recording the position of every item."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise _wrong_kind(node)
         data = YList()
         yield data
         for child in node.value:
@@ -150,11 +159,105 @@ class _PositionLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
         return int(self.construct_yaml_int(node))
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Build any node; one its tag cannot be made from is refused at its position, in YAML's words (the
+        constructors of PyYAML's tags fail on such values with whatever Python error their code meets)."""
+        try:
+            return _construct_object(self, node, deep)  # as a function: this runs for every node
+        except yaml.constructor.ConstructorError:
+            wanted = _WANTED.get(node.tag)
+            if wanted is None or isinstance(node, wanted[0]):
+                raise
+            raise _wrong_kind(node) from None  # PyYAML's "expected a scalar node, but found sequence"
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+            if not isinstance(node, yaml.ScalarNode):
+                raise  # not a value of this node's own: a bug, which the callers report as one
+            raise yaml.constructor.ConstructorError(None, None, _unreadable(node), node.start_mark) from None
+
+
+_construct_object = _BaseLoader.construct_object
+
 
 _PositionLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _PositionLoader.construct_ymap)
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader.construct_ylist)
 _PositionLoader.add_constructor("tag:yaml.org,2002:int", _PositionLoader.construct_bounded_int)
+
+
+def _kind_checked(construct: Any, kind: type[yaml.Node]) -> Any:
+    """`construct` (one of PyYAML's, building its value after it has handed it out) refusing a node not of `kind`
+    before it starts, where `construct_object` is still at that node."""
+
+    def checked(loader: _PositionLoader, node: yaml.Node) -> Any:
+        if not isinstance(node, kind):
+            raise _wrong_kind(node)
+        return construct(loader, node)
+
+    return checked
+
+
+def _add_kind_checked(tag: str, kind: type[yaml.Node]) -> None:
+    _PositionLoader.add_constructor(tag, _kind_checked(_BaseLoader.yaml_constructors[tag], kind))
+
+
+_add_kind_checked("tag:yaml.org,2002:omap", yaml.SequenceNode)
+_add_kind_checked("tag:yaml.org,2002:pairs", yaml.SequenceNode)
+_add_kind_checked("tag:yaml.org,2002:set", yaml.MappingNode)
+
+
+_WANTED: dict[str, tuple[type[yaml.Node], str]] = {
+    _YAML_TAG + "int": (yaml.ScalarNode, "a whole number"),
+    _YAML_TAG + "float": (yaml.ScalarNode, "a number"),
+    _YAML_TAG + "bool": (yaml.ScalarNode, "true or false"),
+    _YAML_TAG + "null": (yaml.ScalarNode, "null"),
+    _YAML_TAG + "timestamp": (yaml.ScalarNode, "a date"),
+    _YAML_TAG + "binary": (yaml.ScalarNode, "base64 text"),
+    _STR_TAG: (yaml.ScalarNode, "a string"),
+    _YAML_TAG + "seq": (yaml.SequenceNode, "a list"),
+    _YAML_TAG + "omap": (yaml.SequenceNode, "a list"),
+    _YAML_TAG + "pairs": (yaml.SequenceNode, "a list"),
+    _YAML_TAG + "map": (yaml.MappingNode, "a mapping"),
+    _YAML_TAG + "set": (yaml.MappingNode, "a mapping"),
+}
+"""What each of YAML's tags is made from: the kind of node, and how a message calls the value it needs."""
+_SCALAR_KINDS = {_YAML_TAG + "int": "a number", _YAML_TAG + "float": "a number", _BOOL_TAG: "a boolean"}
+_SHOWN_CHARACTERS = 40
+
+
+def _tag_name(tag: str) -> str:
+    """A tag as a YAML file writes it: `!!int` for YAML's own, any other as it is."""
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+def _node_kind(node: yaml.Node) -> str:
+    """What a node is, in the words of the messages: a list, a mapping, or the kind its text would be."""
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if node.style:
+        return "a string"
+    tag = plain_scalar_tag(str(node.value))
+    return "null" if tag == _YAML_TAG + "null" else _SCALAR_KINDS.get(tag, "a string")
+
+
+def _wrong_kind(node: yaml.Node) -> yaml.constructor.ConstructorError:
+    """The error of a tag given a node of the wrong kind, such as `!!seq a`."""
+    needs = _WANTED[node.tag][1] if node.tag in _WANTED else "another kind of value"
+    problem = f"{_tag_name(node.tag)} needs {needs}, not {_node_kind(node)}"
+    return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+
+def _unreadable(node: yaml.ScalarNode) -> str:
+    """Why a scalar's tag cannot make a value of its text: a plain one YAML took for a number, or a tagged one."""
+    text = str(node.value)
+    shown = f"'{text}'" if len(text) <= _SHOWN_CHARACTERS else f"'{text[:_SHOWN_CHARACTERS]}…'"
+    if not node.style and plain_scalar_tag(text) == node.tag:
+        return f"{shown} is not a number YAML can read (quote it to keep it as text)"
+    wanted = _WANTED.get(node.tag)
+    if wanted is None:
+        return f"{_tag_name(node.tag)} {shown} cannot be read"
+    return f"{_tag_name(node.tag)} {shown} is not {wanted[1]}"
 
 
 PLAIN_TAGGED_STARTS: frozenset[str] = frozenset(_PositionLoader.yaml_implicit_resolvers)
@@ -173,23 +276,30 @@ def plain_scalar_tag(text: str) -> str:
 
 
 def _check_aliases(text: str) -> None:
-    """Raise `YamlSyntaxError` at the alias that makes the aliases repeat too much (see the module docstring).
+    """Raise `YamlSyntaxError` at the alias that makes the aliases repeat too much (see the module docstring), or
+    at an alias inside the list or mapping its anchor names (a value that would hold itself).
 
     Read from the event stream, where every alias still has its own position and each anchor's size is known
     once its node ends.
     """
     sizes: dict[str, int] = {}
     open_nodes: list[list[Any]] = []  # [anchor, values so far] of each list or mapping being read
+    open_anchors: set[str] = set()  # the anchors of those (an anchor names one node: PyYAML refuses a second)
     aliases = repeated = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.CollectionStartEvent):
             open_nodes.append([event.anchor, 1])
+            if event.anchor:
+                open_anchors.add(event.anchor)
             continue
         if isinstance(event, yaml.CollectionEndEvent):
             anchor, size = open_nodes.pop()
+            open_anchors.discard(anchor)
         elif isinstance(event, yaml.ScalarEvent):
             anchor, size = event.anchor, 1
         elif isinstance(event, yaml.AliasEvent):
+            if event.anchor in open_anchors:
+                raise _holds_itself(event)
             anchor, size = None, sizes.get(event.anchor, 1)
             aliases += 1
             repeated += size
@@ -207,7 +317,7 @@ def _check_depth(root: yaml.Node) -> None:
     """Raise `YamlSyntaxError` at the first list or mapping nested deeper than `MAX_DEPTH`, aliases expanded.
 
     Each list and mapping's height (how many levels it holds) is worked out once, bottom up, without recursion;
-    a node that holds itself (a recursive alias) counts nothing in itself: the loader refuses it with its own message.
+    a node that holds itself (a recursive alias) counts nothing in itself: `_check_aliases` has refused it before.
     """
     heights: dict[int, int] = {}
     todo: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -233,6 +343,14 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return [value for _, value in node.value]
+
+
+def _holds_itself(alias: yaml.AliasEvent) -> YamlSyntaxError:
+    message = (
+        f"this value holds itself (alias *{alias.anchor} inside &{alias.anchor}); YAML that refers to itself cannot "
+        "be a flow's or a test's value"
+    )
+    return YamlSyntaxError(message, alias.start_mark.line + 1, alias.start_mark.column + 1)
 
 
 def _too_many(alias: yaml.AliasEvent, aliases: int, repeated: int) -> YamlSyntaxError:
