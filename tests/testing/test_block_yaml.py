@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from padded_documents import padded
 
 from workbench.flow.yaml_source import MAX_DEPTH, Document, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.block_yaml import load_block_yaml
-from workbench.testing.convo_format import split_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALARS = [
@@ -166,7 +166,7 @@ def test_the_fast_reader_agrees_with_load_yaml_on_every_convo_and_flow_file_of_t
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:  # a fixture of the loaders' tests
             continue
-        for chunk in split_documents(text.removeprefix("\ufeff")):
+        for chunk in padded(text.removeprefix("\ufeff")):
             check(chunk)
 
 

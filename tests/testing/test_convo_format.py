@@ -8,8 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from padded_documents import padded
 
-from workbench.testing.convo_format import find_convo_files, load_convo_file, load_convo_text, split_documents
+from workbench.testing.convo_format import find_convo_files, load_convo_file, load_convo_text
 
 BROKEN = Path(__file__).parent / "broken"
 SCHEMA = Path(__file__).parents[2] / "resources" / "convo.schema.json"
@@ -54,7 +55,7 @@ def test_groups_lists_and_documents_with_settings_that_cascade(data: Path) -> No
 
 def test_documents_keep_their_line_numbers() -> None:
     text = "a: 1\n---\nb: 2\n--- \nc: 3\n"
-    documents = split_documents(text)
+    documents = padded(text)
     assert [d.count("\n") for d in documents] == [0, 2, 4]
     assert documents[2].splitlines()[4] == "c: 3"
 

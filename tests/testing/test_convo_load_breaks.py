@@ -1,10 +1,12 @@
-"""The characters `split_documents` looks for besides "\n" are exactly those `str.splitlines` splits at."""
+"""The characters `document_chunks` looks for besides "\n" are exactly those `str.splitlines` splits at."""
 
 from __future__ import annotations
 
 import sys
 
-from workbench.testing.convo_format import _OTHER_BREAKS, split_documents
+from padded_documents import padded
+
+from workbench.testing.convo_format import _OTHER_BREAKS
 
 
 def test_the_other_breaks_are_where_splitlines_splits() -> None:
@@ -14,5 +16,5 @@ def test_the_other_breaks_are_where_splitlines_splits() -> None:
 
 def test_a_text_with_another_break_is_split_as_splitlines_splits_it() -> None:
     for mark in _OTHER_BREAKS:
-        assert split_documents(f"a: 1{mark}b: 2\n") == ["a: 1\nb: 2"]
-    assert split_documents("a: 1\nb: 2\n") == ["a: 1\nb: 2"]
+        assert padded(f"a: 1{mark}b: 2\n") == ["a: 1\nb: 2"]
+    assert padded("a: 1\nb: 2\n") == ["a: 1\nb: 2"]

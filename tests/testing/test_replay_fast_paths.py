@@ -10,20 +10,21 @@ import os
 from pathlib import Path
 
 import pytest
+from padded_documents import padded
 
 from workbench.engine import events as ev
 from workbench.engine.event_log import EventLog
 from workbench.testing import suite
 from workbench.testing.assertions import BotExpectation, TextMatch
 from workbench.testing.block_yaml import load_block_yaml
-from workbench.testing.convo_format import ConvoTest, Turn, find_convo_files, load_convo_text, split_documents
+from workbench.testing.convo_format import ConvoTest, Turn, find_convo_files, load_convo_text
 from workbench.testing.runner import ConvoResult, Failure, FlowCache
 
 SAMPLE = Path(__file__).parents[2] / "flows"
 
 
 def _split_line_by_line(text: str) -> list[str]:
-    """What `split_documents` gives a text with no document mark: the lines joined again."""
+    """What `padded` gives a text with no document mark: the lines joined again."""
     return ["\n".join(text.splitlines())]
 
 
@@ -32,12 +33,12 @@ def _split_line_by_line(text: str) -> list[str]:
     ["flow: a.yaml\nturns:\n  - user: hi\n", "a: 1\r\nb: 2\r\n", "x: 1\n\n\n", "", "a: '--'\nb: ..\n"],
 )
 def test_a_text_without_document_marks_is_one_document_as_the_line_by_line_split_makes_it(text: str) -> None:
-    assert split_documents(text) == _split_line_by_line(text)
+    assert padded(text) == _split_line_by_line(text)
 
 
 def test_a_text_with_a_dash_line_inside_a_value_is_still_split_line_by_line() -> None:
-    assert split_documents("a: '---'\nb: 1\n") == ["a: '---'\nb: 1"]
-    assert split_documents("a: 1\n---\nb: 2\n") == ["a: 1", "\n   \nb: 2"]
+    assert padded("a: '---'\nb: 1\n") == ["a: '---'\nb: 1"]
+    assert padded("a: 1\n---\nb: 2\n") == ["a: 1", "\n   \nb: 2"]
 
 
 def test_plain_scalars_read_again_are_the_same_values() -> None:

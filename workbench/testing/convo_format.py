@@ -13,7 +13,11 @@ turn is 30 seconds without user input (simulated, never waited for).
 
 `load_convo_file` never raises: problems (bad YAML, unknown keys, wrong types, bad regular expressions, missing
 flow files, include cycles…) come back in `ConvoFile.problems` as `file:line:column: error: message`, and a file
-with errors has no tests. The YAML reader is the flow loader's (`yaml_source`), so `yes`/`no`/`on`/`off` stay
+with errors has no tests. Values are checked once, here: what a test gives or expects (`variables`, `vars`, `json`,
+`iframe`, a bot's `card` or `media`, an `http` entry's `json` and `body`) must be JSON (no `!!timestamp`, `!!binary`,
+`!!set`, `!!omap`, `.nan`, `.inf`, mapping keys that are not text), a canned answer's headers ASCII. Includes nest at
+most `MAX_INCLUDE_DEPTH` deep and give a list of turns at most `MAX_INCLUDED_TURNS` turns; a file of turns is read once
+however often it is included. The YAML reader is the flow loader's (`yaml_source`), so `yes`/`no`/`on`/`off` stay
 strings.
 
 The module's dataclasses are never changed once made. They are not `frozen` only because a frozen dataclass takes four
@@ -22,11 +26,14 @@ times as long to make (a suite makes a dozen per file); they compare and hash as
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -39,7 +46,7 @@ from workbench.flow.model import Loc
 from workbench.flow.paths import PathError, parse_path
 from workbench.flow.problems import Problem, did_you_mean
 from workbench.flow.regex_limits import compile_pattern
-from workbench.flow.yaml_source import Pos, YamlSyntaxError, YList, YMap, load_yaml
+from workbench.flow.yaml_source import Document, Duplicate, Pos, YamlSyntaxError, YList, YMap, load_yaml
 from workbench.testing.assertions import BotExpectation, ErrorExpectation, TextMatch, fold, is_regex
 from workbench.testing.block_yaml import load_block_yaml
 
@@ -82,6 +89,14 @@ ALL_LANGUAGES = "all"
 _DOCUMENT_MARK = re.compile(r"^(---|\.\.\.)(?=\s|$)")
 _A_FLOW_FILE = "this is a flow file (it has 'states'), not a conversation test: check it with `workbench validate`"
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where `str.splitlines` splits besides "\n"
+_LINE_IN_MESSAGE = re.compile(r"\bline (\d+), column")  # a second position that a YAML error names in its text
+MAX_INCLUDE_DEPTH = 50
+"""How deep includes may nest: a file of turns that the conversation includes is at depth 1."""
+MAX_INCLUDED_TURNS = 100_000
+"""How many turns a list of turns may hold once its includes are read (each include of a file counts again)."""
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+_JSON_WORDS = "JSON (text, numbers, true/false, null, lists and mappings)"
+_JSON_VALUE_WORDS = "a JSON value (text, number, true/false, null, list or mapping)"
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -255,25 +270,155 @@ def find_convo_files(paths: Iterable[str | Path]) -> list[str]:
     return list(found)
 
 
-def split_documents(text: str) -> list[str]:
-    """The YAML documents of `text`, each padded with blank lines so that line and column numbers stay right."""
+def document_chunks(text: str) -> list[tuple[int, str]]:
+    """The YAML documents of `text`, each as (the number of lines before it, its text); linear in the text.
+
+    A document's first line is the mark that opens it, blanked (`--- x` becomes `    x`) so that columns stay
+    right. Directives (`%YAML 1.1`) stay with the document they open, and so does its `---`, as written.
+    """
     if "---" not in text and "..." not in text:  # most files: no line can be a document mark
         # and "\n" the only line break (a search for each is quicker than a regular expression): the lines joined
         # again are the text
         if not any(map(text.__contains__, _OTHER_BREAKS)):
-            return [text[:-1] if text.endswith("\n") else text]  # without its last new line
-        return ["\n".join(text.splitlines())]
+            return [(0, text[:-1] if text.endswith("\n") else text)]  # without its last new line
+        return [(0, "\n".join(text.splitlines()))]
     lines = text.splitlines()
-    documents: list[str] = []
+    chunks: list[tuple[int, str]] = []
     start = 0
+    preamble = True  # the document so far has only directives, comments and blank lines
+    directive = False  # and at least one directive
     for index, line in enumerate([*lines, "---"]):
-        if _DOCUMENT_MARK.match(line):
-            body = lines[start:index]
-            if index < len(lines):
-                lines[index] = " " * 3 + line[3:]
-            documents.append("\n" * start + "\n".join(body))
-            start = index
-    return documents
+        if not _DOCUMENT_MARK.match(line):
+            if line.startswith("%"):
+                directive = True
+            elif preamble and line.strip() and not line.lstrip().startswith("#"):
+                preamble = False
+            continue
+        if preamble and directive and line.startswith("---") and index < len(lines):
+            preamble = directive = False  # the `---` after the directives opens their document
+            continue
+        chunks.append((start, "\n".join(lines[start:index])))
+        rest = line[3:]
+        if index < len(lines):
+            lines[index] = " " * 3 + rest
+        start = index
+        preamble = not rest.strip() or rest.lstrip().startswith("#")
+        directive = False
+    return chunks
+
+
+def _shifted(document: Document, lines: int) -> Document:
+    """`document`, read from a text that starts `lines` lines into its file, with every position moved down so."""
+
+    def moved(pos: Pos) -> Pos:
+        return Pos(pos.line + lines, pos.column, pos.end_line + lines, pos.end_column, pos.style)
+
+    seen: set[int] = set()
+    todo = [document.data]
+    while todo:
+        value = todo.pop()
+        if not isinstance(value, list | tuple | dict) or id(value) in seen:  # an alias repeats a value: moved once
+            continue
+        seen.add(id(value))
+        if isinstance(value, YMap):
+            for table in (value.key_pos, value.value_pos):
+                for key, pos in table.items():
+                    table[key] = moved(pos)
+            todo.extend(value.values())
+        else:  # a list; or a list of pairs (`!!omap`, `!!pairs`) and its pairs, which have no positions of their own
+            if isinstance(value, YList):
+                value.item_pos[:] = map(moved, value.item_pos)
+            todo.extend(value)
+    duplicates = [Duplicate(d.key, moved(d.pos), d.first_line + lines) for d in document.duplicates]
+    return Document(document.data, None if document.pos is None else moved(document.pos), duplicates)
+
+
+def shown_key(key: Any) -> str:
+    """A mapping key as YAML writes it: `null`, `true`, `1.5`, `.nan`, text as it is."""
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, bool):
+        return json.dumps(key)
+    if isinstance(key, float) and not math.isfinite(key):
+        return ".nan" if key != key else ("-.inf" if key < 0 else ".inf")
+    if isinstance(key, int | float):
+        return repr(key)
+    if isinstance(key, bytes):
+        return f"!!binary {base64.b64encode(key).decode('ascii')}"
+    if isinstance(key, date):
+        return f"!!timestamp {key.isoformat(sep=' ') if isinstance(key, datetime) else key.isoformat()}"
+    return kind_name(key)
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in YAML's words, for messages (`kind_name`, and the kinds only tagged YAML makes)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return shown_key(value)
+    if isinstance(value, tuple) or type(value) is list:  # `YList` for `!!seq`; a plain list for `!!omap`, `!!pairs`
+        return "an ordered list of pairs (!!omap or !!pairs)"
+    if isinstance(value, datetime):
+        return "a date and time"
+    if isinstance(value, date):
+        return "a date"
+    return kind_name(value)
+
+
+def json_flaw(value: Any, pos: Pos) -> tuple[Pos, str] | None:
+    """Where `value` (a YAML value at `pos`) holds something that JSON cannot, and what it is (to follow "not"), or
+    None when JSON can hold all of it: a date, binary data, a set, an ordered list of pairs, `.nan` or `.inf`, a
+    mapping key that JSON cannot write as text (a number, `true` or `null` it writes so, as the flow loader's
+    values do)."""
+    if type(value) in _JSON_SCALARS:
+        return None
+    seen: set[int] = set()
+    todo = [(value, pos)]
+    while todo:
+        value, pos = todo.pop()
+        if type(value) in _JSON_SCALARS:
+            continue
+        if type(value) is float:
+            if math.isfinite(value):
+                continue
+            return pos, f"{shown_key(value)}, which is not a number JSON can hold"
+        if isinstance(value, YMap):
+            if id(value) not in seen:
+                seen.add(id(value))
+                for key in value:
+                    if type(key) not in _JSON_SCALARS and not (type(key) is float and math.isfinite(key)):
+                        shown = shown_key(key)
+                        quoted = f"JSON's keys are text (write it in quotes: '{shown}')"
+                        return value.key_pos[key], f"the key {shown}: {quoted}"
+                todo.extend((value[key], value.value_pos[key]) for key in reversed(value))
+        elif isinstance(value, YList):
+            if id(value) not in seen:
+                seen.add(id(value))
+                todo.extend(reversed(list(zip(value, value.item_pos, strict=True))))
+        else:
+            return pos, _kind(value)
+    return None
+
+
+def _is_variable_name(key: Any) -> bool:
+    """Whether a mapping key names a variable (`order.items[0]`)."""
+    if not isinstance(key, str):
+        return False
+    try:
+        parse_path(key)
+    except PathError:
+        return False
+    return True
+
+
+def _moved_lines(message: str, lines: int) -> str:
+    """A YAML error's `message` with the positions it names (`at line 3, column 5`) moved `lines` lines down."""
+    if not lines:
+        return message
+    return _LINE_IN_MESSAGE.sub(lambda match: f"line {int(match[1]) + lines}, column", message)
+
+
+def _not_ascii(text: str) -> str | None:
+    """The first character of `text` that is not ASCII, or None."""
+    return None if text.isascii() else next(c for c in text if not c.isascii())
 
 
 def _written(value: Any) -> str:
@@ -300,6 +445,12 @@ class _Reader:
         self.problems: list[Problem] = []
         self._including: list[Path] = []
         self._keyed = False  # a bot turn of the conversation being read names a translation key
+        # each file of turns read, by its path and its name in messages: its turns, how many levels deep its own
+        # includes go (1: none), whether a bot turn names a translation key; a file that two others include (or one
+        # twice) is read once
+        self._included: dict[tuple[Path, str], tuple[list[Turn], int, bool]] = {}
+        self._heights: list[int] = []  # for each file of turns being read, how deep its includes go so far
+        self._too_many_turns = False  # the conversation being read has been told its includes give too many turns
 
     # --- reporting ------------------------------------------------------------------------------------------
 
@@ -307,13 +458,20 @@ class _Reader:
         self.problems.append(Problem(Loc(file, pos.line, pos.column), message))
 
     def type_error(self, file: str, pos: Pos, what: str, expected: str, value: Any) -> None:
-        self.error(file, pos, f"{what} must be {expected}, not {kind_name(value)}")
+        self.error(file, pos, f"{what} must be {expected}, not {_kind(value)}")
 
     def check_keys(self, file: str, m: YMap, allowed: Sequence[str], where: str) -> None:
         for key in m:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f" (expected one of: {', '.join(allowed)})"
-                self.error(file, m.key_pos[key], f"unknown key '{key}' in {where}{hint}")
+                self.error(file, m.key_pos[key], f"unknown key '{shown_key(key)}' in {where}{hint}")
+
+    def json_value(self, value: Any, pos: Pos, file: str, what: str, expected: str = _JSON_WORDS) -> bool:
+        """Whether JSON can hold `value` (`json_flaw`); if not, say so where the part it cannot hold is."""
+        flaw = json_flaw(value, pos)
+        if flaw is not None:
+            self.error(file, flaw[0], f"{what} must be {expected}, not {flaw[1]}")
+        return flaw is None
 
     # --- documents ------------------------------------------------------------------------------------------
 
@@ -322,14 +480,20 @@ class _Reader:
         if text.startswith("\ufeff"):
             text = text[1:]
         loaded: list[tuple[Any, Pos]] = []
-        for chunk in split_documents(text):
+        for before, chunk in document_chunks(text):
+            if not chunk.strip(" \n"):  # an empty document (of `---` lines, say): nothing to read
+                continue
             try:
                 document = load_block_yaml(chunk) or load_yaml(chunk)  # the fast reader, else the full one
             except YamlSyntaxError as exc:
-                self.problems.append(Problem(Loc(file, exc.line, exc.column), f"invalid YAML: {exc}"))
+                message = _moved_lines(str(exc), before)
+                self.problems.append(Problem(Loc(file, exc.line + before, exc.column), f"invalid YAML: {message}"))
                 continue
+            if before:
+                document = _shifted(document, before)
             for dup in document.duplicates:
-                self.error(file, dup.pos, f"duplicate key '{dup.key}' (first given on line {dup.first_line})")
+                key = shown_key(dup.key)
+                self.error(file, dup.pos, f"duplicate key '{key}' (first given on line {dup.first_line})")
             if document.pos is not None:
                 loaded.append((document.data, document.pos))
         return loaded
@@ -401,7 +565,7 @@ class _Reader:
             if not settings.flow_given:
                 self.error(file, pos, "missing required key 'flow' (the flow file this conversation tests)")
             return None
-        self._keyed = False
+        self._keyed = self._too_many_turns = False
         turns = self.turns(m["turns"], m.value_pos["turns"], file, self.root_folder)
         return ConvoTest(
             name=name.strip(),
@@ -436,11 +600,18 @@ class _Reader:
         variables = base.variables
         if "variables" in m:
             value = m["variables"]
-            if isinstance(value, YMap) and all(isinstance(k, str) for k in value):
+            if isinstance(value, YMap):
                 variables = {**base.variables, **value}
-                for name in value:
-                    if (refused := refused_start_value(name, value[name])) is not None:
+                for name, start_value in value.items():
+                    if not isinstance(name, str):
+                        self.error(
+                            file, value.key_pos[name], f"'variables': '{shown_key(name)}' is not a variable name"
+                        )
+                    elif (refused := refused_start_value(name, start_value)) is not None:
                         self.error(file, value.key_pos[name], f"'variables': {refused}")
+                    elif type(start_value) not in _JSON_SCALARS:
+                        what = f"'variables': '{name}'"
+                        self.json_value(start_value, value.value_pos[name], file, what, _JSON_VALUE_WORDS)
             else:
                 self.type_error(file, m.value_pos["variables"], "'variables'", "a mapping of names to values", value)
         start, start_loc = base.start, base.start_loc
@@ -455,8 +626,10 @@ class _Reader:
         timeout = base.timeout
         if "timeout" in m:
             value = m["timeout"]
-            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 and math.isfinite(value):
                 timeout = float(value)
+            elif value == math.inf:
+                self.type_error(file, m.value_pos["timeout"], "'timeout'", "a finite number of seconds", value)
             else:
                 self.type_error(file, m.value_pos["timeout"], "'timeout'", "a positive number of seconds", value)
         strict = base.strict
@@ -498,12 +671,20 @@ class _Reader:
         return None
 
     def flow_path(self, value: Any, pos: Pos, file: str) -> Path | None:
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str):
             self.type_error(file, pos, "'flow'", "the path of a flow file", value)
+            return None
+        if not value.strip():
+            self.error(file, pos, "'flow' is empty: it must be the path of a flow file")
             return None
         path = _joined(self.root_folder, value)
         if not os.path.isfile(path):
-            self.error(file, pos, f"flow file not found: {value} (looked for {path})")
+            if os.path.isdir(path):
+                self.error(file, pos, f"'flow' names a folder, not a flow file: {value} (looked at {path})")
+            elif os.path.exists(path):
+                self.error(file, pos, f"'flow' names {value}, which is not a regular file (a named pipe or a device?)")
+            else:
+                self.error(file, pos, f"flow file not found: {value} (looked for {path})")
             return None
         return _flow_file(path)
 
@@ -537,6 +718,8 @@ class _Reader:
         if request is None:
             return None
         method, url, body = request
+        if body is not None and not self.json_value(body, value["request"].value_pos["body"], file, "'body'"):
+            return None
         status = value.get("status", 200)
         if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
             self.type_error(file, value.value_pos.get("status", pos), "'status'", "an HTTP status (100-599)", status)
@@ -546,7 +729,8 @@ class _Reader:
         content = b""
         headers: dict[str, str] = {}
         if "json" in value:
-            content = json.dumps(value["json"], ensure_ascii=False).encode()
+            if self.json_value(value["json"], value.value_pos["json"], file, "'json'"):
+                content = json.dumps(value["json"], ensure_ascii=False).encode()
             headers["content-type"] = "application/json"
         elif "body" in value:
             body_value = value["body"]
@@ -556,8 +740,8 @@ class _Reader:
                 content = body_value.encode()
         if "headers" in value:
             raw = value["headers"]
-            if isinstance(raw, YMap) and all(isinstance(v, str | int | float) for v in raw.values()):
-                headers.update({str(k).lower(): str(v) for k, v in raw.items()})
+            if isinstance(raw, YMap):
+                headers.update(self.headers(raw, file))
             else:
                 self.type_error(file, value.value_pos["headers"], "'headers'", "a mapping of names to strings", raw)
         return HttpStub(
@@ -569,6 +753,31 @@ class _Reader:
             content=content,
             headers=tuple(headers.items()),
         )
+
+    def headers(self, raw: YMap, file: str) -> dict[str, str]:
+        """The headers of a canned answer, their names in lower case; what HTTP cannot send is reported."""
+        headers: dict[str, str] = {}
+        for name, value in raw.items():
+            if not isinstance(name, str):
+                self.error(file, raw.key_pos[name], f"a header name must be text, not {shown_key(name)}")
+                continue
+            if not name.strip():
+                self.error(file, raw.key_pos[name], "a header name cannot be empty")
+                continue
+            if (bad := _not_ascii(name)) is not None:
+                self.error(
+                    file, raw.key_pos[name], f"header name '{name}' may hold only ASCII characters (not '{bad}')"
+                )
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+                value = str(value)
+            if not isinstance(value, str):
+                self.type_error(file, raw.value_pos[name], f"header '{name}'", "text or a number", value)
+            elif (bad := _not_ascii(value)) is not None:
+                self.error(file, raw.value_pos[name], f"header '{name}' may hold only ASCII characters (not '{bad}')")
+            else:
+                headers[name.lower()] = value
+        return headers
 
     def request(self, value: Any, pos: Pos, file: str) -> tuple[str, str, Any] | None:
         if isinstance(value, str):
@@ -608,7 +817,14 @@ class _Reader:
             reader = _TURN_READERS.get(kind)
             if reader is None:
                 if kind == "include":
-                    turns += self.include(raw, item.value_pos[kind], file, folder)
+                    included = self.include(raw, item.value_pos[kind], file, folder)
+                    if len(turns) + len(included) <= MAX_INCLUDED_TURNS:
+                        turns += included
+                    elif not self._too_many_turns:
+                        self._too_many_turns = True
+                        limit = f"{MAX_INCLUDED_TURNS:,}"
+                        message = f"cannot include {raw}: the includes give more than {limit} turns (at most {limit})"
+                        self.error(file, item.value_pos[kind], message)
                 else:
                     self.unknown_turn(kind, item.key_pos[kind], file)
                 continue
@@ -622,6 +838,9 @@ class _Reader:
         if not isinstance(value, str):
             self.type_error(file, pos, "'include'", "the path of a file of turns", value)
             return []
+        if not value.strip():
+            self.error(file, pos, "'include' is empty: it must be the path of a file of turns")
+            return []
         if "\0" in value:
             self.error(file, pos, "cannot include a path with a NUL character in it")
             return []
@@ -630,37 +849,60 @@ class _Reader:
             chain = " → ".join(p.name for p in [*self._including, path])
             self.error(file, pos, f"include cycle: {chain}")
             return []
+        shown = str(Path(file).parent / value)
+        read = self._included.get((path, shown))
+        if read is None:
+            if len(self._including) >= MAX_INCLUDE_DEPTH:
+                self.error(file, pos, f"cannot include {value}: includes nest more than {MAX_INCLUDE_DEPTH} deep here")
+                return []
+            read = self._included[path, shown] = self.read_included(value, pos, file, path, shown)
+        turns, height, keyed = read
+        if len(self._including) + height > MAX_INCLUDE_DEPTH:  # read before, where it nested less deep
+            self.error(file, pos, f"cannot include {value}: includes nest more than {MAX_INCLUDE_DEPTH} deep here")
+            return []
+        self._keyed |= keyed
+        if self._heights:
+            self._heights[-1] = max(self._heights[-1], height)
+        return turns
+
+    def read_included(self, value: str, pos: Pos, file: str, path: Path, shown: str) -> tuple[list[Turn], int, bool]:
+        """The turns of the file of turns at `path` (`value` as written, `shown` as messages name it), how many levels
+        deep its includes go, and whether one of its bot turns names a translation key."""
         try:
             text = _read(str(path))
         except (OSError, UnicodeDecodeError) as exc:
             reason = not_utf8(exc) if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
             self.error(file, pos, f"cannot include {value}: {reason}")
-            return []
-        shown = str(Path(file).parent / value)
+            return [], 1, False
         documents = self.documents(text, shown)
         if len(documents) != 1:
             self.error(file, pos, f"{value} must hold one YAML document: a list of turns")
-            return []
+            return [], 1, False
         data, data_pos = documents[0]
         if isinstance(data, YMap) and set(data) == {"turns"}:
             data, data_pos = data["turns"], data.value_pos["turns"]
+        keyed, self._keyed = self._keyed, False
         self._including.append(path)
+        self._heights.append(0)
         try:
-            return self.turns(data, data_pos, shown, str(path.parent))
+            turns = self.turns(data, data_pos, shown, str(path.parent))
+            return turns, 1 + self._heights[-1], self._keyed
         finally:
+            self._heights.pop()
             self._including.pop()
+            self._keyed = self._keyed or keyed
 
     def bad_turn(self, item: Any, pos: Pos, file: str) -> None:
         """Report a turn that is not a mapping of one key."""
         if isinstance(item, YMap) and len(item) > 1:
-            keys = ", ".join(map(str, item))
+            keys = ", ".join(map(shown_key, item))
             self.error(file, pos, f"a turn has one key, like 'user: hello'; this one has {len(item)}: {keys}")
         else:
             self.type_error(file, pos, "each turn", "a mapping with one key, like 'user: hello'", item)
 
     def unknown_turn(self, kind: Any, pos: Pos, file: str) -> None:
         hint = did_you_mean(kind, (*TURN_KINDS, "include")) or f" (expected one of: {', '.join(TURN_KINDS)})"
-        self.error(file, pos, f"unknown turn '{kind}'{hint}")
+        self.error(file, pos, f"unknown turn '{shown_key(kind)}'{hint}")
 
     def turn_user(self, raw: Any, pos: Pos, file: str) -> str | None:
         if isinstance(raw, str):  # as typed: white space only, or nothing, is what some users send
@@ -691,9 +933,10 @@ class _Reader:
         return None
 
     def turn_silence(self, raw: Any, pos: Pos, file: str) -> float | None:
-        if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0:
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0 and math.isfinite(raw):
             return float(raw)
-        self.type_error(file, pos, "'silence'", "a positive number of seconds without user input", raw)
+        positive = "finite" if raw == math.inf else "positive"
+        self.type_error(file, pos, "'silence'", f"a {positive} number of seconds without user input", raw)
         return None
 
     def turn_hand_back(self, raw: Any, pos: Pos, file: str) -> tuple[str | None] | None:
@@ -712,14 +955,14 @@ class _Reader:
         if not isinstance(raw, YMap) or not raw:
             self.type_error(file, pos, "'vars'", "a mapping of variables to expected values", raw)
             return None
-        for key in raw:
-            try:
-                parse_path(str(key))
-            except PathError:
-                self.error(file, raw.key_pos[key], f"'{key}' is not a variable name")
+        for key, expected in raw.items():
+            if not _is_variable_name(key):
+                self.error(file, raw.key_pos[key], f"'{shown_key(key)}' is not a variable name")
+                return None
+            if not self.json_value(expected, raw.value_pos[key], file, f"'vars': '{key}'", _JSON_VALUE_WORDS):
                 return None
         self.regexes(raw, pos, file)
-        return {str(k): v for k, v in raw.items()}
+        return dict(raw)
 
     def turn_contexts(self, raw: Any, pos: Pos, file: str) -> dict[str, int | None] | None:
         if not isinstance(raw, YMap) or not raw:
@@ -727,6 +970,9 @@ class _Reader:
             self.type_error(file, pos, "'contexts'", expected, raw)
             return None
         for name, lifespan in raw.items():
+            if not isinstance(name, str) or not name:
+                self.error(file, raw.key_pos[name], f"'{shown_key(name)}' is not a context name")
+                return None
             if lifespan is not None and (not isinstance(lifespan, int) or isinstance(lifespan, bool) or lifespan < 1):
                 what = f"the lifespan of context '{name}'"
                 self.type_error(file, raw.value_pos[name], what, "a positive whole number or null", lifespan)
@@ -737,6 +983,8 @@ class _Reader:
         if raw is None:
             self.error(file, pos, "'json' needs the (part of the) JSON Builder message expected")
             return None
+        if not self.json_value(raw, pos, file, "'json'"):
+            return None
         self.regexes(raw, pos, file)
         return raw
 
@@ -746,6 +994,8 @@ class _Reader:
             return None
         if "type" not in raw:
             self.error(file, pos, "'iframe' needs a 'type': SEND_MESSAGE, UPDATE_SESSION or GO_TO_DIALOGSTATE")
+            return None
+        if not self.json_value(raw, pos, file, "'iframe'"):
             return None
         return {"target": IFRAME_TARGET, **raw}
 
@@ -807,6 +1057,9 @@ class _Reader:
             cards = tuple(card) if isinstance(card, YList) else (card,)
             if not all(isinstance(c, YMap) for c in cards):
                 self.type_error(file, raw.value_pos["card"], "'card'", "a mapping (or a list of them)", card)
+        for key in ("card", "media", "image"):
+            if key in raw:
+                self.json_value(raw[key], raw.value_pos[key], file, f"'{key}'")
         media = raw.get("media")
         if "image" in raw:
             media = {"type": "image", "url": raw["image"]}
