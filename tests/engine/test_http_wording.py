@@ -6,15 +6,18 @@ part and why. Header values are sent as node-fetch sends them, without spaces at
 from __future__ import annotations
 
 import asyncio
+import gzip
 import math
 import re
 import shutil
 import ssl
 import subprocess
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import brotli
 import httpcore
 import httpx
 import pytest
@@ -84,6 +87,7 @@ def test_a_server_that_switches_protocols_unasked_is_named(server: RawServer) ->
 
 
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+GZIPPED = gzip.compress(b'{"session": {"data": {"city": "Ghent"}}}')
 
 
 @pytest.mark.parametrize(
@@ -119,17 +123,45 @@ CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
          "no HTTP status (100 to 999)"),
         (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 7\r\n\r\nnotgzip", False, "the response "
          "from URL could not be decompressed: its body is not what its Content-Encoding says"),
+        (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n" + GZIPPED[:10], False,
+         "the response from URL could not be decompressed: its body is not what its Content-Encoding says"),
+        (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 1\r\n\r\nx", False, "the response "
+         "from URL could not be decompressed: its body is not what its Content-Encoding says"),
+        (b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: 1\r\n\r\nx", False, "the response "
+         "from URL could not be decompressed: its body is not what its Content-Encoding says"),
     ],
     ids=[
         "nothing", "half a head", "short body", "cut chunk", "no status line", "empty lines", "no colon",
         "folded first header", "two lengths", "length no number", "two transfer encodings", "gzip transfer",
         "chunk size no hex", "chunk too long", "chunk size line over 100 KB", "status 99", "not gzip",
+        "gzip cut off", "one byte of gzip", "one byte of deflate",
     ],
 )  # fmt: skip
 def test_a_response_that_breaks_http_says_what_the_server_did_wrong(
     server: RawServer, answer: bytes, close: bool, said: str
 ) -> None:
     assert error_after(server, answer, close=close) == said
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", GZIPPED),
+        ("deflate", zlib.compress(b'{"ok": 1}')),
+        ("deflate", zlib.compress(b'{"ok": 1}')[2:-4]),
+        ("br", brotli.compress(b'{"ok": 1}')),
+    ],
+    ids=["gzip", "zlib deflate", "raw deflate", "brotli"],
+)
+def test_a_whole_compressed_body_is_read(server: RawServer, encoding: str, body: bytes) -> None:
+    server.answer = b"HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\nContent-Length: %d\r\n\r\n%s" % (
+        encoding.encode(),
+        len(body),
+        body,
+    )
+    result = requested(server.url)
+    assert result.error is None
+    assert result.body == (gzip.decompress(body) if encoding == "gzip" else b'{"ok": 1}')
 
 
 def test_https_to_a_server_that_speaks_plain_http_is_named(server: RawServer) -> None:

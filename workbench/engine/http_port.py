@@ -399,6 +399,8 @@ def _network_error(exc: Exception, url: str, timeout: float, *, in_body: bool) -
 
 async def _read_body(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
     """The body of `response` (its head has arrived) up to `max_bytes`; the flag says it was cut off there."""
+    import httpx  # loaded already: the response came through it
+
     try:
         declared = whole_number(response.headers.get("content-length", ""))
         if declared is not None and declared > max_bytes:
@@ -411,9 +413,20 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> tuple[bytes, b
                 chunks.append(chunk[: len(chunk) - (size - max_bytes)])
                 return b"".join(chunks), True
             chunks.append(chunk)
+        if not _decompressed_to_its_end(response):
+            raise httpx.DecodingError("the compressed body ends before its end mark")
         return b"".join(chunks), False
     finally:
         await response.aclose()
+
+
+def _decompressed_to_its_end(response: httpx.Response) -> bool:
+    """Whether a gzip or deflate body (every one of its encodings) reached its end mark. httpx takes a cut-off
+    compressed body for a shorter one (`x` with `Content-Encoding: gzip` for an empty body), where Node's fetch, as
+    Chatlayer's runtime reads it, fails. httpx keeps its decoders in `_decoder` (one, or several as `children`);
+    without that the check passes, as before."""
+    decoder = getattr(response, "_decoder", None)
+    return all(getattr(getattr(d, "decompressor", None), "eof", True) for d in getattr(decoder, "children", [decoder]))
 
 
 async def perform(
