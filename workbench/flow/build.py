@@ -3,6 +3,7 @@ unknown keys (with "did you mean"), wrong types, references to states, intents a
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -81,9 +82,10 @@ def quoted(value: Any) -> str:
 
 
 def kind_name(value: Any) -> str:
-    """How a YAML value is called in messages: a number by its value, anything else by its kind."""
+    """How a YAML value is called in messages: a number by its value (as YAML writes it: `.inf`, `.nan`), anything
+    else by its kind."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
+        return str(value) if math.isfinite(value) else ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
     return value_kind(value, yaml=True)
 
 
@@ -104,6 +106,10 @@ def value_kind(value: Any, *, yaml: bool = False) -> str:
         return "a mapping" if yaml else "an object"
     if isinstance(value, bytes):
         return "binary data"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
     return "a set" if isinstance(value, set | frozenset) else "a value of an unknown kind"
 
 
@@ -116,13 +122,6 @@ def _in_range(value: Any, low: float, high: float, *, whole: bool = False, above
     if not (_is_whole(value) if whole else _is_number(value)) or not math.isfinite(value):
         return False
     return (low < value if above_low else low <= value) and value <= high
-
-
-def _number_text(value: Any) -> str:
-    """A value in a message about a number: numbers as YAML writes them (`.inf`, `.nan`), others by kind."""
-    if _is_number(value) and not math.isfinite(value):
-        return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
-    return kind_name(value)
 
 
 def _is_whole(value: Any) -> bool:
@@ -213,7 +212,7 @@ class Builder:
         if high is not None and _is_number(value) and math.isfinite(value) and value > high:
             self.error(pos, f"{what} must be at most {high}, not {value}")
         else:
-            self.error(pos, f"{what} must be {expected}, not {_number_text(value)}")
+            self.error(pos, f"{what} must be {expected}, not {kind_name(value)}")
 
     def number(self, m: YMap, key: str, where: str, default: float, maximum: float) -> float:
         """A positive finite number of at most `maximum` at `m[key]`, or `default`."""

@@ -334,32 +334,23 @@ def _shifted(document: Document, lines: int) -> Document:
 
 
 def shown_key(key: Any) -> str:
-    """A mapping key as YAML writes it: `null`, `true`, `1.5`, `.nan`, text as it is."""
+    """A mapping key as YAML writes it: `null`, `true`, `1.5`, `.nan`, `!!binary …`, text as it is."""
     if isinstance(key, str):
         return key
     if key is None or isinstance(key, bool):
         return json.dumps(key)
-    if isinstance(key, float) and not math.isfinite(key):
-        return ".nan" if key != key else ("-.inf" if key < 0 else ".inf")
-    if isinstance(key, int | float):
-        return repr(key)
     if isinstance(key, bytes):
         return f"!!binary {base64.b64encode(key).decode('ascii')}"
     if isinstance(key, date):
         return f"!!timestamp {key.isoformat(sep=' ') if isinstance(key, datetime) else key.isoformat()}"
-    return kind_name(key)
+    return kind_name(key)  # a number as YAML writes it, or the kind of anything else
 
 
 def _kind(value: Any) -> str:
-    """What a YAML value is, in YAML's words, for messages (`kind_name`, and the kinds only tagged YAML makes)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return shown_key(value)
+    """What a YAML value is, in YAML's words, for messages: `kind_name`, and the ordered lists of pairs that only
+    `!!omap` and `!!pairs` make."""
     if isinstance(value, tuple) or type(value) is list:  # `YList` for `!!seq`; a plain list for `!!omap`, `!!pairs`
         return "an ordered list of pairs (!!omap or !!pairs)"
-    if isinstance(value, datetime):
-        return "a date and time"
-    if isinstance(value, date):
-        return "a date"
     return kind_name(value)
 
 
@@ -379,7 +370,7 @@ def json_flaw(value: Any, pos: Pos) -> tuple[Pos, str] | None:
         if type(value) is float:
             if math.isfinite(value):
                 continue
-            return pos, f"{shown_key(value)}, which is not a number JSON can hold"
+            return pos, f"{kind_name(value)}, which is not a number JSON can hold"
         if isinstance(value, YMap):
             if id(value) not in seen:
                 seen.add(id(value))
